@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths.js';
+
+/**
+ * The only reader of process.env. Everything else receives a typed Config, so that tests and the CLI
+ * can build one explicitly and nothing depends on ambient state.
+ */
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const byteSize = z
+  .string()
+  .regex(/^\d+[kmg]?$/i, 'a size such as 512m or 2g')
+  .describe('bytes, with an optional k/m/g suffix');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'a bolt:// or neo4j:// URI')
+    .optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().optional(),
+  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  NEO4J_DATA_DIR: z.string().min(1).default('.neo4j/data'),
+  NEO4J_BOLT_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  NEO4J_HEAP: byteSize.default('768m'),
+  NEO4J_PAGECACHE: byteSize.default('256m'),
+  NEO4J_START_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
+  NEO4J_TX_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  INTROSPECTION: booleanFromEnv.optional(),
+  LOAD_SAMPLE: booleanFromEnv.default(true),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(6 * 1024 * 1024),
+  CORS_ORIGINS: z.string().default(''),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  neo4j: {
+    /** A user's own Neo4j; when absent the embedded one is started. */
+    uri: string | undefined;
+    user: string;
+    password: string | undefined;
+    database: string;
+    embedded: {
+      dataDir: string;
+      /** 0 picks a free port. */
+      boltPort: number;
+      heap: string;
+      pagecache: string;
+      startTimeoutMs: number;
+    };
+    txTimeoutMs: number;
+  };
+  /** Introspection and the Sandbox landing page; on by default outside production. */
+  introspection: boolean;
+  loadSample: boolean;
+  maxBodyBytes: number;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in the environment mean "not set", as they do for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    neo4j: {
+      uri: e.NEO4J_URI,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      embedded: {
+        dataDir: path.resolve(projectRoot, e.NEO4J_DATA_DIR),
+        boltPort: e.NEO4J_BOLT_PORT,
+        heap: e.NEO4J_HEAP,
+        pagecache: e.NEO4J_PAGECACHE,
+        startTimeoutMs: e.NEO4J_START_TIMEOUT_MS,
+      },
+      txTimeoutMs: e.NEO4J_TX_TIMEOUT_MS,
+    },
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    loadSample: e.LOAD_SAMPLE,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}

@@ -1,0 +1,11 @@
+import type { Logger } from './logger.js';
+import type { Services } from './services/index.js';
+
+/** Everything a resolver may use for one request. Resolvers call services; services call the graph. */
+export interface RequestContext {
+  requestId: string;
+  logger: Logger;
+  services: Services;
+  /** Database round trips made so far by this request (shown in development responses). */
+  roundTrips(): number;
+}

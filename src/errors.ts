@@ -1,0 +1,66 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Stable error codes. Clients switch on `extensions.code`; messages may change, codes may not.
+ * Documented in README ("Errors").
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  EXCERPT_MISMATCH: 'EXCERPT_MISMATCH',
+  QUOTE_NOT_FOUND: 'QUOTE_NOT_FOUND',
+  QUOTE_AMBIGUOUS: 'QUOTE_AMBIGUOUS',
+  INVALID_BUNDLE: 'INVALID_BUNDLE',
+  CONFLICT: 'CONFLICT',
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  DATABASE_TIMEOUT: 'DATABASE_TIMEOUT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes whose message is safe to show to clients as is. Anything else is masked by formatError. */
+export const PUBLIC_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
+  // graphql-js / Apollo / graphql-armor codes for documents refused before execution.
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** An expected failure: carries a stable code and, for input problems, the path of the offending value. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...details } });
+    this.name = 'AppError';
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export function badInput(
+  message: string,
+  inputPath?: (string | number)[],
+  details: Record<string, unknown> = {},
+) {
+  return new AppError(ErrorCode.BAD_USER_INPUT, message, inputPath ? { inputPath, ...details } : details);
+}
+
+export function notFound(what: string, id: string) {
+  return new AppError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(id)} does not exist`, { id });
+}
+
+export class DatabaseUnavailableError extends AppError {
+  constructor(message = 'The graph database is unavailable; try again shortly') {
+    super(ErrorCode.DATABASE_UNAVAILABLE, message);
+  }
+}

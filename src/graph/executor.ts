@@ -1,0 +1,175 @@
+import neo4j, { Neo4jError, type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { AppError, DatabaseUnavailableError, ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { toNative } from './values.js';
+
+/**
+ * The one chokepoint every Cypher statement goes through: sessions, read/write transactions,
+ * transaction metadata (operation + request id, visible in Neo4j's query log and SHOW TRANSACTIONS),
+ * per-transaction timeout, round-trip counting and mapping of driver errors to stable codes.
+ */
+
+/** A named, parameterised statement. The name shows up in logs, transaction metadata and benchmarks. */
+export interface Statement {
+  readonly name: string;
+  readonly cypher: string;
+}
+
+export function statement(name: string, cypher: string): Statement {
+  return Object.freeze({ name, cypher });
+}
+
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/** Counts database round trips (one per statement run), per request. */
+export class RoundTripCounter {
+  count = 0;
+  readonly statements: string[] = [];
+  record(name: string) {
+    this.count += 1;
+    this.statements.push(name);
+  }
+}
+
+/** A transaction handed to unit-of-work callbacks; every run is counted and converted. */
+export interface Tx {
+  run(stmt: Statement, params?: Params): Promise<Row[]>;
+}
+
+export interface ExecutorOptions {
+  database: string;
+  txTimeoutMs: number;
+  logger: Logger;
+}
+
+export class Executor {
+  constructor(
+    private readonly driver: Driver,
+    private readonly opts: ExecutorOptions,
+    readonly requestId: string | undefined = undefined,
+    readonly roundTrips: RoundTripCounter = new RoundTripCounter(),
+  ) {}
+
+  /** A request-scoped executor: same driver, its own round-trip counter and request id. */
+  forRequest(requestId: string): Executor {
+    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter());
+  }
+
+  get database(): string {
+    return this.opts.database;
+  }
+
+  /** One statement in its own read transaction. */
+  read(stmt: Statement, params: Params = {}): Promise<Row[]> {
+    return this.readTx(stmt.name, (tx) => tx.run(stmt, params));
+  }
+
+  /** One statement in its own write transaction. */
+  write(stmt: Statement, params: Params = {}): Promise<Row[]> {
+    return this.writeTx(stmt.name, (tx) => tx.run(stmt, params));
+  }
+
+  /** A unit of work in one read transaction (retried by the driver on transient errors). */
+  readTx<T>(operation: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.transaction('READ', operation, work);
+  }
+
+  /** A unit of work in one write transaction: all of it commits, or none of it does. */
+  writeTx<T>(operation: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.transaction('WRITE', operation, work);
+  }
+
+  /**
+   * Schema statements (constraints, indexes) cannot share a transaction with data writes, and must run
+   * as auto-commit queries; used by migrations only.
+   */
+  async schema(stmt: Statement, params: Params = {}): Promise<Row[]> {
+    const session = this.driver.session({
+      database: this.opts.database,
+      defaultAccessMode: neo4j.session.WRITE,
+    });
+    try {
+      this.roundTrips.record(stmt.name);
+      const result = await session.run(stmt.cypher, params, this.txConfig(stmt.name));
+      return result.records.map((r) => toNative(r.toObject()) as Row);
+    } catch (err) {
+      throw mapDatabaseError(err, stmt.name);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private txConfig(operation: string) {
+    return {
+      timeout: this.opts.txTimeoutMs,
+      metadata: { app: 'hrkg', operation, ...(this.requestId ? { requestId: this.requestId } : {}) },
+    };
+  }
+
+  private async transaction<T>(
+    mode: 'READ' | 'WRITE',
+    operation: string,
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    const session = this.driver.session({
+      database: this.opts.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    const started = performance.now();
+    const counter = this.roundTrips;
+    const unit = async (mtx: ManagedTransaction) =>
+      work({
+        async run(stmt, params = {}) {
+          counter.record(stmt.name);
+          const result = await mtx.run(stmt.cypher, params);
+          return result.records.map((r) => toNative(r.toObject()) as Row);
+        },
+      });
+    try {
+      const config = this.txConfig(operation);
+      const out =
+        mode === 'READ' ? await session.executeRead(unit, config) : await session.executeWrite(unit, config);
+      this.opts.logger.debug(
+        { operation, mode, requestId: this.requestId, ms: Math.round(performance.now() - started) },
+        'transaction committed',
+      );
+      return out;
+    } catch (err) {
+      throw mapDatabaseError(err, operation);
+    } finally {
+      await session.close();
+    }
+  }
+}
+
+/** Maps driver and server errors to the stable codes clients see. Our own AppErrors pass through. */
+export function mapDatabaseError(err: unknown, operation: string): Error {
+  if (err instanceof AppError) return err;
+  if (err instanceof Neo4jError) {
+    const code = err.code ?? '';
+    if (
+      code === neo4j.error.SERVICE_UNAVAILABLE ||
+      code === neo4j.error.SESSION_EXPIRED ||
+      /DatabaseUnavailable/.test(code)
+    ) {
+      return new DatabaseUnavailableError();
+    }
+    if (/TransactionTimedOut|Transaction\.Terminated/.test(code)) {
+      return new AppError(
+        ErrorCode.DATABASE_TIMEOUT,
+        `The database did not finish "${operation}" within the time limit`,
+        {
+          operation,
+        },
+      );
+    }
+    if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+      return new AppError(ErrorCode.CONFLICT, 'The write conflicts with an existing record', { operation });
+    }
+  }
+  if (err instanceof Error && /ECONNREFUSED|ECONNRESET|connection.*(closed|refused)/i.test(err.message)) {
+    return new DatabaseUnavailableError();
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

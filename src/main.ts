@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './graph/database.js';
+import { migrate } from './graph/migrate.js';
+import { createLogger } from './logger.js';
+import { createAppServer, type AppServer } from './server.js';
+
+/** `npm start`: Neo4j (embedded unless NEO4J_URI is set), migrations, the sample graph, then HTTP. */
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  let db: Database | undefined;
+  let server: AppServer | undefined;
+  let stopping = false;
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining HTTP, closing the driver, stopping Neo4j');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 40 s; exiting');
+      process.exit(1);
+    }, 40_000);
+    force.unref();
+    try {
+      await server?.stop();
+      await db?.close();
+    } finally {
+      logger.info('stopped');
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    db = await openDatabase(config, logger);
+    const report = await migrate(db.executor, logger);
+    logger.info(
+      { applied: report.applied.length, alreadyApplied: report.alreadyApplied.length },
+      'migrations done',
+    );
+    server = await createAppServer(config, logger, db);
+    const url = await server.listen(config.port, config.host);
+    logger.info(
+      { url: `${url}/graphql`, neo4jUri: db.uri },
+      `GraphQL ready at ${url}/graphql (Neo4j Bolt: ${db.uri})`,
+    );
+  } catch (err) {
+    logger.fatal({ err }, (err as Error).message);
+    await db?.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+void main();

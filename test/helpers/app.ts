@@ -1,0 +1,79 @@
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDriver } from '../../src/graph/driver.js';
+import { Executor } from '../../src/graph/executor.js';
+import type { Database } from '../../src/graph/database.js';
+import { createLogger } from '../../src/logger.js';
+import { createAppServer, type AppServer } from '../../src/server.js';
+
+export interface TestApp {
+  url: string;
+  server: AppServer;
+  db: Database;
+  config: Config;
+  /** POSTs a GraphQL document to /graphql and returns the parsed JSON body with the HTTP status. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** A database handle on the run's Neo4j that does not own it (closing it leaves Neo4j running). */
+export function testDatabase(uri = inject('neo4jUri'), config = testConfig()): Database {
+  const logger = createLogger(config.logLevel, 'test');
+  const driver = createDriver({ uri, user: config.neo4j.user, password: config.neo4j.password || undefined });
+  const executor = new Executor(driver, {
+    database: config.neo4j.database,
+    txTimeoutMs: config.neo4j.txTimeoutMs,
+    logger,
+  });
+  return { uri, driver, executor, embedded: undefined, close: () => driver.close() };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    NEO4J_URI: inject('neo4jUri'),
+    NEO4J_PASSWORD: inject('neo4jPassword'),
+    ...overrides,
+  });
+}
+
+/** The real server (Express + Apollo) on a free port, backed by the given or the run's Neo4j. */
+export async function startTestApp(opts: { db?: Database; config?: Config } = {}): Promise<TestApp> {
+  const config = opts.config ?? testConfig();
+  const db = opts.db ?? testDatabase(config.neo4j.uri, config);
+  const logger = createLogger(config.logLevel, 'test-app');
+  const server = await createAppServer(config, logger, db);
+  const url = await server.listen(0, '127.0.0.1');
+  return {
+    url,
+    server,
+    db,
+    config,
+    async graphql(query, variables, headers = {}) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as Omit<GraphQLResponse<never>, 'status' | 'headers'>;
+      return { status: res.status, headers: res.headers, ...body } as never;
+    },
+    async close() {
+      await server.stop();
+      if (!opts.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/graph/embedded.js';
+import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
+
+async function health(app: TestApp) {
+  const started = Date.now();
+  const res = await fetch(`${app.url}/healthz`);
+  return { status: res.status, body: (await res.json()) as { status: string }, ms: Date.now() - started };
+}
+
+/**
+ * A Neo4j of its own (not the run's shared one), so that stopping it does not disturb other test files.
+ */
+describe('health follows the database', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hrkg-health-'));
+  let neo4j: EmbeddedNeo4j;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    neo4j = await startEmbeddedNeo4j({ dataDir, heap: '512m', pagecache: '32m' });
+    const config = testConfig({ NEO4J_URI: neo4j.uri });
+    app = await startTestApp({ config, db: testDatabase(neo4j.uri, config) });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await app?.db.close();
+    await neo4j?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is healthy, turns unhealthy promptly when Neo4j stops, and healthy again when it returns', async () => {
+    expect((await health(app)).status).toBe(200);
+
+    await neo4j.stop();
+    const down = await health(app);
+    expect(down.status).toBe(503);
+    expect(down.body.status).toBe('unavailable');
+    expect(down.ms).toBeLessThan(10_000);
+
+    // GraphQL says so with a stable code instead of hanging or leaking a driver error.
+    const q = await app.graphql('{ serverInfo { database { status migrations } } }');
+    expect(q.data).toMatchObject({ serverInfo: { database: { status: 'down', migrations: [] } } });
+
+    // Same folder, same port: the API reconnects by itself, without a restart.
+    neo4j = await startEmbeddedNeo4j({ dataDir, boltPort: neo4j.port, heap: '512m', pagecache: '32m' });
+    let up = await health(app);
+    for (let i = 0; i < 20 && up.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      up = await health(app);
+    }
+    expect(up.status).toBe(200);
+    expect(up.body.status).toBe('ok');
+  });
+});

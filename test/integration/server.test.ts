@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+describe('GraphQL over HTTP against the real Neo4j', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers a query whose data comes from Neo4j and back', async () => {
+    const res = await app.graphql<{
+      serverInfo: { database: { status: string; version: string; migrations: string[] } };
+    }>('{ serverInfo { version environment database { status version migrations } } }');
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.serverInfo.database.status).toBe('up');
+    expect(res.data!.serverInfo.database.version).toMatch(/^Neo4j\/5\.26\./);
+    // The migration ledger lives in the graph, so this list proves a real read happened.
+    expect(res.data!.serverInfo.database.migrations).toContain('0001-migration-ledger');
+    expect(res.extensions?.roundTrips).toBeGreaterThanOrEqual(1);
+  });
+
+  it('echoes a caller-supplied request id and makes one up otherwise', async () => {
+    const given = await app.graphql('{ serverInfo { version } }', undefined, {
+      'x-request-id': 'case-42.trace',
+    });
+    expect(given.headers.get('x-request-id')).toBe('case-42.trace');
+    const made = await app.graphql('{ serverInfo { version } }');
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses an unknown field with a stable code and no stack trace', async () => {
+    const res = await app.graphql('{ serverInfo { nonsense } }');
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(res.errors)).not.toContain('stacktrace');
+  });
+
+  it('answers malformed JSON with 400 and a stable code', async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('reports database health on /healthz', async () => {
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; database: { status: string; uri: string } };
+    expect(body.status).toBe('ok');
+    expect(body.database.uri).toBe(app.db.uri);
+  });
+
+  it('refuses a body over the configured limit before touching GraphQL', async () => {
+    const small = await startTestApp({ config: { ...app.config, maxBodyBytes: 1024 } });
+    try {
+      const res = await small.graphql(`{ serverInfo { version } } # ${'x'.repeat(4096)}`);
+      expect(res.status).toBe(413);
+      expect(res.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    } finally {
+      await small.close();
+    }
+  });
+});
