@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './graph/database.js';
 import { migrate } from './graph/migrate.js';
 import { createLogger } from './logger.js';
+import { loadBundle, SAMPLE_BUNDLE } from './services/bundles.js';
 import { createAppServer, type AppServer } from './server.js';
 
 /** `npm start`: Neo4j (embedded unless NEO4J_URI is set), migrations, the sample graph, then HTTP. */
@@ -45,6 +46,10 @@ async function main() {
       { applied: report.applied.length, alreadyApplied: report.alreadyApplied.length },
       'migrations done',
     );
+    if (config.loadSample) {
+      const sample = await loadBundle(db.executor, SAMPLE_BUNDLE, { logger });
+      logger.info(sample.loaded ? 'sample graph loaded' : 'sample graph already present');
+    }
     server = await createAppServer(config, logger, db);
     const url = await server.listen(config.port, config.host);
     logger.info(

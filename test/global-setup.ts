@@ -5,6 +5,7 @@ import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../src/services/bundles.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,8 +31,12 @@ export default async function setup(project: TestProject) {
   const logger = createLogger(config.logLevel, 'test-setup');
   const db = await openDatabase(config, logger);
   await migrate(db.executor, logger);
+  // The sample graph, as `npm start` loads it: tests read it, never change it.
+  await loadBundle(db.executor, SAMPLE_BUNDLE, { logger });
   const ms = Date.now() - started;
-  console.log(`[setup] Neo4j at ${db.uri} ready and migrated in ${ms} ms${db.embedded ? ' (embedded)' : ''}`);
+  console.log(
+    `[setup] Neo4j at ${db.uri} ready, migrated and seeded in ${ms} ms${db.embedded ? ' (embedded)' : ''}`,
+  );
   project.provide('neo4jUri', db.uri);
   project.provide('neo4jPassword', config.neo4j.password ?? '');
   project.provide('neo4jStartMs', db.embedded?.startMs ?? 0);

@@ -1,7 +1,23 @@
 import type { Resolvers } from '../generated/graphql.js';
+import { Actor, Entity, Event, Node, Place } from './entity/Entity.js';
+import { Query as EntityQuery } from './entity/Query.js';
+import { Relation } from './entity/Relation.js';
+import { Claim } from './provenance/Claim.js';
+import { Excerpt, Source } from './provenance/Excerpt.js';
+import { Figure } from './provenance/Figure.js';
 import { Query as SystemQuery } from './system/Query.js';
 
 /** All resolvers, merged per type. Each domain folder owns the fields of its types. */
 export const resolvers: Resolvers = {
-  Query: { ...SystemQuery },
+  Query: { ...SystemQuery, ...EntityQuery },
+  Node,
+  Entity,
+  Event,
+  Actor,
+  Place,
+  Relation,
+  Claim,
+  Excerpt,
+  Source,
+  Figure,
 };

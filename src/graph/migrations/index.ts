@@ -1,7 +1,8 @@
 import { migration as m0001 } from './0001-migration-ledger.js';
+import { migration as m0002 } from './0002-knowledge-model.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
 /** All migrations, in the order they apply. Append only. */
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002];

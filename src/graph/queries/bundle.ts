@@ -1,0 +1,145 @@
+import { statement } from '../executor.js';
+import { RELATION_TYPES, assertRelType, type RelationType } from '../../model/graph-model.js';
+
+/**
+ * Batched writes of a resolved bundle (UNWIND over rows). Every statement is idempotent: MERGE by id,
+ * SET to the bundle's values, creation time only on create; loading the same bundle again changes nothing.
+ */
+
+export const findSourcesByHash = statement(
+  'bundle.findSourcesByHash',
+  `UNWIND $rows AS r
+   MATCH (s:Source {sha256: r.sha256})
+   WHERE s.id <> r.id
+   RETURN r.id AS bundleId, s.id AS existingId`,
+);
+
+export const findBundleLoad = statement(
+  'bundle.findLoad',
+  'MATCH (b:BundleLoad {sha256: $sha256}) RETURN b.sha256 AS sha256, b.loadedAt AS loadedAt',
+);
+
+export const upsertEntities = statement(
+  'bundle.upsertEntities',
+  `UNWIND $rows AS r
+   MERGE (n:Entity {id: r.id})
+   ON CREATE SET n.createdAt = datetime(r.recordedAt), n.version = 1
+   SET n.kind = r.kind, n.type = r.type, n.name = r.name, n.lang = r.lang,
+       n.aliasesJson = r.aliasesJson, n.names = r.names,
+       n.identifiersJson = r.identifiersJson, n.identifierKeys = r.identifierKeys,
+       n.description = r.description, n.sensitivity = r.sensitivity,
+       n.dateJson = r.dateJson, n.dateEarliest = date(r.dateEarliest), n.dateLatest = date(r.dateLatest),
+       n.datePrecision = r.datePrecision,
+       n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest)
+   FOREACH (_ IN CASE WHEN r.kind = 'Event' THEN [1] ELSE [] END | SET n:Event)
+   FOREACH (_ IN CASE WHEN r.kind = 'Actor' THEN [1] ELSE [] END | SET n:Actor)
+   FOREACH (_ IN CASE WHEN r.kind = 'Place' THEN [1] ELSE [] END | SET n:Place)`,
+);
+
+export const upsertSources = statement(
+  'bundle.upsertSources',
+  `UNWIND $rows AS r
+   MERGE (s:Source {id: r.id})
+   ON CREATE SET s.createdAt = datetime(r.recordedAt), s.version = 1
+   SET s.title = r.title, s.text = r.text, s.sha256 = r.sha256, s.length = r.length, s.language = r.language,
+       s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
+       s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
+       s.publishedLatest = date(r.publishedLatest),
+       s.reliability = r.reliability, s.sensitivity = r.sensitivity, s.notes = r.notes
+   WITH s, r WHERE r.publisherId IS NOT NULL
+   MATCH (a:Actor {id: r.publisherId})
+   MERGE (s)-[:PUBLISHED_BY]->(a)`,
+);
+
+export const upsertExcerpts = statement(
+  'bundle.upsertExcerpts',
+  `UNWIND $rows AS r
+   MATCH (s:Source {id: r.sourceId})
+   MERGE (e:Excerpt {id: r.id})
+   SET e.exact = r.exact, e.start = r.start, e.end = r.end, e.prefix = r.prefix, e.suffix = r.suffix
+   MERGE (e)-[:IN_SOURCE]->(s)`,
+);
+
+export const upsertClaims = statement(
+  'bundle.upsertClaims',
+  `UNWIND $rows AS r
+   MATCH (subject:Entity {id: r.subjectId})
+   MERGE (c:Claim {id: r.id})
+   ON CREATE SET c.recordedBy = r.recordedBy, c.recordedAt = datetime(r.recordedAt), c.version = 1
+   SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
+       c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
+       c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+       c.status = r.status, c.confidence = r.confidence, c.sensitivity = r.sensitivity,
+       c.subjectId = r.subjectId, c.objectId = r.objectId
+   MERGE (c)-[:ABOUT]->(subject)
+   WITH c, r
+   CALL (c, r) {
+     UNWIND r.excerptIds AS exId
+     MATCH (e:Excerpt {id: exId})
+     MERGE (c)-[:SUPPORTED_BY]->(e)
+   }
+   CALL (c, r) {
+     UNWIND range(0, size(r.attributedTo) - 1) AS i
+     MATCH (a:Actor {id: r.attributedTo[i]})
+     MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
+   }
+   CALL (c, r) {
+     WITH c, r WHERE r.kind = 'relation'
+     MATCH (o:Entity {id: r.objectId})
+     MERGE (c)-[:OBJECT]->(o)
+   }`,
+);
+
+export const upsertFigures = statement(
+  'bundle.upsertFigures',
+  `UNWIND $rows AS r
+   MATCH (subject:Entity {id: r.subjectId})
+   MATCH (c:Claim {id: r.claimId})
+   MERGE (f:Figure {id: r.id})
+   SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
+       f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
+       f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
+       f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest),
+       f.sensitivity = r.sensitivity, f.subjectId = r.subjectId, f.claimId = r.claimId
+   MERGE (f)-[:FIGURE_OF]->(subject)
+   MERGE (c)-[:OBJECT]->(f)`,
+);
+
+export const linkFigures = statement(
+  'bundle.linkFigures',
+  `UNWIND $rows AS r
+   MATCH (f:Figure {id: r.id})
+   CALL (f, r) {
+     WITH f, r WHERE r.shareOfId IS NOT NULL
+     MATCH (whole:Figure {id: r.shareOfId})
+     MERGE (f)-[:SHARE_OF]->(whole)
+   }
+   CALL (f, r) {
+     WITH f, r WHERE r.duringId IS NOT NULL
+     MATCH (e:Event {id: r.duringId})
+     MERGE (f)-[:DURING]->(e)
+   }`,
+);
+
+/** One statement per relation type: types cannot be parameters, so they come from the model's allow-list. */
+export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof statement>>> =
+  Object.fromEntries(
+    RELATION_TYPES.map((type) => [
+      type,
+      statement(
+        `bundle.upsertRelations.${type}`,
+        `UNWIND $rows AS r
+       MATCH (a:Entity {id: r.fromId}), (b:Entity {id: r.toId})
+       MERGE (a)-[rel:${assertRelType(type)} {id: r.id}]->(b)
+       SET rel.role = r.role,
+           // Union of the claim ids already on the relationship and the bundle's, sorted (no APOC needed).
+           rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + r.claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
+      ),
+    ]),
+  ) as Record<RelationType, ReturnType<typeof statement>>;
+
+export const recordBundleLoad = statement(
+  'bundle.recordLoad',
+  `MERGE (b:BundleLoad {sha256: $sha256})
+   ON CREATE SET b.loadedAt = datetime(), b.recordedBy = $recordedBy, b.counts = $counts`,
+);

@@ -1,0 +1,104 @@
+import { statement } from '../executor.js';
+
+/**
+ * Batched reads behind the per-request DataLoaders: each takes a list of ids ($ids) and answers for all
+ * of them in one round trip, so a GraphQL level costs one statement however many parents it has.
+ */
+
+/** Any record by id; each branch uses its label's unique-id index. */
+export const nodesById = statement(
+  'read.nodesById',
+  `UNWIND $ids AS id
+   CALL (id) {
+     MATCH (n:Entity {id: id}) RETURN n
+     UNION MATCH (n:Claim {id: id}) RETURN n
+     UNION MATCH (n:Figure {id: id}) RETURN n
+     UNION MATCH (n:Excerpt {id: id}) RETURN n
+     UNION MATCH (n:Source {id: id}) RETURN n
+   }
+   OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(s:Source)
+   RETURN id, n {.*, sourceId: s.id} AS props, labels(n) AS labels`,
+);
+
+export const claimsAbout = statement(
+  'read.claimsAbout',
+  `UNWIND $ids AS id
+   MATCH (c:Claim)-[:ABOUT]->(:Entity {id: id})
+   WITH id, c ORDER BY c.fact, c.id
+   RETURN id, collect(c {.*}) AS claims`,
+);
+
+export const figuresOf = statement(
+  'read.figuresOf',
+  `UNWIND $ids AS id
+   MATCH (f:Figure)-[:FIGURE_OF]->(:Entity {id: id})
+   WITH id, f ORDER BY f.measure, f.subgroup, f.id
+   RETURN id, collect(f {.*}) AS figures`,
+);
+
+/** Relationships of the model's allow-list only ($types comes from RELATION_TYPES, filtered by the caller). */
+export const relationsOf = statement(
+  'read.relationsOf',
+  `UNWIND $ids AS id
+   MATCH (e:Entity {id: id})-[r]-(o:Entity)
+   WHERE type(r) IN $types
+   WITH id, r, startNode(r) AS a, endNode(r) AS b
+   ORDER BY type(r), r.role, a.id, b.id
+   RETURN id, collect({id: r.id, type: type(r), role: r.role, fromId: a.id, toId: b.id, claimIds: r.claimIds}) AS relations`,
+);
+
+export const excerptsOfClaims = statement(
+  'read.excerptsOfClaims',
+  `UNWIND $ids AS id
+   MATCH (:Claim {id: id})-[:SUPPORTED_BY]->(e:Excerpt)-[:IN_SOURCE]->(s:Source)
+   WITH id, e, s ORDER BY s.id, e.start
+   RETURN id, collect(e {.*, sourceId: s.id}) AS excerpts`,
+);
+
+export const attributionOfClaims = statement(
+  'read.attributionOfClaims',
+  `UNWIND $ids AS id
+   MATCH (:Claim {id: id})-[a:ATTRIBUTED_TO]->(ac:Actor)
+   WITH id, a, ac ORDER BY a.hop
+   RETURN id, collect({hop: a.hop, agentId: ac.id}) AS hops`,
+);
+
+/** Claims on the same subject and measure whose value intervals are disjoint (see ClaimRow.valueLow). */
+export const conflictsOfClaims = statement(
+  'read.conflictsOfClaims',
+  `UNWIND $ids AS id
+   MATCH (c:Claim {id: id}) WHERE c.conflictKey IS NOT NULL
+   MATCH (o:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
+   WHERE o.id <> c.id AND o.status <> 'retracted' AND o.valueKey <> c.valueKey
+     AND CASE
+       WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (o.valueLow IS NULL AND o.valueHigh IS NULL) THEN true
+       ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(o.valueHigh, 1.0e300)
+                 AND coalesce(o.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
+     END
+   WITH id, o ORDER BY o.id
+   RETURN id, collect(o {.*}) AS claims`,
+);
+
+export const claimsOfFigures = statement(
+  'read.claimsOfFigures',
+  `UNWIND $ids AS id
+   MATCH (c:Claim)-[:OBJECT]->(:Figure {id: id})
+   WITH id, c ORDER BY c.id
+   RETURN id, collect(c {.*}) AS claims`,
+);
+
+export const figureLinks = statement(
+  'read.figureLinks',
+  `UNWIND $ids AS id
+   MATCH (f:Figure {id: id})
+   OPTIONAL MATCH (f)-[:SHARE_OF]->(whole:Figure)
+   OPTIONAL MATCH (f)-[:DURING]->(e:Event)
+   RETURN id, whole.id AS shareOfId, e.id AS duringId`,
+);
+
+export const publishersOf = statement(
+  'read.publishersOf',
+  `UNWIND $ids AS id
+   MATCH (:Source {id: id})-[:PUBLISHED_BY]->(a:Actor)
+   RETURN id, a.id AS publisherId`,
+);

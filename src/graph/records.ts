@@ -1,0 +1,201 @@
+import type { FuzzyDate } from '../model/fuzzy-date.js';
+import type { EntityKind } from '../model/graph-model.js';
+
+/**
+ * Plain records the graph layer hands upwards (codegen maps GraphQL types onto them). Nothing here is
+ * a driver type; JSON-encoded properties are decoded once, here.
+ */
+
+export interface EntityRecord {
+  __kind: EntityKind;
+  id: string;
+  type: string;
+  name: string;
+  lang: string;
+  aliases: { value: string; lang: string }[];
+  description: string | null;
+  identifiers: { scheme: string; value: string }[];
+  sensitivity: string;
+  date: FuzzyDate | null;
+  endDate: FuzzyDate | null;
+  version: number;
+}
+
+export interface SourceRecord {
+  __kind: 'Source';
+  id: string;
+  title: string;
+  text: string;
+  sha256: string;
+  length: number;
+  language: string;
+  url: string | null;
+  retrievedAt: string | null;
+  published: FuzzyDate | null;
+  reliability: string;
+  sensitivity: string;
+  notes: string | null;
+}
+
+export interface ExcerptRecord {
+  __kind: 'Excerpt';
+  id: string;
+  exact: string;
+  start: number;
+  end: number;
+  prefix: string;
+  suffix: string;
+  sourceId: string;
+}
+
+export interface ClaimRecord {
+  __kind: 'Claim';
+  id: string;
+  kind: 'relation' | 'figure' | 'attribute' | 'statement';
+  fact: string | null;
+  summary: string;
+  subjectId: string;
+  property: string;
+  role: string | null;
+  objectId: string | null;
+  valueJson: string | null;
+  status: string;
+  confidence: number | null;
+  sensitivity: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface FigureRecord {
+  __kind: 'Figure';
+  id: string;
+  measure: string;
+  value: number | null;
+  min: number | null;
+  max: number | null;
+  qualifier: string;
+  unit: string;
+  subgroup: string | null;
+  text: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
+  asOf: FuzzyDate | null;
+  subjectId: string;
+  claimId: string;
+  sensitivity: string;
+}
+
+export interface RelationRecord {
+  id: string;
+  type: string;
+  role: string | null;
+  fromId: string;
+  toId: string;
+  claimIds: string[];
+}
+
+export interface AttributionRecord {
+  hop: number;
+  agentId: string;
+}
+
+export type NodeRecord = EntityRecord | SourceRecord | ExcerptRecord | ClaimRecord | FigureRecord;
+
+type Props = Record<string, unknown>;
+
+const json = <T>(v: unknown, fallback: T): T =>
+  typeof v === 'string' && v ? (JSON.parse(v) as T) : fallback;
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | null =>
+  typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v);
+
+/** Turns a node (labels + properties, as toNative gives it) into its record. */
+export function toRecord(node: { labels: string[]; properties: Props }): NodeRecord | null {
+  const p = node.properties;
+  const l = node.labels;
+  if (l.includes('Event') || l.includes('Actor') || l.includes('Place')) {
+    return {
+      __kind: l.includes('Event') ? 'Event' : l.includes('Actor') ? 'Actor' : 'Place',
+      id: String(p.id),
+      type: String(p.type),
+      name: String(p.name),
+      lang: String(p.lang ?? 'en'),
+      aliases: json(p.aliasesJson, []),
+      description: str(p.description),
+      identifiers: json(p.identifiersJson, []),
+      sensitivity: String(p.sensitivity ?? 'public'),
+      date: json(p.dateJson, null),
+      endDate: json(p.endDateJson, null),
+      version: num(p.version) ?? 1,
+    };
+  }
+  if (l.includes('Source')) {
+    return {
+      __kind: 'Source',
+      id: String(p.id),
+      title: String(p.title),
+      text: String(p.text),
+      sha256: String(p.sha256),
+      length: num(p.length) ?? 0,
+      language: String(p.language),
+      url: str(p.url),
+      retrievedAt: str(p.retrievedAt),
+      published: json(p.publishedJson, null),
+      reliability: String(p.reliability ?? 'unknown'),
+      sensitivity: String(p.sensitivity ?? 'public'),
+      notes: str(p.notes),
+    };
+  }
+  if (l.includes('Excerpt')) {
+    return {
+      __kind: 'Excerpt',
+      id: String(p.id),
+      exact: String(p.exact),
+      start: num(p.start) ?? 0,
+      end: num(p.end) ?? 0,
+      prefix: String(p.prefix ?? ''),
+      suffix: String(p.suffix ?? ''),
+      sourceId: String(p.sourceId ?? ''),
+    };
+  }
+  if (l.includes('Claim')) {
+    return {
+      __kind: 'Claim',
+      id: String(p.id),
+      kind: String(p.kind) as ClaimRecord['kind'],
+      fact: str(p.fact),
+      summary: String(p.summary),
+      subjectId: String(p.subjectId),
+      property: String(p.property),
+      role: str(p.role),
+      objectId: str(p.objectId),
+      valueJson: str(p.valueJson),
+      status: String(p.status ?? 'asserted'),
+      confidence: num(p.confidence),
+      sensitivity: String(p.sensitivity ?? 'public'),
+      recordedBy: String(p.recordedBy ?? ''),
+      recordedAt: String(p.recordedAt ?? ''),
+    };
+  }
+  if (l.includes('Figure')) {
+    return {
+      __kind: 'Figure',
+      id: String(p.id),
+      measure: String(p.measure),
+      value: num(p.value),
+      min: num(p.min),
+      max: num(p.max),
+      qualifier: String(p.qualifier),
+      unit: String(p.unit),
+      subgroup: str(p.subgroup),
+      text: str(p.text),
+      periodStart: json(p.periodStartJson, null),
+      periodEnd: json(p.periodEndJson, null),
+      asOf: json(p.asOfJson, null),
+      subjectId: String(p.subjectId),
+      claimId: String(p.claimId),
+      sensitivity: String(p.sensitivity ?? 'public'),
+    };
+  }
+  return null;
+}

@@ -1,0 +1,139 @@
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import { RELATION_TYPES } from '../../model/graph-model.js';
+import type { ResolvedBundle } from '../../io/bundle/resolve.js';
+import { BundleError } from '../../io/bundle/resolve.js';
+import type { Executor, Tx } from '../executor.js';
+import * as q from '../queries/bundle.js';
+
+const BATCH = 2_000;
+
+export interface BundleWriteCounts {
+  sources: number;
+  entities: number;
+  excerpts: number;
+  claims: number;
+  figures: number;
+  relations: number;
+}
+
+export interface BundleWriteOptions {
+  /** Runs inside the transaction after every write and before commit (fault injection in tests). */
+  beforeCommit?: (tx: Tx) => Promise<void>;
+}
+
+function dateProps(prefix: string, d: FuzzyDate | null): Record<string, unknown> {
+  return {
+    [`${prefix}Json`]: d ? JSON.stringify(d) : null,
+    [`${prefix}Earliest`]: d?.earliest ?? null,
+    [`${prefix}Latest`]: d?.latest ?? null,
+    [`${prefix}Precision`]: d?.precision ?? null,
+  };
+}
+
+async function runBatched(tx: Tx, stmt: Parameters<Tx['run']>[0], rows: Record<string, unknown>[]) {
+  for (let i = 0; i < rows.length; i += BATCH) await tx.run(stmt, { rows: rows.slice(i, i + BATCH) });
+}
+
+/** Has a bundle with this content hash been loaded already? */
+export async function bundleLoaded(executor: Executor, sha256: string): Promise<boolean> {
+  return (await executor.read(q.findBundleLoad, { sha256 })).length > 0;
+}
+
+/**
+ * Writes a resolved bundle in ONE transaction: every row or none. Batched with UNWIND so the number of
+ * round trips grows with the number of row kinds, not rows.
+ */
+export async function writeBundle(
+  executor: Executor,
+  b: ResolvedBundle,
+  bundleSha256: string,
+  opts: BundleWriteOptions = {},
+): Promise<BundleWriteCounts> {
+  const counts: BundleWriteCounts = {
+    sources: b.sources.length,
+    entities: b.entities.length,
+    excerpts: b.excerpts.length,
+    claims: b.claims.length,
+    figures: b.figures.length,
+    relations: b.relations.length,
+  };
+  await executor.writeTx('bundle.write', async (tx) => {
+    // The same text twice is one source: refuse a bundle that gives known text a new id.
+    const clashes = await tx.run(q.findSourcesByHash, {
+      rows: b.sources.map((s) => ({ id: s.id, sha256: s.sha256 })),
+    });
+    if (clashes.length) {
+      throw new BundleError(
+        clashes.map((c) => ({
+          path: `sources[${b.sources.findIndex((s) => s.id === c.bundleId)}]`,
+          message: `this text is already in the graph as ${String(c.existingId)}; use that id`,
+        })),
+      );
+    }
+    const recordedAt = b.recordedAt;
+    await runBatched(
+      tx,
+      q.upsertEntities,
+      b.entities.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        type: e.type,
+        name: e.name,
+        lang: e.lang,
+        aliasesJson: JSON.stringify(e.aliases),
+        names: [e.name, ...e.aliases.map((a) => a.value)],
+        identifiersJson: JSON.stringify(e.identifiers),
+        identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
+        description: e.description,
+        sensitivity: e.sensitivity,
+        recordedAt,
+        ...dateProps('date', e.date),
+        ...dateProps('endDate', e.endDate),
+      })),
+    );
+    await runBatched(
+      tx,
+      q.upsertSources,
+      b.sources.map((s) => ({
+        id: s.id,
+        title: s.title,
+        text: s.text,
+        sha256: s.sha256,
+        length: s.length,
+        language: s.language,
+        url: s.url,
+        retrievedAt: s.retrievedAt,
+        reliability: s.reliability,
+        sensitivity: s.sensitivity,
+        notes: s.notes,
+        publisherId: s.publisherId,
+        recordedAt,
+        ...dateProps('published', s.published),
+      })),
+    );
+    await runBatched(tx, q.upsertExcerpts, b.excerpts as unknown as Record<string, unknown>[]);
+    await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[]);
+    const figureRows = b.figures.map(({ periodStart, periodEnd, asOf, ...f }) => ({
+      ...f,
+      periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
+      periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
+      asOfJson: asOf ? JSON.stringify(asOf) : null,
+      periodEarliest: periodStart?.earliest ?? null,
+      periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
+    }));
+    await runBatched(tx, q.upsertFigures, figureRows);
+    await runBatched(tx, q.linkFigures, figureRows);
+    for (const type of RELATION_TYPES) {
+      const rows = b.relations.filter((r) => r.type === type);
+      if (rows.length)
+        await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
+    }
+    await tx.run(q.recordBundleLoad, {
+      sha256: bundleSha256,
+      recordedBy: b.recordedBy,
+      counts: JSON.stringify(counts),
+    });
+    await opts.beforeCommit?.(tx);
+  });
+  return counts;
+}

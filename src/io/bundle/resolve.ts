@@ -1,0 +1,571 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { normalizeFuzzyDate, type FuzzyDate, FuzzyDateInput } from '../../model/fuzzy-date.js';
+import {
+  kindOfId,
+  RELATIONS,
+  relationAllows,
+  type EntityKind,
+  type RelationType,
+} from '../../model/graph-model.js';
+import { findAll, isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
+import { BundleInput, type ClaimInput } from './schema.js';
+
+/**
+ * Turns a bundle file into rows ready to write, or into the complete list of its problems. Nothing here
+ * touches the database: a bundle is validated whole before a single statement runs.
+ */
+
+export interface Problem {
+  /** JSON path of the offending value, e.g. claims[3].quotes[0]. */
+  path: string;
+  message: string;
+}
+
+export class BundleError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(
+      `The bundle has ${problems.length} problem(s):\n${problems
+        .slice(0, 50)
+        .map((p) => `  ${p.path}: ${p.message}`)
+        .join('\n')}${problems.length > 50 ? `\n  ... and ${problems.length - 50} more` : ''}`,
+    );
+    this.name = 'BundleError';
+  }
+}
+
+export interface SourceRow {
+  id: string;
+  title: string;
+  text: string;
+  sha256: string;
+  length: number;
+  language: string;
+  url: string | null;
+  retrievedAt: string | null;
+  published: FuzzyDate | null;
+  reliability: string;
+  sensitivity: string;
+  publisherId: string | null;
+  notes: string | null;
+}
+
+export interface EntityRow {
+  id: string;
+  kind: EntityKind;
+  type: string;
+  name: string;
+  lang: string;
+  aliases: { value: string; lang: string }[];
+  description: string | null;
+  identifiers: { scheme: string; value: string }[];
+  sensitivity: string;
+  date: FuzzyDate | null;
+  endDate: FuzzyDate | null;
+}
+
+export interface ExcerptRow {
+  id: string;
+  sourceId: string;
+  exact: string;
+  start: number;
+  end: number;
+  prefix: string;
+  suffix: string;
+}
+
+export type ClaimKind = 'relation' | 'figure' | 'attribute' | 'statement';
+
+export interface ClaimRow {
+  id: string;
+  kind: ClaimKind;
+  fact: string | null;
+  subjectId: string;
+  summary: string;
+  /** Relation type, figure measure, attribute name, or "statement". */
+  property: string;
+  role: string | null;
+  /** Object entity (relation claims) or the asserted figure's id (figure claims). */
+  objectId: string | null;
+  /** JSON of the asserted value (attribute claims; figure claims carry a copy of the figure). */
+  valueJson: string | null;
+  /** Claims with equal conflictKey on the same subject are about the same measure; differing valueKey = conflict. */
+  conflictKey: string | null;
+  valueKey: string | null;
+  /**
+   * The values the claim allows, as a numeric interval (figures: the number; dates: days since
+   * 1970-01-01). Two claims conflict when their intervals are disjoint: "late April" and "30 April"
+   * agree, 1,160 and 1,168 do not. Null bounds are open.
+   */
+  valueLow: number | null;
+  valueHigh: number | null;
+  status: string;
+  confidence: number | null;
+  sensitivity: string;
+  recordedBy: string;
+  recordedAt: string;
+  excerptIds: string[];
+  /** Attribution chain, nearest first. */
+  attributedTo: string[];
+}
+
+export interface FigureRow {
+  id: string;
+  claimId: string;
+  subjectId: string;
+  measure: string;
+  value: number | null;
+  min: number | null;
+  max: number | null;
+  qualifier: string;
+  unit: string;
+  subgroup: string | null;
+  text: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
+  asOf: FuzzyDate | null;
+  shareOfId: string | null;
+  duringId: string | null;
+  sensitivity: string;
+}
+
+export interface RelationRow {
+  /** Deterministic: the same assertion from two claims is one relationship listing both. */
+  id: string;
+  type: RelationType;
+  fromId: string;
+  toId: string;
+  role: string | null;
+  claimIds: string[];
+}
+
+export interface ResolvedBundle {
+  recordedBy: string;
+  recordedAt: string;
+  sources: SourceRow[];
+  entities: EntityRow[];
+  excerpts: ExcerptRow[];
+  claims: ClaimRow[];
+  figures: FigureRow[];
+  relations: RelationRow[];
+}
+
+/** Reads a YAML or JSON bundle file and resolves it; source files are read relative to it. */
+export async function loadBundleFile(file: string): Promise<ResolvedBundle> {
+  const raw = await readFile(file, 'utf8');
+  let doc: unknown;
+  try {
+    doc = file.endsWith('.json') ? JSON.parse(raw) : parseYaml(raw, { prettyErrors: true });
+  } catch (err) {
+    throw new BundleError([
+      { path: '(file)', message: `cannot parse ${path.basename(file)}: ${(err as Error).message}` },
+    ]);
+  }
+  return resolveBundle(doc, async (rel) => readFile(path.resolve(path.dirname(file), rel), 'utf8'));
+}
+
+type ReadText = (relativePath: string) => Promise<string>;
+
+function zodPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    '',
+  );
+}
+
+export async function resolveBundle(doc: unknown, readText: ReadText): Promise<ResolvedBundle> {
+  const parsed = BundleInput.safeParse(doc);
+  if (!parsed.success) {
+    throw new BundleError(
+      parsed.error.issues.map((i) => ({ path: zodPath(i.path) || '(root)', message: i.message })),
+    );
+  }
+  const b = parsed.data;
+  const problems: Problem[] = [];
+  const problem = (p: string, message: string) => problems.push({ path: p, message });
+
+  const fuzzy = (p: string, input: z.output<typeof FuzzyDateInput> | null | undefined): FuzzyDate | null => {
+    if (!input) return null;
+    const { date, problems: ps } = normalizeFuzzyDate(input);
+    ps.forEach((m) => problem(p, m));
+    return date ?? null;
+  };
+
+  // Ids are unique across the whole bundle, whatever their kind.
+  const seen = new Map<string, string>();
+  const register = (id: string, p: string) => {
+    const before = seen.get(id);
+    if (before) problem(p, `duplicate id ${id} (also at ${before})`);
+    else seen.set(id, p);
+  };
+
+  const entities: EntityRow[] = [];
+  const entityKinds = new Map<string, EntityKind>();
+  const addEntities = (
+    kind: EntityKind,
+    list: (typeof b.actors | typeof b.places | typeof b.events)[number][],
+    key: string,
+  ) => {
+    list.forEach((e, i) => {
+      const p = `${key}[${i}]`;
+      register(e.id, `${p}.id`);
+      entityKinds.set(e.id, kind);
+      const ev = kind === 'Event' ? (e as (typeof b.events)[number]) : undefined;
+      const date = fuzzy(`${p}.date`, ev?.date);
+      const endDate = fuzzy(`${p}.endDate`, ev?.endDate);
+      if (date?.earliest && endDate?.latest && endDate.latest < date.earliest) {
+        problem(`${p}.endDate`, `ends (${endDate.latest}) before it starts (${date.earliest})`);
+      }
+      entities.push({
+        id: e.id,
+        kind,
+        type: e.type,
+        name: e.name,
+        lang: e.lang,
+        aliases: e.aliases,
+        description: e.description ?? null,
+        identifiers: e.identifiers,
+        sensitivity: e.sensitivity,
+        date,
+        endDate,
+      });
+    });
+  };
+  addEntities('Actor', b.actors, 'actors');
+  addEntities('Place', b.places, 'places');
+  addEntities('Event', b.events, 'events');
+
+  const sources: SourceRow[] = [];
+  const sourcePoints = new Map<string, string[]>();
+  const sourceTexts = new Map<string, string>();
+  for (const [i, s] of b.sources.entries()) {
+    const p = `sources[${i}]`;
+    register(s.id, `${p}.id`);
+    let text: string;
+    try {
+      text = s.text ?? (await readText(s.file!));
+    } catch (err) {
+      problem(`${p}.file`, `cannot read ${s.file}: ${(err as Error).message}`);
+      continue;
+    }
+    if (!text.length) problem(`${p}.text`, 'the source text is empty');
+    if (!isWellFormed(text)) problem(`${p}.text`, 'the source text is not well-formed Unicode');
+    const hash = sha256(text);
+    if (hash !== s.sha256) problem(`${p}.sha256`, `the text's sha256 is ${hash}, not ${s.sha256}`);
+    if (s.publisher && entityKinds.get(s.publisher) !== 'Actor') {
+      problem(`${p}.publisher`, `no actor ${s.publisher} in the bundle`);
+    }
+    const points = codePoints(text);
+    sourcePoints.set(s.id, points);
+    sourceTexts.set(s.id, text);
+    sources.push({
+      id: s.id,
+      title: s.title,
+      text,
+      sha256: hash,
+      length: points.length,
+      language: s.language,
+      url: s.url ?? null,
+      retrievedAt: s.retrievedAt ?? null,
+      published: fuzzy(`${p}.published`, s.published),
+      reliability: s.reliability,
+      sensitivity: s.sensitivity,
+      publisherId: s.publisher ?? null,
+      notes: s.notes ?? null,
+    });
+  }
+  const hashes = new Map<string, string>();
+  for (const s of sources) {
+    const other = hashes.get(s.sha256);
+    if (other) problem(`sources`, `${s.id} has the same text as ${other}: the same text is one source`);
+    hashes.set(s.sha256, s.id);
+  }
+
+  const excerpts = new Map<string, ExcerptRow>();
+  const claims: ClaimRow[] = [];
+  const figures: FigureRow[] = [];
+  const relations = new Map<string, RelationRow>();
+  const figureClaims = new Map(b.claims.filter((c) => c.figure).map((c) => [c.id, c] as const));
+
+  for (const [i, c] of b.claims.entries()) {
+    const p = `claims[${i}]`;
+    register(c.id, `${p}.id`);
+    const subjectKind = entityKinds.get(c.subject);
+    if (!subjectKind) problem(`${p}.subject`, `no entity ${c.subject} in the bundle`);
+    for (const [h, a] of c.attributedTo.entries()) {
+      if (entityKinds.get(a) !== 'Actor') problem(`${p}.attributedTo[${h}]`, `no actor ${a} in the bundle`);
+    }
+
+    // Evidence: each quote exactly once in its source.
+    const excerptIds: string[] = [];
+    const points = sourcePoints.get(c.source);
+    const text = sourceTexts.get(c.source);
+    if (!points || text === undefined) {
+      problem(`${p}.source`, `no source ${c.source} in the bundle`);
+    } else {
+      c.quotes.forEach((q, qi) => {
+        const at = locateQuote(text, points, q);
+        if ('problem' in at) {
+          problem(`${p}.quotes[${qi}]`, `${at.problem} (${c.source})`);
+          return;
+        }
+        const sel = selectorAt(points, at.start, at.end);
+        const exId = excerptId(c.source, sel.start, sel.end);
+        if (!excerpts.has(exId)) excerpts.set(exId, { id: exId, sourceId: c.source, ...sel });
+        excerptIds.push(exId);
+      });
+    }
+
+    const base = {
+      id: c.id,
+      fact: c.fact ?? null,
+      subjectId: c.subject,
+      summary: c.summary,
+      status: c.status,
+      confidence: c.confidence ?? null,
+      sensitivity: c.sensitivity,
+      recordedBy: b.recordedBy,
+      recordedAt: b.recordedAt,
+      excerptIds,
+      attributedTo: c.attributedTo,
+    };
+    if (c.relation) {
+      claims.push(relationClaim(c, base, p, entityKinds, subjectKind, relations, problem));
+    } else if (c.figure) {
+      const f = c.figure;
+      const figureId = `fg-${c.id.slice(3)}`;
+      if (f.value == null && f.min == null && f.max == null)
+        problem(`${p}.figure`, 'give a value, or min and/or max');
+      if (f.min != null && f.max != null && f.min > f.max)
+        problem(`${p}.figure`, `min ${f.min} is above max ${f.max}`);
+      if (f.shareOf && !figureClaims.has(f.shareOf))
+        problem(`${p}.figure.shareOf`, `no figure claim ${f.shareOf}`);
+      if (f.during && entityKinds.get(f.during) !== 'Event')
+        problem(`${p}.figure.during`, `no event ${f.during}`);
+      const row: FigureRow = {
+        id: figureId,
+        claimId: c.id,
+        subjectId: c.subject,
+        measure: f.measure,
+        value: f.value ?? null,
+        min: f.min ?? null,
+        max: f.max ?? null,
+        qualifier: f.qualifier,
+        unit: f.unit,
+        subgroup: f.subgroup ?? null,
+        text: f.text ?? null,
+        periodStart: fuzzy(`${p}.figure.periodStart`, f.periodStart),
+        periodEnd: fuzzy(`${p}.figure.periodEnd`, f.periodEnd),
+        asOf: fuzzy(`${p}.figure.asOf`, f.asOf),
+        shareOfId: f.shareOf ? `fg-${f.shareOf.slice(3)}` : null,
+        duringId: f.during ?? null,
+        sensitivity: c.sensitivity,
+      };
+      figures.push(row);
+      claims.push({
+        ...base,
+        kind: 'figure',
+        property: f.measure,
+        role: null,
+        objectId: figureId,
+        valueJson: JSON.stringify({
+          value: row.value,
+          min: row.min,
+          max: row.max,
+          qualifier: row.qualifier,
+          unit: row.unit,
+        }),
+        conflictKey: figureConflictKey(row),
+        valueKey: JSON.stringify([row.value, row.min, row.max, row.qualifier]),
+        ...figureInterval(row),
+      });
+    } else if (c.attribute) {
+      const a = c.attribute;
+      let value: unknown = a.value;
+      if (typeof a.value === 'object') value = fuzzy(`${p}.attribute.value`, a.value);
+      claims.push({
+        ...base,
+        kind: 'attribute',
+        property: a.property,
+        role: null,
+        objectId: null,
+        valueJson: JSON.stringify(value),
+        conflictKey: `attribute|${a.property}`,
+        valueKey: attributeValueKey(value),
+        ...dateInterval(value),
+      });
+    } else {
+      claims.push({
+        ...base,
+        kind: 'statement',
+        property: 'statement',
+        role: null,
+        objectId: null,
+        valueJson: null,
+        conflictKey: null,
+        valueKey: null,
+        valueLow: null,
+        valueHigh: null,
+      });
+    }
+  }
+
+  if (problems.length) throw new BundleError(problems);
+  return {
+    recordedBy: b.recordedBy,
+    recordedAt: b.recordedAt,
+    sources,
+    entities,
+    excerpts: [...excerpts.values()],
+    claims,
+    figures,
+    relations: [...relations.values()],
+  };
+}
+
+function relationClaim(
+  c: ClaimInput,
+  base: Omit<
+    ClaimRow,
+    | 'kind'
+    | 'property'
+    | 'role'
+    | 'objectId'
+    | 'valueJson'
+    | 'conflictKey'
+    | 'valueKey'
+    | 'valueLow'
+    | 'valueHigh'
+  >,
+  p: string,
+  entityKinds: Map<string, EntityKind>,
+  subjectKind: EntityKind | undefined,
+  relations: Map<string, RelationRow>,
+  problem: (p: string, m: string) => void,
+): ClaimRow {
+  const r = c.relation!;
+  const type = r.type as RelationType;
+  const spec = RELATIONS[type];
+  const objectKind = entityKinds.get(r.object);
+  if (!objectKind) problem(`${p}.relation.object`, `no entity ${r.object} in the bundle`);
+  if (subjectKind && objectKind && !relationAllows(type, subjectKind, objectKind)) {
+    problem(
+      `${p}.relation.type`,
+      `${type} does not join ${subjectKind} to ${objectKind} (${spec.description})`,
+    );
+  }
+  if (spec.hasRole && !r.role) problem(`${p}.relation.role`, `${type} needs a role`);
+  if (!spec.hasRole && r.role) problem(`${p}.relation.role`, `${type} takes no role`);
+  const role = r.role ?? null;
+  const relId = relationId(type, c.subject, r.object, role);
+  const existing = relations.get(relId);
+  if (existing) existing.claimIds.push(c.id);
+  else relations.set(relId, { id: relId, type, fromId: c.subject, toId: r.object, role, claimIds: [c.id] });
+  return {
+    ...base,
+    kind: 'relation',
+    property: type,
+    role,
+    objectId: r.object,
+    valueJson: null,
+    conflictKey: null,
+    valueKey: null,
+    valueLow: null,
+    valueHigh: null,
+  };
+}
+
+/** Where a quote sits in a source, in code points; or why it cannot be placed. */
+export function locateQuote(
+  text: string,
+  points: readonly string[],
+  q: string | { exact: string; start: number; end: number },
+): { start: number; end: number } | { problem: string; candidates?: number[] } {
+  if (typeof q !== 'string') {
+    if (q.end > points.length)
+      return { problem: `offsets ${q.start}-${q.end} lie outside the text (${points.length} code points)` };
+    const actual = points.slice(q.start, q.end).join('');
+    if (actual !== q.exact) {
+      const found = findAll(text, q.exact);
+      return {
+        problem: `the text at ${q.start}-${q.end} is ${JSON.stringify(actual.slice(0, 80))}, not the quoted words${
+          found.length ? `; they occur at code point(s) ${found.join(', ')}` : ''
+        }`,
+        candidates: found,
+      };
+    }
+    return { start: q.start, end: q.end };
+  }
+  const at = findAll(text, q);
+  if (at.length === 0) return { problem: `not found: ${JSON.stringify(q.slice(0, 80))}` };
+  if (at.length > 1) {
+    return {
+      problem: `found ${at.length} times (at code points ${at.join(', ')}); quote more words or give offsets`,
+      candidates: at,
+    };
+  }
+  return { start: at[0]!, end: at[0]! + codePoints(q).length };
+}
+
+export function excerptId(sourceId: string, start: number, end: number): string {
+  return `ex-${sourceId.slice(4)}-${start}-${end}`;
+}
+
+/** Stable id of a relationship: the same assertion always maps to the same relationship. */
+export function relationId(type: string, fromId: string, toId: string, role: string | null): string {
+  return `rel-${type.toLowerCase()}-${fromId}-${toId}${role ? `-${role}` : ''}`;
+}
+
+/** Two figures are about the same thing when they count the same measure, subgroup and unit, for the same period and as-of date. */
+export function figureConflictKey(
+  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd' | 'asOf'>,
+): string {
+  const d = (x: FuzzyDate | null) => (x ? `${x.earliest ?? ''}/${x.latest ?? ''}` : '');
+  return ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd), d(f.asOf)].join(
+    '|',
+  );
+}
+
+/** The numbers a figure allows: "nearly 1,168" is taken at its word (1,168); "exceeded 105,000" is above it. */
+export function figureInterval(f: Pick<FigureRow, 'value' | 'min' | 'max' | 'qualifier'>): {
+  valueLow: number | null;
+  valueHigh: number | null;
+} {
+  if (f.value == null) return { valueLow: f.min, valueHigh: f.max };
+  const v = f.value;
+  switch (f.qualifier) {
+    case 'more_than':
+      return { valueLow: v + 1e-9, valueHigh: f.max };
+    case 'at_least':
+      return { valueLow: v, valueHigh: f.max };
+    case 'less_than':
+      return { valueLow: f.min, valueHigh: v - 1e-9 };
+    case 'at_most':
+      return { valueLow: f.min, valueHigh: v };
+    default:
+      return { valueLow: f.min ?? v, valueHigh: f.max ?? v };
+  }
+}
+
+const DAY_MS = 86_400_000;
+const epochDay = (d: string | null) => (d ? Date.parse(`${d}T00:00:00Z`) / DAY_MS : null);
+
+function dateInterval(value: unknown): { valueLow: number | null; valueHigh: number | null } {
+  if (value && typeof value === 'object' && 'earliest' in value) {
+    const d = value as FuzzyDate;
+    return { valueLow: epochDay(d.earliest), valueHigh: epochDay(d.latest) };
+  }
+  return { valueLow: null, valueHigh: null };
+}
+
+function attributeValueKey(value: unknown): string {
+  if (value && typeof value === 'object' && 'earliest' in value) {
+    const d = value as FuzzyDate;
+    return JSON.stringify([d.earliest, d.latest]);
+  }
+  return JSON.stringify(value);
+}
+
+export { kindOfId };

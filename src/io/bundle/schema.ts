@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import {
+  ACTOR_TYPES,
+  CLAIM_STATUSES,
+  EVENT_TYPES,
+  FIGURE_QUALIFIERS,
+  FIGURE_UNITS,
+  IDENTIFIER_SCHEMES,
+  PLACE_TYPES,
+  RELIABILITIES,
+  ROLES,
+  SENSITIVITIES,
+} from '../../model/enums.js';
+import { FuzzyDateInput } from '../../model/fuzzy-date.js';
+import { RELATION_TYPES } from '../../model/graph-model.js';
+
+/**
+ * The project's bundle format (hrkg-bundle/1): a human-readable file (YAML or JSON) that decomposes
+ * sources into entities, figures and claims. Claims cite their evidence by exact quote; the loader
+ * finds each quote in the source text and stores code-point offsets. See data/README.md.
+ */
+
+const id = (prefix: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}[a-z0-9][a-z0-9-]{0,100}$`),
+      `an id starting with "${prefix}", then a-z, 0-9 and -`,
+    );
+
+/** Any entity id (event, actor or place). */
+const entityId = z
+  .string()
+  .regex(/^(ev|ac|pl)-[a-z0-9][a-z0-9-]{0,100}$/, 'an event (ev-), actor (ac-) or place (pl-) id');
+
+export const Alias = z
+  .object({
+    value: z.string().trim().min(1).max(300),
+    lang: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a BCP 47 language tag such as en or ar'),
+  })
+  .strict();
+
+export const ExternalIdentifier = z
+  .object({ scheme: z.enum(IDENTIFIER_SCHEMES), value: z.string().trim().min(1).max(500) })
+  .strict();
+
+const entityBase = {
+  name: z.string().trim().min(1).max(300),
+  /** Language of the primary name. */
+  lang: z.string().default('en'),
+  aliases: z.array(Alias).default([]),
+  description: z.string().max(5000).nullish(),
+  identifiers: z.array(ExternalIdentifier).default([]),
+  sensitivity: z.enum(SENSITIVITIES).default('public'),
+};
+
+export const ActorInput = z.object({ id: id('ac-'), type: z.enum(ACTOR_TYPES), ...entityBase }).strict();
+export const PlaceInput = z.object({ id: id('pl-'), type: z.enum(PLACE_TYPES), ...entityBase }).strict();
+export const EventInput = z
+  .object({
+    id: id('ev-'),
+    type: z.enum(EVENT_TYPES),
+    ...entityBase,
+    /** When it happened (a point) or began (a period). */
+    date: FuzzyDateInput.nullish(),
+    /** When a period ended. */
+    endDate: FuzzyDateInput.nullish(),
+  })
+  .strict();
+
+export const SourceInput = z
+  .object({
+    id: id('src-'),
+    /** Path of the text file, relative to the bundle file (or give the text inline). */
+    file: z.string().min(1).nullish(),
+    /** The text itself, when not in a file. */
+    text: z.string().nullish(),
+    /** sha256 of the file's UTF-8 bytes; the loader refuses a file that does not match. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    title: z.string().trim().min(1).max(1000),
+    publisher: id('ac-').nullish(),
+    language: z.string().min(2).max(35),
+    url: z.string().url().nullish(),
+    retrievedAt: z.iso.datetime({ offset: true }).nullish(),
+    published: FuzzyDateInput.nullish(),
+    reliability: z.enum(RELIABILITIES).default('unknown'),
+    sensitivity: z.enum(SENSITIVITIES).default('public'),
+    notes: z.string().max(5000).nullish(),
+  })
+  .strict()
+  .refine((s) => (s.file == null) !== (s.text == null), { message: 'give exactly one of file or text' });
+
+export const FigureValue = z
+  .object({
+    /** What is counted, lower_snake_case, e.g. people_released, people_arrested, deaths_in_custody. */
+    measure: z.string().regex(/^[a-z][a-z0-9_]{1,80}$/),
+    value: z.number().finite().nullish(),
+    min: z.number().finite().nullish(),
+    max: z.number().finite().nullish(),
+    qualifier: z.enum(FIGURE_QUALIFIERS),
+    unit: z.enum(FIGURE_UNITS),
+    /** A subgroup of what is counted, e.g. women. */
+    subgroup: z.string().max(100).nullish(),
+    /** The source's own wording of the number, e.g. "nearly 1,168", "tens of thousands". */
+    text: z.string().max(300).nullish(),
+    /** The period the figure covers. */
+    periodStart: FuzzyDateInput.nullish(),
+    periodEnd: FuzzyDateInput.nullish(),
+    /** When the figure was true ("so far", "till now"). */
+    asOf: FuzzyDateInput.nullish(),
+    /** Another figure's claim id when this one is a share of it (e.g. 83% of the deaths). */
+    shareOf: id('cl-').nullish(),
+    /** An event whose period this figure covers (e.g. the Iranian supervision of prisons). */
+    during: id('ev-').nullish(),
+  })
+  .strict();
+
+export const RelationValue = z
+  .object({
+    type: z.enum(RELATION_TYPES as [string, ...string[]]),
+    object: entityId,
+    role: z.enum(ROLES).nullish(),
+  })
+  .strict();
+
+export const AttributeValue = z
+  .object({
+    /** The entity property this claim is about, e.g. date, name, scope. */
+    property: z.string().regex(/^[a-z][a-zA-Z0-9_]{0,60}$/),
+    /** A fuzzy date for property "date"/"endDate", otherwise text or a number. */
+    value: z.union([z.string(), z.number(), FuzzyDateInput]),
+  })
+  .strict();
+
+/** Exact words, found by the loader (must occur once), or exact words at given code-point offsets (verified). */
+export const Quote = z.union([
+  z.string().min(1).max(5000),
+  z
+    .object({
+      exact: z.string().min(1).max(5000),
+      start: z.number().int().min(0),
+      end: z.number().int().min(1),
+    })
+    .strict()
+    .refine((q) => q.end > q.start, { message: 'end must be after start' }),
+]);
+
+export const ClaimInput = z
+  .object({
+    id: id('cl-'),
+    /** Tag of the fact in an inventory (e.g. F4 in DOMAIN.md), for cross-reference only. */
+    fact: z.string().max(20).nullish(),
+    subject: entityId,
+    /** One sentence, in the recorder's words, saying what is claimed. */
+    summary: z.string().trim().min(1).max(2000),
+    relation: RelationValue.nullish(),
+    figure: FigureValue.nullish(),
+    attribute: AttributeValue.nullish(),
+    /** Evidence: the source, and the exact words in it (each must occur exactly once). */
+    source: id('src-'),
+    quotes: z.array(Quote).min(1),
+    /** Who said it, nearest first: [who the source quotes, who told them, ...]. */
+    attributedTo: z.array(id('ac-')).default([]),
+    status: z.enum(CLAIM_STATUSES).default('asserted'),
+    confidence: z.number().min(0).max(1).nullish(),
+    sensitivity: z.enum(SENSITIVITIES).default('public'),
+  })
+  .strict()
+  .refine((c) => [c.relation, c.figure, c.attribute].filter((x) => x != null).length <= 1, {
+    message: 'a claim asserts at most one of relation, figure or attribute (none: a plain statement)',
+  });
+
+export const BundleInput = z
+  .object({
+    format: z.literal('hrkg-bundle/1'),
+    /** Who curated the bundle; recorded as recordedBy on every claim. */
+    recordedBy: z.string().trim().min(1).max(200),
+    recordedAt: z.iso.datetime({ offset: true }),
+    description: z.string().max(5000).nullish(),
+    sources: z.array(SourceInput).default([]),
+    actors: z.array(ActorInput).default([]),
+    places: z.array(PlaceInput).default([]),
+    events: z.array(EventInput).default([]),
+    claims: z.array(ClaimInput).default([]),
+  })
+  .strict();
+
+export type BundleInput = z.output<typeof BundleInput>;
+export type ClaimInput = z.output<typeof ClaimInput>;
+export type EventInput = z.output<typeof EventInput>;
+export type ActorInput = z.output<typeof ActorInput>;
+export type PlaceInput = z.output<typeof PlaceInput>;
+export type SourceInput = z.output<typeof SourceInput>;

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { DATE_PRECISIONS, DATE_QUALIFIERS, type DatePrecision, type DateQualifier } from './enums.js';
+
+/**
+ * A date as sources give it: "30 April 2022" (day, exact), "late April" (month, approximate),
+ * "May 2013 – October 2015" (two month-precision dates), "not before May 2022" (month, after), or
+ * nothing at all (unknown). Bounds are inclusive calendar days, derived from the value and precision
+ * unless given; no day is ever invented: a month-precision date has no day in its value.
+ */
+export interface FuzzyDate {
+  /** ISO 8601 prefix matching the precision: YYYY-MM-DD, YYYY-MM or YYYY; null when unknown. */
+  value: string | null;
+  precision: DatePrecision;
+  qualifier: DateQualifier;
+  /** Earliest possible day (inclusive), or null when open. */
+  earliest: string | null;
+  /** Latest possible day (inclusive), or null when open. */
+  latest: string | null;
+  /** The source's own wording, e.g. "late April". */
+  text: string | null;
+}
+
+const VALUE_PATTERN: Record<Exclude<DatePrecision, 'unknown'>, RegExp> = {
+  day: /^\d{4}-\d{2}-\d{2}$/,
+  month: /^\d{4}-\d{2}$/,
+  year: /^\d{4}$/,
+};
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day YYYY-MM-DD');
+
+/** What a bundle or mutation gives; bounds are optional and derived when absent. */
+export const FuzzyDateInput = z
+  .object({
+    value: z.string().nullish(),
+    precision: z.enum(DATE_PRECISIONS),
+    qualifier: z.enum(DATE_QUALIFIERS).default('exact'),
+    earliest: isoDay.nullish(),
+    latest: isoDay.nullish(),
+    text: z.string().max(500).nullish(),
+  })
+  .strict();
+
+export type FuzzyDateInput = z.input<typeof FuzzyDateInput>;
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export function isRealDay(day: string): boolean {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+/** First and last day covered by an ISO prefix of the given precision. */
+export function spanOf(value: string, precision: Exclude<DatePrecision, 'unknown'>): [string, string] {
+  const [y, m] = value.split('-').map(Number) as [number, number];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (precision === 'day') return [value, value];
+  if (precision === 'month') return [`${value}-01`, `${value}-${pad(daysInMonth(y, m))}`];
+  return [`${y}-01-01`, `${y}-12-31`];
+}
+
+/**
+ * Validates and completes a fuzzy date. Returns the problems (empty when valid) with the normalised date.
+ */
+export function normalizeFuzzyDate(input: z.output<typeof FuzzyDateInput>): {
+  date?: FuzzyDate;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const value = input.value ?? null;
+  const { precision, qualifier } = input;
+  if (precision === 'unknown') {
+    if (value !== null) problems.push('value must be empty when precision is unknown');
+  } else if (value === null) {
+    problems.push(`value is required for precision ${precision}`);
+  } else if (!VALUE_PATTERN[precision].test(value)) {
+    problems.push(
+      `value ${JSON.stringify(value)} does not match precision ${precision} (${precision === 'day' ? 'YYYY-MM-DD' : precision === 'month' ? 'YYYY-MM' : 'YYYY'})`,
+    );
+  } else {
+    const month = Number(value.slice(5, 7));
+    if (precision !== 'year' && (month < 1 || month > 12))
+      problems.push(`value ${value} has no month ${month}`);
+    if (precision === 'day' && !isRealDay(value)) problems.push(`value ${value} is not a real calendar day`);
+  }
+  for (const bound of ['earliest', 'latest'] as const) {
+    const b = input[bound];
+    if (b && !isRealDay(b)) problems.push(`${bound} ${b} is not a real calendar day`);
+  }
+  if (problems.length) return { problems };
+
+  let earliest = input.earliest ?? null;
+  let latest = input.latest ?? null;
+  if (value !== null && precision !== 'unknown') {
+    const [lo, hi] = spanOf(value, precision);
+    // "before X" / "after X" are read as "not after X" / "not before X": the other side stays open.
+    if (qualifier === 'before') {
+      latest ??= hi;
+    } else if (qualifier === 'after') {
+      earliest ??= lo;
+    } else {
+      earliest ??= lo;
+      latest ??= hi;
+    }
+    if (qualifier === 'exact' && (earliest !== lo || latest !== hi)) {
+      problems.push(
+        `an exact ${precision} date covers ${lo} to ${hi}; use qualifier approximate for other bounds`,
+      );
+    }
+  }
+  if (earliest && latest && earliest > latest)
+    problems.push(`earliest ${earliest} is after latest ${latest}`);
+  if (problems.length) return { problems };
+  return { date: { value, precision, qualifier, earliest, latest, text: input.text ?? null }, problems };
+}
+
+/** Whether a fuzzy date certainly / possibly falls in [from, to] (inclusive days; null = open). */
+export function overlap(
+  d: Pick<FuzzyDate, 'earliest' | 'latest'>,
+  from: string | null,
+  to: string | null,
+): 'certain' | 'possible' | 'none' {
+  const lo = d.earliest;
+  const hi = d.latest;
+  if ((to && lo && lo > to) || (from && hi && hi < from)) return 'none';
+  const inside = (!from || (lo !== null && lo >= from)) && (!to || (hi !== null && hi <= to));
+  return inside ? 'certain' : 'possible';
+}

@@ -1,0 +1,117 @@
+import type { Executor } from '../graph/executor.js';
+import { createLoaders, type Loaders } from '../graph/loaders.js';
+import type {
+  ClaimRecord,
+  EntityRecord,
+  ExcerptRecord,
+  FigureRecord,
+  NodeRecord,
+  RelationRecord,
+  SourceRecord,
+} from '../graph/records.js';
+
+/**
+ * Read use cases behind the GraphQL types: follow entity → claim → excerpt → source, figures and
+ * conflicts. One instance per request (its loaders cache and batch within the request only).
+ */
+export class ReaderService {
+  private readonly loaders: Loaders;
+
+  constructor(executor: Executor) {
+    this.loaders = createLoaders(executor);
+  }
+
+  node(id: string): Promise<NodeRecord | null> {
+    return this.loaders.node.load(id);
+  }
+
+  async entity(id: string): Promise<EntityRecord> {
+    const n = await this.loaders.node.load(id);
+    if (!n || !(n.__kind === 'Event' || n.__kind === 'Actor' || n.__kind === 'Place')) {
+      throw new Error(`Dangling reference to entity ${id}`);
+    }
+    return n;
+  }
+
+  async source(id: string): Promise<SourceRecord> {
+    const n = await this.loaders.node.load(id);
+    if (!n || n.__kind !== 'Source') throw new Error(`Dangling reference to source ${id}`);
+    return n;
+  }
+
+  async figure(id: string): Promise<FigureRecord | null> {
+    const n = await this.loaders.node.load(id);
+    return n && n.__kind === 'Figure' ? n : null;
+  }
+
+  async claims(ids: readonly string[]): Promise<ClaimRecord[]> {
+    const nodes = await this.loaders.node.loadMany([...ids]);
+    return nodes.filter((n): n is ClaimRecord => !(n instanceof Error) && n?.__kind === 'Claim');
+  }
+
+  async claimsAbout(entityId: string, statuses?: readonly string[] | null): Promise<ClaimRecord[]> {
+    const all = await this.loaders.claimsAbout.load(entityId);
+    return statuses?.length ? all.filter((c) => statuses.includes(c.status)) : all;
+  }
+
+  async relationsOf(entityId: string, types?: readonly string[] | null): Promise<RelationRecord[]> {
+    const all = await this.loaders.relationsOf.load(entityId);
+    return types?.length ? all.filter((r) => types.includes(r.type)) : all;
+  }
+
+  async involvements(eventId: string): Promise<RelationRecord[]> {
+    return (await this.loaders.relationsOf.load(eventId)).filter(
+      (r) => r.type === 'INVOLVED_IN' && r.toId === eventId,
+    );
+  }
+
+  figuresOf(entityId: string): Promise<FigureRecord[]> {
+    return this.loaders.figuresOf.load(entityId);
+  }
+
+  excerptsOfClaim(claimId: string): Promise<ExcerptRecord[]> {
+    return this.loaders.excerptsOfClaim.load(claimId);
+  }
+
+  async sourcesOfClaim(claimId: string): Promise<SourceRecord[]> {
+    const excerpts = await this.loaders.excerptsOfClaim.load(claimId);
+    const ids = [...new Set(excerpts.map((e) => e.sourceId))];
+    return Promise.all(ids.map((id) => this.source(id)));
+  }
+
+  async attribution(claimId: string): Promise<{ hop: number; agent: EntityRecord }[]> {
+    const hops = await this.loaders.attributionOfClaim.load(claimId);
+    return Promise.all(hops.map(async (h) => ({ hop: h.hop, agent: await this.entity(h.agentId) })));
+  }
+
+  conflictsOfClaim(claimId: string): Promise<ClaimRecord[]> {
+    return this.loaders.conflictsOfClaim.load(claimId);
+  }
+
+  claimsOfFigure(figureId: string): Promise<ClaimRecord[]> {
+    return this.loaders.claimsOfFigure.load(figureId);
+  }
+
+  /** Claims that disagree with any claim asserting this figure. */
+  async conflictsOfFigure(figureId: string): Promise<ClaimRecord[]> {
+    const own = await this.loaders.claimsOfFigure.load(figureId);
+    const lists = await Promise.all(own.map((c) => this.loaders.conflictsOfClaim.load(c.id)));
+    const seen = new Set(own.map((c) => c.id));
+    return lists.flat().filter((c) => !seen.has(c.id) && seen.add(c.id));
+  }
+
+  async figureShareOf(figureId: string): Promise<FigureRecord | null> {
+    const links = await this.loaders.figureLinks.load(figureId);
+    return links.shareOfId ? this.figure(links.shareOfId) : null;
+  }
+
+  async figureDuring(figureId: string): Promise<EntityRecord | null> {
+    const links = await this.loaders.figureLinks.load(figureId);
+    return links.duringId ? this.entity(links.duringId) : null;
+  }
+
+  async publisher(sourceId: string): Promise<EntityRecord | null> {
+    const id = await this.loaders.publisherOf.load(sourceId);
+    return id ? this.entity(id) : null;
+  }
+}
