@@ -6,6 +6,7 @@ import type { ServerInfoRecord } from '../services/system.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -53,6 +54,26 @@ export type ActorClaimsArgs = {
 /** A person, organisation, group, public body or state. */
 export type ActorRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
+};
+
+/** A page of actors. */
+export type ActorConnection = {
+  __typename?: 'ActorConnection';
+  /** The actors of this page. */
+  edges: Array<ActorEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of actors matching the filter (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An actor in a list. */
+export type ActorEdge = {
+  __typename?: 'ActorEdge';
+  /** Opaque keyset cursor. */
+  cursor: Scalars['String']['output'];
+  /** The actor. */
+  node: Actor;
 };
 
 /** What kind of actor. */
@@ -156,6 +177,37 @@ export type ClaimStatus =
   /** Withdrawn. Kept, never deleted, so the record of what was believed survives. */
   | 'retracted';
 
+/** Claims that disagree about one subject and measure. */
+export type Conflict = {
+  __typename?: 'Conflict';
+  /** All claims on this subject and measure, side by side (agreeing ones included), ordered by id. */
+  claims: Array<Claim>;
+  /** The measure or property. */
+  property: Scalars['String']['output'];
+  /** What they disagree about. */
+  subject: Entity;
+};
+
+/** A page of conflicts. */
+export type ConflictConnection = {
+  __typename?: 'ConflictConnection';
+  /** The conflicts of this page. */
+  edges: Array<ConflictEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of conflicts in all pages (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of conflicts. */
+export type ConflictEdge = {
+  __typename?: 'ConflictEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The conflict. */
+  node: Conflict;
+};
+
 /** Connection state of the Neo4j database. */
 export type DatabaseInfo = {
   __typename?: 'DatabaseInfo';
@@ -168,6 +220,13 @@ export type DatabaseInfo = {
   /** Neo4j server agent string, e.g. Neo4j/5.26.30. */
   version?: Maybe<Scalars['String']['output']>;
 };
+
+/** Whether an event's fuzzy date certainly lies in the filter's window. */
+export type DateMatch =
+  /** The whole range of possible dates lies inside the window, or no window was given. */
+  | 'certain'
+  /** Only part of the range lies inside: it may or may not fall in the window. */
+  | 'uncertain';
 
 /** How precisely a date is known. */
 export type DatePrecision =
@@ -227,6 +286,16 @@ export type EntityRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
+/** What actors or places to include. */
+export type EntityFilter = {
+  /** Only those whose name or an alias starts with this text (case-insensitive). */
+  namePrefix?: InputMaybe<Scalars['String']['input']>;
+  /** Only these types (ActorType or PlaceType values). */
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only places inside this place (places only). */
+  withinId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Something that happened. */
 export type Event = Entity & Node & {
   __typename?: 'Event';
@@ -271,6 +340,55 @@ export type EventClaimsArgs = {
 export type EventRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
+
+/** A page of events. */
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  /** The events of this page. */
+  edges: Array<EventEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of events matching the filter (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An event in a list. */
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  /** Opaque keyset cursor; stays valid when events are added. */
+  cursor: Scalars['String']['output'];
+  /** How its date relates to the filter's window. */
+  dateMatch: DateMatch;
+  /** The event. */
+  node: Event;
+};
+
+/** What events to include; all conditions must hold. */
+export type EventFilter = {
+  /** Only events this actor is involved in. */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** Only events in this place or anywhere inside it. */
+  placeId?: InputMaybe<Scalars['ID']['input']>;
+  /** With actorId: only in this role. */
+  role?: InputMaybe<Role>;
+  /** Only events a claim from this source is about. */
+  sourceId?: InputMaybe<Scalars['ID']['input']>;
+  /** Window end, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its last day). */
+  to?: InputMaybe<Scalars['String']['input']>;
+  /** Only these types. */
+  types?: InputMaybe<Array<EventType>>;
+};
+
+/** Order of events. */
+export type EventOrder =
+  /** Earliest possible date first; undated last. */
+  | 'DATE_ASC'
+  /** Latest possible date first; undated last. */
+  | 'DATE_DESC'
+  /** By name. */
+  | 'NAME_ASC';
 
 /** What kind of event happened. */
 export type EventType =
@@ -406,10 +524,90 @@ export type FuzzyDate = {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/** An edge of a graph view (Cytoscape: data.source, data.target). */
+export type GraphEdge = {
+  __typename?: 'GraphEdge';
+  /** The claims behind the edge. */
+  claims: Array<Claim>;
+  /** Stable id. */
+  id: Scalars['ID']['output'];
+  /** Display label, e.g. "INVOLVED_IN (issuer)". */
+  label: Scalars['String']['output'];
+  /** The actor's role, for INVOLVED_IN. */
+  role?: Maybe<Role>;
+  /** Id of the start node. */
+  source: Scalars['ID']['output'];
+  /** Id of the end node. */
+  target: Scalars['ID']['output'];
+  /** Relationship type, or FIGURE_OF / SHARE_OF / DURING for figures. */
+  type: Scalars['String']['output'];
+};
+
+/** A node of a graph view (Cytoscape: data.id, data.label). */
+export type GraphNode = {
+  __typename?: 'GraphNode';
+  /** Hops from the centre. */
+  distance: Scalars['Int']['output'];
+  /** Global id. */
+  id: Scalars['ID']['output'];
+  /** Kind of record. */
+  kind: GraphNodeKind;
+  /** Display label. */
+  label: Scalars['String']['output'];
+  /** The record itself. */
+  node: Node;
+  /** Type within the kind (e.g. release_batch). */
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+/** Kinds of node in a graph view. */
+export type GraphNodeKind =
+  /** Actors. */
+  | 'ACTOR'
+  /** Events. */
+  | 'EVENT'
+  /** Figures. */
+  | 'FIGURE'
+  /** Places. */
+  | 'PLACE';
+
+/** A capped subgraph. */
+export type Neighborhood = {
+  __typename?: 'Neighborhood';
+  /** Id of the centre. */
+  center: Scalars['ID']['output'];
+  /** The edges between returned nodes. */
+  edges: Array<GraphEdge>;
+  /** The nodes, centre first, nearest next. */
+  nodes: Array<GraphNode>;
+  /** True when the limit cut nodes off. */
+  truncated: Scalars['Boolean']['output'];
+};
+
 /** Any record with a global id (Relay). Ids are opaque strings: store them, do not parse them. */
 export type Node = {
   /** Global, stable id. */
   id: Scalars['ID']['output'];
+};
+
+/** Pagination state of a connection (forward pagination). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last edge; pass it as after for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether more edges follow. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A path between two records. */
+export type Path = {
+  __typename?: 'Path';
+  /** The hops, in order, each with its claims. */
+  hops: Array<GraphEdge>;
+  /** Number of hops. */
+  length: Scalars['Int']['output'];
+  /** The records along the path, from start to end. */
+  nodes: Array<Node>;
 };
 
 /** A country, region, town or facility. */
@@ -451,6 +649,26 @@ export type PlaceRelationsArgs = {
   types?: InputMaybe<Array<RelationType>>;
 };
 
+/** A page of places. */
+export type PlaceConnection = {
+  __typename?: 'PlaceConnection';
+  /** The places of this page. */
+  edges: Array<PlaceEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of places matching the filter (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A place in a list. */
+export type PlaceEdge = {
+  __typename?: 'PlaceEdge';
+  /** Opaque keyset cursor. */
+  cursor: Scalars['String']['output'];
+  /** The place. */
+  node: Place;
+};
+
 /** What kind of place. */
 export type PlaceType =
   /** Any other area. */
@@ -466,19 +684,161 @@ export type PlaceType =
   /** A first-level division (governorate, province). */
   | 'governorate';
 
+/** The evidence for a record. */
+export type Provenance = {
+  __typename?: 'Provenance';
+  /** The claims about or asserting it, each with excerpts, sources and attribution. */
+  claims: Array<Claim>;
+  /** The id asked about. */
+  id: Scalars['ID']['output'];
+  /** Kind of the record: Event, Actor, Place, Figure, Claim, Source or Relation. */
+  kind: Scalars['String']['output'];
+  /** Display label of the record. */
+  label: Scalars['String']['output'];
+  /** Every source those claims cite, once. */
+  sources: Array<Source>;
+};
+
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type Query = {
   __typename?: 'Query';
+  /** Actors, filtered and ordered by name, as a Relay connection. */
+  actors: ActorConnection;
+  /** Disagreeing claims about the same thing, side by side. */
+  conflicts: ConflictConnection;
+  /** Events, filtered and ordered, as a Relay connection with stable keyset cursors. */
+  events: EventConnection;
+  /** A capped subgraph around a record, ready for a graph view (Cytoscape-style nodes and edges). */
+  neighborhood: Neighborhood;
   /** Any record by its global id: entity, claim, excerpt, source or figure. Null when it does not exist. */
   node?: Maybe<Node>;
+  /** Several records by global id, in the order asked; null for ids that do not exist. */
+  nodes: Array<Maybe<Node>>;
+  /** Shortest paths between two records, with the claims behind every hop. */
+  paths: Array<Path>;
+  /** Places, filtered and ordered by name, as a Relay connection. */
+  places: PlaceConnection;
+  /**
+   * The evidence for any record — entity, relationship, figure or claim: its claims, their exact
+   * excerpts (text, offsets, prefix, suffix), their sources and attribution chains.
+   */
+  provenance: Provenance;
+  /**
+   * Full-text search over names and aliases in every language, source titles and excerpt text, ranked by
+   * score. English and Arabic are analysed ("Rural Damascus", "ريف دمشق"); a trailing ~ on a word allows
+   * small typos ("Dimashk~").
+   */
+  search: SearchConnection;
   /** What this server is and whether its database answers; cheap, for clients and monitors. */
   serverInfo: ServerInfo;
+  /** Sources, filtered and ordered by title, as a Relay connection. */
+  sources: SourceConnection;
+  /**
+   * Figures grouped by measure, subject, subgroup, period and source — e.g. release counts for the decree,
+   * by source and window.
+   */
+  statistics: Array<StatisticGroup>;
+  /** Events in date order with their precision; uncertain dates come as ranges. */
+  timeline: Timeline;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryActorsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EntityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryConflictsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<EventOrder>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryNeighborhoodArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  kinds?: InputMaybe<Array<GraphNodeKind>>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryPathsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['ID']['input'];
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  to: Scalars['ID']['input'];
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryPlacesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<EntityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryProvenanceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<SearchKind>>;
+  query: Scalars['String']['input'];
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QuerySourcesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<SourceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryStatisticsArgs = {
+  filter?: InputMaybe<StatisticsFilter>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryTimelineArgs = {
+  filter?: InputMaybe<EventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A relationship between two entities. It exists because at least one claim asserts it. */
@@ -546,6 +906,52 @@ export type Role =
   /** Observed the event. */
   | 'witness';
 
+/** Search results, best first. */
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  /** The hits of this page. */
+  edges: Array<SearchEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of hits in all pages (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge of search results. */
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  /** Opaque cursor of this hit. */
+  cursor: Scalars['String']['output'];
+  /** The hit. */
+  node: SearchHit;
+};
+
+/** One search result. */
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  /** What kind of record matched. */
+  kind: SearchKind;
+  /** The name, alias, title or excerpt text that matched. */
+  matched: Scalars['String']['output'];
+  /** The record. */
+  node: Node;
+  /** Relevance; higher is better. */
+  score: Scalars['Float']['output'];
+};
+
+/** Kinds of record search looks in. */
+export type SearchKind =
+  /** Actors, by name and aliases. */
+  | 'ACTOR'
+  /** Events, by name and aliases. */
+  | 'EVENT'
+  /** Excerpts, by their exact text. */
+  | 'EXCERPT'
+  /** Places, by name and aliases. */
+  | 'PLACE'
+  /** Sources, by title. */
+  | 'SOURCE';
+
 /** Who may see a record. Restricted and confidential records are redacted for lower roles. */
 export type Sensitivity =
   /** Admins only. */
@@ -595,6 +1001,107 @@ export type Source = Node & {
   title: Scalars['String']['output'];
   /** Where it was found, when known. */
   url?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of sources. */
+export type SourceConnection = {
+  __typename?: 'SourceConnection';
+  /** The sources of this page. */
+  edges: Array<SourceEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of sources matching the filter (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A source in a list. */
+export type SourceEdge = {
+  __typename?: 'SourceEdge';
+  /** Opaque keyset cursor. */
+  cursor: Scalars['String']['output'];
+  /** The source. */
+  node: Source;
+};
+
+/** What sources to include. */
+export type SourceFilter = {
+  /** Only sources in this language. */
+  language?: InputMaybe<Scalars['String']['input']>;
+  /** Only sources by this publisher. */
+  publisherId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only sources with this reliability. */
+  reliability?: InputMaybe<Array<Reliability>>;
+};
+
+/** Figures for one subject, measure, subgroup and unit. */
+export type StatisticGroup = {
+  __typename?: 'StatisticGroup';
+  /** True when the figures disagree. */
+  disputed: Scalars['Boolean']['output'];
+  /** Every figure, each with its sources and window. */
+  figures: Array<StatisticValue>;
+  /** What is counted. */
+  measure: Scalars['String']['output'];
+  /** The subgroup, if any. */
+  subgroup?: Maybe<Scalars['String']['output']>;
+  /** What it is about. */
+  subject: Entity;
+  /** The unit. */
+  unit: FigureUnit;
+};
+
+/** One reported figure in a statistic. */
+export type StatisticValue = {
+  __typename?: 'StatisticValue';
+  /** When it was true, if known. */
+  asOf?: Maybe<FuzzyDate>;
+  /** The figure. */
+  figure: Figure;
+  /** End of the window it covers, if known. */
+  periodEnd?: Maybe<FuzzyDate>;
+  /** Start of the window it covers, if known. */
+  periodStart?: Maybe<FuzzyDate>;
+  /** Sources of the claims asserting it. */
+  sources: Array<Source>;
+};
+
+/** What figures to include. */
+export type StatisticsFilter = {
+  /** Only these measures, e.g. people_released. */
+  measures?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only figures whose claims cite these sources. */
+  sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only this subgroup (e.g. women); use "" for the whole population. */
+  subgroup?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Only figures about these entities; for an event, also about the events that are part of it or carried
+   * out under it (releases under a decree).
+   */
+  subjectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** Events in date order. */
+export type Timeline = {
+  __typename?: 'Timeline';
+  /** The entries, earliest first; undated events last. */
+  entries: Array<TimelineEntry>;
+  /** Whether more events matched than were returned. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** An event on the timeline. */
+export type TimelineEntry = {
+  __typename?: 'TimelineEntry';
+  /** Earliest possible day of its start (YYYY-MM-DD), or null when unknown. */
+  earliest?: Maybe<Scalars['String']['output']>;
+  /** The event. */
+  event: Event;
+  /** Latest possible day of its end (YYYY-MM-DD), or null when open or unknown. */
+  latest?: Maybe<Scalars['String']['output']>;
+  /** Precision of its start date. */
+  precision: DatePrecision;
+  /** True when the date is a range rather than a known day. */
+  uncertain: Scalars['Boolean']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -672,6 +1179,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Actor: ResolverTypeWrapper<EntityRecord>;
+  ActorConnection: ResolverTypeWrapper<Omit<ActorConnection, 'edges'> & { edges: Array<ResolversTypes['ActorEdge']> }>;
+  ActorEdge: ResolverTypeWrapper<Omit<ActorEdge, 'node'> & { node: ResolversTypes['Actor'] }>;
   ActorType: ActorType;
   Alias: ResolverTypeWrapper<Alias>;
   AttributionHop: ResolverTypeWrapper<{ hop: number; agent: import("../graph/records.js").EntityRecord }>;
@@ -679,11 +1188,20 @@ export type ResolversTypes = ResolversObject<{
   Claim: ResolverTypeWrapper<ClaimRecord>;
   ClaimKind: ClaimKind;
   ClaimStatus: ClaimStatus;
+  Conflict: ResolverTypeWrapper<Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversTypes['Claim']>, subject: ResolversTypes['Entity'] }>;
+  ConflictConnection: ResolverTypeWrapper<Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversTypes['ConflictEdge']> }>;
+  ConflictEdge: ResolverTypeWrapper<Omit<ConflictEdge, 'node'> & { node: ResolversTypes['Conflict'] }>;
   DatabaseInfo: ResolverTypeWrapper<DatabaseInfo>;
+  DateMatch: DateMatch;
   DatePrecision: DatePrecision;
   DateQualifier: DateQualifier;
   Entity: ResolverTypeWrapper<EntityRecord>;
+  EntityFilter: EntityFilter;
   Event: ResolverTypeWrapper<EntityRecord>;
+  EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
+  EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
+  EventFilter: EventFilter;
+  EventOrder: EventOrder;
   EventType: EventType;
   Excerpt: ResolverTypeWrapper<ExcerptRecord>;
   ExternalIdentifier: ResolverTypeWrapper<ExternalIdentifier>;
@@ -692,46 +1210,95 @@ export type ResolversTypes = ResolversObject<{
   FigureUnit: FigureUnit;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FuzzyDate: ResolverTypeWrapper<FuzzyDate>;
+  GraphEdge: ResolverTypeWrapper<Omit<GraphEdge, 'claims'> & { claims: Array<ResolversTypes['Claim']> }>;
+  GraphNode: ResolverTypeWrapper<Omit<GraphNode, 'node'> & { node: ResolversTypes['Node'] }>;
+  GraphNodeKind: GraphNodeKind;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Neighborhood: ResolverTypeWrapper<Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GraphEdge']>, nodes: Array<ResolversTypes['GraphNode']> }>;
   Node: ResolverTypeWrapper<NodeRecord>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Path: ResolverTypeWrapper<Omit<Path, 'hops' | 'nodes'> & { hops: Array<ResolversTypes['GraphEdge']>, nodes: Array<ResolversTypes['Node']> }>;
   Place: ResolverTypeWrapper<EntityRecord>;
+  PlaceConnection: ResolverTypeWrapper<Omit<PlaceConnection, 'edges'> & { edges: Array<ResolversTypes['PlaceEdge']> }>;
+  PlaceEdge: ResolverTypeWrapper<Omit<PlaceEdge, 'node'> & { node: ResolversTypes['Place'] }>;
   PlaceType: PlaceType;
+  Provenance: ResolverTypeWrapper<Omit<Provenance, 'claims' | 'sources'> & { claims: Array<ResolversTypes['Claim']>, sources: Array<ResolversTypes['Source']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Relation: ResolverTypeWrapper<RelationRecord>;
   RelationType: RelationType;
   Reliability: Reliability;
   Role: Role;
+  SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
+  SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
+  SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'node'> & { node: ResolversTypes['Node'] }>;
+  SearchKind: SearchKind;
   Sensitivity: Sensitivity;
   ServerInfo: ResolverTypeWrapper<ServerInfoRecord>;
   Source: ResolverTypeWrapper<SourceRecord>;
+  SourceConnection: ResolverTypeWrapper<Omit<SourceConnection, 'edges'> & { edges: Array<ResolversTypes['SourceEdge']> }>;
+  SourceEdge: ResolverTypeWrapper<Omit<SourceEdge, 'node'> & { node: ResolversTypes['Source'] }>;
+  SourceFilter: SourceFilter;
+  StatisticGroup: ResolverTypeWrapper<Omit<StatisticGroup, 'figures' | 'subject'> & { figures: Array<ResolversTypes['StatisticValue']>, subject: ResolversTypes['Entity'] }>;
+  StatisticValue: ResolverTypeWrapper<Omit<StatisticValue, 'figure' | 'sources'> & { figure: ResolversTypes['Figure'], sources: Array<ResolversTypes['Source']> }>;
+  StatisticsFilter: StatisticsFilter;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Timeline: ResolverTypeWrapper<Omit<Timeline, 'entries'> & { entries: Array<ResolversTypes['TimelineEntry']> }>;
+  TimelineEntry: ResolverTypeWrapper<Omit<TimelineEntry, 'event'> & { event: ResolversTypes['Event'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Actor: EntityRecord;
+  ActorConnection: Omit<ActorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ActorEdge']> };
+  ActorEdge: Omit<ActorEdge, 'node'> & { node: ResolversParentTypes['Actor'] };
   Alias: Alias;
   AttributionHop: { hop: number; agent: import("../graph/records.js").EntityRecord };
   Boolean: Scalars['Boolean']['output'];
   Claim: ClaimRecord;
+  Conflict: Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversParentTypes['Claim']>, subject: ResolversParentTypes['Entity'] };
+  ConflictConnection: Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConflictEdge']> };
+  ConflictEdge: Omit<ConflictEdge, 'node'> & { node: ResolversParentTypes['Conflict'] };
   DatabaseInfo: DatabaseInfo;
   Entity: EntityRecord;
+  EntityFilter: EntityFilter;
   Event: EntityRecord;
+  EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
+  EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
+  EventFilter: EventFilter;
   Excerpt: ExcerptRecord;
   ExternalIdentifier: ExternalIdentifier;
   Figure: FigureRecord;
   Float: Scalars['Float']['output'];
   FuzzyDate: FuzzyDate;
+  GraphEdge: Omit<GraphEdge, 'claims'> & { claims: Array<ResolversParentTypes['Claim']> };
+  GraphNode: Omit<GraphNode, 'node'> & { node: ResolversParentTypes['Node'] };
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  Neighborhood: Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GraphEdge']>, nodes: Array<ResolversParentTypes['GraphNode']> };
   Node: NodeRecord;
+  PageInfo: PageInfo;
+  Path: Omit<Path, 'hops' | 'nodes'> & { hops: Array<ResolversParentTypes['GraphEdge']>, nodes: Array<ResolversParentTypes['Node']> };
   Place: EntityRecord;
+  PlaceConnection: Omit<PlaceConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlaceEdge']> };
+  PlaceEdge: Omit<PlaceEdge, 'node'> & { node: ResolversParentTypes['Place'] };
+  Provenance: Omit<Provenance, 'claims' | 'sources'> & { claims: Array<ResolversParentTypes['Claim']>, sources: Array<ResolversParentTypes['Source']> };
   Query: Record<PropertyKey, never>;
   Relation: RelationRecord;
+  SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
+  SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
+  SearchHit: Omit<SearchHit, 'node'> & { node: ResolversParentTypes['Node'] };
   ServerInfo: ServerInfoRecord;
   Source: SourceRecord;
+  SourceConnection: Omit<SourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['SourceEdge']> };
+  SourceEdge: Omit<SourceEdge, 'node'> & { node: ResolversParentTypes['Source'] };
+  SourceFilter: SourceFilter;
+  StatisticGroup: Omit<StatisticGroup, 'figures' | 'subject'> & { figures: Array<ResolversParentTypes['StatisticValue']>, subject: ResolversParentTypes['Entity'] };
+  StatisticValue: Omit<StatisticValue, 'figure' | 'sources'> & { figure: ResolversParentTypes['Figure'], sources: Array<ResolversParentTypes['Source']> };
+  StatisticsFilter: StatisticsFilter;
   String: Scalars['String']['output'];
+  Timeline: Omit<Timeline, 'entries'> & { entries: Array<ResolversParentTypes['TimelineEntry']> };
+  TimelineEntry: Omit<TimelineEntry, 'event'> & { event: ResolversParentTypes['Event'] };
 }>;
 
 export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
@@ -747,6 +1314,17 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ActorType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ActorConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ActorConnection'] = ResolversParentTypes['ActorConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ActorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ActorEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ActorEdge'] = ResolversParentTypes['ActorEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
 }>;
 
 export type AliasResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Alias'] = ResolversParentTypes['Alias']> = ResolversObject<{
@@ -783,6 +1361,23 @@ export type ClaimResolvers<ContextType = RequestContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ConflictResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Conflict'] = ResolversParentTypes['Conflict']> = ResolversObject<{
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  property?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+}>;
+
+export type ConflictConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConflictConnection'] = ResolversParentTypes['ConflictConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ConflictEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ConflictEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConflictEdge'] = ResolversParentTypes['ConflictEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Conflict'], ParentType, ContextType>;
+}>;
+
 export type DatabaseInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatabaseInfo'] = ResolversParentTypes['DatabaseInfo']> = ResolversObject<{
   latencyMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   migrations?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -810,6 +1405,18 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['EventType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EventConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type EventEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dateMatch?: Resolver<ResolversTypes['DateMatch'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 }>;
 
 export type ExcerptResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Excerpt'] = ResolversParentTypes['Excerpt']> = ResolversObject<{
@@ -859,8 +1466,45 @@ export type FuzzyDateResolvers<ContextType = RequestContext, ParentType extends 
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type GraphEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['GraphEdge'] = ResolversParentTypes['GraphEdge']> = ResolversObject<{
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type GraphNodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['GraphNode'] = ResolversParentTypes['GraphNode']> = ResolversObject<{
+  distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['GraphNodeKind'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Node'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type NeighborhoodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Neighborhood'] = ResolversParentTypes['Neighborhood']> = ResolversObject<{
+  center?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['GraphNode']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Actor' | 'Claim' | 'Event' | 'Excerpt' | 'Figure' | 'Place' | 'Source', ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type PathResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Path'] = ResolversParentTypes['Path']> = ResolversObject<{
+  hops?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Node']>, ParentType, ContextType>;
 }>;
 
 export type PlaceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Place'] = ResolversParentTypes['Place']> = ResolversObject<{
@@ -878,9 +1522,40 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type PlaceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PlaceConnection'] = ResolversParentTypes['PlaceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PlaceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PlaceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PlaceEdge'] = ResolversParentTypes['PlaceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Place'], ParentType, ContextType>;
+}>;
+
+export type ProvenanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = ResolversObject<{
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  actors?: Resolver<ResolversTypes['ActorConnection'], ParentType, ContextType, Partial<QueryActorsArgs>>;
+  conflicts?: Resolver<ResolversTypes['ConflictConnection'], ParentType, ContextType, Partial<QueryConflictsArgs>>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  neighborhood?: Resolver<ResolversTypes['Neighborhood'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'id'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'from' | 'to'>>;
+  places?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, Partial<QueryPlacesArgs>>;
+  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType, RequireFields<QueryProvenanceArgs, 'id'>>;
+  search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query'>>;
   serverInfo?: Resolver<ResolversTypes['ServerInfo'], ParentType, ContextType>;
+  sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, Partial<QuerySourcesArgs>>;
+  statistics?: Resolver<Array<ResolversTypes['StatisticGroup']>, ParentType, ContextType, Partial<QueryStatisticsArgs>>;
+  timeline?: Resolver<ResolversTypes['Timeline'], ParentType, ContextType, Partial<QueryTimelineArgs>>;
 }>;
 
 export type RelationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Relation'] = ResolversParentTypes['Relation']> = ResolversObject<{
@@ -890,6 +1565,24 @@ export type RelationResolvers<ContextType = RequestContext, ParentType extends R
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
+}>;
+
+export type SearchConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SearchEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SearchEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchEdge'] = ResolversParentTypes['SearchEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SearchHit'], ParentType, ContextType>;
+}>;
+
+export type SearchHitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['SearchKind'], ParentType, ContextType>;
+  matched?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Node'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type ServerInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ServerInfo'] = ResolversParentTypes['ServerInfo']> = ResolversObject<{
@@ -915,23 +1608,88 @@ export type SourceResolvers<ContextType = RequestContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SourceConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceConnection'] = ResolversParentTypes['SourceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SourceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SourceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceEdge'] = ResolversParentTypes['SourceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+}>;
+
+export type StatisticGroupResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StatisticGroup'] = ResolversParentTypes['StatisticGroup']> = ResolversObject<{
+  disputed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  figures?: Resolver<Array<ResolversTypes['StatisticValue']>, ParentType, ContextType>;
+  measure?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subgroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['FigureUnit'], ParentType, ContextType>;
+}>;
+
+export type StatisticValueResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StatisticValue'] = ResolversParentTypes['StatisticValue']> = ResolversObject<{
+  asOf?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  figure?: Resolver<ResolversTypes['Figure'], ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+}>;
+
+export type TimelineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Timeline'] = ResolversParentTypes['Timeline']> = ResolversObject<{
+  entries?: Resolver<Array<ResolversTypes['TimelineEntry']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type TimelineEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TimelineEntry'] = ResolversParentTypes['TimelineEntry']> = ResolversObject<{
+  earliest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  latest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  precision?: Resolver<ResolversTypes['DatePrecision'], ParentType, ContextType>;
+  uncertain?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
+  ActorConnection?: ActorConnectionResolvers<ContextType>;
+  ActorEdge?: ActorEdgeResolvers<ContextType>;
   Alias?: AliasResolvers<ContextType>;
   AttributionHop?: AttributionHopResolvers<ContextType>;
   Claim?: ClaimResolvers<ContextType>;
+  Conflict?: ConflictResolvers<ContextType>;
+  ConflictConnection?: ConflictConnectionResolvers<ContextType>;
+  ConflictEdge?: ConflictEdgeResolvers<ContextType>;
   DatabaseInfo?: DatabaseInfoResolvers<ContextType>;
   Entity?: EntityResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
   Excerpt?: ExcerptResolvers<ContextType>;
   ExternalIdentifier?: ExternalIdentifierResolvers<ContextType>;
   Figure?: FigureResolvers<ContextType>;
   FuzzyDate?: FuzzyDateResolvers<ContextType>;
+  GraphEdge?: GraphEdgeResolvers<ContextType>;
+  GraphNode?: GraphNodeResolvers<ContextType>;
+  Neighborhood?: NeighborhoodResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Path?: PathResolvers<ContextType>;
   Place?: PlaceResolvers<ContextType>;
+  PlaceConnection?: PlaceConnectionResolvers<ContextType>;
+  PlaceEdge?: PlaceEdgeResolvers<ContextType>;
+  Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Relation?: RelationResolvers<ContextType>;
+  SearchConnection?: SearchConnectionResolvers<ContextType>;
+  SearchEdge?: SearchEdgeResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
   ServerInfo?: ServerInfoResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
+  SourceConnection?: SourceConnectionResolvers<ContextType>;
+  SourceEdge?: SourceEdgeResolvers<ContextType>;
+  StatisticGroup?: StatisticGroupResolvers<ContextType>;
+  StatisticValue?: StatisticValueResolvers<ContextType>;
+  Timeline?: TimelineResolvers<ContextType>;
+  TimelineEntry?: TimelineEntryResolvers<ContextType>;
 }>;
 

@@ -199,3 +199,40 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
   }
   return null;
 }
+
+/** A projection made with nodeProjection / CLAIM_DETAILS (properties plus _labels) as a record. */
+export function fromProjection(map: unknown): NodeRecord | null {
+  if (!map || typeof map !== 'object') return null;
+  const { _labels, ...properties } = map as Record<string, unknown> & { _labels?: string[] };
+  return toRecord({ labels: _labels ?? [], properties });
+}
+
+/** What CLAIM_DETAILS returns for one claim, decoded. */
+export interface ClaimDetails {
+  claim: ClaimRecord;
+  excerpts: ExcerptRecord[];
+  sources: { source: SourceRecord; publisher: EntityRecord | null }[];
+  attribution: { hop: number; agent: EntityRecord }[];
+  subject: NodeRecord | null;
+  object: NodeRecord | null;
+  conflicts: ClaimRecord[];
+}
+
+export function decodeClaimDetails(map: unknown): ClaimDetails {
+  const m = map as Record<string, unknown>;
+  return {
+    claim: fromProjection(m) as ClaimRecord,
+    excerpts: ((m._excerpts as unknown[]) ?? []).map((e) => fromProjection(e) as ExcerptRecord),
+    sources: ((m._sources as Record<string, unknown>[]) ?? []).map((s) => ({
+      source: fromProjection(s) as SourceRecord,
+      publisher: fromProjection(s._publisher) as EntityRecord | null,
+    })),
+    attribution: ((m._attribution as { hop: number; agent: unknown }[]) ?? []).map((h) => ({
+      hop: h.hop,
+      agent: fromProjection(h.agent) as EntityRecord,
+    })),
+    subject: fromProjection(m._subject),
+    object: fromProjection(m._object),
+    conflicts: ((m._conflicts as unknown[]) ?? []).map((c) => fromProjection(c) as ClaimRecord),
+  };
+}

@@ -6,10 +6,22 @@ import { Claim } from './provenance/Claim.js';
 import { Excerpt, Source } from './provenance/Excerpt.js';
 import { Figure } from './provenance/Figure.js';
 import { Query as SystemQuery } from './system/Query.js';
+import { evidenceResolvers } from './evidence/index.js';
+import { exploreResolvers } from './explore/index.js';
+import { listingResolvers } from './listing/index.js';
 
 /** All resolvers, merged per type. Each domain folder owns the fields of its types. */
 export const resolvers: Resolvers = {
-  Query: { ...SystemQuery, ...EntityQuery },
+  ...listingResolvers,
+  ...exploreResolvers,
+  ...evidenceResolvers,
+  Query: {
+    ...SystemQuery,
+    ...EntityQuery,
+    ...listingResolvers.Query,
+    ...exploreResolvers.Query,
+    ...evidenceResolvers.Query,
+  },
   Node,
   Entity,
   Event,

@@ -1,13 +1,15 @@
 import type { Executor } from '../graph/executor.js';
 import { createLoaders, type Loaders } from '../graph/loaders.js';
-import type {
-  ClaimRecord,
-  EntityRecord,
-  ExcerptRecord,
-  FigureRecord,
-  NodeRecord,
-  RelationRecord,
-  SourceRecord,
+import {
+  decodeClaimDetails,
+  type ClaimDetails,
+  type ClaimRecord,
+  type EntityRecord,
+  type ExcerptRecord,
+  type FigureRecord,
+  type NodeRecord,
+  type RelationRecord,
+  type SourceRecord,
 } from '../graph/records.js';
 
 /**
@@ -19,6 +21,54 @@ export class ReaderService {
 
   constructor(executor: Executor) {
     this.loaders = createLoaders(executor);
+  }
+
+  /** Seeds this request's loaders with records a root statement already returned (no extra round trip). */
+  primeNodes(records: readonly (NodeRecord | null | undefined)[]): void {
+    for (const r of records) if (r) this.loaders.node.prime(r.id, r);
+  }
+
+  /**
+   * Seeds the loaders with claims fetched together with their details (CLAIM_DETAILS), so that
+   * Claim.excerpts / sources / attribution / subject / object / conflicts resolve from memory.
+   * Accepts raw projections or decoded details; returns the claim records.
+   */
+  primeClaimDetails(items: readonly (unknown | ClaimDetails)[]): ClaimRecord[] {
+    return items.map((item) => {
+      const d = (item as ClaimDetails).claim ? (item as ClaimDetails) : decodeClaimDetails(item);
+      this.loaders.node.prime(d.claim.id, d.claim);
+      this.loaders.excerptsOfClaim.prime(d.claim.id, d.excerpts);
+      for (const e of d.excerpts) this.loaders.node.prime(e.id, e);
+      for (const s of d.sources) {
+        this.loaders.node.prime(s.source.id, s.source);
+        this.loaders.publisherOf.prime(s.source.id, s.publisher?.id ?? null);
+        if (s.publisher) this.loaders.node.prime(s.publisher.id, s.publisher);
+      }
+      this.loaders.attributionOfClaim.prime(
+        d.claim.id,
+        d.attribution.map((h) => ({ hop: h.hop, agentId: h.agent.id })),
+      );
+      for (const h of d.attribution) this.loaders.node.prime(h.agent.id, h.agent);
+      this.primeNodes([d.subject, d.object, ...d.conflicts]);
+      this.loaders.conflictsOfClaim.prime(d.claim.id, d.conflicts);
+      return d.claim;
+    });
+  }
+
+  primeRelations(entityId: string, relations: RelationRecord[]): void {
+    this.loaders.relationsOf.prime(entityId, relations);
+  }
+
+  primeClaimsAbout(entityId: string, claims: ClaimRecord[]): void {
+    this.loaders.claimsAbout.prime(entityId, claims);
+  }
+
+  primeFigures(entityId: string, figures: FigureRecord[]): void {
+    this.loaders.figuresOf.prime(entityId, figures);
+  }
+
+  primeClaimsOfFigure(figureId: string, claims: ClaimRecord[]): void {
+    this.loaders.claimsOfFigure.prime(figureId, claims);
   }
 
   node(id: string): Promise<NodeRecord | null> {
