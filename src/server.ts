@@ -11,9 +11,10 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { RequestContext } from './context.js';
@@ -44,13 +45,54 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/** Limits on documents, enforced before any resolver or database work. */
+export const DOCUMENT_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 10,
+  maxTokens: 4000,
+  maxCost: 20000,
+} as const;
+
+/** graphql-armor reports a limit as a plain validation error; ours carries a stable code instead. */
+function limitExceeded(ctx: ValidationContext | null, err: GraphQLError) {
+  const limited = new GraphQLError(err.message.replace(/^Syntax Error: /, ''), {
+    extensions: { code: ErrorCode.LIMIT_EXCEEDED },
+  });
+  // Token limits are checked while parsing, where there is no validation context: throwing aborts the parse.
+  if (!ctx) throw limited;
+  ctx.reportError(limited);
+}
+
+function armor(production: boolean) {
+  const reject = { onReject: [limitExceeded], propagateOnRejection: false };
+  return new ApolloArmor({
+    maxDepth: { n: DOCUMENT_LIMITS.maxDepth, ...reject },
+    maxAliases: { n: DOCUMENT_LIMITS.maxAliases, ...reject },
+    maxDirectives: { n: DOCUMENT_LIMITS.maxDirectives, ...reject },
+    maxTokens: { n: DOCUMENT_LIMITS.maxTokens, ...reject },
+    costLimit: { maxCost: DOCUMENT_LIMITS.maxCost, ...reject },
+    // Field suggestions help developers and help attackers map a schema; off in production.
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
 /**
  * Masks anything that is not an expected failure: clients get a stable code and the request id to
  * quote, the log gets the details.
  */
 export function makeFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? '');
+    let code = String(formatted.extensions?.code ?? '');
+    // The token limit aborts parsing, which Apollo reports as a parse failure: keep our code.
+    if (code === 'GRAPHQL_PARSE_FAILED' && /Token limit of \d+ exceeded/.test(formatted.message)) {
+      code = ErrorCode.LIMIT_EXCEEDED;
+      formatted = {
+        ...formatted,
+        message: formatted.message.replace(/^Syntax Error: /, ''),
+        extensions: { ...formatted.extensions, code },
+      };
+    }
     if (PUBLIC_CODES.has(code)) {
       // Never leak stack traces, whatever the environment.
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -120,7 +162,11 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     });
   });
 
-  const plugins: ApolloServerPlugin<RequestContext>[] = [ApolloServerPluginDrainHttpServer({ httpServer })];
+  const protection = armor(production);
+  const plugins: ApolloServerPlugin<RequestContext>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    ...(protection.plugins as ApolloServerPlugin<RequestContext>[]),
+  ];
   plugins.push(
     config.introspection
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
@@ -131,6 +177,8 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
+    validationRules: protection.validationRules,
+    allowBatchedHttpRequests: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(logger, !production),

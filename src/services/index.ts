@@ -1,5 +1,7 @@
 import type { Driver } from '../graph/driver.js';
 import type { Executor } from '../graph/executor.js';
+import { EvidenceService } from './evidence.js';
+import { ListingService } from './listing.js';
 import { ReaderService } from './reader.js';
 import { SystemService } from './system.js';
 
@@ -7,6 +9,8 @@ import { SystemService } from './system.js';
 export interface Services {
   system: SystemService;
   reader: ReaderService;
+  evidence: EvidenceService;
+  listing: ListingService;
 }
 
 export interface ServiceDeps {
@@ -17,8 +21,12 @@ export interface ServiceDeps {
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  // One reader per request: every service primes and reads the same loaders.
+  const reader = new ReaderService(deps.executor);
   return {
     system: new SystemService(deps.executor, deps.driver, deps.uri, deps.environment),
-    reader: new ReaderService(deps.executor),
+    reader,
+    evidence: new EvidenceService(deps.executor, reader),
+    listing: new ListingService(deps.executor, reader),
   };
 }

@@ -55,6 +55,10 @@ export class ReaderService {
     });
   }
 
+  primePublisher(sourceId: string, publisherId: string | null): void {
+    this.loaders.publisherOf.prime(sourceId, publisherId);
+  }
+
   primeRelations(entityId: string, relations: RelationRecord[]): void {
     this.loaders.relationsOf.prime(entityId, relations);
   }

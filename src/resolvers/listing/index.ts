@@ -1,4 +1,23 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Resolvers } from '../../generated/graphql.js';
+import type { Embeds } from '../../services/listing.js';
+import { selects } from '../lookahead.js';
 
-/** Resolvers of the listing read fields (schema/read.graphql). */
-export const listingResolvers: Resolvers = {};
+/** What nested data the selection needs from the one listing statement. */
+const embedsFor = (info: GraphQLResolveInfo): Embeds => ({
+  relations: selects(info, 'relations', 'involvements'),
+  claims: selects(info, 'claims'),
+  total: selects(info, 'totalCount'),
+});
+
+/** Resolvers of the listing read fields: nodes, events, actors, places, sources, timeline. */
+export const listingResolvers: Resolvers = {
+  Query: {
+    nodes: (_p, { ids }, ctx) => ctx.services.listing.nodes(ids),
+    events: (_p, args, ctx, info) => ctx.services.listing.events(args, embedsFor(info)),
+    actors: (_p, args, ctx, info) => ctx.services.listing.entities('Actor', args, embedsFor(info)),
+    places: (_p, args, ctx, info) => ctx.services.listing.entities('Place', args, embedsFor(info)),
+    sources: (_p, args, ctx, info) => ctx.services.listing.sources(args, selects(info, 'totalCount')),
+    timeline: (_p, args, ctx, info) => ctx.services.listing.timeline(args, embedsFor(info)),
+  },
+};

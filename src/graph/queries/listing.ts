@@ -1,0 +1,153 @@
+import { RELATION_TYPES } from '../../model/graph-model.js';
+import { statement, type Statement } from '../executor.js';
+import { CLAIM_DETAILS } from './fragments.js';
+
+/**
+ * Listings (events, actors, places, sources, timeline) as keyset-paginated statements. Filters are fixed
+ * Cypher fragments switched on by parameters (a null parameter disables its condition), so every value
+ * reaches Cypher as a parameter. Variants differ only in what nested data they embed, chosen by the
+ * GraphQL selection; each variant is a named, cached statement.
+ */
+
+export const RELATION_TYPE_LIST = RELATION_TYPES;
+
+/** The span of an event: from its earliest start to its latest end (open bounds are null). */
+const EVENT_SPAN = `
+  WITH e, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi`;
+
+const EVENT_FILTER = `
+  WHERE ($types IS NULL OR e.type IN $types)
+    AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
+    AND ($to IS NULL OR lo IS NULL OR lo <= date($to))
+    AND ($from IS NULL OR hi IS NULL OR hi >= date($from))
+    AND ($placeId IS NULL OR EXISTS {
+      MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(:Place {id: $placeId}) })
+    AND ($actorId IS NULL OR EXISTS {
+      MATCH (:Actor {id: $actorId})-[r:INVOLVED_IN]->(e) WHERE $role IS NULL OR r.role = $role })
+    AND ($sourceId IS NULL OR EXISTS {
+      MATCH (e)<-[:ABOUT]-(:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(:Source {id: $sourceId}) })`;
+
+/** Sort keys per order; strings so that one keyset comparison serves every order. */
+const EVENT_SORT: Record<'DATE_ASC' | 'DATE_DESC' | 'NAME_ASC', { key: string; dir: 'ASC' | 'DESC' }> = {
+  DATE_ASC: { key: `coalesce(toString(lo), '9999-12-31')`, dir: 'ASC' },
+  // Latest possible date first; events with no bound at all last.
+  DATE_DESC: { key: `coalesce(toString(coalesce(hi, lo)), '0000-00-00')`, dir: 'DESC' },
+  NAME_ASC: { key: `toLower(e.name)`, dir: 'ASC' },
+};
+
+export type EventOrder = keyof typeof EVENT_SORT;
+
+export interface Embeds {
+  /** Embed each record's relationships (with the other end's record). */
+  relations: boolean;
+  /** Embed claims (about the record, and behind its relationships) with CLAIM_DETAILS. */
+  claims: boolean;
+  /** Compute the total count of matching records. */
+  total: boolean;
+}
+
+/** Per-record embedded data for variable `x`. */
+function embeds(x: string, e: Embeds): string {
+  const parts: string[] = [];
+  if (e.relations) {
+    parts.push(`_relations: COLLECT {
+      MATCH (${x})-[r]-(o:Entity) WHERE type(r) IN $relationTypes
+      RETURN {id: r.id, type: type(r), role: r.role, fromId: startNode(r).id, toId: endNode(r).id,
+              claimIds: r.claimIds, other: o {.*, _labels: labels(o)}}
+      ORDER BY type(r), r.role, o.id
+    }`);
+  }
+  if (e.claims) {
+    parts.push(
+      `_claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(${x}) RETURN ${CLAIM_DETAILS} ORDER BY c.fact, c.id }`,
+    );
+    if (e.relations) {
+      parts.push(`_relationClaims: COLLECT {
+        MATCH (${x})-[r]-(:Entity) WHERE type(r) IN $relationTypes
+        UNWIND r.claimIds AS cid MATCH (c:Claim {id: cid})
+        WITH DISTINCT c RETURN ${CLAIM_DETAILS}
+      }`);
+    }
+  }
+  return parts.length ? `, ${parts.join(',\n')}` : '';
+}
+
+const flags = (e: Embeds) =>
+  `${e.relations ? '+relations' : ''}${e.claims ? '+claims' : ''}${e.total ? '+total' : ''}`;
+const cache = new Map<string, Statement>();
+const cached = (name: string, build: () => string) => {
+  let s = cache.get(name);
+  if (!s) cache.set(name, (s = statement(name, build())));
+  return s;
+};
+
+export function eventsPage(order: EventOrder, e: Embeds): Statement {
+  const { key, dir } = EVENT_SORT[order];
+  const after = dir === 'ASC' ? '>' : '<';
+  return cached(
+    `listing.events.${order}${flags(e)}`,
+    () => `
+    ${e.total ? `CALL () { MATCH (e:Event) ${EVENT_SPAN} ${EVENT_FILTER} RETURN count(e) AS total }` : 'WITH null AS total'}
+    CALL () {
+      MATCH (e:Event) ${EVENT_SPAN} ${EVENT_FILTER}
+      WITH e, lo, hi, ${key} AS k
+      WHERE $afterKey IS NULL OR k ${after} $afterKey OR (k = $afterKey AND e.id > $afterId)
+      WITH e, lo, hi, k ORDER BY k ${dir}, e.id ASC LIMIT toInteger($limit)
+      RETURN collect({key: k, lo: toString(lo), hi: toString(hi), node: e {.*, _labels: labels(e)${embeds('e', e)}}}) AS rows
+    }
+    RETURN total, rows`,
+  );
+}
+
+export function timeline(e: Embeds): Statement {
+  return cached(
+    `listing.timeline${flags(e)}`,
+    () => `
+    MATCH (e:Event) ${EVENT_SPAN} ${EVENT_FILTER}
+    WITH e, lo, hi ORDER BY coalesce(toString(lo), '9999-12-31'), e.id LIMIT toInteger($limit)
+    RETURN toString(lo) AS lo, toString(hi) AS hi, e {.*, _labels: labels(e)${embeds('e', e)}} AS node`,
+  );
+}
+
+const ENTITY_FILTER = `
+  WHERE ($types IS NULL OR x.type IN $types)
+    AND ($namePrefix IS NULL OR any(n IN x.names WHERE toLower(n) STARTS WITH toLower($namePrefix)))
+    AND ($withinId IS NULL OR EXISTS { MATCH (x)-[:PART_OF*1..6]->(:Place {id: $withinId}) })`;
+
+export function entitiesPage(label: 'Actor' | 'Place', e: Embeds): Statement {
+  return cached(
+    `listing.${label.toLowerCase()}s${flags(e)}`,
+    () => `
+    ${e.total ? `CALL () { MATCH (x:${label}) ${ENTITY_FILTER} RETURN count(x) AS total }` : 'WITH null AS total'}
+    CALL () {
+      MATCH (x:${label}) ${ENTITY_FILTER}
+      WITH x, toLower(x.name) AS k
+      WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND x.id > $afterId)
+      WITH x, k ORDER BY k, x.id LIMIT toInteger($limit)
+      RETURN collect({key: k, node: x {.*, _labels: labels(x)${embeds('x', e)}}}) AS rows
+    }
+    RETURN total, rows`,
+  );
+}
+
+const SOURCE_FILTER = `
+  WHERE ($publisherId IS NULL OR EXISTS { MATCH (s)-[:PUBLISHED_BY]->(:Actor {id: $publisherId}) })
+    AND ($language IS NULL OR s.language = $language)
+    AND ($reliability IS NULL OR s.reliability IN $reliability)`;
+
+export function sourcesPage(total: boolean): Statement {
+  return cached(
+    `listing.sources${total ? '+total' : ''}`,
+    () => `
+    ${total ? `CALL () { MATCH (s:Source) ${SOURCE_FILTER} RETURN count(s) AS total }` : 'WITH null AS total'}
+    CALL () {
+      MATCH (s:Source) ${SOURCE_FILTER}
+      WITH s, toLower(s.title) AS k
+      WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND s.id > $afterId)
+      WITH s, k ORDER BY k, s.id LIMIT toInteger($limit)
+      OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(pub:Actor)
+      RETURN collect({key: k, node: s {.*, _labels: labels(s)}, publisher: pub {.*, _labels: labels(pub)}}) AS rows
+    }
+    RETURN total, rows`,
+  );
+}
