@@ -14,7 +14,14 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import {
+  GraphQLError,
+  Lexer,
+  Source,
+  TokenKind,
+  type GraphQLFormattedError,
+  type ValidationContext,
+} from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { RequestContext } from './context.js';
@@ -54,14 +61,22 @@ export const DOCUMENT_LIMITS = {
   maxCost: 20000,
 } as const;
 
-/** graphql-armor reports a limit as a plain validation error; ours carries a stable code instead. */
+/** Marks a document refused by a limit, so that formatError gives it LIMIT_EXCEEDED whatever Apollo wrapped it in. */
+class DocumentLimitError extends Error {
+  override name = 'DocumentLimitError';
+}
+
+/** graphql-armor reports a limit as a plain validation error; ours is recognisable by its original error. */
 function limitExceeded(ctx: ValidationContext | null, err: GraphQLError) {
-  const limited = new GraphQLError(err.message.replace(/^Syntax Error: /, ''), {
-    extensions: { code: ErrorCode.LIMIT_EXCEEDED },
-  });
-  // Token limits are checked while parsing, where there is no validation context: throwing aborts the parse.
-  if (!ctx) throw limited;
-  ctx.reportError(limited);
+  const message = err.message.replace(/^Syntax Error: /, '');
+  ctx?.reportError(new GraphQLError(message, { originalError: new DocumentLimitError(message) }));
+}
+
+function isLimitError(error: unknown): boolean {
+  for (let e = error as { originalError?: unknown } | undefined; e; e = e.originalError as typeof e) {
+    if (e instanceof DocumentLimitError) return true;
+  }
+  return false;
 }
 
 function armor(production: boolean) {
@@ -70,11 +85,43 @@ function armor(production: boolean) {
     maxDepth: { n: DOCUMENT_LIMITS.maxDepth, ...reject },
     maxAliases: { n: DOCUMENT_LIMITS.maxAliases, ...reject },
     maxDirectives: { n: DOCUMENT_LIMITS.maxDirectives, ...reject },
-    maxTokens: { n: DOCUMENT_LIMITS.maxTokens, ...reject },
+    // Tokens are counted by our own middleware (tokenLimit) so the refusal is a clean 400.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: DOCUMENT_LIMITS.maxCost, ...reject },
     // Field suggestions help developers and help attackers map a schema; off in production.
     blockFieldSuggestion: { enabled: production },
   }).protect();
+}
+
+/**
+ * Refuses documents with too many tokens before they are parsed (parsing cost grows with size), as a
+ * GraphQL-shaped 400. Syntax errors are left to Apollo.
+ */
+export function tokenLimit(max: number): express.RequestHandler {
+  return (req, res, next) => {
+    const query = (req.body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string') return next();
+    const lexer = new Lexer(new Source(query));
+    let count = 0;
+    try {
+      while (lexer.advance().kind !== TokenKind.EOF) {
+        if (++count > max) {
+          res.status(400).json({
+            errors: [
+              {
+                message: `Token limit of ${max} exceeded`,
+                extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: max },
+              },
+            ],
+          });
+          return;
+        }
+      }
+    } catch {
+      // Not lexable: Apollo reports the syntax error.
+    }
+    next();
+  };
 }
 
 /**
@@ -83,20 +130,12 @@ function armor(production: boolean) {
  */
 export function makeFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    let code = String(formatted.extensions?.code ?? '');
-    // The token limit aborts parsing, which Apollo reports as a parse failure: keep our code.
-    if (code === 'GRAPHQL_PARSE_FAILED' && /Token limit of \d+ exceeded/.test(formatted.message)) {
-      code = ErrorCode.LIMIT_EXCEEDED;
-      formatted = {
-        ...formatted,
-        message: formatted.message.replace(/^Syntax Error: /, ''),
-        extensions: { ...formatted.extensions, code },
-      };
-    }
+    // Apollo reports limits as validation failures: give them our stable code.
+    const code = isLimitError(error) ? ErrorCode.LIMIT_EXCEEDED : String(formatted.extensions?.code ?? '');
     if (PUBLIC_CODES.has(code)) {
       // Never leak stack traces, whatever the environment.
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, extensions: { ...extensions, code } };
     }
     const original = unwrapResolverError(error);
     logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL request');
@@ -191,6 +230,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     '/graphql',
     cors<cors.CorsRequest>(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false }),
     express.json({ limit: config.maxBodyBytes }),
+    tokenLimit(DOCUMENT_LIMITS.maxTokens),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.id);
