@@ -58,7 +58,7 @@ export const DOCUMENT_LIMITS = {
   maxAliases: 30,
   maxDirectives: 10,
   maxTokens: 4000,
-  maxCost: 20000,
+  maxCost: 50000,
 } as const;
 
 /** Marks a document refused by a limit, so that formatError gives it LIMIT_EXCEEDED whatever Apollo wrapped it in. */

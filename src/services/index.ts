@@ -1,6 +1,7 @@
 import type { Driver } from '../graph/driver.js';
 import type { Executor } from '../graph/executor.js';
 import { EvidenceService } from './evidence.js';
+import { ExploreService } from './explore.js';
 import { ListingService } from './listing.js';
 import { ReaderService } from './reader.js';
 import { SystemService } from './system.js';
@@ -10,6 +11,7 @@ export interface Services {
   system: SystemService;
   reader: ReaderService;
   evidence: EvidenceService;
+  explore: ExploreService;
   listing: ListingService;
 }
 
@@ -27,6 +29,7 @@ export function createServices(deps: ServiceDeps): Services {
     system: new SystemService(deps.executor, deps.driver, deps.uri, deps.environment),
     reader,
     evidence: new EvidenceService(deps.executor, reader),
+    explore: new ExploreService(deps.executor, reader),
     listing: new ListingService(deps.executor, reader),
   };
 }

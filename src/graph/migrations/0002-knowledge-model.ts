@@ -23,7 +23,8 @@ export const migration: Migration = {
     // also lower-cases and tokenises Latin script, so "Rural Damascus" and "ريف دمشق" both match.
     `CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Event|Actor|Place) ON EACH [n.names]
      OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'arabic', \`fulltext.eventually_consistent\`: false}}`,
-    // Excerpt text and source titles, twice: English stemming ("released" ~ "releases") and Arabic.
+    // Excerpt text and source titles with English stemming ("released" ~ "releases"). The text_ar
+    // statement below was a no-op (same labels and properties as text_en); 0003 creates it.
     `CREATE FULLTEXT INDEX text_en IF NOT EXISTS FOR (n:Excerpt|Source) ON EACH [n.exact, n.title]
      OPTIONS {indexConfig: {\`fulltext.analyzer\`: 'english'}}`,
     `CREATE FULLTEXT INDEX text_ar IF NOT EXISTS FOR (n:Excerpt|Source) ON EACH [n.exact, n.title]

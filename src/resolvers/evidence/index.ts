@@ -1,4 +1,26 @@
-import type { Resolvers } from '../../generated/graphql.js';
+import type { FigureUnit, Resolvers } from '../../generated/graphql.js';
+import { selects } from '../lookahead.js';
 
-/** Resolvers of the evidence read fields (schema/read.graphql). */
-export const evidenceResolvers: Resolvers = {};
+/**
+ * Resolvers of the evidence read fields (schema/read.graphql). Each root field is one statement; the
+ * lookahead only decides whether claims come with their details and whether to count. Every field of
+ * Provenance, Conflict, StatisticGroup and StatisticValue is a property of what the service returns.
+ */
+export const evidenceResolvers: Resolvers = {
+  Query: {
+    provenance: (_parent, { id }, ctx, info) =>
+      ctx.services.evidence.provenance(id, { details: selects(info, 'claims', 'sources') }),
+    conflicts: (_parent, args, ctx, info) =>
+      ctx.services.evidence.conflicts(args, {
+        details: selects(info, 'claims'),
+        withTotal: selects(info, 'totalCount'),
+      }),
+    statistics: async (_parent, { filter }, ctx, info) => {
+      const groups = await ctx.services.evidence.statistics(filter ?? {}, {
+        // Claims (Figure.claims/conflicts) and publishers are primed only from claim details.
+        details: selects(info, 'claims', 'conflicts', 'publisher'),
+      });
+      return groups.map((g) => ({ ...g, unit: g.unit as FigureUnit }));
+    },
+  },
+};

@@ -1,4 +1,23 @@
 import type { Resolvers } from '../../generated/graphql.js';
+import { selects } from '../lookahead.js';
 
-/** Resolvers of the explore read fields (schema/read.graphql). */
-export const exploreResolvers: Resolvers = {};
+/**
+ * Resolvers of the explore read fields (schema/read.graphql): search, neighborhood, paths. Each root
+ * field is one service call; the selection decides what nested data its one statement fetches.
+ */
+export const exploreResolvers: Resolvers = {
+  Query: {
+    search: async (_parent, args, ctx, info) => {
+      const result = await ctx.services.explore.search(args, {
+        withTotal: selects(info, 'totalCount'),
+        withSource: selects(info, 'source'),
+      });
+      // totalCount is only read when selected, and then it was computed.
+      return { ...result, totalCount: result.totalCount ?? 0 };
+    },
+    neighborhood: (_parent, args, ctx, info) =>
+      ctx.services.explore.neighborhood(args, { withClaims: selects(info, 'claims') }),
+    paths: (_parent, args, ctx, info) =>
+      ctx.services.explore.paths(args, { withClaims: selects(info, 'claims') }),
+  },
+};

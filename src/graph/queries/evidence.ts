@@ -1,0 +1,157 @@
+import { statement } from '../executor.js';
+import { CLAIM_DETAILS, CONFLICTING_CLAIMS, nodeProjection } from './fragments.js';
+
+/**
+ * The evidence read fields (provenance, conflicts, statistics): each answers in one statement. $details
+ * switches the claims between CLAIM_DETAILS (their nested fields primed) and a bare projection.
+ */
+
+/** Claim variable `c` with or without its details (CASE evaluates only the branch taken). */
+const CLAIM = `CASE WHEN $details THEN ${CLAIM_DETAILS} ELSE ${nodeProjection('c')} END`;
+
+/** A source (variable `s`) with its publisher, as in CLAIM_DETAILS._sources. */
+const SOURCE = `s {.*, _labels: labels(s), _publisher: head(COLLECT {
+    MATCH (s)-[:PUBLISHED_BY]->(pub:Actor) RETURN pub {.*, _labels: labels(pub)}
+  })}`;
+
+/**
+ * The record with id $id and the claims behind it: about an entity, asserting a figure, the claim
+ * itself, citing a source, or listed on a relationship. Relationships have no id index, so their start
+ * node is looked up among $relationStarts (candidate ids parsed from the rel- id) and r.id checked exactly.
+ */
+export const provenance = statement(
+  'evidence.provenance',
+  `CALL () {
+     MATCH (n:Entity {id: $id})
+     RETURN head([l IN labels(n) WHERE l IN ['Event', 'Actor', 'Place']]) AS kind, n.name AS label,
+            COLLECT { MATCH (c:Claim)-[:ABOUT]->(n) RETURN c ORDER BY c.fact, c.id } AS claims
+     UNION
+     MATCH (n:Figure {id: $id})
+     RETURN 'Figure' AS kind, coalesce(n.text, n.measure) AS label,
+            COLLECT { MATCH (c:Claim)-[:OBJECT]->(n) RETURN c ORDER BY c.id } AS claims
+     UNION
+     MATCH (n:Claim {id: $id})
+     RETURN 'Claim' AS kind, n.summary AS label, [n] AS claims
+     UNION
+     MATCH (n:Source {id: $id})
+     RETURN 'Source' AS kind, n.title AS label,
+            COLLECT {
+              MATCH (c:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(n)
+              WITH DISTINCT c RETURN c ORDER BY c.id
+            } AS claims
+     UNION
+     MATCH (a:Entity)-[r]->(b:Entity)
+     WHERE a.id IN $relationStarts AND r.id = $id
+     RETURN 'Relation' AS kind,
+            type(r) + coalesce(' (' + r.role + ')', '') + ': ' + a.name + ' → ' + b.name AS label,
+            COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds RETURN c ORDER BY c.id } AS claims
+   }
+   WITH kind, label, claims LIMIT 1
+   CALL (claims) {
+     UNWIND claims AS c
+     RETURN collect(${CLAIM}) AS projected
+   }
+   RETURN kind, label, projected AS claims`,
+);
+
+/** Whether the asked subject exists, so that a mistyped id is told apart from a subject without conflicts. */
+const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (:Entity {id: $subjectId}) })`;
+
+/**
+ * Groups of non-retracted claims sharing (subjectId, conflictKey) in which at least one pair disagrees
+ * (the rule of CONFLICTING_CLAIMS), ordered by that key; a keyset page after $after ([subjectId,
+ * conflictKey]) of at most $limit groups, and their number when $withTotal. Always one row.
+ */
+function conflictsStatement(name: string, match: string) {
+  return statement(
+    name,
+    `${match}
+     WHERE c.conflictKey IS NOT NULL AND c.status <> 'retracted'
+       // Without a total to count, groups before the cursor need not be checked at all.
+       AND ($after IS NULL OR $withTotal OR c.subjectId > $after[0]
+            OR (c.subjectId = $after[0] AND c.conflictKey > $after[1]))
+       AND size(${CONFLICTING_CLAIMS}) > 0
+     WITH DISTINCT c.subjectId AS subjectId, c.conflictKey AS conflictKey
+     ORDER BY subjectId, conflictKey
+     WITH collect([subjectId, conflictKey]) AS keys
+     WITH CASE WHEN $withTotal THEN size(keys) END AS total,
+          [k IN keys WHERE $after IS NULL OR k[0] > $after[0] OR (k[0] = $after[0] AND k[1] > $after[1])][..toInteger($limit)] AS page
+     CALL (page) {
+       UNWIND page AS k
+       MATCH (subject:Entity {id: k[0]})
+       CALL (subject, k) {
+         MATCH (c:Claim)-[:ABOUT]->(subject)
+         WHERE c.conflictKey = k[1] AND c.status <> 'retracted'
+         WITH c ORDER BY c.id
+         RETURN collect(${CLAIM}) AS claims
+       }
+       RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims}) AS groups
+     }
+     RETURN total, groups, ${subjectExists} AS subjectExists`,
+  );
+}
+
+export const conflicts = conflictsStatement('evidence.conflicts', 'MATCH (c:Claim)');
+
+export const conflictsAbout = conflictsStatement(
+  'evidence.conflictsAbout',
+  'MATCH (c:Claim)-[:ABOUT]->(:Entity {id: $subjectId})',
+);
+
+/**
+ * Figures grouped by (measure, subject, subgroup, unit), each with its claims (all, by id), the sources
+ * of its non-retracted claims and, per live claim, the ids of the claims that disagree with it; a group
+ * is disputed when two of its own figures' claims disagree. Figures whose every claim is retracted are
+ * left out. Filters: $measures, $sourceIds, $subgroup ('' = whole population), each null for any.
+ */
+function statisticsStatement(name: string, match: string) {
+  return statement(
+    name,
+    `${match}
+     WHERE ($measures IS NULL OR f.measure IN $measures)
+       AND ($subgroup IS NULL OR coalesce(f.subgroup, '') = $subgroup)
+     CALL (f) {
+       MATCH (c:Claim)-[:OBJECT]->(f)
+       WITH c ORDER BY c.id
+       RETURN collect(${CLAIM}) AS claims,
+              collect(CASE WHEN c.status <> 'retracted'
+                THEN {id: c.id, conflictIds: [o IN ${CONFLICTING_CLAIMS} | o.id]} END) AS live
+     }
+     WITH f, subject, claims, live WHERE size(live) > 0
+     WITH f, subject, claims, live, COLLECT {
+         MATCH (c:Claim)-[:OBJECT]->(f) WHERE c.status <> 'retracted'
+         MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(s:Source)
+         WITH DISTINCT s
+         RETURN ${SOURCE} ORDER BY s.id
+       } AS sources
+     WHERE $sourceIds IS NULL OR any(s IN sources WHERE s.id IN $sourceIds)
+     WITH f, subject, claims, live, sources
+     ORDER BY f.periodEarliest, f.id
+     WITH f.measure AS measure, subject, f.subgroup AS subgroup, f.unit AS unit,
+          collect({figure: ${nodeProjection('f')}, claims: claims, live: live, sources: sources}) AS figures
+     WITH measure, subject, subgroup, unit, figures,
+          reduce(ids = [], v IN figures | ids + [x IN v.live | x.id]) AS ids
+     RETURN measure, ${nodeProjection('subject')} AS subject, subgroup, unit, figures,
+            any(v IN figures WHERE any(x IN v.live WHERE any(o IN x.conflictIds WHERE o IN ids))) AS disputed
+     ORDER BY measure, subject.id, subgroup IS NOT NULL, subgroup, unit`,
+  );
+}
+
+export const statistics = statisticsStatement(
+  'evidence.statistics',
+  'MATCH (f:Figure)-[:FIGURE_OF]->(subject:Entity)',
+);
+
+/** The given subjects and, for an event, the events part of it or carried out under it (1 to 3 hops). */
+export const statisticsAbout = statisticsStatement(
+  'evidence.statisticsAbout',
+  `MATCH (root:Entity) WHERE root.id IN $subjectIds
+   CALL (root) {
+     RETURN root AS subject
+     UNION
+     MATCH (subject:Event)-[:PART_OF|PURSUANT_TO*1..3]->(root:Event)
+     RETURN subject
+   }
+   WITH DISTINCT subject
+   MATCH (f:Figure)-[:FIGURE_OF]->(subject)`,
+);

@@ -1,0 +1,163 @@
+import { statement, type Statement } from '../executor.js';
+import { RELATION_TYPES, assertRelType } from '../../model/graph-model.js';
+import { CLAIM_DETAILS, nodeProjection } from './fragments.js';
+
+/**
+ * Exploration reads: full-text search, neighbourhoods and shortest paths. Each answers a root field in
+ * one round trip. Values are parameters; the only interpolations are relationship types from the model's
+ * allow-list and validated small integers (path length bounds cannot be parameters in Cypher).
+ */
+
+/** Relationship types a graph view walks: entity relations plus the figure links. */
+export const GRAPH_REL_TYPES = [...RELATION_TYPES, 'FIGURE_OF', 'SHARE_OF', 'DURING'] as const;
+const REL_PATTERN = GRAPH_REL_TYPES.map(assertRelType).join('|');
+
+/** Full-text indexes over excerpt text and source titles (English, Arabic), queried together; best score per node wins. */
+export const TEXT_INDEXES: readonly string[] = ['text_en', 'text_ar'];
+
+/** Bounds Cypher cannot take as parameters: only these validated integers are ever interpolated. */
+function boundedInt(n: number, min: number, max: number): number {
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`Bound out of range: ${n}`);
+  return n;
+}
+
+/**
+ * A GraphEdge as a map (variable: the relationship `r`). Figure links have no stored id or claim ids:
+ * their id follows the relation id scheme and their claims are the start figure's own claims.
+ */
+const EDGE = `{
+    id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
+    type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+    claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
+      THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) RETURN cl.id ORDER BY cl.id }
+      ELSE coalesce(r.claimIds, []) END
+  }`;
+
+/** Claims (with CLAIM_DETAILS) behind a list of edge maps bound to `edgeList`, only when $withClaims. */
+const EDGE_CLAIMS = (edgeList: string) => `COLLECT {
+    UNWIND CASE WHEN $withClaims THEN ${edgeList} ELSE [] END AS edge
+    UNWIND edge.claimIds AS cid
+    WITH DISTINCT cid
+    MATCH (c:Claim {id: cid})
+    RETURN ${CLAIM_DETAILS} ORDER BY c.id
+  }`;
+
+/**
+ * Ranked hits over entity names/aliases and excerpt/source text. $q is an escaped Lucene query;
+ * $kinds the SearchKind values wanted; keyset after ($afterScore, $afterId); $first + 1 rows fetched.
+ * $withTotal counts all hits; $withSource adds each excerpt's source.
+ */
+export const search = statement(
+  'explore.search',
+  `CALL () {
+     WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['EVENT', 'ACTOR', 'PLACE'])
+     CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score
+     RETURN node, score
+     UNION ALL
+     WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['SOURCE', 'EXCERPT'])
+     UNWIND $textIndexes AS ix
+     CALL db.index.fulltext.queryNodes(ix, $q) YIELD node, score
+     RETURN node, score
+   }
+   WITH node, max(score) AS score
+   WITH node, score,
+        CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
+             WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' END AS kind
+   WHERE kind IN $kinds
+   ORDER BY score DESC, node.id
+   WITH collect({node: node, score: score, kind: kind}) AS ranked
+   WITH CASE WHEN $withTotal THEN size(ranked) END AS totalCount,
+        [h IN ranked WHERE $afterScore IS NULL OR h.score < $afterScore
+           OR (h.score = $afterScore AND h.node.id > $afterId)][0..toInteger($first) + 1] AS page
+   RETURN totalCount, COLLECT {
+     UNWIND page AS h
+     WITH h, h.node AS n
+     OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(src:Source)
+     RETURN {score: h.score, kind: h.kind, node: n {.*, _labels: labels(n), sourceId: src.id},
+             source: CASE WHEN $withSource AND src IS NOT NULL THEN ${nodeProjection('src')} END}
+   } AS hits`,
+);
+
+const neighborhoodByDepth = new Map<number, Statement>();
+
+/**
+ * The centre ($id: an entity or figure) and up to $limit - 1 other nodes by shortest distance (ties by id),
+ * within `depth` hops over GRAPH_REL_TYPES in either direction; $labels (or null) filters the others.
+ * One extra node is fetched to tell whether the limit cut any off. Edges: every relationship between
+ * returned nodes, with claims when $withClaims.
+ */
+export function neighborhood(depth: number): Statement {
+  const d = boundedInt(depth, 1, 3);
+  let stmt = neighborhoodByDepth.get(d);
+  if (!stmt) {
+    stmt = statement(
+      `explore.neighborhood.depth${d}`,
+      `CALL () {
+         MATCH (x:Entity {id: $id}) RETURN x AS center
+         UNION
+         MATCH (x:Figure {id: $id}) RETURN x AS center
+       }
+       WITH center, COLLECT {
+         MATCH p = ANY SHORTEST (center)-[:${REL_PATTERN}]-{1,${d}}(n)
+         WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
+         WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
+         RETURN {n: n, distance: distance}
+       } AS found
+       WITH center, found[0..toInteger($limit) - 1] AS kept, size(found) >= toInteger($limit) AS truncated
+       WITH truncated, [center] + [f IN kept | f.n] AS ns, [0] + [f IN kept | f.distance] AS distances
+       WITH truncated, ns, distances, COLLECT {
+         UNWIND ns AS na
+         MATCH (na)-[r:${REL_PATTERN}]->(nb) WHERE nb IN ns
+         WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
+         RETURN ${EDGE}
+       } AS edges
+       RETURN truncated, distances, [n IN ns | ${nodeProjection('n')}] AS nodes, edges,
+              ${EDGE_CLAIMS('edges')} AS claims`,
+    );
+    neighborhoodByDepth.set(d, stmt);
+  }
+  return stmt;
+}
+
+const pathsByLength = new Map<number, Statement>();
+
+/** Most paths a paths query considers before ordering; `first` (at most this) is applied after. */
+export const MAX_PATHS = 10;
+
+/**
+ * Up to $first shortest paths (no repeated node) of at most `maxLength` hops between $from and $to
+ * (entities or figures), shortest first, then by the ids along them; with claims when $withClaims.
+ * fromFound/toFound tell an unknown id from the absence of a path.
+ */
+export function paths(maxLength: number): Statement {
+  const m = boundedInt(maxLength, 1, 6);
+  let stmt = pathsByLength.get(m);
+  if (!stmt) {
+    stmt = statement(
+      `explore.paths.max${m}`,
+      `OPTIONAL CALL () {
+         MATCH (x:Entity {id: $from}) RETURN x AS fromNode
+         UNION
+         MATCH (x:Figure {id: $from}) RETURN x AS fromNode
+       }
+       OPTIONAL CALL () {
+         MATCH (x:Entity {id: $to}) RETURN x AS toNode
+         UNION
+         MATCH (x:Figure {id: $to}) RETURN x AS toNode
+       }
+       WITH fromNode, toNode, COLLECT {
+         MATCH p = SHORTEST ${MAX_PATHS} (fromNode)-[:${REL_PATTERN}]-{0,${m}}(toNode)
+         WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+         WITH p ORDER BY length(p), [n IN nodes(p) | n.id] LIMIT toInteger($first)
+         RETURN {
+           nodes: [n IN nodes(p) | ${nodeProjection('n')}],
+           hops: [r IN relationships(p) | ${EDGE}]
+         }
+       } AS found
+       RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths,
+              ${EDGE_CLAIMS('reduce(acc = [], fp IN found | acc + fp.hops)')} AS claims`,
+    );
+    pathsByLength.set(m, stmt);
+  }
+  return stmt;
+}

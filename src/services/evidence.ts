@@ -1,0 +1,245 @@
+import { AppError, badInput, ErrorCode, notFound } from '../errors.js';
+import type { Executor } from '../graph/executor.js';
+import * as q from '../graph/queries/evidence.js';
+import {
+  decodeClaimDetails,
+  fromProjection,
+  type ClaimRecord,
+  type EntityRecord,
+  type FigureRecord,
+  type SourceRecord,
+} from '../graph/records.js';
+import type { FuzzyDate } from '../model/fuzzy-date.js';
+import { decodeCursor, pageSize, toPage, type Page } from './pagination.js';
+import type { ReaderService } from './reader.js';
+
+/**
+ * Evidence read use cases: the provenance of any record, conflicting claims side by side, and figures
+ * grouped into statistics. Each answers in one statement and primes the request's loaders with what it
+ * fetched, so the nested fields of the answer need no further round trip.
+ */
+
+export interface ProvenanceRecord {
+  id: string;
+  kind: string;
+  label: string;
+  claims: ClaimRecord[];
+  sources: SourceRecord[];
+}
+
+export interface ConflictRecord {
+  subject: EntityRecord;
+  property: string;
+  claims: ClaimRecord[];
+}
+
+export interface StatisticValueRecord {
+  figure: FigureRecord;
+  sources: SourceRecord[];
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
+  asOf: FuzzyDate | null;
+}
+
+export interface StatisticGroupRecord {
+  measure: string;
+  subject: EntityRecord;
+  subgroup: string | null;
+  unit: string;
+  figures: StatisticValueRecord[];
+  disputed: boolean;
+}
+
+export interface ConflictsArgs {
+  subjectId?: string | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface StatisticsFilterInput {
+  measures?: readonly string[] | null;
+  subjectIds?: readonly string[] | null;
+  sourceIds?: readonly string[] | null;
+  subgroup?: string | null;
+}
+
+const PAGE = { default: 20, max: 100 };
+/** Most values in one list filter of statistics. */
+const MAX_FILTER_VALUES = 100;
+/** Ids longer than this cannot be ours; refused before they reach the database. */
+const MAX_ID_LENGTH = 512;
+
+export class EvidenceService {
+  constructor(
+    private readonly executor: Executor,
+    private readonly reader: ReaderService,
+  ) {}
+
+  /**
+   * The claims about or asserting a record, with their sources. With details (claims or sources
+   * asked for) the claims come with CLAIM_DETAILS and the sources are theirs; without, sources is empty.
+   */
+  async provenance(id: string, opts: { details: boolean }): Promise<ProvenanceRecord> {
+    checkId(id, ['id']);
+    const rows = await this.executor.read(q.provenance, {
+      id,
+      relationStarts: relationStarts(id),
+      details: opts.details,
+    });
+    const row = rows[0];
+    if (!row) throw notFound('Record', id);
+    const items = row.claims as unknown[];
+    if (!opts.details) {
+      const claims = items.map((c) => fromProjection(c) as ClaimRecord);
+      this.reader.primeNodes(claims);
+      return { id, kind: String(row.kind), label: String(row.label ?? ''), claims, sources: [] };
+    }
+    const details = items.map(decodeClaimDetails);
+    const claims = this.reader.primeClaimDetails(details);
+    const sources = new Map<string, SourceRecord>();
+    for (const d of details) for (const s of d.sources) sources.set(s.source.id, s.source);
+    return {
+      id,
+      kind: String(row.kind),
+      label: String(row.label ?? ''),
+      claims,
+      sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    };
+  }
+
+  /** A keyset page of conflicts, oldest key first; totalCount only when asked (withTotal). */
+  async conflicts(
+    args: ConflictsArgs,
+    opts: { details: boolean; withTotal: boolean },
+  ): Promise<Page<ConflictRecord> & { totalCount: number }> {
+    const first = pageSize(args.first, PAGE);
+    const after = decodeCursor(args.after, 2);
+    if (after && !after.every((k) => typeof k === 'string')) {
+      throw badInput('after is not a cursor this field returned', ['after']);
+    }
+    const subjectId = args.subjectId ?? null;
+    if (subjectId !== null) checkId(subjectId, ['subjectId']);
+
+    const rows = await this.executor.read(subjectId === null ? q.conflicts : q.conflictsAbout, {
+      subjectId,
+      after,
+      limit: first + 1,
+      withTotal: opts.withTotal,
+      details: opts.details,
+    });
+    const row = rows[0]!;
+    if (!row.subjectExists) throw notFound('Entity', subjectId!);
+
+    const groups = (row.groups as Record<string, unknown>[]).map((g) => {
+      const subject = fromProjection(g.subject) as EntityRecord;
+      const items = g.claims as unknown[];
+      const claims = opts.details
+        ? this.reader.primeClaimDetails(items)
+        : items.map((c) => fromProjection(c) as ClaimRecord);
+      this.reader.primeNodes([subject, ...claims]);
+      return {
+        key: [String(g.subjectId), String(g.conflictKey)],
+        node: { subject, property: claims[0]?.property ?? '', claims },
+      };
+    });
+    const page = toPage(
+      groups,
+      first,
+      (g) => g.key,
+      (g) => g.node,
+    );
+    return {
+      edges: page.edges,
+      pageInfo: page.pageInfo,
+      totalCount: typeof row.total === 'number' ? row.total : 0,
+    };
+  }
+
+  /**
+   * Figures grouped by measure, subject, subgroup and unit. With details (claims, conflicts or
+   * publishers asked for) each figure's claims come with CLAIM_DETAILS and are primed.
+   */
+  async statistics(
+    filter: StatisticsFilterInput,
+    opts: { details: boolean },
+  ): Promise<StatisticGroupRecord[]> {
+    const measures = listFilter(filter.measures, 'measures');
+    const subjectIds = listFilter(filter.subjectIds, 'subjectIds');
+    const sourceIds = listFilter(filter.sourceIds, 'sourceIds');
+    const subgroup = filter.subgroup ?? null;
+
+    const rows = await this.executor.read(subjectIds ? q.statisticsAbout : q.statistics, {
+      measures,
+      subjectIds,
+      sourceIds,
+      subgroup,
+      details: opts.details,
+    });
+    return rows.map((row) => {
+      const subject = fromProjection(row.subject) as EntityRecord;
+      this.reader.primeNodes([subject]);
+      const figures = (row.figures as Record<string, unknown>[]).map((v) => {
+        const figure = fromProjection(v.figure) as FigureRecord;
+        const items = v.claims as unknown[];
+        const claims = opts.details
+          ? this.reader.primeClaimDetails(items)
+          : items.map((c) => fromProjection(c) as ClaimRecord);
+        const sources = (v.sources as Record<string, unknown>[]).map((s) => ({
+          source: fromProjection(s) as SourceRecord,
+          publisher: fromProjection(s._publisher) as EntityRecord | null,
+        }));
+        this.reader.primeNodes([figure, ...claims, ...sources.flatMap((s) => [s.source, s.publisher])]);
+        this.reader.primeClaimsOfFigure(figure.id, claims);
+        return {
+          figure,
+          sources: sources.map((s) => s.source),
+          periodStart: figure.periodStart,
+          periodEnd: figure.periodEnd,
+          asOf: figure.asOf,
+        };
+      });
+      return {
+        measure: String(row.measure),
+        subject,
+        subgroup: (row.subgroup as string | null) ?? null,
+        unit: String(row.unit),
+        figures,
+        disputed: row.disputed === true,
+      };
+    });
+  }
+}
+
+function checkId(id: string, inputPath: string[]): void {
+  if (!id || id.length > MAX_ID_LENGTH) throw badInput(`${inputPath.join('.')} is not a valid id`, inputPath);
+}
+
+/** A list filter: null or empty means no filter (as elsewhere in the API); too long is refused. */
+function listFilter(values: readonly string[] | null | undefined, name: string): string[] | null {
+  if (!values?.length) return null;
+  if (values.length > MAX_FILTER_VALUES) {
+    throw new AppError(
+      ErrorCode.LIMIT_EXCEEDED,
+      `filter.${name} may list at most ${MAX_FILTER_VALUES} values`,
+      {
+        inputPath: ['filter', name],
+        limit: MAX_FILTER_VALUES,
+      },
+    );
+  }
+  return [...new Set(values)];
+}
+
+/**
+ * Candidate start-node ids of a relationship id. Ids are made by relationId as
+ * rel-<type>-<fromId>-<toId>[-<role>], the type without hyphens, so the start node's id is one of the
+ * hyphen-delimited prefixes after the type. The statement still checks r.id exactly; this only lets it
+ * use the entity id index instead of scanning every relationship.
+ */
+export function relationStarts(id: string): string[] {
+  const rest = /^rel-[^-]+-(.+)$/.exec(id)?.[1];
+  if (!rest) return [];
+  const out: string[] = [];
+  for (let i = rest.indexOf('-'); i > 0; i = rest.indexOf('-', i + 1)) out.push(rest.slice(0, i));
+  return out;
+}
