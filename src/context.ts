@@ -1,3 +1,4 @@
+import type { Viewer } from './auth/roles.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
 
@@ -5,6 +6,8 @@ import type { Services } from './services/index.js';
 export interface RequestContext {
   requestId: string;
   logger: Logger;
+  /** Who is asking: role and API key (anonymous without one). */
+  viewer: Viewer;
   services: Services;
   /** Database round trips made so far by this request (shown in development responses). */
   roundTrips(): number;

@@ -30,6 +30,7 @@ import type { Database } from './graph/database.js';
 import type { Logger } from './logger.js';
 import { schemaDir } from './paths.js';
 import { resolvers } from './resolvers/index.js';
+import { Authenticator } from './services/auth.js';
 import { createServices } from './services/index.js';
 import { packageVersion } from './version.js';
 
@@ -201,6 +202,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     });
   });
 
+  const authenticator = new Authenticator(db.executor);
   const protection = armor(production);
   const plugins: ApolloServerPlugin<RequestContext>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -234,11 +236,20 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.id);
+        const viewer = await authenticator.viewerFor(req.headers);
         const executor = db.executor.forRequest(requestId);
         return {
           requestId,
           logger: req.log,
-          services: createServices({ executor, driver: db.driver, uri: db.uri, environment: config.env }),
+          viewer,
+          services: createServices({
+            executor,
+            driver: db.driver,
+            uri: db.uri,
+            environment: config.env,
+            viewer,
+            onKeyRevoked: () => authenticator.clear(),
+          }),
           roundTrips: () => executor.roundTrips.count,
         };
       },

@@ -208,6 +208,19 @@ export type ConflictEdge = {
   node: Conflict;
 };
 
+/** A newly created API key. */
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  /** Id of the key (for revocation). */
+  id: Scalars['ID']['output'];
+  /** Its name. */
+  name: Scalars['String']['output'];
+  /** Its role. */
+  role: KeyRole;
+  /** The secret, to send as Authorization: Bearer <secret>. Shown only now. */
+  secret: Scalars['String']['output'];
+};
+
 /** Connection state of the Neo4j database. */
 export type DatabaseInfo = {
   __typename?: 'DatabaseInfo';
@@ -571,6 +584,46 @@ export type GraphNodeKind =
   /** Places. */
   | 'PLACE';
 
+/** Roles an API key can carry. Without a key, callers are anonymous: they read public records only. */
+export type KeyRole =
+  /** Reads everything; merges entities, reads the audit log, manages keys. */
+  | 'admin'
+  /** Reads public and restricted records; records sources, claims and entities. */
+  | 'analyst'
+  /** Reads public records. */
+  | 'viewer';
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Creates an API key (admin). The secret is returned once and only its hash is stored. */
+  createApiKey: CreatedApiKey;
+  /** Revokes an API key (admin). It stops working within 30 seconds everywhere. */
+  revokeApiKey: Scalars['Boolean']['output'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationCreateApiKeyArgs = {
+  name: Scalars['String']['input'];
+  role: KeyRole;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A capped subgraph. */
 export type Neighborhood = {
   __typename?: 'Neighborhood';
@@ -740,6 +793,8 @@ export type Query = {
   statistics: Array<StatisticGroup>;
   /** Events in date order with their precision; uncertain dates come as ranges. */
   timeline: Timeline;
+  /** Who the caller is, as far as this server is concerned. */
+  viewer: ViewerInfo;
 };
 
 
@@ -1104,6 +1159,19 @@ export type TimelineEntry = {
   uncertain: Scalars['Boolean']['output'];
 };
 
+/** The caller. */
+export type ViewerInfo = {
+  __typename?: 'ViewerInfo';
+  /** Sensitivities this caller can see. */
+  clearance: Array<Sensitivity>;
+  /** Id of the API key used. */
+  keyId?: Maybe<Scalars['ID']['output']>;
+  /** Name given to the key. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** anonymous, viewer, analyst or admin. */
+  role: Scalars['String']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -1191,6 +1259,7 @@ export type ResolversTypes = ResolversObject<{
   Conflict: ResolverTypeWrapper<Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversTypes['Claim']>, subject: ResolversTypes['Entity'] }>;
   ConflictConnection: ResolverTypeWrapper<Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversTypes['ConflictEdge']> }>;
   ConflictEdge: ResolverTypeWrapper<Omit<ConflictEdge, 'node'> & { node: ResolversTypes['Conflict'] }>;
+  CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
   DatabaseInfo: ResolverTypeWrapper<DatabaseInfo>;
   DateMatch: DateMatch;
   DatePrecision: DatePrecision;
@@ -1215,6 +1284,8 @@ export type ResolversTypes = ResolversObject<{
   GraphNodeKind: GraphNodeKind;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  KeyRole: KeyRole;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighborhood: ResolverTypeWrapper<Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GraphEdge']>, nodes: Array<ResolversTypes['GraphNode']> }>;
   Node: ResolverTypeWrapper<NodeRecord>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1245,6 +1316,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Timeline: ResolverTypeWrapper<Omit<Timeline, 'entries'> & { entries: Array<ResolversTypes['TimelineEntry']> }>;
   TimelineEntry: ResolverTypeWrapper<Omit<TimelineEntry, 'event'> & { event: ResolversTypes['Event'] }>;
+  ViewerInfo: ResolverTypeWrapper<ViewerInfo>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1259,6 +1331,7 @@ export type ResolversParentTypes = ResolversObject<{
   Conflict: Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversParentTypes['Claim']>, subject: ResolversParentTypes['Entity'] };
   ConflictConnection: Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConflictEdge']> };
   ConflictEdge: Omit<ConflictEdge, 'node'> & { node: ResolversParentTypes['Conflict'] };
+  CreatedApiKey: CreatedApiKey;
   DatabaseInfo: DatabaseInfo;
   Entity: EntityRecord;
   EntityFilter: EntityFilter;
@@ -1275,6 +1348,7 @@ export type ResolversParentTypes = ResolversObject<{
   GraphNode: Omit<GraphNode, 'node'> & { node: ResolversParentTypes['Node'] };
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
   Neighborhood: Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GraphEdge']>, nodes: Array<ResolversParentTypes['GraphNode']> };
   Node: NodeRecord;
   PageInfo: PageInfo;
@@ -1299,6 +1373,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Timeline: Omit<Timeline, 'entries'> & { entries: Array<ResolversParentTypes['TimelineEntry']> };
   TimelineEntry: Omit<TimelineEntry, 'event'> & { event: ResolversParentTypes['Event'] };
+  ViewerInfo: ViewerInfo;
 }>;
 
 export type ActorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = ResolversObject<{
@@ -1376,6 +1451,13 @@ export type ConflictConnectionResolvers<ContextType = RequestContext, ParentType
 export type ConflictEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ConflictEdge'] = ResolversParentTypes['ConflictEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Conflict'], ParentType, ContextType>;
+}>;
+
+export type CreatedApiKeyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['KeyRole'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type DatabaseInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DatabaseInfo'] = ResolversParentTypes['DatabaseInfo']> = ResolversObject<{
@@ -1485,6 +1567,11 @@ export type GraphNodeResolvers<ContextType = RequestContext, ParentType extends 
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
+  revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+}>;
+
 export type NeighborhoodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Neighborhood'] = ResolversParentTypes['Neighborhood']> = ResolversObject<{
   center?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
@@ -1556,6 +1643,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, Partial<QuerySourcesArgs>>;
   statistics?: Resolver<Array<ResolversTypes['StatisticGroup']>, ParentType, ContextType, Partial<QueryStatisticsArgs>>;
   timeline?: Resolver<ResolversTypes['Timeline'], ParentType, ContextType, Partial<QueryTimelineArgs>>;
+  viewer?: Resolver<ResolversTypes['ViewerInfo'], ParentType, ContextType>;
 }>;
 
 export type RelationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Relation'] = ResolversParentTypes['Relation']> = ResolversObject<{
@@ -1649,6 +1737,13 @@ export type TimelineEntryResolvers<ContextType = RequestContext, ParentType exte
   uncertain?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ViewerInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ViewerInfo'] = ResolversParentTypes['ViewerInfo']> = ResolversObject<{
+  clearance?: Resolver<Array<ResolversTypes['Sensitivity']>, ParentType, ContextType>;
+  keyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Actor?: ActorResolvers<ContextType>;
   ActorConnection?: ActorConnectionResolvers<ContextType>;
@@ -1659,6 +1754,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Conflict?: ConflictResolvers<ContextType>;
   ConflictConnection?: ConflictConnectionResolvers<ContextType>;
   ConflictEdge?: ConflictEdgeResolvers<ContextType>;
+  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   DatabaseInfo?: DatabaseInfoResolvers<ContextType>;
   Entity?: EntityResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
@@ -1670,6 +1766,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   FuzzyDate?: FuzzyDateResolvers<ContextType>;
   GraphEdge?: GraphEdgeResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Neighborhood?: NeighborhoodResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -1691,5 +1788,6 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   StatisticValue?: StatisticValueResolvers<ContextType>;
   Timeline?: TimelineResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;
+  ViewerInfo?: ViewerInfoResolvers<ContextType>;
 }>;
 

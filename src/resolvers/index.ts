@@ -6,6 +6,7 @@ import { Claim } from './provenance/Claim.js';
 import { Excerpt, Source } from './provenance/Excerpt.js';
 import { Figure } from './provenance/Figure.js';
 import { Query as SystemQuery } from './system/Query.js';
+import { authResolvers } from './auth/index.js';
 import { evidenceResolvers } from './evidence/index.js';
 import { exploreResolvers } from './explore/index.js';
 import { listingResolvers } from './listing/index.js';
@@ -21,6 +22,10 @@ export const resolvers: Resolvers = {
     ...listingResolvers.Query,
     ...exploreResolvers.Query,
     ...evidenceResolvers.Query,
+    ...authResolvers.Query,
+  },
+  Mutation: {
+    ...authResolvers.Mutation,
   },
   Node,
   Entity,

@@ -1,5 +1,7 @@
+import { ANONYMOUS, type Viewer } from '../auth/roles.js';
 import type { Driver } from '../graph/driver.js';
 import type { Executor } from '../graph/executor.js';
+import { KeyService } from './auth.js';
 import { EvidenceService } from './evidence.js';
 import { ExploreService } from './explore.js';
 import { ListingService } from './listing.js';
@@ -13,6 +15,7 @@ export interface Services {
   evidence: EvidenceService;
   explore: ExploreService;
   listing: ListingService;
+  keys: KeyService;
 }
 
 export interface ServiceDeps {
@@ -20,10 +23,15 @@ export interface ServiceDeps {
   driver: Driver;
   uri: string;
   environment: string;
+  /** Who is asking; defaults to anonymous. */
+  viewer?: Viewer;
+  /** Called after a key is revoked, to drop cached keys. */
+  onKeyRevoked?: () => void;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   // One reader per request: every service primes and reads the same loaders.
+  const viewer = deps.viewer ?? ANONYMOUS;
   const reader = new ReaderService(deps.executor);
   return {
     system: new SystemService(deps.executor, deps.driver, deps.uri, deps.environment),
@@ -31,5 +39,6 @@ export function createServices(deps: ServiceDeps): Services {
     evidence: new EvidenceService(deps.executor, reader),
     explore: new ExploreService(deps.executor, reader),
     listing: new ListingService(deps.executor, reader),
+    keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
   };
 }

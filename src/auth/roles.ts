@@ -1,0 +1,59 @@
+import { AppError, ErrorCode } from '../errors.js';
+import type { Sensitivity } from '../model/enums.js';
+
+/**
+ * Who may do what. Anonymous callers and viewers read public records; analysts also read restricted
+ * records and write; admins read everything, merge entities, read the audit log and manage keys.
+ */
+export const ROLE_ORDER = ['anonymous', 'viewer', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLE_ORDER)[number];
+export const KEY_ROLES = ['viewer', 'analyst', 'admin'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+
+export interface Viewer {
+  role: Role;
+  /** Id of the API key used, when authenticated. */
+  keyId: string | null;
+  /** Name given to the key (who is acting), when authenticated. */
+  name: string | null;
+}
+
+export const ANONYMOUS: Viewer = Object.freeze({ role: 'anonymous', keyId: null, name: null });
+
+const CLEARANCE: Record<Role, readonly Sensitivity[]> = {
+  anonymous: ['public'],
+  viewer: ['public'],
+  analyst: ['public', 'restricted'],
+  admin: ['public', 'restricted', 'confidential'],
+};
+
+/** The sensitivities a role may see; every read statement filters on them. */
+export function clearance(role: Role): readonly Sensitivity[] {
+  return CLEARANCE[role];
+}
+
+export function atLeast(viewer: Viewer, min: Role): boolean {
+  return ROLE_ORDER.indexOf(viewer.role) >= ROLE_ORDER.indexOf(min);
+}
+
+/** Refuses the operation unless the caller has at least the given role. */
+export function requireRole(viewer: Viewer, min: Role, operation: string): void {
+  if (atLeast(viewer, min)) return;
+  if (viewer.role === 'anonymous') {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, `${operation} needs an API key with role ${min} or above`, {
+      requiredRole: min,
+    });
+  }
+  throw new AppError(
+    ErrorCode.FORBIDDEN,
+    `${operation} needs role ${min} or above; this key has role ${viewer.role}`,
+    {
+      requiredRole: min,
+    },
+  );
+}
+
+/** A human-readable label of the caller, recorded in audit records and on claims. */
+export function actorLabel(viewer: Viewer): string {
+  return viewer.keyId ? `${viewer.name ?? 'key'} (${viewer.keyId})` : 'anonymous';
+}
