@@ -30,6 +30,7 @@ import type { Database } from './graph/database.js';
 import type { Logger } from './logger.js';
 import { schemaDir } from './paths.js';
 import { resolvers } from './resolvers/index.js';
+import { clearance } from './auth/roles.js';
 import { Authenticator } from './services/auth.js';
 import { createServices } from './services/index.js';
 import { packageVersion } from './version.js';
@@ -237,7 +238,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
       context: async ({ req }) => {
         const requestId = String(req.id);
         const viewer = await authenticator.viewerFor(req.headers);
-        const executor = db.executor.forRequest(requestId);
+        const executor = db.executor.forRequest(requestId, clearance(viewer.role));
         return {
           requestId,
           logger: req.log,

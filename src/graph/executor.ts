@@ -49,11 +49,17 @@ export class Executor {
     private readonly opts: ExecutorOptions,
     readonly requestId: string | undefined = undefined,
     readonly roundTrips: RoundTripCounter = new RoundTripCounter(),
+    /**
+     * Sensitivities the caller may see, passed to every statement as $visible. Read statements filter on
+     * it, so redaction cannot be forgotten by a service. Outside a request (migrations, seeding, the CLI)
+     * everything is visible.
+     */
+    readonly visible: readonly string[] = ['public', 'restricted', 'confidential'],
   ) {}
 
-  /** A request-scoped executor: same driver, its own round-trip counter and request id. */
-  forRequest(requestId: string): Executor {
-    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter());
+  /** A request-scoped executor: same driver, its own round-trip counter, request id and clearance. */
+  forRequest(requestId: string, visible: readonly string[] = ['public']): Executor {
+    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter(), visible);
   }
 
   get database(): string {
@@ -118,11 +124,12 @@ export class Executor {
     });
     const started = performance.now();
     const counter = this.roundTrips;
+    const visible = this.visible;
     const unit = async (mtx: ManagedTransaction) =>
       work({
         async run(stmt, params = {}) {
           counter.record(stmt.name);
-          const result = await mtx.run(stmt.cypher, params);
+          const result = await mtx.run(stmt.cypher, { visible, ...params });
           return result.records.map((r) => toNative(r.toObject()) as Row);
         },
       });

@@ -1,5 +1,13 @@
 import { statement } from '../executor.js';
-import { CLAIM_DETAILS, CONFLICTING_CLAIMS, nodeProjection } from './fragments.js';
+import {
+  CLAIM_DETAILS,
+  CONFLICTING_CLAIMS,
+  nodeProjection,
+  VISIBLE,
+  VISIBLE_CLAIM,
+  VISIBLE_CLAIM_IDS,
+  VISIBLE_FIGURE,
+} from './fragments.js';
 
 /**
  * The evidence read fields (provenance, conflicts, statistics): each answers in one statement. $details
@@ -11,7 +19,7 @@ const CLAIM = `CASE WHEN $details THEN ${CLAIM_DETAILS} ELSE ${nodeProjection('c
 
 /** A source (variable `s`) with its publisher, as in CLAIM_DETAILS._sources. */
 const SOURCE = `s {.*, _labels: labels(s), _publisher: head(COLLECT {
-    MATCH (s)-[:PUBLISHED_BY]->(pub:Actor) RETURN pub {.*, _labels: labels(pub)}
+    MATCH (s)-[:PUBLISHED_BY]->(pub:Actor) WHERE ${VISIBLE('pub')} RETURN pub {.*, _labels: labels(pub)}
   })}`;
 
 /**
@@ -22,29 +30,31 @@ const SOURCE = `s {.*, _labels: labels(s), _publisher: head(COLLECT {
 export const provenance = statement(
   'evidence.provenance',
   `CALL () {
-     MATCH (n:Entity {id: $id})
+     MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
      RETURN head([l IN labels(n) WHERE l IN ['Event', 'Actor', 'Place']]) AS kind, n.name AS label,
-            COLLECT { MATCH (c:Claim)-[:ABOUT]->(n) RETURN c ORDER BY c.fact, c.id } AS claims
+            COLLECT { MATCH (c:Claim)-[:ABOUT]->(n) WHERE ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.fact, c.id } AS claims
      UNION
-     MATCH (n:Figure {id: $id})
+     MATCH (n:Figure {id: $id}) WHERE ${VISIBLE_FIGURE('n')}
      RETURN 'Figure' AS kind, coalesce(n.text, n.measure) AS label,
-            COLLECT { MATCH (c:Claim)-[:OBJECT]->(n) RETURN c ORDER BY c.id } AS claims
+            COLLECT { MATCH (c:Claim)-[:OBJECT]->(n) WHERE ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.id } AS claims
      UNION
-     MATCH (n:Claim {id: $id})
+     MATCH (n:Claim {id: $id}) WHERE ${VISIBLE_CLAIM('n')}
      RETURN 'Claim' AS kind, n.summary AS label, [n] AS claims
      UNION
-     MATCH (n:Source {id: $id})
+     MATCH (n:Source {id: $id}) WHERE ${VISIBLE('n')}
      RETURN 'Source' AS kind, n.title AS label,
             COLLECT {
               MATCH (c:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(n)
+              WHERE ${VISIBLE_CLAIM('c')}
               WITH DISTINCT c RETURN c ORDER BY c.id
             } AS claims
      UNION
      MATCH (a:Entity)-[r]->(b:Entity)
-     WHERE a.id IN $relationStarts AND r.id = $id
+     WHERE a.id IN $relationStarts AND r.id = $id AND ${VISIBLE('a')} AND ${VISIBLE('b')}
+       AND size(${VISIBLE_CLAIM_IDS('r')}) > 0
      RETURN 'Relation' AS kind,
             type(r) + coalesce(' (' + r.role + ')', '') + ': ' + a.name + ' → ' + b.name AS label,
-            COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds RETURN c ORDER BY c.id } AS claims
+            COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds AND ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.id } AS claims
    }
    WITH kind, label, claims LIMIT 1
    CALL (claims) {
@@ -55,7 +65,7 @@ export const provenance = statement(
 );
 
 /** Whether the asked subject exists, so that a mistyped id is told apart from a subject without conflicts. */
-const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (:Entity {id: $subjectId}) })`;
+const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (vs:Entity {id: $subjectId}) WHERE ${VISIBLE('vs')} })`;
 
 /**
  * Groups of non-retracted claims sharing (subjectId, conflictKey) in which at least one pair disagrees
@@ -66,7 +76,7 @@ function conflictsStatement(name: string, match: string) {
   return statement(
     name,
     `${match}
-     WHERE c.conflictKey IS NOT NULL AND c.status <> 'retracted'
+     WHERE c.conflictKey IS NOT NULL AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
        // Without a total to count, groups before the cursor need not be checked at all.
        AND ($after IS NULL OR $withTotal OR c.subjectId > $after[0]
             OR (c.subjectId = $after[0] AND c.conflictKey > $after[1]))
@@ -81,7 +91,7 @@ function conflictsStatement(name: string, match: string) {
        MATCH (subject:Entity {id: k[0]})
        CALL (subject, k) {
          MATCH (c:Claim)-[:ABOUT]->(subject)
-         WHERE c.conflictKey = k[1] AND c.status <> 'retracted'
+         WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
          WITH c ORDER BY c.id
          RETURN collect(${CLAIM}) AS claims
        }
@@ -108,10 +118,10 @@ function statisticsStatement(name: string, match: string) {
   return statement(
     name,
     `${match}
-     WHERE ($measures IS NULL OR f.measure IN $measures)
+     WHERE ($measures IS NULL OR f.measure IN $measures) AND ${VISIBLE('f')} AND ${VISIBLE('subject')}
        AND ($subgroup IS NULL OR coalesce(f.subgroup, '') = $subgroup)
      CALL (f) {
-       MATCH (c:Claim)-[:OBJECT]->(f)
+       MATCH (c:Claim)-[:OBJECT]->(f) WHERE ${VISIBLE_CLAIM('c')}
        WITH c ORDER BY c.id
        RETURN collect(${CLAIM}) AS claims,
               collect(CASE WHEN c.status <> 'retracted'
@@ -119,8 +129,8 @@ function statisticsStatement(name: string, match: string) {
      }
      WITH f, subject, claims, live WHERE size(live) > 0
      WITH f, subject, claims, live, COLLECT {
-         MATCH (c:Claim)-[:OBJECT]->(f) WHERE c.status <> 'retracted'
-         MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(s:Source)
+         MATCH (c:Claim)-[:OBJECT]->(f) WHERE c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
+         MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(s:Source) WHERE ${VISIBLE('s')}
          WITH DISTINCT s
          RETURN ${SOURCE} ORDER BY s.id
        } AS sources
@@ -145,7 +155,7 @@ export const statistics = statisticsStatement(
 /** The given subjects and, for an event, the events part of it or carried out under it (1 to 3 hops). */
 export const statisticsAbout = statisticsStatement(
   'evidence.statisticsAbout',
-  `MATCH (root:Entity) WHERE root.id IN $subjectIds
+  `MATCH (root:Entity) WHERE root.id IN $subjectIds AND ${VISIBLE('root')}
    CALL (root) {
      RETURN root AS subject
      UNION

@@ -1,6 +1,13 @@
 import { statement, type Statement } from '../executor.js';
 import { RELATION_TYPES, assertRelType } from '../../model/graph-model.js';
-import { CLAIM_DETAILS, nodeProjection } from './fragments.js';
+import {
+  CLAIM_DETAILS,
+  nodeProjection,
+  VISIBLE,
+  VISIBLE_CLAIM,
+  VISIBLE_CLAIM_IDS,
+  VISIBLE_NODE,
+} from './fragments.js';
 
 /**
  * Exploration reads: full-text search, neighbourhoods and shortest paths. Each answers a root field in
@@ -29,8 +36,8 @@ const EDGE = `{
     id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
     type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
     claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
-      THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) RETURN cl.id ORDER BY cl.id }
-      ELSE coalesce(r.claimIds, []) END
+      THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE ${VISIBLE_CLAIM('cl')} RETURN cl.id ORDER BY cl.id }
+      ELSE ${VISIBLE_CLAIM_IDS('r')} END
   }`;
 
 /** Claims (with CLAIM_DETAILS) behind a list of edge maps bound to `edgeList`, only when $withClaims. */
@@ -63,7 +70,7 @@ export const search = statement(
    WITH node, score,
         CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
              WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' END AS kind
-   WHERE kind IN $kinds
+   WHERE kind IN $kinds AND ${VISIBLE_NODE('node')}
    ORDER BY score DESC, node.id
    WITH collect({node: node, score: score, kind: kind}) AS ranked
    WITH CASE WHEN $withTotal THEN size(ranked) END AS totalCount,
@@ -72,7 +79,7 @@ export const search = statement(
    RETURN totalCount, COLLECT {
      UNWIND page AS h
      WITH h, h.node AS n
-     OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(src:Source)
+     OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(src:Source) WHERE ${VISIBLE('src')}
      RETURN {score: h.score, kind: h.kind, node: n {.*, _labels: labels(n), sourceId: src.id},
              source: CASE WHEN $withSource AND src IS NOT NULL THEN ${nodeProjection('src')} END}
    } AS hits`,
@@ -97,9 +104,11 @@ export function neighborhood(depth: number): Statement {
          UNION
          MATCH (x:Figure {id: $id}) RETURN x AS center
        }
+       WITH center WHERE ${VISIBLE_NODE('center')}
        WITH center, COLLECT {
-         MATCH p = ANY SHORTEST (center)-[:${REL_PATTERN}]-{1,${d}}(n)
-         WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
+         // Walk only through records the caller may see, so hidden ones do not even connect others.
+         MATCH p = ANY SHORTEST (center) ((a)-[:${REL_PATTERN}]-(b) WHERE ${VISIBLE('b')}){1,${d}} (n)
+         WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)) AND ${VISIBLE_NODE('n')}
          WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
          RETURN {n: n, distance: distance}
        } AS found
@@ -109,7 +118,8 @@ export function neighborhood(depth: number): Statement {
          UNWIND ns AS na
          MATCH (na)-[r:${REL_PATTERN}]->(nb) WHERE nb IN ns
          WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
-         RETURN ${EDGE}
+         WITH ${EDGE} AS edge WHERE size(edge.claimIds) > 0
+         RETURN edge
        } AS edges
        RETURN truncated, distances, [n IN ns | ${nodeProjection('n')}] AS nodes, edges,
               ${EDGE_CLAIMS('edges')} AS claims`,
@@ -145,13 +155,18 @@ export function paths(maxLength: number): Statement {
          UNION
          MATCH (x:Figure {id: $to}) RETURN x AS toNode
        }
+       WITH CASE WHEN fromNode IS NOT NULL AND ${VISIBLE_NODE('fromNode')} THEN fromNode END AS fromNode,
+            CASE WHEN toNode IS NOT NULL AND ${VISIBLE_NODE('toNode')} THEN toNode END AS toNode
        WITH fromNode, toNode, COLLECT {
-         MATCH p = SHORTEST ${MAX_PATHS} (fromNode)-[:${REL_PATTERN}]-{0,${m}}(toNode)
+         MATCH p = SHORTEST ${MAX_PATHS} (fromNode) ((a)-[:${REL_PATTERN}]-(b) WHERE ${VISIBLE('b')}){0,${m}} (toNode)
          WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-         WITH p ORDER BY length(p), [n IN nodes(p) | n.id] LIMIT toInteger($first)
+         // A hop the caller sees no claim for is not offered as evidence of a connection.
+         WITH p, [r IN relationships(p) | ${EDGE}] AS hops
+         WHERE all(h IN hops WHERE size(h.claimIds) > 0)
+         WITH p, hops ORDER BY length(p), [n IN nodes(p) | n.id] LIMIT toInteger($first)
          RETURN {
            nodes: [n IN nodes(p) | ${nodeProjection('n')}],
-           hops: [r IN relationships(p) | ${EDGE}]
+           hops: hops
          }
        } AS found
        RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths,

@@ -7,6 +7,38 @@
  * `cd` so that they never shadow the caller's.
  */
 
+/**
+ * Redaction. Every read statement receives $visible (the caller's clearance, injected by the executor)
+ * and keeps only what it allows: entities, sources and figures by their own sensitivity; a claim only if
+ * it, its subject and its object are all visible; an excerpt only if its source is; a relationship only
+ * if both ends and at least one of its claims are. Hidden records are absent, not marked: their
+ * existence is not revealed.
+ */
+export const VISIBLE = (v: string) => `coalesce(${v}.sensitivity, 'public') IN $visible`;
+
+/** A claim variable `c` is visible (its own sensitivity, its subject's and its object's). */
+export const VISIBLE_CLAIM = (c: string) =>
+  `(${VISIBLE(c)} AND NOT EXISTS { MATCH (${c})-[:ABOUT|OBJECT]->(${c}Hidden) WHERE NOT ${VISIBLE(`${c}Hidden`)} })`;
+
+/** A figure variable is visible (its own sensitivity and its subject's). */
+export const VISIBLE_FIGURE = (f: string) =>
+  `(${VISIBLE(f)} AND NOT EXISTS { MATCH (${f})-[:FIGURE_OF]->(${f}Hidden) WHERE NOT ${VISIBLE(`${f}Hidden`)} })`;
+
+/** An excerpt variable is visible when its source is. */
+export const VISIBLE_EXCERPT = (e: string) =>
+  `EXISTS { MATCH (${e})-[:IN_SOURCE]->(${e}Src) WHERE ${VISIBLE(`${e}Src`)} }`;
+
+/** The ids in a relationship's claimIds (variable `r`) whose claims the caller may see. */
+export const VISIBLE_CLAIM_IDS = (r: string) =>
+  `[cid IN coalesce(${r}.claimIds, []) WHERE EXISTS { MATCH (vc:Claim {id: cid}) WHERE ${VISIBLE_CLAIM('vc')} }]`;
+
+/** Any node variable, whatever its kind. */
+export const VISIBLE_NODE = (n: string) => `CASE
+    WHEN ${n}:Claim THEN ${VISIBLE_CLAIM(n)}
+    WHEN ${n}:Figure THEN ${VISIBLE_FIGURE(n)}
+    WHEN ${n}:Excerpt THEN ${VISIBLE_EXCERPT(n)}
+    ELSE ${VISIBLE(n)} END`;
+
 /** Projection of any node with its labels (variable: the node). */
 export const nodeProjection = (v: string) => `${v} {.*, _labels: labels(${v})}`;
 
@@ -14,6 +46,7 @@ export const nodeProjection = (v: string) => `${v} {.*, _labels: labels(${v})}`;
 export const CONFLICTING_CLAIMS = `COLLECT {
     MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
     WHERE c.conflictKey IS NOT NULL AND cdOther.id <> c.id AND cdOther.status <> 'retracted' AND cdOther.valueKey <> c.valueKey
+      AND ${VISIBLE_CLAIM('cdOther')}
       AND CASE
         WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (cdOther.valueLow IS NULL AND cdOther.valueHigh IS NULL) THEN true
         ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(cdOther.valueHigh, 1.0e300)
@@ -25,17 +58,17 @@ export const CONFLICTING_CLAIMS = `COLLECT {
 /** A claim (variable `c`) with everything its GraphQL fields need. */
 export const CLAIM_DETAILS = `c {.*, _labels: labels(c),
     _excerpts: COLLECT {
-      MATCH (c)-[:SUPPORTED_BY]->(cdEx:Excerpt)-[:IN_SOURCE]->(cdSrc:Source)
+      MATCH (c)-[:SUPPORTED_BY]->(cdEx:Excerpt)-[:IN_SOURCE]->(cdSrc:Source) WHERE ${VISIBLE('cdSrc')}
       RETURN cdEx {.*, sourceId: cdSrc.id, _labels: labels(cdEx)} ORDER BY cdSrc.id, cdEx.start
     },
     _sources: COLLECT {
-      MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdSrc:Source)
+      MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdSrc:Source) WHERE ${VISIBLE('cdSrc')}
       WITH DISTINCT cdSrc
-      OPTIONAL MATCH (cdSrc)-[:PUBLISHED_BY]->(cdPub:Actor)
+      OPTIONAL MATCH (cdSrc)-[:PUBLISHED_BY]->(cdPub:Actor) WHERE ${VISIBLE('cdPub')}
       RETURN cdSrc {.*, _labels: labels(cdSrc), _publisher: cdPub {.*, _labels: labels(cdPub)}} ORDER BY cdSrc.id
     },
     _attribution: COLLECT {
-      MATCH (c)-[cdAt:ATTRIBUTED_TO]->(cdAgent:Actor)
+      MATCH (c)-[cdAt:ATTRIBUTED_TO]->(cdAgent:Actor) WHERE ${VISIBLE('cdAgent')}
       RETURN {hop: cdAt.hop, agent: cdAgent {.*, _labels: labels(cdAgent)}} ORDER BY cdAt.hop
     },
     _subject: head(COLLECT { MATCH (c)-[:ABOUT]->(cdX) RETURN cdX {.*, _labels: labels(cdX)} }),

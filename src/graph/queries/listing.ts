@@ -1,6 +1,6 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement, type Statement } from '../executor.js';
-import { CLAIM_DETAILS } from './fragments.js';
+import { CLAIM_DETAILS, VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS } from './fragments.js';
 
 /**
  * Listings (events, actors, places, sources, timeline) as keyset-paginated statements. Filters are fixed
@@ -16,7 +16,8 @@ const EVENT_SPAN = `
   WITH e, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi`;
 
 const EVENT_FILTER = `
-  WHERE ($types IS NULL OR e.type IN $types)
+  WHERE ${VISIBLE('e')}
+    AND ($types IS NULL OR e.type IN $types)
     AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
     AND ($to IS NULL OR lo IS NULL OR lo <= date($to))
     AND ($from IS NULL OR hi IS NULL OR hi >= date($from))
@@ -51,20 +52,21 @@ function embeds(x: string, e: Embeds): string {
   const parts: string[] = [];
   if (e.relations) {
     parts.push(`_relations: COLLECT {
-      MATCH (${x})-[r]-(o:Entity) WHERE type(r) IN $relationTypes
+      MATCH (${x})-[r]-(o:Entity) WHERE type(r) IN $relationTypes AND ${VISIBLE('o')}
+      WITH r, o, ${VISIBLE_CLAIM_IDS('r')} AS claimIds WHERE size(claimIds) > 0
       RETURN {id: r.id, type: type(r), role: r.role, fromId: startNode(r).id, toId: endNode(r).id,
-              claimIds: r.claimIds, other: o {.*, _labels: labels(o)}}
+              claimIds: claimIds, other: o {.*, _labels: labels(o)}}
       ORDER BY type(r), r.role, o.id
     }`);
   }
   if (e.claims) {
     parts.push(
-      `_claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(${x}) RETURN ${CLAIM_DETAILS} ORDER BY c.fact, c.id }`,
+      `_claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(${x}) WHERE ${VISIBLE_CLAIM('c')} RETURN ${CLAIM_DETAILS} ORDER BY c.fact, c.id }`,
     );
     if (e.relations) {
       parts.push(`_relationClaims: COLLECT {
         MATCH (${x})-[r]-(:Entity) WHERE type(r) IN $relationTypes
-        UNWIND r.claimIds AS cid MATCH (c:Claim {id: cid})
+        UNWIND r.claimIds AS cid MATCH (c:Claim {id: cid}) WHERE ${VISIBLE_CLAIM('c')}
         WITH DISTINCT c RETURN ${CLAIM_DETAILS}
       }`);
     }
@@ -110,7 +112,8 @@ export function timeline(e: Embeds): Statement {
 }
 
 const ENTITY_FILTER = `
-  WHERE ($types IS NULL OR x.type IN $types)
+  WHERE ${VISIBLE('x')}
+    AND ($types IS NULL OR x.type IN $types)
     AND ($namePrefix IS NULL OR any(n IN x.names WHERE toLower(n) STARTS WITH toLower($namePrefix)))
     AND ($withinId IS NULL OR EXISTS { MATCH (x)-[:PART_OF*1..6]->(:Place {id: $withinId}) })`;
 
@@ -131,7 +134,8 @@ export function entitiesPage(label: 'Actor' | 'Place', e: Embeds): Statement {
 }
 
 const SOURCE_FILTER = `
-  WHERE ($publisherId IS NULL OR EXISTS { MATCH (s)-[:PUBLISHED_BY]->(:Actor {id: $publisherId}) })
+  WHERE ${VISIBLE('s')}
+    AND ($publisherId IS NULL OR EXISTS { MATCH (s)-[:PUBLISHED_BY]->(:Actor {id: $publisherId}) })
     AND ($language IS NULL OR s.language = $language)
     AND ($reliability IS NULL OR s.reliability IN $reliability)`;
 
@@ -145,7 +149,7 @@ export function sourcesPage(total: boolean): Statement {
       WITH s, toLower(s.title) AS k
       WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND s.id > $afterId)
       WITH s, k ORDER BY k, s.id LIMIT toInteger($limit)
-      OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(pub:Actor)
+      OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(pub:Actor) WHERE ${VISIBLE('pub')}
       RETURN collect({key: k, node: s {.*, _labels: labels(s)}, publisher: pub {.*, _labels: labels(pub)}}) AS rows
     }
     RETURN total, rows`,

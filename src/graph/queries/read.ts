@@ -1,4 +1,5 @@
 import { statement } from '../executor.js';
+import { VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS, VISIBLE_FIGURE, VISIBLE_NODE } from './fragments.js';
 
 /**
  * Batched reads behind the per-request DataLoaders: each takes a list of ids ($ids) and answers for all
@@ -16,6 +17,7 @@ export const nodesById = statement(
      UNION MATCH (n:Excerpt {id: id}) RETURN n
      UNION MATCH (n:Source {id: id}) RETURN n
    }
+   WITH id, n WHERE ${VISIBLE_NODE('n')}
    OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(s:Source)
    RETURN id, n {.*, sourceId: s.id} AS props, labels(n) AS labels`,
 );
@@ -24,6 +26,7 @@ export const claimsAbout = statement(
   'read.claimsAbout',
   `UNWIND $ids AS id
    MATCH (c:Claim)-[:ABOUT]->(:Entity {id: id})
+   WHERE ${VISIBLE_CLAIM('c')}
    WITH id, c ORDER BY c.fact, c.id
    RETURN id, collect(c {.*}) AS claims`,
 );
@@ -32,6 +35,7 @@ export const figuresOf = statement(
   'read.figuresOf',
   `UNWIND $ids AS id
    MATCH (f:Figure)-[:FIGURE_OF]->(:Entity {id: id})
+   WHERE ${VISIBLE_FIGURE('f')}
    WITH id, f ORDER BY f.measure, f.subgroup, f.id
    RETURN id, collect(f {.*}) AS figures`,
 );
@@ -41,16 +45,18 @@ export const relationsOf = statement(
   'read.relationsOf',
   `UNWIND $ids AS id
    MATCH (e:Entity {id: id})-[r]-(o:Entity)
-   WHERE type(r) IN $types
-   WITH id, r, startNode(r) AS a, endNode(r) AS b
+   WHERE type(r) IN $types AND ${VISIBLE('o')}
+   WITH id, r, startNode(r) AS a, endNode(r) AS b, ${VISIBLE_CLAIM_IDS('r')} AS claimIds
+   WHERE size(claimIds) > 0
    ORDER BY type(r), r.role, a.id, b.id
-   RETURN id, collect({id: r.id, type: type(r), role: r.role, fromId: a.id, toId: b.id, claimIds: r.claimIds}) AS relations`,
+   RETURN id, collect({id: r.id, type: type(r), role: r.role, fromId: a.id, toId: b.id, claimIds: claimIds}) AS relations`,
 );
 
 export const excerptsOfClaims = statement(
   'read.excerptsOfClaims',
   `UNWIND $ids AS id
    MATCH (:Claim {id: id})-[:SUPPORTED_BY]->(e:Excerpt)-[:IN_SOURCE]->(s:Source)
+   WHERE ${VISIBLE('s')}
    WITH id, e, s ORDER BY s.id, e.start
    RETURN id, collect(e {.*, sourceId: s.id}) AS excerpts`,
 );
@@ -59,6 +65,7 @@ export const attributionOfClaims = statement(
   'read.attributionOfClaims',
   `UNWIND $ids AS id
    MATCH (:Claim {id: id})-[a:ATTRIBUTED_TO]->(ac:Actor)
+   WHERE ${VISIBLE('ac')}
    WITH id, a, ac ORDER BY a.hop
    RETURN id, collect({hop: a.hop, agentId: ac.id}) AS hops`,
 );
@@ -69,7 +76,7 @@ export const conflictsOfClaims = statement(
   `UNWIND $ids AS id
    MATCH (c:Claim {id: id}) WHERE c.conflictKey IS NOT NULL
    MATCH (o:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
-   WHERE o.id <> c.id AND o.status <> 'retracted' AND o.valueKey <> c.valueKey
+   WHERE o.id <> c.id AND o.status <> 'retracted' AND o.valueKey <> c.valueKey AND ${VISIBLE_CLAIM('o')}
      AND CASE
        WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (o.valueLow IS NULL AND o.valueHigh IS NULL) THEN true
        ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(o.valueHigh, 1.0e300)
@@ -83,6 +90,7 @@ export const claimsOfFigures = statement(
   'read.claimsOfFigures',
   `UNWIND $ids AS id
    MATCH (c:Claim)-[:OBJECT]->(:Figure {id: id})
+   WHERE ${VISIBLE_CLAIM('c')}
    WITH id, c ORDER BY c.id
    RETURN id, collect(c {.*}) AS claims`,
 );
@@ -91,8 +99,8 @@ export const figureLinks = statement(
   'read.figureLinks',
   `UNWIND $ids AS id
    MATCH (f:Figure {id: id})
-   OPTIONAL MATCH (f)-[:SHARE_OF]->(whole:Figure)
-   OPTIONAL MATCH (f)-[:DURING]->(e:Event)
+   OPTIONAL MATCH (f)-[:SHARE_OF]->(whole:Figure) WHERE ${VISIBLE_FIGURE('whole')}
+   OPTIONAL MATCH (f)-[:DURING]->(e:Event) WHERE ${VISIBLE('e')}
    RETURN id, whole.id AS shareOfId, e.id AS duringId`,
 );
 
@@ -100,5 +108,6 @@ export const publishersOf = statement(
   'read.publishersOf',
   `UNWIND $ids AS id
    MATCH (:Source {id: id})-[:PUBLISHED_BY]->(a:Actor)
+   WHERE ${VISIBLE('a')}
    RETURN id, a.id AS publisherId`,
 );
