@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { statement } from '../../src/graph/executor.js';
 import { BundleError } from '../../src/io/bundle/resolve.js';
 import { loadBundle, SAMPLE_BUNDLE } from '../../src/services/bundles.js';
 import { loadBundleFile } from '../../src/io/bundle/resolve.js';
@@ -60,6 +61,15 @@ describe('bundle loader', () => {
     const report = await loadBundle(db.executor, file);
     expect(report.counts).toMatchObject({ sources: 1, entities: 3, claims: 1, excerpts: 1, figures: 1 });
     expect(await presentIds(db.executor, [`cl-t${u}-count`, `ev-t${u}`, `fg-t${u}-count`])).toHaveLength(3);
+    // The load is audited in the same transaction.
+    const audit = await db.executor.read(
+      statement(
+        'test.bundleAudit',
+        'MATCH (a:AuditRecord {operation: "loadBundle"}) WHERE $id IN a.affectedIds RETURN a.inputDigest AS digest',
+      ),
+      { id: `src-t${u}` },
+    );
+    expect(audit).toEqual([{ digest: report.sha256 }]);
   });
 
   it('reports every problem with its path and writes nothing', async () => {

@@ -4,6 +4,8 @@ import type { ResolvedBundle } from '../../io/bundle/resolve.js';
 import { BundleError } from '../../io/bundle/resolve.js';
 import type { Executor, Tx } from '../executor.js';
 import * as q from '../queries/bundle.js';
+import { appendAudit } from '../queries/audit.js';
+import { randomUUID } from 'node:crypto';
 
 const BATCH = 2_000;
 
@@ -132,6 +134,20 @@ export async function writeBundle(
       sha256: bundleSha256,
       recordedBy: b.recordedBy,
       counts: JSON.stringify(counts),
+    });
+    // Loading is a change like any other: audited in the same transaction (ids of the sources; counts).
+    await tx.run(appendAudit, {
+      id: `audit-${randomUUID()}`,
+      operation: 'loadBundle',
+      actor: `${b.recordedBy} (bundle loader)`,
+      role: 'admin',
+      keyId: null,
+      inputDigest: bundleSha256,
+      affectedIds: b.sources.map((s) => s.id),
+      changesJson: JSON.stringify([
+        { id: `bundle-${bundleSha256.slice(0, 16)}`, before: null, after: counts },
+      ]),
+      requestId: null,
     });
     await opts.beforeCommit?.(tx);
   });
