@@ -42,6 +42,8 @@ export type Actor = Entity & Node & {
   sensitivity: Sensitivity;
   /** What kind of actor. */
   type: ActorType;
+  /** Version for optimistic concurrency: pass it to updateEntity; every change increments it. */
+  version: Scalars['Int']['output'];
 };
 
 
@@ -100,6 +102,14 @@ export type Alias = {
   value: Scalars['String']['output'];
 };
 
+/** A name in a given language. */
+export type AliasInput = {
+  /** BCP 47 language tag, e.g. en, ar. */
+  lang: Scalars['String']['input'];
+  /** The name as written. */
+  value: Scalars['String']['input'];
+};
+
 /** One step of a claim's attribution chain. */
 export type AttributionHop = {
   __typename?: 'AttributionHop';
@@ -107,6 +117,65 @@ export type AttributionHop = {
   agent: Actor;
   /** 1 = who the source reports, 2 = who told them, and so on. */
   hop: Scalars['Int']['output'];
+};
+
+/** A page of the audit log, newest first. */
+export type AuditConnection = {
+  __typename?: 'AuditConnection';
+  /** The records of this page. */
+  edges: Array<AuditEdge>;
+  /** Pagination state. */
+  pageInfo: PageInfo;
+  /** Number of records matching the filter (computed only when asked). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An audit record in the log. */
+export type AuditEdge = {
+  __typename?: 'AuditEdge';
+  /** Opaque keyset cursor. */
+  cursor: Scalars['String']['output'];
+  /** The record. */
+  node: AuditRecord;
+};
+
+/** What audit records to include; all conditions must hold. */
+export type AuditLogFilter = {
+  /** Only changes made with this API key (key-...). */
+  actorKeyId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only changes that affected this record id. */
+  affectedId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only records at or after this instant (ISO 8601 date-time with zone, or a date YYYY-MM-DD). */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** Only this operation, e.g. mergeEntities. */
+  operation?: InputMaybe<Scalars['String']['input']>;
+  /** Only records at or before this instant (ISO 8601 date-time with zone, or a date YYYY-MM-DD: its end). */
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One change to the graph, as recorded in the same transaction. */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** Who made it: key name and id, or anonymous. */
+  actor: Scalars['String']['output'];
+  /** Ids of the records the change affected. */
+  affectedIds: Array<Scalars['ID']['output']>;
+  /** When the change committed (ISO 8601). */
+  at: Scalars['String']['output'];
+  /** The changed properties before and after, as a JSON array of {id, before, after}. */
+  changes: Scalars['String']['output'];
+  /** Id of the record (audit-...). */
+  id: Scalars['ID']['output'];
+  /** sha256 of the mutation's input (canonical JSON). */
+  inputDigest: Scalars['String']['output'];
+  /** Id of the API key used. */
+  keyId?: Maybe<Scalars['ID']['output']>;
+  /** The mutation, e.g. mergeEntities. */
+  operation: Scalars['String']['output'];
+  /** Id of the HTTP request that made the change (x-request-id). */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** Role of the key used. */
+  role: Scalars['String']['output'];
 };
 
 /** One asserted fact, backed by one or more excerpts. */
@@ -157,6 +226,42 @@ export type Claim = Node & {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/** A property of the subject an attribute claim asserts: give value or date. */
+export type ClaimAttributeInput = {
+  /** The asserted date (for date properties). */
+  date?: InputMaybe<FuzzyDateInput>;
+  /** The property, e.g. date, endDate, scope (a letter, then letters, digits or _). */
+  property: Scalars['String']['input'];
+  /** The asserted value as text. */
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The number a figure claim asserts; give a value, or min and/or max. */
+export type ClaimFigureInput = {
+  /** When the figure was true. */
+  asOf?: InputMaybe<FuzzyDateInput>;
+  /** Upper bound, when given. */
+  max?: InputMaybe<Scalars['Float']['input']>;
+  /** What is counted, lower_snake_case, e.g. people_released. */
+  measure: Scalars['String']['input'];
+  /** Lower bound, when given. */
+  min?: InputMaybe<Scalars['Float']['input']>;
+  /** End of the period covered. */
+  periodEnd?: InputMaybe<FuzzyDateInput>;
+  /** Start of the period covered. */
+  periodStart?: InputMaybe<FuzzyDateInput>;
+  /** How the value relates to the true number. */
+  qualifier?: FigureQualifier;
+  /** A subgroup of what is counted, e.g. women. */
+  subgroup?: InputMaybe<Scalars['String']['input']>;
+  /** The source's own wording, e.g. "nearly 1,168". */
+  text?: InputMaybe<Scalars['String']['input']>;
+  /** What it counts in. */
+  unit: FigureUnit;
+  /** The number, when one is given. */
+  value?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** What a claim asserts. */
 export type ClaimKind =
   /** A property of an entity, such as its date. */
@@ -167,6 +272,16 @@ export type ClaimKind =
   | 'relation'
   /** A statement with no structured value, kept in the source's words. */
   | 'statement';
+
+/** The relationship a relation claim asserts, from the claim's subject to the object. */
+export type ClaimRelationInput = {
+  /** Id of the other entity. */
+  objectId: Scalars['ID']['input'];
+  /** The actor's role, required for INVOLVED_IN and refused otherwise. */
+  role?: InputMaybe<Role>;
+  /** Relationship type; it must join the subject's kind to the object's kind. */
+  type: RelationType;
+};
 
 /** Where a claim stands. */
 export type ClaimStatus =
@@ -206,6 +321,30 @@ export type ConflictEdge = {
   cursor: Scalars['String']['output'];
   /** The conflict. */
   node: Conflict;
+};
+
+/** A new entity. */
+export type CreateEntityInput = {
+  /** Other names. */
+  aliases?: InputMaybe<Array<AliasInput>>;
+  /** Events only: when it happened, or began. */
+  date?: InputMaybe<FuzzyDateInput>;
+  /** A short description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Events only: when it ended. */
+  endDate?: InputMaybe<FuzzyDateInput>;
+  /** Identifiers in other datasets. */
+  identifiers?: InputMaybe<Array<ExternalIdentifierInput>>;
+  /** Event, actor or place. */
+  kind: EntityKind;
+  /** Language of the primary name (default en). */
+  lang?: InputMaybe<Scalars['String']['input']>;
+  /** Primary name. */
+  name: Scalars['String']['input'];
+  /** Who may see it (default public; confidential needs an admin key). */
+  sensitivity?: InputMaybe<Sensitivity>;
+  /** Type within the kind: an EventType, ActorType or PlaceType value. */
+  type: Scalars['String']['input'];
 };
 
 /** A newly created API key. */
@@ -285,6 +424,8 @@ export type Entity = {
   relations: Array<Relation>;
   /** Who may see it. */
   sensitivity: Sensitivity;
+  /** Version for optimistic concurrency: pass it to updateEntity; every change increments it. */
+  version: Scalars['Int']['output'];
 };
 
 
@@ -307,6 +448,35 @@ export type EntityFilter = {
   types?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only places inside this place (places only). */
   withinId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Kinds of entity. */
+export type EntityKind =
+  /** A person, organisation, group, public body or state (type: an ActorType). */
+  | 'ACTOR'
+  /** Something that happened (type: an EventType). */
+  | 'EVENT'
+  /** A country, region, town or facility (type: a PlaceType). */
+  | 'PLACE';
+
+/** Changes to an entity. Left out: unchanged; null clears description, date and endDate. */
+export type EntityPatch = {
+  /** The complete new list of other names. */
+  aliases?: InputMaybe<Array<AliasInput>>;
+  /** Events only: new date. */
+  date?: InputMaybe<FuzzyDateInput>;
+  /** New description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Events only: new end date. */
+  endDate?: InputMaybe<FuzzyDateInput>;
+  /** The complete new list of identifiers. */
+  identifiers?: InputMaybe<Array<ExternalIdentifierInput>>;
+  /** New language of the primary name. */
+  lang?: InputMaybe<Scalars['String']['input']>;
+  /** New primary name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** New type within the entity's kind. */
+  type?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Something that happened. */
@@ -340,6 +510,8 @@ export type Event = Entity & Node & {
   sensitivity: Sensitivity;
   /** What kind of event. */
   type: EventType;
+  /** Version for optimistic concurrency: pass it to updateEntity; every change increments it. */
+  version: Scalars['Int']['output'];
 };
 
 
@@ -444,6 +616,19 @@ export type Excerpt = Node & {
   suffix: Scalars['String']['output'];
 };
 
+/**
+ * Exact words of the source: a quote that occurs exactly once, or code-point offsets (an emoji counts as
+ * one), or both, in which case the text at the offsets must be the quote.
+ */
+export type ExcerptInput = {
+  /** Offset after the last code point. */
+  end?: InputMaybe<Scalars['Int']['input']>;
+  /** The exact words. */
+  quote?: InputMaybe<Scalars['String']['input']>;
+  /** Offset of the first code point (0-based). */
+  start?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** An identifier of the same thing in another dataset. */
 export type ExternalIdentifier = {
   __typename?: 'ExternalIdentifier';
@@ -451,6 +636,14 @@ export type ExternalIdentifier = {
   scheme: Scalars['String']['output'];
   /** The identifier within that dataset, e.g. Q858. */
   value: Scalars['String']['output'];
+};
+
+/** An identifier of the same thing in another dataset. */
+export type ExternalIdentifierInput = {
+  /** Dataset: wikidata, acled, opensanctions, ftm, url, iso3166 or other. */
+  scheme: Scalars['String']['input'];
+  /** The identifier within that dataset. */
+  value: Scalars['String']['input'];
 };
 
 /** A number someone reported, with how exact it is and what it covers. */
@@ -537,6 +730,25 @@ export type FuzzyDate = {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A date as the source gives it. Bounds are derived from value and precision when left out; impossible
+ * days (2022-02-30) are refused.
+ */
+export type FuzzyDateInput = {
+  /** Earliest possible day (YYYY-MM-DD), for approximate or unknown dates. */
+  earliest?: InputMaybe<Scalars['String']['input']>;
+  /** Latest possible day (YYYY-MM-DD), for approximate or unknown dates. */
+  latest?: InputMaybe<Scalars['String']['input']>;
+  /** How precisely the date is known. */
+  precision: DatePrecision;
+  /** How the date relates to the value (default exact). */
+  qualifier?: InputMaybe<DateQualifier>;
+  /** The source's own wording, e.g. "late April". */
+  text?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 prefix matching the precision: YYYY-MM-DD, YYYY-MM or YYYY; empty when unknown. */
+  value?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** An edge of a graph view (Cytoscape: data.source, data.target). */
 export type GraphEdge = {
   __typename?: 'GraphEdge';
@@ -584,6 +796,39 @@ export type GraphNodeKind =
   /** Places. */
   | 'PLACE';
 
+/** A source to store. */
+export type IngestSourceInput = {
+  /** BCP 47 language tag of the text, e.g. en, ar. */
+  language: Scalars['String']['input'];
+  /** Notes on the capture. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** When it was published, as precisely as known. */
+  published?: InputMaybe<FuzzyDateInput>;
+  /** Id of the actor who published it. */
+  publisherId?: InputMaybe<Scalars['ID']['input']>;
+  /** How reliable the source is judged to be (default unknown). */
+  reliability?: InputMaybe<Reliability>;
+  /** When it was captured (ISO 8601 date-time with offset). */
+  retrievedAt?: InputMaybe<Scalars['String']['input']>;
+  /** Who may see it (default public; confidential needs an admin key). */
+  sensitivity?: InputMaybe<Sensitivity>;
+  /** The full text, well-formed Unicode, not empty, at most 5 MB of UTF-8. Excerpts will point into it. */
+  text: Scalars['String']['input'];
+  /** Title as published. */
+  title: Scalars['String']['input'];
+  /** Where it was found. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What ingestSource did. */
+export type IngestSourcePayload = {
+  __typename?: 'IngestSourcePayload';
+  /** False when the same text was already stored (the existing source is returned unchanged). */
+  created: Scalars['Boolean']['output'];
+  /** The source holding this text. */
+  source: Source;
+};
+
 /** Roles an API key can carry. Without a key, callers are anonymous: they read public records only. */
 export type KeyRole =
   /** Reads everything; merges entities, reads the audit log, manages keys. */
@@ -593,6 +838,77 @@ export type KeyRole =
   /** Reads public records. */
   | 'viewer';
 
+/** A relationship to create or extend. */
+export type LinkEntitiesInput = {
+  /** Claims asserting the link: at least one, existing, not retracted. */
+  claimIds: Array<Scalars['ID']['input']>;
+  /** Start entity (e.g. the actor of INVOLVED_IN). */
+  fromId: Scalars['ID']['input'];
+  /** The actor's role, required for INVOLVED_IN and refused otherwise. */
+  role?: InputMaybe<Role>;
+  /** End entity (e.g. the event of INVOLVED_IN). */
+  toId: Scalars['ID']['input'];
+  /** Relationship type; it must join fromId's kind to toId's kind. */
+  type: RelationType;
+};
+
+/** A merge of a duplicate entity into another, and whether it was undone. */
+export type Merge = {
+  __typename?: 'Merge';
+  /** When they were merged (ISO 8601). */
+  at: Scalars['String']['output'];
+  /** Who merged them (key name and id). */
+  by: Scalars['String']['output'];
+  /** Id of the merge (merge-...). */
+  id: Scalars['ID']['output'];
+  /** The judgement recorded: same. */
+  judgement: Scalars['String']['output'];
+  /** Id of the entity that was kept. */
+  keepId: Scalars['ID']['output'];
+  /** Kind of both entities: Event, Actor or Place. */
+  kind: Scalars['String']['output'];
+  /** Id of the duplicate merged into it. */
+  mergeId: Scalars['ID']['output'];
+  /** How much the merge moved. */
+  moved: MergeCounts;
+  /** Why they were judged the same. */
+  note: Scalars['String']['output'];
+  /** Why it was undone. */
+  undoNote?: Maybe<Scalars['String']['output']>;
+  /** When the merge was undone (ISO 8601); null while it stands. */
+  undoneAt?: Maybe<Scalars['String']['output']>;
+  /** Who undid it. */
+  undoneBy?: Maybe<Scalars['String']['output']>;
+};
+
+/** What a merge moved from the duplicate to the kept entity. */
+export type MergeCounts = {
+  __typename?: 'MergeCounts';
+  /** Names added to the kept entity as aliases. */
+  aliasesAdded: Scalars['Int']['output'];
+  /** Attribution hops that now name the kept entity. */
+  attributions: Scalars['Int']['output'];
+  /** Claims whose subject or object changed. */
+  claims: Scalars['Int']['output'];
+  /** Figures whose subject changed. */
+  figures: Scalars['Int']['output'];
+  /** External identifiers added to the kept entity. */
+  identifiersAdded: Scalars['Int']['output'];
+  /** Relationships to other entities moved (re-created, or united with an existing one). */
+  relations: Scalars['Int']['output'];
+  /** Sources whose publisher changed. */
+  sources: Scalars['Int']['output'];
+};
+
+/** The result of mergeEntities. */
+export type MergeResult = {
+  __typename?: 'MergeResult';
+  /** The kept entity, as it is after the merge. */
+  kept: Entity;
+  /** The merge record (its id undoes it). */
+  merge: Merge;
+};
+
 /**
  * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
  * role it names, and appends an audit record in the same transaction.
@@ -601,8 +917,55 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Creates an API key (admin). The secret is returned once and only its hash is stored. */
   createApiKey: CreatedApiKey;
+  /** Creates an event, actor or place (version 1). */
+  createEntity: Entity;
+  /** Marks a claim as disputed, with the reason. The claim is kept; a retracted claim cannot be disputed. */
+  disputeClaim: Claim;
+  /**
+   * Stores a source's text. The same text (by sha256) is always one source: ingesting it again returns the
+   * existing source with created false and changes nothing.
+   */
+  ingestSource: IngestSourcePayload;
+  /**
+   * Links two entities, citing the claims that assert the link (at least one, none retracted, each about
+   * one of the two entities). Linking again with other claims adds them to the same relationship.
+   */
+  linkEntities: Relation;
+  /**
+   * Merges a duplicate entity into another of the same kind (admin). In one transaction, everything pointing
+   * at the duplicate moves to the kept entity: its relationships (re-identified on the kept entity; claim
+   * lists are united when the kept entity already has the same relationship), the claims about it or naming
+   * it as their object, its figures, the sources it published and the attributions to it. Its names and
+   * identifiers are added to the kept entity as aliases and identifiers. The duplicate is not deleted: it is
+   * hidden from reads and search, and kept with everything needed to undo the merge (unmergeEntities).
+   */
+  mergeEntities: MergeResult;
+  /**
+   * Records a claim backed by exact words of a stored source. Every excerpt is verified against the stored
+   * text: QUOTE_NOT_FOUND, QUOTE_AMBIGUOUS (with candidates) or EXCERPT_MISMATCH when it does not hold.
+   * A relation claim creates the relationship, or adds itself to the claims of an existing one.
+   */
+  recordClaim: Claim;
+  /** Withdraws a claim, with the reason. It is kept, never deleted; retracting it twice is a CONFLICT. */
+  retractClaim: Claim;
   /** Revokes an API key (admin). It stops working within 30 seconds everywhere. */
   revokeApiKey: Scalars['Boolean']['output'];
+  /**
+   * Changes who may see an entity, claim, figure or source. Setting confidential needs an admin key; records
+   * that are already confidential are invisible to analysts (NOT_FOUND).
+   */
+  setSensitivity: Node;
+  /**
+   * Undoes a merge (admin): the duplicate reappears with its labels, properties and relationships; claims,
+   * figures, publications and attributions return to it; the kept entity loses what the merge added. The
+   * merge record stays, marked as undone. Undoing a merge twice is a CONFLICT.
+   */
+  unmergeEntities: Merge;
+  /**
+   * Changes an entity, if nobody changed it since you read it: a stale version is refused with
+   * VERSION_CONFLICT and extensions.currentVersion. Each update increments the version.
+   */
+  updateEntity: Entity;
 };
 
 
@@ -620,8 +983,115 @@ export type MutationCreateApiKeyArgs = {
  * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
  * role it names, and appends an audit record in the same transaction.
  */
+export type MutationCreateEntityArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  input: CreateEntityInput;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationDisputeClaimArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationIngestSourceArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  input: IngestSourceInput;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationLinkEntitiesArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  input: LinkEntitiesInput;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationMergeEntitiesArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  keepId: Scalars['ID']['input'];
+  mergeId: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationRecordClaimArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  input: RecordClaimInput;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationRetractClaimArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationSetSensitivityArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  sensitivity: Sensitivity;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationUnmergeEntitiesArgs = {
+  mergeId: Scalars['ID']['input'];
+  note: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationUpdateEntityArgs = {
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  patch: EntityPatch;
+  version: Scalars['Int']['input'];
 };
 
 /** A capped subgraph. */
@@ -688,6 +1158,8 @@ export type Place = Entity & Node & {
   sensitivity: Sensitivity;
   /** What kind of place. */
   type: PlaceType;
+  /** Version for optimistic concurrency: pass it to updateEntity; every change increments it. */
+  version: Scalars['Int']['output'];
 };
 
 
@@ -757,6 +1229,11 @@ export type Query = {
   __typename?: 'Query';
   /** Actors, filtered and ordered by name, as a Relay connection. */
   actors: ActorConnection;
+  /**
+   * The audit log (admin): one record per change to the graph, newest first, with keyset cursors. Records
+   * are only ever appended.
+   */
+  auditLog: AuditConnection;
   /** Disagreeing claims about the same thing, side by side. */
   conflicts: ConflictConnection;
   /** Events, filtered and ordered, as a Relay connection with stable keyset cursors. */
@@ -802,6 +1279,14 @@ export type Query = {
 export type QueryActorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EntityFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -894,6 +1379,32 @@ export type QueryStatisticsArgs = {
 export type QueryTimelineArgs = {
   filter?: InputMaybe<EventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A claim to record. It asserts at most one of relation, figure or attribute; none makes it a statement. */
+export type RecordClaimInput = {
+  /** For an attribute claim: the property and its value. */
+  attribute?: InputMaybe<ClaimAttributeInput>;
+  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). */
+  attributedTo?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Your confidence, 0 to 1. */
+  confidence?: InputMaybe<Scalars['Float']['input']>;
+  /** The exact words supporting the claim (at least one). */
+  excerpts: Array<ExcerptInput>;
+  /** Tag in a fact inventory, for cross-reference. */
+  fact?: InputMaybe<Scalars['String']['input']>;
+  /** For a figure claim: the number. */
+  figure?: InputMaybe<ClaimFigureInput>;
+  /** For a relation claim: the relationship. */
+  relation?: InputMaybe<ClaimRelationInput>;
+  /** Who may see it (default public; confidential needs an admin key). */
+  sensitivity?: InputMaybe<Sensitivity>;
+  /** Id of the stored source the excerpts are in. */
+  sourceId: Scalars['ID']['input'];
+  /** Id of the entity the claim is about. */
+  subjectId: Scalars['ID']['input'];
+  /** What is claimed, in one sentence, in your words. */
+  summary: Scalars['String']['input'];
 };
 
 /** A relationship between two entities. It exists because at least one claim asserts it. */
@@ -1251,14 +1762,23 @@ export type ResolversTypes = ResolversObject<{
   ActorEdge: ResolverTypeWrapper<Omit<ActorEdge, 'node'> & { node: ResolversTypes['Actor'] }>;
   ActorType: ActorType;
   Alias: ResolverTypeWrapper<Alias>;
+  AliasInput: AliasInput;
   AttributionHop: ResolverTypeWrapper<{ hop: number; agent: import("../graph/records.js").EntityRecord }>;
+  AuditConnection: ResolverTypeWrapper<AuditConnection>;
+  AuditEdge: ResolverTypeWrapper<AuditEdge>;
+  AuditLogFilter: AuditLogFilter;
+  AuditRecord: ResolverTypeWrapper<AuditRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Claim: ResolverTypeWrapper<ClaimRecord>;
+  ClaimAttributeInput: ClaimAttributeInput;
+  ClaimFigureInput: ClaimFigureInput;
   ClaimKind: ClaimKind;
+  ClaimRelationInput: ClaimRelationInput;
   ClaimStatus: ClaimStatus;
   Conflict: ResolverTypeWrapper<Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversTypes['Claim']>, subject: ResolversTypes['Entity'] }>;
   ConflictConnection: ResolverTypeWrapper<Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversTypes['ConflictEdge']> }>;
   ConflictEdge: ResolverTypeWrapper<Omit<ConflictEdge, 'node'> & { node: ResolversTypes['Conflict'] }>;
+  CreateEntityInput: CreateEntityInput;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
   DatabaseInfo: ResolverTypeWrapper<DatabaseInfo>;
   DateMatch: DateMatch;
@@ -1266,6 +1786,8 @@ export type ResolversTypes = ResolversObject<{
   DateQualifier: DateQualifier;
   Entity: ResolverTypeWrapper<EntityRecord>;
   EntityFilter: EntityFilter;
+  EntityKind: EntityKind;
+  EntityPatch: EntityPatch;
   Event: ResolverTypeWrapper<EntityRecord>;
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
   EventEdge: ResolverTypeWrapper<Omit<EventEdge, 'node'> & { node: ResolversTypes['Event'] }>;
@@ -1273,18 +1795,27 @@ export type ResolversTypes = ResolversObject<{
   EventOrder: EventOrder;
   EventType: EventType;
   Excerpt: ResolverTypeWrapper<ExcerptRecord>;
+  ExcerptInput: ExcerptInput;
   ExternalIdentifier: ResolverTypeWrapper<ExternalIdentifier>;
+  ExternalIdentifierInput: ExternalIdentifierInput;
   Figure: ResolverTypeWrapper<FigureRecord>;
   FigureQualifier: FigureQualifier;
   FigureUnit: FigureUnit;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FuzzyDate: ResolverTypeWrapper<FuzzyDate>;
+  FuzzyDateInput: FuzzyDateInput;
   GraphEdge: ResolverTypeWrapper<Omit<GraphEdge, 'claims'> & { claims: Array<ResolversTypes['Claim']> }>;
   GraphNode: ResolverTypeWrapper<Omit<GraphNode, 'node'> & { node: ResolversTypes['Node'] }>;
   GraphNodeKind: GraphNodeKind;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IngestSourceInput: IngestSourceInput;
+  IngestSourcePayload: ResolverTypeWrapper<Omit<IngestSourcePayload, 'source'> & { source: ResolversTypes['Source'] }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KeyRole: KeyRole;
+  LinkEntitiesInput: LinkEntitiesInput;
+  Merge: ResolverTypeWrapper<Merge>;
+  MergeCounts: ResolverTypeWrapper<MergeCounts>;
+  MergeResult: ResolverTypeWrapper<Omit<MergeResult, 'kept'> & { kept: ResolversTypes['Entity'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighborhood: ResolverTypeWrapper<Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GraphEdge']>, nodes: Array<ResolversTypes['GraphNode']> }>;
   Node: ResolverTypeWrapper<NodeRecord>;
@@ -1296,6 +1827,7 @@ export type ResolversTypes = ResolversObject<{
   PlaceType: PlaceType;
   Provenance: ResolverTypeWrapper<Omit<Provenance, 'claims' | 'sources'> & { claims: Array<ResolversTypes['Claim']>, sources: Array<ResolversTypes['Source']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordClaimInput: RecordClaimInput;
   Relation: ResolverTypeWrapper<RelationRecord>;
   RelationType: RelationType;
   Reliability: Reliability;
@@ -1325,29 +1857,48 @@ export type ResolversParentTypes = ResolversObject<{
   ActorConnection: Omit<ActorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ActorEdge']> };
   ActorEdge: Omit<ActorEdge, 'node'> & { node: ResolversParentTypes['Actor'] };
   Alias: Alias;
+  AliasInput: AliasInput;
   AttributionHop: { hop: number; agent: import("../graph/records.js").EntityRecord };
+  AuditConnection: AuditConnection;
+  AuditEdge: AuditEdge;
+  AuditLogFilter: AuditLogFilter;
+  AuditRecord: AuditRecord;
   Boolean: Scalars['Boolean']['output'];
   Claim: ClaimRecord;
+  ClaimAttributeInput: ClaimAttributeInput;
+  ClaimFigureInput: ClaimFigureInput;
+  ClaimRelationInput: ClaimRelationInput;
   Conflict: Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversParentTypes['Claim']>, subject: ResolversParentTypes['Entity'] };
   ConflictConnection: Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConflictEdge']> };
   ConflictEdge: Omit<ConflictEdge, 'node'> & { node: ResolversParentTypes['Conflict'] };
+  CreateEntityInput: CreateEntityInput;
   CreatedApiKey: CreatedApiKey;
   DatabaseInfo: DatabaseInfo;
   Entity: EntityRecord;
   EntityFilter: EntityFilter;
+  EntityPatch: EntityPatch;
   Event: EntityRecord;
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
   EventEdge: Omit<EventEdge, 'node'> & { node: ResolversParentTypes['Event'] };
   EventFilter: EventFilter;
   Excerpt: ExcerptRecord;
+  ExcerptInput: ExcerptInput;
   ExternalIdentifier: ExternalIdentifier;
+  ExternalIdentifierInput: ExternalIdentifierInput;
   Figure: FigureRecord;
   Float: Scalars['Float']['output'];
   FuzzyDate: FuzzyDate;
+  FuzzyDateInput: FuzzyDateInput;
   GraphEdge: Omit<GraphEdge, 'claims'> & { claims: Array<ResolversParentTypes['Claim']> };
   GraphNode: Omit<GraphNode, 'node'> & { node: ResolversParentTypes['Node'] };
   ID: Scalars['ID']['output'];
+  IngestSourceInput: IngestSourceInput;
+  IngestSourcePayload: Omit<IngestSourcePayload, 'source'> & { source: ResolversParentTypes['Source'] };
   Int: Scalars['Int']['output'];
+  LinkEntitiesInput: LinkEntitiesInput;
+  Merge: Merge;
+  MergeCounts: MergeCounts;
+  MergeResult: Omit<MergeResult, 'kept'> & { kept: ResolversParentTypes['Entity'] };
   Mutation: Record<PropertyKey, never>;
   Neighborhood: Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GraphEdge']>, nodes: Array<ResolversParentTypes['GraphNode']> };
   Node: NodeRecord;
@@ -1358,6 +1909,7 @@ export type ResolversParentTypes = ResolversObject<{
   PlaceEdge: Omit<PlaceEdge, 'node'> & { node: ResolversParentTypes['Place'] };
   Provenance: Omit<Provenance, 'claims' | 'sources'> & { claims: Array<ResolversParentTypes['Claim']>, sources: Array<ResolversParentTypes['Source']> };
   Query: Record<PropertyKey, never>;
+  RecordClaimInput: RecordClaimInput;
   Relation: RelationRecord;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
@@ -1388,6 +1940,7 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<ActorRelationsArgs>>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ActorType'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1410,6 +1963,30 @@ export type AliasResolvers<ContextType = RequestContext, ParentType extends Reso
 export type AttributionHopResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AttributionHop'] = ResolversParentTypes['AttributionHop']> = ResolversObject<{
   agent?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
   hop?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AuditConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AuditEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditEdge'] = ResolversParentTypes['AuditEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
+}>;
+
+export type AuditRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  affectedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changes?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inputDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ClaimResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Claim'] = ResolversParentTypes['Claim']> = ResolversObject<{
@@ -1486,6 +2063,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<EventRelationsArgs>>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['EventType'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1567,9 +2145,54 @@ export type GraphNodeResolvers<ContextType = RequestContext, ParentType extends 
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type IngestSourcePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['IngestSourcePayload'] = ResolversParentTypes['IngestSourcePayload']> = ResolversObject<{
+  created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+}>;
+
+export type MergeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Merge'] = ResolversParentTypes['Merge']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  judgement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keepId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mergeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  moved?: Resolver<ResolversTypes['MergeCounts'], ParentType, ContextType>;
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  undoNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  undoneAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  undoneBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MergeCountsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MergeCounts'] = ResolversParentTypes['MergeCounts']> = ResolversObject<{
+  aliasesAdded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attributions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  claims?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  figures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  identifiersAdded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  relations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sources?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type MergeResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MergeResult'] = ResolversParentTypes['MergeResult']> = ResolversObject<{
+  kept?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+  merge?: Resolver<ResolversTypes['Merge'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
+  createEntity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationCreateEntityArgs, 'input'>>;
+  disputeClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationDisputeClaimArgs, 'id' | 'reason'>>;
+  ingestSource?: Resolver<ResolversTypes['IngestSourcePayload'], ParentType, ContextType, RequireFields<MutationIngestSourceArgs, 'input'>>;
+  linkEntities?: Resolver<ResolversTypes['Relation'], ParentType, ContextType, RequireFields<MutationLinkEntitiesArgs, 'input'>>;
+  mergeEntities?: Resolver<ResolversTypes['MergeResult'], ParentType, ContextType, RequireFields<MutationMergeEntitiesArgs, 'keepId' | 'mergeId' | 'note'>>;
+  recordClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationRecordClaimArgs, 'input'>>;
+  retractClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationRetractClaimArgs, 'id' | 'reason'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  setSensitivity?: Resolver<ResolversTypes['Node'], ParentType, ContextType, RequireFields<MutationSetSensitivityArgs, 'id' | 'sensitivity'>>;
+  unmergeEntities?: Resolver<ResolversTypes['Merge'], ParentType, ContextType, RequireFields<MutationUnmergeEntitiesArgs, 'mergeId' | 'note'>>;
+  updateEntity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationUpdateEntityArgs, 'id' | 'patch' | 'version'>>;
 }>;
 
 export type NeighborhoodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Neighborhood'] = ResolversParentTypes['Neighborhood']> = ResolversObject<{
@@ -1606,6 +2229,7 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<PlaceRelationsArgs>>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['PlaceType'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1630,6 +2254,7 @@ export type ProvenanceResolvers<ContextType = RequestContext, ParentType extends
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   actors?: Resolver<ResolversTypes['ActorConnection'], ParentType, ContextType, Partial<QueryActorsArgs>>;
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   conflicts?: Resolver<ResolversTypes['ConflictConnection'], ParentType, ContextType, Partial<QueryConflictsArgs>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
   neighborhood?: Resolver<ResolversTypes['Neighborhood'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'id'>>;
@@ -1750,6 +2375,9 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   ActorEdge?: ActorEdgeResolvers<ContextType>;
   Alias?: AliasResolvers<ContextType>;
   AttributionHop?: AttributionHopResolvers<ContextType>;
+  AuditConnection?: AuditConnectionResolvers<ContextType>;
+  AuditEdge?: AuditEdgeResolvers<ContextType>;
+  AuditRecord?: AuditRecordResolvers<ContextType>;
   Claim?: ClaimResolvers<ContextType>;
   Conflict?: ConflictResolvers<ContextType>;
   ConflictConnection?: ConflictConnectionResolvers<ContextType>;
@@ -1766,6 +2394,10 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   FuzzyDate?: FuzzyDateResolvers<ContextType>;
   GraphEdge?: GraphEdgeResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
+  IngestSourcePayload?: IngestSourcePayloadResolvers<ContextType>;
+  Merge?: MergeResolvers<ContextType>;
+  MergeCounts?: MergeCountsResolvers<ContextType>;
+  MergeResult?: MergeResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Neighborhood?: NeighborhoodResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;

@@ -110,9 +110,16 @@ export const STRUCTURAL_RELS = [
   'FIGURE_OF', // Figure -> entity it counts
   'SHARE_OF', // Figure -> Figure it is a share of
   'DURING', // Figure -> Event whose period it covers
+  'SAME_AS', // merged entity -> the entity it was merged into, with the judgement
+  'KEEPS', // Merge -> the entity kept
+  'MERGES', // Merge -> the entity merged away
 ] as const;
 
-const ALLOWED_LABELS = new Set<string>([...Object.values(NODE_KINDS).map((k) => k.label), ENTITY_LABEL]);
+const ALLOWED_LABELS = new Set<string>([
+  ...Object.values(NODE_KINDS).map((k) => k.label),
+  ENTITY_LABEL,
+  'Merged',
+]);
 const ALLOWED_RELS = new Set<string>([...RELATION_TYPES, ...STRUCTURAL_RELS]);
 
 /** Guards interpolation of labels into Cypher: only the model's own labels pass. */

@@ -10,6 +10,8 @@ import { authResolvers } from './auth/index.js';
 import { evidenceResolvers } from './evidence/index.js';
 import { exploreResolvers } from './explore/index.js';
 import { listingResolvers } from './listing/index.js';
+import { writeResolvers } from './write/index.js';
+import { adminResolvers } from './admin/index.js';
 
 /** All resolvers, merged per type. Each domain folder owns the fields of its types. */
 export const resolvers: Resolvers = {
@@ -23,9 +25,12 @@ export const resolvers: Resolvers = {
     ...exploreResolvers.Query,
     ...evidenceResolvers.Query,
     ...authResolvers.Query,
+    ...adminResolvers.Query,
   },
   Mutation: {
     ...authResolvers.Mutation,
+    ...writeResolvers.Mutation,
+    ...adminResolvers.Mutation,
   },
   Node,
   Entity,

@@ -7,6 +7,8 @@ import { ExploreService } from './explore.js';
 import { ListingService } from './listing.js';
 import { ReaderService } from './reader.js';
 import { SystemService } from './system.js';
+import { WriteService } from './write.js';
+import { AdminService } from './admin.js';
 
 /** The use cases resolvers may call, built per request around a request-scoped executor. */
 export interface Services {
@@ -16,6 +18,8 @@ export interface Services {
   explore: ExploreService;
   listing: ListingService;
   keys: KeyService;
+  write: WriteService;
+  admin: AdminService;
 }
 
 export interface ServiceDeps {
@@ -40,5 +44,7 @@ export function createServices(deps: ServiceDeps): Services {
     explore: new ExploreService(deps.executor, reader),
     listing: new ListingService(deps.executor, reader),
     keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
+    write: new WriteService(deps.executor, reader, viewer, deps.executor.requestId),
+    admin: new AdminService(deps.executor, reader, viewer, deps.executor.requestId),
   };
 }

@@ -165,13 +165,17 @@ describe('listings and the timeline', () => {
       places: Conn;
       sources: Conn & { edges: { node: { title: string; publisher: { name: string } } }[] };
     }>(
-      `{ actors(filter: { namePrefix: "sohr" }) { edges { node { id name } } }
+      `{ actors(filter: { namePrefix: "sohr" }, first: 100) { edges { node { id name } } }
          places(filter: { withinId: "pl-syria", types: ["governorate"] }, first: 10) { edges { node { id name } } totalCount }
          sources(filter: { publisherId: "ac-sohr" }) { edges { node { id title publisher { name } } } } }`,
     );
     expect(res.errors).toBeUndefined();
     // By name: "SOHR activists" sorts before "Syrian Observatory ..." (matched by its alias SOHR).
-    expect(ids(res.data!.actors)).toEqual(['ac-sohr-activists', 'ac-sohr']);
+    // Other tests add actors named like SOHR: look at the sample's own.
+    expect(ids(res.data!.actors).filter((id) => id.startsWith('ac-sohr'))).toEqual([
+      'ac-sohr-activists',
+      'ac-sohr',
+    ]);
     expect(ids(res.data!.places).sort()).toEqual([
       'pl-aleppo',
       'pl-daraa',

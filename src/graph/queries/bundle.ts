@@ -14,6 +14,14 @@ export const findSourcesByHash = statement(
    RETURN r.id AS bundleId, s.id AS existingId`,
 );
 
+/** Entities of the bundle that were merged into another since: loading them again would revive them. */
+export const findMergedEntities = statement(
+  'bundle.findMergedEntities',
+  `UNWIND $ids AS id
+   MATCH (m:Merged {id: id})
+   RETURN m.id AS id, m.mergedInto AS mergedInto`,
+);
+
 export const findBundleLoad = statement(
   'bundle.findLoad',
   'MATCH (b:BundleLoad {sha256: $sha256}) RETURN b.sha256 AS sha256, b.loadedAt AS loadedAt',
@@ -130,6 +138,10 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
         `bundle.upsertRelations.${type}`,
         `UNWIND $rows AS r
        MATCH (a:Entity {id: r.fromId}), (b:Entity {id: r.toId})
+       // Lock the start node first, as the write API does, so a concurrent recordClaim cannot lose ids.
+       SET a._lock = true
+       REMOVE a._lock
+       WITH a, b, r
        MERGE (a)-[rel:${assertRelType(type)} {id: r.id}]->(b)
        SET rel.role = r.role,
            // Union of the claim ids already on the relationship and the bundle's, sorted (no APOC needed).

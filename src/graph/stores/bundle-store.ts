@@ -72,6 +72,15 @@ export async function writeBundle(
         })),
       );
     }
+    const merged = await tx.run(q.findMergedEntities, { ids: b.entities.map((e) => e.id) });
+    if (merged.length) {
+      throw new BundleError(
+        merged.map((m) => ({
+          path: `entities(${String(m.id)})`,
+          message: `${String(m.id)} was merged into ${String(m.mergedInto)}; refer to that id (or undo the merge first)`,
+        })),
+      );
+    }
     const recordedAt = b.recordedAt;
     await runBatched(
       tx,

@@ -1,0 +1,205 @@
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import type { EntityKind, RelationType } from '../../model/graph-model.js';
+import type {
+  ClaimRow,
+  EntityRow,
+  ExcerptRow,
+  FigureRow,
+  RelationRow,
+  SourceRow,
+} from '../../io/bundle/resolve.js';
+import type { Tx } from '../executor.js';
+import * as q from '../queries/write.js';
+import { toRecord, type EntityRecord } from '../records.js';
+
+/**
+ * Writes of the write API, inside the caller's transaction (runMutation). Rows have the bundle loader's
+ * shapes (src/io/bundle/resolve.ts), so written records are indistinguishable from loaded ones.
+ */
+
+export type WritableKind = EntityKind | 'Claim' | 'Figure' | 'Source';
+
+export interface FoundNode {
+  kind: WritableKind;
+  status: string | null;
+  subjectId: string | null;
+  objectId: string | null;
+}
+
+const KINDS: readonly WritableKind[] = ['Event', 'Actor', 'Place', 'Claim', 'Figure', 'Source'];
+
+function kindOf(labels: string[]): WritableKind {
+  return KINDS.find((k) => labels.includes(k)) ?? 'Source';
+}
+
+/** The records among ids that exist and that the caller may see. */
+export async function findNodes(tx: Tx, ids: string[]): Promise<Map<string, FoundNode>> {
+  const rows = await tx.run(q.findNodes, { ids: [...new Set(ids)] });
+  return new Map(
+    rows.map((r) => [
+      String(r.id),
+      {
+        kind: kindOf(r.labels as string[]),
+        status: (r.status as string) ?? null,
+        subjectId: (r.subjectId as string) ?? null,
+        objectId: (r.objectId as string) ?? null,
+      },
+    ]),
+  );
+}
+
+/** The stored text of a source the caller may see, or null. */
+export async function sourceText(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await tx.run(q.sourceText, { id });
+  return row ? String(row.text) : null;
+}
+
+function dateProps(prefix: string, d: FuzzyDate | null): Record<string, unknown> {
+  return {
+    [`${prefix}Json`]: d ? JSON.stringify(d) : null,
+    [`${prefix}Earliest`]: d?.earliest ?? null,
+    [`${prefix}Latest`]: d?.latest ?? null,
+    [`${prefix}Precision`]: d?.precision ?? null,
+  };
+}
+
+/** Creates the source, or finds the one with the same text (created false). */
+export async function mergeSource(
+  tx: Tx,
+  s: SourceRow,
+): Promise<{ id: string; created: boolean; sensitivity: string }> {
+  const { published, ...rest } = s;
+  const [row] = await tx.run(q.mergeSource, { r: { ...rest, ...dateProps('published', published) } });
+  return { id: String(row!.id), created: row!.created === true, sensitivity: String(row!.sensitivity) };
+}
+
+function entityParams(e: EntityRow): Record<string, unknown> {
+  return {
+    id: e.id,
+    kind: e.kind,
+    type: e.type,
+    name: e.name,
+    lang: e.lang,
+    aliasesJson: JSON.stringify(e.aliases),
+    names: [e.name, ...e.aliases.map((a) => a.value)],
+    identifiersJson: JSON.stringify(e.identifiers),
+    identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
+    description: e.description,
+    sensitivity: e.sensitivity,
+    ...dateProps('date', e.date),
+    ...dateProps('endDate', e.endDate),
+  };
+}
+
+export async function createEntity(tx: Tx, e: EntityRow): Promise<void> {
+  await tx.run(q.createEntity[e.kind], { e: entityParams(e) });
+}
+
+/**
+ * Takes the entity's write lock by moving it to its next version; returns the entity as it now is
+ * (version already incremented), or null when there is no such entity.
+ */
+export async function bumpEntityVersion(tx: Tx, id: string): Promise<EntityRecord | null> {
+  const [row] = await tx.run(q.bumpEntityVersion, { id });
+  if (!row) return null;
+  return toRecord({
+    labels: row.labels as string[],
+    properties: row.props as Record<string, unknown>,
+  }) as EntityRecord;
+}
+
+export async function setEntityFields(tx: Tx, e: EntityRow): Promise<void> {
+  await tx.run(q.setEntityFields, { e: entityParams(e) });
+}
+
+/** Ids among these excerpts that already exist (shared by claims citing the same words). */
+export async function existingExcerpts(tx: Tx, ids: string[]): Promise<Set<string>> {
+  const [row] = await tx.run(q.existingExcerpts, { ids });
+  return new Set((row?.ids as string[]) ?? []);
+}
+
+export async function insertExcerpts(tx: Tx, rows: ExcerptRow[]): Promise<void> {
+  await tx.run(q.insertExcerpts, { rows });
+}
+
+/** Writes the claim with its links; false when its subject vanished meanwhile. */
+export async function insertClaim(tx: Tx, row: ClaimRow): Promise<boolean> {
+  const [r] = await tx.run(q.insertClaim, { rows: [row] });
+  return Number(r?.written ?? 0) === 1;
+}
+
+export async function insertFigure(tx: Tx, f: FigureRow): Promise<boolean> {
+  const { periodStart, periodEnd, asOf, ...rest } = f;
+  const [r] = await tx.run(q.insertFigure, {
+    rows: [
+      {
+        ...rest,
+        periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
+        periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
+        asOfJson: asOf ? JSON.stringify(asOf) : null,
+        periodEarliest: periodStart?.earliest ?? null,
+        periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
+      },
+    ],
+  });
+  return Number(r?.written ?? 0) === 1;
+}
+
+/** Creates or extends a relationship; returns its claim ids before (null: it is new) and after. */
+export async function mergeRelation(
+  tx: Tx,
+  r: RelationRow,
+): Promise<{ before: string[] | null; claimIds: string[] } | null> {
+  const [row] = await tx.run(q.mergeRelation[r.type as RelationType], { r });
+  if (!row) return null;
+  return { before: (row.before as string[] | null) ?? null, claimIds: row.claimIds as string[] };
+}
+
+export interface ClaimStatusState {
+  status: string;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  statusChangedBy: string | null;
+  version: number;
+  sensitivity: string;
+}
+
+/** Takes the claim's write lock by moving it to its next version; null when there is no such claim. */
+export async function bumpClaimVersion(tx: Tx, id: string): Promise<ClaimStatusState | null> {
+  const [row] = await tx.run(q.bumpClaimVersion, { id });
+  if (!row) return null;
+  return {
+    status: String(row.status ?? 'asserted'),
+    statusReason: (row.statusReason as string) ?? null,
+    statusChangedAt: (row.statusChangedAt as string) ?? null,
+    statusChangedBy: (row.statusChangedBy as string) ?? null,
+    version: Number(row.version),
+    sensitivity: String(row.sensitivity),
+  };
+}
+
+export async function setClaimStatus(
+  tx: Tx,
+  p: { id: string; status: string; reason: string; at: string; by: string },
+): Promise<string> {
+  const [row] = await tx.run(q.setClaimStatus, p);
+  return String(row!.statusChangedAt);
+}
+
+/** Locks an entity, claim, figure or source and returns its sensitivity and version; null when absent. */
+export async function lockSensitive(
+  tx: Tx,
+  id: string,
+): Promise<{ sensitivity: string; version: number | null; kind: WritableKind } | null> {
+  const [row] = await tx.run(q.lockSensitive, { id });
+  if (!row) return null;
+  return {
+    sensitivity: String(row.sensitivity),
+    version: row.version === null || row.version === undefined ? null : Number(row.version),
+    kind: kindOf(row.labels as string[]),
+  };
+}
+
+export async function setSensitivity(tx: Tx, id: string, sensitivity: string): Promise<void> {
+  await tx.run(q.setSensitivity, { id, sensitivity });
+}
