@@ -1,9 +1,9 @@
-import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import type { ResolvedBundle } from '../../io/bundle/resolve.js';
 import { BundleError } from '../../io/bundle/resolve.js';
 import type { Executor, Tx } from '../executor.js';
 import * as q from '../queries/bundle.js';
+import { dateProps, entityParams } from './rows.js';
 import { appendAudit } from '../queries/audit.js';
 import { randomUUID } from 'node:crypto';
 
@@ -21,15 +21,6 @@ export interface BundleWriteCounts {
 export interface BundleWriteOptions {
   /** Runs inside the transaction after every write and before commit (fault injection in tests). */
   beforeCommit?: (tx: Tx) => Promise<void>;
-}
-
-function dateProps(prefix: string, d: FuzzyDate | null): Record<string, unknown> {
-  return {
-    [`${prefix}Json`]: d ? JSON.stringify(d) : null,
-    [`${prefix}Earliest`]: d?.earliest ?? null,
-    [`${prefix}Latest`]: d?.latest ?? null,
-    [`${prefix}Precision`]: d?.precision ?? null,
-  };
 }
 
 async function runBatched(tx: Tx, stmt: Parameters<Tx['run']>[0], rows: Record<string, unknown>[]) {
@@ -85,22 +76,7 @@ export async function writeBundle(
     await runBatched(
       tx,
       q.upsertEntities,
-      b.entities.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        type: e.type,
-        name: e.name,
-        lang: e.lang,
-        aliasesJson: JSON.stringify(e.aliases),
-        names: [e.name, ...e.aliases.map((a) => a.value)],
-        identifiersJson: JSON.stringify(e.identifiers),
-        identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
-        description: e.description,
-        sensitivity: e.sensitivity,
-        recordedAt,
-        ...dateProps('date', e.date),
-        ...dateProps('endDate', e.endDate),
-      })),
+      b.entities.map((e) => ({ ...entityParams(e), recordedAt })),
     );
     await runBatched(
       tx,

@@ -1,4 +1,3 @@
-import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import type { EntityKind, RelationType } from '../../model/graph-model.js';
 import type {
   ClaimRow,
@@ -10,6 +9,7 @@ import type {
 } from '../../io/bundle/resolve.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
+import { dateProps, entityParams } from './rows.js';
 import { toRecord, type EntityRecord } from '../records.js';
 
 /**
@@ -54,15 +54,6 @@ export async function sourceText(tx: Tx, id: string): Promise<string | null> {
   return row ? String(row.text) : null;
 }
 
-function dateProps(prefix: string, d: FuzzyDate | null): Record<string, unknown> {
-  return {
-    [`${prefix}Json`]: d ? JSON.stringify(d) : null,
-    [`${prefix}Earliest`]: d?.earliest ?? null,
-    [`${prefix}Latest`]: d?.latest ?? null,
-    [`${prefix}Precision`]: d?.precision ?? null,
-  };
-}
-
 /** Creates the source, or finds the one with the same text (created false). */
 export async function mergeSource(
   tx: Tx,
@@ -71,24 +62,6 @@ export async function mergeSource(
   const { published, ...rest } = s;
   const [row] = await tx.run(q.mergeSource, { r: { ...rest, ...dateProps('published', published) } });
   return { id: String(row!.id), created: row!.created === true, sensitivity: String(row!.sensitivity) };
-}
-
-function entityParams(e: EntityRow): Record<string, unknown> {
-  return {
-    id: e.id,
-    kind: e.kind,
-    type: e.type,
-    name: e.name,
-    lang: e.lang,
-    aliasesJson: JSON.stringify(e.aliases),
-    names: [e.name, ...e.aliases.map((a) => a.value)],
-    identifiersJson: JSON.stringify(e.identifiers),
-    identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
-    description: e.description,
-    sensitivity: e.sensitivity,
-    ...dateProps('date', e.date),
-    ...dateProps('endDate', e.endDate),
-  };
 }
 
 export async function createEntity(tx: Tx, e: EntityRow): Promise<void> {

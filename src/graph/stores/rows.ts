@@ -1,0 +1,36 @@
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import type { EntityRow } from '../../io/bundle/resolve.js';
+
+/**
+ * How resolved rows become node properties, shared by the bundle loader and the write API so that a
+ * record reads the same however it was made.
+ */
+
+/** A fuzzy date as JSON (the truth) plus Date bounds and precision (for indexes and range filters). */
+export function dateProps(prefix: string, d: FuzzyDate | null): Record<string, unknown> {
+  return {
+    [`${prefix}Json`]: d ? JSON.stringify(d) : null,
+    [`${prefix}Earliest`]: d?.earliest ?? null,
+    [`${prefix}Latest`]: d?.latest ?? null,
+    [`${prefix}Precision`]: d?.precision ?? null,
+  };
+}
+
+/** An entity's properties; `names` (name + aliases) feeds the full-text index. */
+export function entityParams(e: EntityRow): Record<string, unknown> {
+  return {
+    id: e.id,
+    kind: e.kind,
+    type: e.type,
+    name: e.name,
+    lang: e.lang,
+    aliasesJson: JSON.stringify(e.aliases),
+    names: [e.name, ...e.aliases.map((a) => a.value)],
+    identifiersJson: JSON.stringify(e.identifiers),
+    identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
+    description: e.description,
+    sensitivity: e.sensitivity,
+    ...dateProps('date', e.date),
+    ...dateProps('endDate', e.endDate),
+  };
+}
