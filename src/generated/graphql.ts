@@ -852,6 +852,29 @@ export type LinkEntitiesInput = {
   type: RelationType;
 };
 
+/** An entity that may be the same thing as the one asked about. */
+export type MatchCandidate = {
+  __typename?: 'MatchCandidate';
+  /** The candidate entity. */
+  entity: Entity;
+  /**
+   * Why it was proposed, in words, e.g. 'name "Dar'a" matches "Daraa" (normalised: dr)', 'same type:
+   * governorate', 'shared place: Daraa'.
+   */
+  reasons: Array<Scalars['String']['output']>;
+  /** How likely they are the same, from 0 to 1 (a ranking aid, not a probability). */
+  score: Scalars['Float']['output'];
+};
+
+/** An analyst's judgement of whether two entities are the same thing (stored as positive, negative, unsure). */
+export type MatchJudgement =
+  /** They are different things; matchCandidates stops proposing the pair. */
+  | 'not_same'
+  /** They are the same thing (an admin may merge them). */
+  | 'same'
+  /** It cannot be told from what is known. */
+  | 'unsure';
+
 /** A merge of a duplicate entity into another, and whether it was undone. */
 export type Merge = {
   __typename?: 'Merge';
@@ -926,6 +949,13 @@ export type Mutation = {
    * existing source with created false and changes nothing.
    */
   ingestSource: IngestSourcePayload;
+  /**
+   * Records an analyst's judgement of whether two entities of the same kind are the same thing
+   * (analyst or above; audited). It does not merge them: after a same judgement an admin may merge them
+   * with mergeEntities. A not_same judgement stops the pair being proposed by matchCandidates; judging the
+   * pair again records a new judgement, and the newest counts.
+   */
+  judgeMatch: SameAsJudgement;
   /**
    * Links two entities, citing the claims that assert the link (at least one, none retracted, each about
    * one of the two entities). Linking again with other claims adds them to the same relationship.
@@ -1007,6 +1037,19 @@ export type MutationDisputeClaimArgs = {
 export type MutationIngestSourceArgs = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   input: IngestSourceInput;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationJudgeMatchArgs = {
+  candidateId: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  judgement: MatchJudgement;
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1236,8 +1279,20 @@ export type Query = {
   auditLog: AuditConnection;
   /** Disagreeing claims about the same thing, side by side. */
   conflicts: ConflictConnection;
+  /**
+   * The entity carrying this external identifier, or null when none does (or none the caller may see).
+   * When several carry it (duplicates not merged yet), the first by id; matchCandidates finds the others.
+   */
+  entityByIdentifier?: Maybe<Entity>;
   /** Events, filtered and ordered, as a Relay connection with stable keyset cursors. */
   events: EventConnection;
+  /**
+   * Entities of the same kind that may be the same thing as this one, best first, each with a score and
+   * the reasons for it: names and aliases compared across spellings and scripts (Arabic and Latin), a
+   * shared external identifier, the same type, overlapping dates (events) and shared places. Leaves out the
+   * entity itself, merged entities, records the caller may not see and pairs last judged not_same.
+   */
+  matchCandidates: Array<MatchCandidate>;
   /** A capped subgraph around a record, ready for a graph view (Cytoscape-style nodes and edges). */
   neighborhood: Neighborhood;
   /** Any record by its global id: entity, claim, excerpt, source or figure. Null when it does not exist. */
@@ -1253,6 +1308,12 @@ export type Query = {
    * excerpts (text, offsets, prefix, suffix), their sources and attribution chains.
    */
   provenance: Provenance;
+  /**
+   * Every same-as judgement about this entity, in either direction and newest first: analysts' judgements
+   * (judgeMatch) and the judgements recorded by admin merges. Judgements about records the caller may not
+   * see are left out.
+   */
+  sameAsJudgements: Array<SameAsJudgement>;
   /**
    * Full-text search over names and aliases in every language, source titles and excerpt text, ranked by
    * score. English and Arabic are analysed ("Rural Damascus", "ريف دمشق"); a trailing ~ on a word allows
@@ -1300,11 +1361,25 @@ export type QueryConflictsArgs = {
 
 
 /** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryEntityByIdentifierArgs = {
+  scheme: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<EventOrder>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryMatchCandidatesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1348,6 +1423,12 @@ export type QueryPlacesArgs = {
 
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type QueryProvenanceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QuerySameAsJudgementsArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1471,6 +1552,35 @@ export type Role =
   | 'victim'
   /** Observed the event. */
   | 'witness';
+
+/** A recorded judgement that one entity is, is not, or may be the same as another (a SAME_AS link). */
+export type SameAsJudgement = {
+  __typename?: 'SameAsJudgement';
+  /** When (ISO 8601). */
+  at: Scalars['String']['output'];
+  /** Who judged (key name and id). */
+  by: Scalars['String']['output'];
+  /** The entity it was compared with; null when it was merged away since or the caller may not see it. */
+  candidate?: Maybe<Entity>;
+  /** Id of the entity it was compared with. */
+  candidateId: Scalars['ID']['output'];
+  /** The entity judged; null when it was merged away since or the caller may not see it. */
+  entity?: Maybe<Entity>;
+  /** Id of the entity judged. */
+  entityId: Scalars['ID']['output'];
+  /** Id of the judgement (sameas-...), or of the merge (merge-...) that recorded it. */
+  id: Scalars['ID']['output'];
+  /** The judgement. */
+  judgement: MatchJudgement;
+  /** The merge that recorded this judgement (admin merges record a same judgement); null for judgeMatch. */
+  mergeId?: Maybe<Scalars['ID']['output']>;
+  /** What follows from the judgement, e.g. that a same judgement does not merge and who can merge. */
+  nextStep?: Maybe<Scalars['String']['output']>;
+  /** Why, in the judge's words. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** When that merge was undone (ISO 8601); null otherwise. */
+  undoneAt?: Maybe<Scalars['String']['output']>;
+};
 
 /** Search results, best first. */
 export type SearchConnection = {
@@ -1813,6 +1923,8 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KeyRole: KeyRole;
   LinkEntitiesInput: LinkEntitiesInput;
+  MatchCandidate: ResolverTypeWrapper<Omit<MatchCandidate, 'entity'> & { entity: ResolversTypes['Entity'] }>;
+  MatchJudgement: MatchJudgement;
   Merge: ResolverTypeWrapper<Merge>;
   MergeCounts: ResolverTypeWrapper<MergeCounts>;
   MergeResult: ResolverTypeWrapper<Omit<MergeResult, 'kept'> & { kept: ResolversTypes['Entity'] }>;
@@ -1832,6 +1944,7 @@ export type ResolversTypes = ResolversObject<{
   RelationType: RelationType;
   Reliability: Reliability;
   Role: Role;
+  SameAsJudgement: ResolverTypeWrapper<Omit<SameAsJudgement, 'candidate' | 'entity'> & { candidate?: Maybe<ResolversTypes['Entity']>, entity?: Maybe<ResolversTypes['Entity']> }>;
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['SearchEdge']> }>;
   SearchEdge: ResolverTypeWrapper<Omit<SearchEdge, 'node'> & { node: ResolversTypes['SearchHit'] }>;
   SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'node'> & { node: ResolversTypes['Node'] }>;
@@ -1896,6 +2009,7 @@ export type ResolversParentTypes = ResolversObject<{
   IngestSourcePayload: Omit<IngestSourcePayload, 'source'> & { source: ResolversParentTypes['Source'] };
   Int: Scalars['Int']['output'];
   LinkEntitiesInput: LinkEntitiesInput;
+  MatchCandidate: Omit<MatchCandidate, 'entity'> & { entity: ResolversParentTypes['Entity'] };
   Merge: Merge;
   MergeCounts: MergeCounts;
   MergeResult: Omit<MergeResult, 'kept'> & { kept: ResolversParentTypes['Entity'] };
@@ -1911,6 +2025,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RecordClaimInput: RecordClaimInput;
   Relation: RelationRecord;
+  SameAsJudgement: Omit<SameAsJudgement, 'candidate' | 'entity'> & { candidate?: Maybe<ResolversParentTypes['Entity']>, entity?: Maybe<ResolversParentTypes['Entity']> };
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
   SearchHit: Omit<SearchHit, 'node'> & { node: ResolversParentTypes['Node'] };
@@ -2150,6 +2265,12 @@ export type IngestSourcePayloadResolvers<ContextType = RequestContext, ParentTyp
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 }>;
 
+export type MatchCandidateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MatchCandidate'] = ResolversParentTypes['MatchCandidate']> = ResolversObject<{
+  entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type MergeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Merge'] = ResolversParentTypes['Merge']> = ResolversObject<{
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2185,6 +2306,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   createEntity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationCreateEntityArgs, 'input'>>;
   disputeClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationDisputeClaimArgs, 'id' | 'reason'>>;
   ingestSource?: Resolver<ResolversTypes['IngestSourcePayload'], ParentType, ContextType, RequireFields<MutationIngestSourceArgs, 'input'>>;
+  judgeMatch?: Resolver<ResolversTypes['SameAsJudgement'], ParentType, ContextType, RequireFields<MutationJudgeMatchArgs, 'candidateId' | 'id' | 'judgement'>>;
   linkEntities?: Resolver<ResolversTypes['Relation'], ParentType, ContextType, RequireFields<MutationLinkEntitiesArgs, 'input'>>;
   mergeEntities?: Resolver<ResolversTypes['MergeResult'], ParentType, ContextType, RequireFields<MutationMergeEntitiesArgs, 'keepId' | 'mergeId' | 'note'>>;
   recordClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationRecordClaimArgs, 'input'>>;
@@ -2256,13 +2378,16 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   actors?: Resolver<ResolversTypes['ActorConnection'], ParentType, ContextType, Partial<QueryActorsArgs>>;
   auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
   conflicts?: Resolver<ResolversTypes['ConflictConnection'], ParentType, ContextType, Partial<QueryConflictsArgs>>;
+  entityByIdentifier?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityByIdentifierArgs, 'scheme' | 'value'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  matchCandidates?: Resolver<Array<ResolversTypes['MatchCandidate']>, ParentType, ContextType, RequireFields<QueryMatchCandidatesArgs, 'first' | 'id'>>;
   neighborhood?: Resolver<ResolversTypes['Neighborhood'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'id'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'from' | 'to'>>;
   places?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, Partial<QueryPlacesArgs>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType, RequireFields<QueryProvenanceArgs, 'id'>>;
+  sameAsJudgements?: Resolver<Array<ResolversTypes['SameAsJudgement']>, ParentType, ContextType, RequireFields<QuerySameAsJudgementsArgs, 'id'>>;
   search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query'>>;
   serverInfo?: Resolver<ResolversTypes['ServerInfo'], ParentType, ContextType>;
   sources?: Resolver<ResolversTypes['SourceConnection'], ParentType, ContextType, Partial<QuerySourcesArgs>>;
@@ -2278,6 +2403,21 @@ export type RelationResolvers<ContextType = RequestContext, ParentType extends R
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
+}>;
+
+export type SameAsJudgementResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SameAsJudgement'] = ResolversParentTypes['SameAsJudgement']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  candidate?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType>;
+  candidateId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  judgement?: Resolver<ResolversTypes['MatchJudgement'], ParentType, ContextType>;
+  mergeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  nextStep?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  undoneAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type SearchConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchConnection'] = ResolversParentTypes['SearchConnection']> = ResolversObject<{
@@ -2395,6 +2535,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   GraphEdge?: GraphEdgeResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
   IngestSourcePayload?: IngestSourcePayloadResolvers<ContextType>;
+  MatchCandidate?: MatchCandidateResolvers<ContextType>;
   Merge?: MergeResolvers<ContextType>;
   MergeCounts?: MergeCountsResolvers<ContextType>;
   MergeResult?: MergeResultResolvers<ContextType>;
@@ -2409,6 +2550,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Relation?: RelationResolvers<ContextType>;
+  SameAsJudgement?: SameAsJudgementResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;

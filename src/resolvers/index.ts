@@ -12,6 +12,7 @@ import { exploreResolvers } from './explore/index.js';
 import { listingResolvers } from './listing/index.js';
 import { writeResolvers } from './write/index.js';
 import { adminResolvers } from './admin/index.js';
+import { identityResolvers } from './identity/index.js';
 
 /** All resolvers, merged per type. Each domain folder owns the fields of its types. */
 export const resolvers: Resolvers = {
@@ -26,11 +27,13 @@ export const resolvers: Resolvers = {
     ...evidenceResolvers.Query,
     ...authResolvers.Query,
     ...adminResolvers.Query,
+    ...identityResolvers.Query,
   },
   Mutation: {
     ...authResolvers.Mutation,
     ...writeResolvers.Mutation,
     ...adminResolvers.Mutation,
+    ...identityResolvers.Mutation,
   },
   Node,
   Entity,

@@ -9,6 +9,7 @@ import { ReaderService } from './reader.js';
 import { SystemService } from './system.js';
 import { WriteService } from './write.js';
 import { AdminService } from './admin.js';
+import { IdentityService } from './identity.js';
 
 /** The use cases resolvers may call, built per request around a request-scoped executor. */
 export interface Services {
@@ -20,6 +21,7 @@ export interface Services {
   keys: KeyService;
   write: WriteService;
   admin: AdminService;
+  identity: IdentityService;
 }
 
 export interface ServiceDeps {
@@ -46,5 +48,6 @@ export function createServices(deps: ServiceDeps): Services {
     keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
     write: new WriteService(deps.executor, reader, viewer, deps.executor.requestId),
     admin: new AdminService(deps.executor, reader, viewer, deps.executor.requestId),
+    identity: new IdentityService(deps.executor, reader, viewer, deps.executor.requestId),
   };
 }

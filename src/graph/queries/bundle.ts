@@ -77,7 +77,8 @@ export const upsertClaims = statement(
    SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
        c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
        c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
-       c.status = r.status, c.confidence = r.confidence, c.sensitivity = r.sensitivity,
+       c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
+       c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence, c.sensitivity = r.sensitivity,
        c.subjectId = r.subjectId, c.objectId = r.objectId
    MERGE (c)-[:ABOUT]->(subject)
    WITH c, r

@@ -102,6 +102,10 @@ export interface ClaimRow {
   valueLow: number | null;
   valueHigh: number | null;
   status: string;
+  /** Why and when the status last changed, and by whom (absent: never changed). */
+  statusReason?: string | null;
+  statusChangedAt?: string | null;
+  statusChangedBy?: string | null;
   confidence: number | null;
   sensitivity: string;
   recordedBy: string;
@@ -324,10 +328,13 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
       subjectId: c.subject,
       summary: c.summary,
       status: c.status,
+      statusReason: c.statusReason ?? null,
+      statusChangedAt: c.statusChangedAt ?? null,
+      statusChangedBy: c.statusChangedBy ?? null,
       confidence: c.confidence ?? null,
       sensitivity: c.sensitivity,
-      recordedBy: b.recordedBy,
-      recordedAt: b.recordedAt,
+      recordedBy: c.recordedBy ?? b.recordedBy,
+      recordedAt: c.recordedAt ?? b.recordedAt,
       excerptIds,
       attributedTo: c.attributedTo,
     };
@@ -361,7 +368,7 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
         asOf: fuzzy(`${p}.figure.asOf`, f.asOf),
         shareOfId: f.shareOf ? `fg-${f.shareOf.slice(3)}` : null,
         duringId: f.during ?? null,
-        sensitivity: c.sensitivity,
+        sensitivity: f.sensitivity ?? c.sensitivity,
       };
       figures.push(row);
       claims.push({
@@ -410,6 +417,36 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
         valueHigh: null,
       });
     }
+  }
+
+  // Links: relationships cited by claims that do not assert them as relations (see LinkInput).
+  const claimsById = new Map(b.claims.map((c) => [c.id, c] as const));
+  for (const [i, l] of b.links.entries()) {
+    const p = `links[${i}]`;
+    const type = l.type as RelationType;
+    const spec = RELATIONS[type];
+    const fromKind = entityKinds.get(l.from);
+    const toKind = entityKinds.get(l.to);
+    if (!fromKind) problem(`${p}.from`, `no entity ${l.from} in the bundle`);
+    if (!toKind) problem(`${p}.to`, `no entity ${l.to} in the bundle`);
+    if (fromKind && toKind && !relationAllows(type, fromKind, toKind)) {
+      problem(`${p}.type`, `${type} does not join ${fromKind} to ${toKind} (${spec.description})`);
+    }
+    if (spec.hasRole && !l.role) problem(`${p}.role`, `${type} needs a role`);
+    if (!spec.hasRole && l.role) problem(`${p}.role`, `${type} takes no role`);
+    l.claims.forEach((cid, ci) => {
+      const c = claimsById.get(cid);
+      if (!c) problem(`${p}.claims[${ci}]`, `no claim ${cid} in the bundle`);
+      // As linkEntities requires: evidence for a link is about one of its ends.
+      else if (![l.from, l.to].includes(c.subject) && ![l.from, l.to].includes(c.relation?.object ?? '')) {
+        problem(`${p}.claims[${ci}]`, `claim ${cid} is about neither ${l.from} nor ${l.to}`);
+      }
+    });
+    const role = l.role ?? null;
+    const relId = relationId(type, l.from, l.to, role);
+    const existing = relations.get(relId);
+    if (existing) existing.claimIds.push(...l.claims.filter((x) => !existing.claimIds.includes(x)));
+    else relations.set(relId, { id: relId, type, fromId: l.from, toId: l.to, role, claimIds: [...l.claims] });
   }
 
   if (problems.length) throw new BundleError(problems);

@@ -112,6 +112,8 @@ export const FigureValue = z
     shareOf: id('cl-').nullish(),
     /** An event whose period this figure covers (e.g. the Iranian supervision of prisons). */
     during: id('ev-').nullish(),
+    /** The figure's own sensitivity, when it differs from its claim's (set apart with setSensitivity). */
+    sensitivity: z.enum(SENSITIVITIES).nullish(),
   })
   .strict();
 
@@ -162,13 +164,35 @@ export const ClaimInput = z
     /** Who said it, nearest first: [who the source quotes, who told them, ...]. */
     attributedTo: z.array(id('ac-')).default([]),
     status: z.enum(CLAIM_STATUSES).default('asserted'),
+    /** Why the claim was disputed or retracted, when, and by whom (kept by lossless exports). */
+    statusReason: z.string().min(1).max(2000).nullish(),
+    statusChangedAt: z.iso.datetime({ offset: true }).nullish(),
+    statusChangedBy: z.string().min(1).max(500).nullish(),
     confidence: z.number().min(0).max(1).nullish(),
     sensitivity: z.enum(SENSITIVITIES).default('public'),
+    /** Who recorded this claim and when, when not the bundle's recordedBy / recordedAt. */
+    recordedBy: z.string().min(1).max(500).nullish(),
+    recordedAt: z.iso.datetime({ offset: true }).nullish(),
   })
   .strict()
   .refine((c) => [c.relation, c.figure, c.attribute].filter((x) => x != null).length <= 1, {
     message: 'a claim asserts at most one of relation, figure or attribute (none: a plain statement)',
   });
+
+/**
+ * A relationship cited by claims that are not themselves relation claims of it (the write API's
+ * linkEntities): without it an export would lose such relationships.
+ */
+export const LinkInput = z
+  .object({
+    type: z.enum(RELATION_TYPES as [string, ...string[]]),
+    from: entityId,
+    to: entityId,
+    role: z.enum(ROLES).nullish(),
+    /** Claims of the bundle asserting the link; each must be about one of its ends. */
+    claims: z.array(id('cl-')).min(1),
+  })
+  .strict();
 
 export const BundleInput = z
   .object({
@@ -182,6 +206,7 @@ export const BundleInput = z
     places: z.array(PlaceInput).default([]),
     events: z.array(EventInput).default([]),
     claims: z.array(ClaimInput).default([]),
+    links: z.array(LinkInput).default([]),
   })
   .strict();
 
@@ -191,3 +216,4 @@ export type EventInput = z.output<typeof EventInput>;
 export type ActorInput = z.output<typeof ActorInput>;
 export type PlaceInput = z.output<typeof PlaceInput>;
 export type SourceInput = z.output<typeof SourceInput>;
+export type LinkInput = z.output<typeof LinkInput>;

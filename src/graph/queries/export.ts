@@ -1,0 +1,213 @@
+import { RELATION_TYPES } from '../../model/graph-model.js';
+import { statement } from '../executor.js';
+import { VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS, VISIBLE_FIGURE } from './fragments.js';
+
+/**
+ * Statements behind the exports (src/services/export.ts). Each reads one page of one kind of record in id
+ * order with a keyset cursor ($after: the last id of the previous page, null for the first; $limit), using
+ * the label's unique-id index, and embeds what the formats need in the same round trip. Every statement
+ * filters with the VISIBLE fragments on the $visible clearance the executor injects, as the read API does:
+ * hidden records are absent, relationships need a visible claim and visible ends.
+ */
+
+export const EXPORT_RELATION_TYPES = RELATION_TYPES;
+
+/** One page of a label by id, visible records only (variable `n`). */
+const page = (label: string, visible = VISIBLE('n')) => `
+  MATCH (n:${label})
+  WHERE n.id > coalesce($after, '') AND ${visible}
+  WITH n ORDER BY n.id LIMIT toInteger($limit)`;
+
+/** A relationship variable has at least one claim the caller may see. */
+const HAS_VISIBLE_CLAIM = (r: string) => `size(${VISIBLE_CLAIM_IDS(r)}) > 0`;
+
+/** A place (variable) with its identifiers and the visible places it lies in, through visible PART_OF links. */
+const PLACE = (p: string) => `${p} {.id, .type, .name, .identifiersJson,
+    ancestors: COLLECT {
+      MATCH partOf = (${p})-[:PART_OF*1..6]->(anc:Place)
+      WHERE all(pathNode IN nodes(partOf) WHERE ${VISIBLE('pathNode')})
+        AND all(pathRel IN relationships(partOf) WHERE ${HAS_VISIBLE_CLAIM('pathRel')})
+      RETURN anc {.id, .type, .name, .identifiersJson, depth: length(partOf)} ORDER BY length(partOf), anc.id
+    }}`;
+
+/** Places an entity variable is linked to by a visible relationship of the given type. */
+const PLACES = (x: string, type: 'OCCURRED_IN' | 'LOCATED_IN') => `COLLECT {
+    MATCH (${x})-[pr:${type}]->(pl:Place) WHERE ${VISIBLE('pl')} AND ${HAS_VISIBLE_CLAIM('pr')}
+    RETURN ${PLACE('pl')} ORDER BY pl.id
+  }`;
+
+/** Visible sources of the visible claims about (or naming as object) an entity variable. */
+const PROOF = (x: string) => `COLLECT {
+    MATCH (pc:Claim)-[:ABOUT|OBJECT]->(${x}) WHERE ${VISIBLE_CLAIM('pc')}
+    MATCH (pc)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(ps:Source) WHERE ${VISIBLE('ps')}
+    WITH DISTINCT ps.id AS sid ORDER BY sid RETURN sid
+  }`;
+
+const ENTITY_FIELDS = (x: string) =>
+  `${x} {.id, .type, .name, .lang, .aliasesJson, .description, .identifiersJson, .dateJson, .endDateJson}`;
+
+/** Actors involved in an event variable, with their roles. */
+const INVOLVEMENTS = (e: string) => `COLLECT {
+    MATCH (ia:Actor)-[ir:INVOLVED_IN]->(${e}) WHERE ${VISIBLE('ia')} AND ${HAS_VISIBLE_CLAIM('ir')}
+    RETURN {actorId: ia.id, name: ia.name, type: ia.type, role: ir.role} ORDER BY ir.role, ia.id
+  }`;
+
+/** Counts only the kinds in $kinds (the others are 0): a count is a scan, only worth it when reported. */
+const COUNT = (kind: string, match: string, v: string) =>
+  `CALL () { WITH 1 AS wanted WHERE '${kind}' IN $kinds ${match} RETURN count(${v}) AS ${kind} }`;
+
+/** How many records of each kind the caller may see (for progress). */
+export const exportCounts = statement(
+  'export.counts',
+  `${COUNT('sources', `MATCH (n:Source) WHERE ${VISIBLE('n')}`, 'n')}
+   ${COUNT('actors', `MATCH (n:Actor) WHERE ${VISIBLE('n')}`, 'n')}
+   ${COUNT('events', `MATCH (n:Event) WHERE ${VISIBLE('n')}`, 'n')}
+   ${COUNT('places', `MATCH (n:Place) WHERE ${VISIBLE('n')}`, 'n')}
+   ${COUNT('claims', `MATCH (c:Claim) WHERE ${VISIBLE_CLAIM('c')}`, 'c')}
+   ${COUNT(
+     'excerpts',
+     `MATCH (x:Excerpt)-[:IN_SOURCE]->(xs:Source) WHERE ${VISIBLE('xs')}
+       AND EXISTS { MATCH (xc:Claim)-[:SUPPORTED_BY]->(x) WHERE ${VISIBLE_CLAIM('xc')} }`,
+     'x',
+   )}
+   ${COUNT('figures', `MATCH (f:Figure) WHERE ${VISIBLE_FIGURE('f')}`, 'f')}
+   RETURN sources, actors, events, places, claims, excerpts, figures`,
+);
+
+/** Sources with their publisher; the text only when $withText (it can be megabytes). */
+export const exportSources = statement(
+  'export.sources',
+  `${page('Source')}
+   RETURN n {.id, .title, .sha256, .language, .url, .retrievedAt, .publishedJson, .reliability, .notes,
+             text: CASE WHEN $withText THEN n.text END} AS source,
+     head(COLLECT { MATCH (n)-[:PUBLISHED_BY]->(sp:Actor) WHERE ${VISIBLE('sp')} RETURN sp {.id, .name, .type} }) AS publisher`,
+);
+
+export const exportActors = statement(
+  'export.actors',
+  `${page('Actor')}
+   RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'LOCATED_IN')} AS places, ${PROOF('n')} AS proof`,
+);
+
+export const exportEvents = statement(
+  'export.events',
+  `${page('Event')}
+   RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'OCCURRED_IN')} AS places,
+     ${INVOLVEMENTS('n')} AS involvements, ${PROOF('n')} AS proof`,
+);
+
+/** Events with what an ACLED row needs: places, actors, claims with their publishers, figures. */
+export const exportAcledEvents = statement(
+  'export.acledEvents',
+  `${page('Event')}
+   RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'OCCURRED_IN')} AS places,
+     ${INVOLVEMENTS('n')} AS involvements,
+     COLLECT {
+       MATCH (ec:Claim)-[:ABOUT|OBJECT]->(n) WHERE ${VISIBLE_CLAIM('ec')}
+       WITH DISTINCT ec
+       RETURN {id: ec.id, summary: ec.summary, status: ec.status, fact: ec.fact,
+               publishers: COLLECT {
+                 MATCH (ec)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source) WHERE ${VISIBLE('es')}
+                 WITH DISTINCT es
+                 OPTIONAL MATCH (es)-[:PUBLISHED_BY]->(ep:Actor) WHERE ${VISIBLE('ep')}
+                 WITH DISTINCT coalesce(ep.name, es.title) AS publisher ORDER BY publisher
+                 RETURN publisher
+               }}
+       ORDER BY ec.fact, ec.id
+     } AS claims,
+     COLLECT {
+       MATCH (ef:Figure)-[:FIGURE_OF]->(n) WHERE ${VISIBLE_FIGURE('ef')}
+       RETURN ef {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup,
+                  claimStatus: head(COLLECT { MATCH (efc:Claim {id: ef.claimId}) WHERE ${VISIBLE_CLAIM('efc')} RETURN efc.status })}
+       ORDER BY ef.id
+     } AS figures`,
+);
+
+/** Entities of every kind (GraphML nodes). */
+export const exportNodes = statement(
+  'export.nodes',
+  `${page('Entity')}
+   RETURN n.id AS id, labels(n) AS labels, n.type AS type, n.name AS name`,
+);
+
+/** Places (FtM lists them as left out). */
+export const exportPlaces = statement(
+  'export.places',
+  `${page('Place')}
+   RETURN n.id AS id, labels(n) AS labels, n.type AS type, n.name AS name`,
+);
+
+/**
+ * Entities with their outgoing relationships (both ends and a claim visible). The page is over start
+ * nodes, so every relationship comes exactly once, through its start node's unique-id index.
+ */
+export const exportRelations = statement(
+  'export.relations',
+  `${page('Entity')}
+   RETURN n.id AS id, labels(n) AS labels, COLLECT {
+     MATCH (n)-[r]->(o:Entity) WHERE type(r) IN $relationTypes AND ${VISIBLE('o')}
+     WITH r, o, ${VISIBLE_CLAIM_IDS('r')} AS rcids WHERE size(rcids) > 0
+     RETURN {id: r.id, type: type(r), role: r.role, toId: o.id, toLabels: labels(o), toType: o.type,
+             claimIds: rcids, toDateJson: o.dateJson, toEndDateJson: o.endDateJson,
+             summaries: COLLECT { UNWIND rcids AS rcid MATCH (rc:Claim {id: rcid}) RETURN rc.summary ORDER BY rc.id }}
+     ORDER BY r.id
+   } AS relations`,
+);
+
+/** Claims with their subject, excerpts in visible sources and the visible hops of their attribution. */
+export const exportClaims = statement(
+  'export.claims',
+  `${page('Claim', VISIBLE_CLAIM('n'))}
+   RETURN n {.id, .kind, .fact, .summary, .property, .role, .objectId, .status, .confidence,
+             .recordedBy, .recordedAt} AS claim,
+     head(COLLECT { MATCH (n)-[:ABOUT]->(cs) RETURN {id: cs.id, labels: labels(cs)} }) AS subject,
+     COLLECT {
+       MATCH (n)-[:SUPPORTED_BY]->(ce:Excerpt)-[:IN_SOURCE]->(ces:Source) WHERE ${VISIBLE('ces')}
+       RETURN {id: ce.id, exact: ce.exact, sourceId: ces.id} ORDER BY ces.id, ce.start, ce.id
+     } AS excerpts,
+     COLLECT {
+       MATCH (n)-[ca:ATTRIBUTED_TO]->(cag:Actor) WHERE ${VISIBLE('cag')}
+       RETURN {hop: ca.hop, agentId: cag.id} ORDER BY ca.hop
+     } AS attribution`,
+);
+
+/** Excerpts in visible sources that support at least one visible claim. */
+export const exportExcerpts = statement(
+  'export.excerpts',
+  `${page(
+    'Excerpt',
+    `EXISTS { MATCH (n)-[:IN_SOURCE]->(xs:Source) WHERE ${VISIBLE('xs')} }
+     AND EXISTS { MATCH (xc:Claim)-[:SUPPORTED_BY]->(n) WHERE ${VISIBLE_CLAIM('xc')} }`,
+  )}
+   RETURN n {.id, .exact, .prefix, .suffix, .start, .end} AS excerpt,
+     head(COLLECT { MATCH (n)-[:IN_SOURCE]->(xs:Source) RETURN xs.id }) AS sourceId`,
+);
+
+/** Figures with what they count, the figure they are a share of and the event of their period. */
+export const exportFigures = statement(
+  'export.figures',
+  `${page('Figure', VISIBLE_FIGURE('n'))}
+   RETURN n {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text, .claimId} AS figure,
+     head(COLLECT { MATCH (n)-[:FIGURE_OF]->(fs:Entity) RETURN fs.id }) AS subjectId,
+     head(COLLECT { MATCH (n)-[:SHARE_OF]->(fw:Figure) WHERE ${VISIBLE_FIGURE('fw')} RETURN fw.id }) AS shareOfId,
+     head(COLLECT { MATCH (n)-[:DURING]->(fe:Event) WHERE ${VISIBLE('fe')} RETURN fe.id }) AS duringId,
+     head(COLLECT { MATCH (fc:Claim {id: n.claimId}) WHERE ${VISIBLE_CLAIM('fc')} RETURN fc.status }) AS claimStatus`,
+);
+
+/** Actors that publish a visible source or appear in the attribution of a visible claim (PROV agents). */
+export const exportAgents = statement(
+  'export.agents',
+  `${page(
+    'Actor',
+    `${VISIBLE('n')} AND (EXISTS { MATCH (aps:Source)-[:PUBLISHED_BY]->(n) WHERE ${VISIBLE('aps')} }
+      OR EXISTS { MATCH (atc:Claim)-[:ATTRIBUTED_TO]->(n) WHERE ${VISIBLE_CLAIM('atc')} })`,
+  )}
+   RETURN n {.id, .type, .name} AS agent`,
+);
+
+/** Who recorded the visible claims. */
+export const exportRecorders = statement(
+  'export.recorders',
+  `MATCH (c:Claim) WHERE ${VISIBLE_CLAIM('c')} AND c.recordedBy IS NOT NULL
+   RETURN DISTINCT c.recordedBy AS name ORDER BY name`,
+);

@@ -1,0 +1,142 @@
+import { statement } from '../executor.js';
+import { VISIBLE, VISIBLE_CLAIM_IDS } from './fragments.js';
+
+/**
+ * Identity statements: an entity by external identifier, match candidates, and same-as judgements.
+ *
+ * Name keys are computed at query time from the names already stored (n.names), never stored: the
+ * caller passes the rules of src/model/names.ts as $nameRules ({fold, phrases, letters}) and NAME_KEY
+ * applies them exactly as normalizeName does (a unit of parity is tested against the real Neo4j).
+ */
+
+/**
+ * normalizeName(x) without word breaks (nameKey), in Cypher: NFKD + lower case, a per-character fold,
+ * ordered replacements on the padded string, then per-character key letters with doubles collapsed.
+ */
+export const NAME_KEY = (x: string) => `replace(reduce(nkAcc = {out: '', prev: ''}, nkCh IN split(
+    reduce(nkP = ' ' + reduce(nkF = '', nkC IN split(toLower(normalize(${x}, NFKD)), '') | nkF + coalesce($nameRules.fold[nkC], nkC)) + ' ',
+           nkR IN $nameRules.phrases | replace(nkP, nkR[0], nkR[1])), '')
+  | {out: nkAcc.out + CASE WHEN nkCh = nkAcc.prev AND NOT (nkCh >= '0' AND nkCh <= '9') THEN '' ELSE coalesce($nameRules.letters[nkCh], nkCh) END, prev: nkCh}).out, ' ', '')`;
+
+/**
+ * A Lucene query from a name (variable), as the search field builds one: lower-cased, every special
+ * character escaped ($luceneEscape maps each to its escaped form), and each plain Latin word of five
+ * letters or more also asked fuzzily (word~1) for spelling variants.
+ */
+const LUCENE_WORDS = (x: string) => `reduce(lqQ = '', lqW IN split(
+    reduce(lqS = '', lqC IN split(toLower(${x}), '') | lqS + coalesce($luceneEscape[lqC], lqC)), ' ')
+  | lqQ + CASE WHEN lqW = '' THEN ''
+               WHEN lqW =~ '[a-z]{5,}' THEN ' ' + lqW + ' ' + lqW + '~1'
+               ELSE ' ' + lqW END)`;
+
+/** Places an entity (variable) is tied to by a visible relationship: where it occurred, is based, lies. */
+const PLACES_OF = (x: string) => `COLLECT {
+    MATCH (${x})-[plR:OCCURRED_IN|LOCATED_IN|PART_OF]->(plP:Place)
+    WHERE ${VISIBLE('plP')} AND size(${VISIBLE_CLAIM_IDS('plR')}) > 0
+    RETURN DISTINCT plP {.id, .name} ORDER BY plP.id
+  }`;
+
+/** The newest analyst or merge judgement between two entity variables, either direction, or null. */
+const LATEST_JUDGEMENT = (a: string, b: string) => `head(COLLECT {
+    MATCH (${a})-[ljS:SAME_AS]-(${b})
+    RETURN ljS {.judgement, .by, at: toString(ljS.at), .mergeId} ORDER BY ljS.at DESC, ljS.id DESC
+  })`;
+
+/** Same-kind entities with a name of the same key or a shared identifier: one branch per kind label. */
+const KEY_BRANCH = (label: 'Event' | 'Actor' | 'Place') => `
+    WITH e, eKeys, eIdentifiers WHERE e:${label} AND (size(eKeys) > 0 OR size(eIdentifiers) > 0)
+    MATCH (c:${label})
+    WHERE any(n IN coalesce(c.names, []) WHERE ${NAME_KEY('n')} IN eKeys)
+       OR any(k IN coalesce(c.identifierKeys, []) WHERE k IN eIdentifiers)
+    RETURN c, 0.0 AS textScore, 1 AS keyHit`;
+
+/**
+ * Match candidates for $id in one round trip. Recall: the full-text index entity_names queried with the
+ * entity's names (escaped, Latin words also fuzzy), plus every same-kind entity with a name of the same
+ * key or a shared identifier. Kept: other, unmerged (the Entity label), visible entities of the same
+ * kind whose newest judgement with the entity is not negative; at most $pool of them (key matches first,
+ * then by full-text score) for the caller to score. No row when the entity is missing or hidden.
+ */
+export const matchCandidates = statement(
+  'identity.matchCandidates',
+  `MATCH (e:Entity {id: $id}) WHERE ${VISIBLE('e')}
+   WITH e, coalesce(e.names, [e.name]) AS eNames, coalesce(e.identifierKeys, []) AS eIdentifiers
+   WITH e, eNames, eIdentifiers,
+        [k IN [n IN eNames | ${NAME_KEY('n')}] WHERE k <> ''] AS eKeys,
+        trim(reduce(q = '', n IN eNames | q + ' ' + ${LUCENE_WORDS('n')})) AS q
+   CALL (e, eKeys, eIdentifiers, q) {
+     CALL (e, eKeys, eIdentifiers, q) {
+       WITH q WHERE q <> ''
+       CALL db.index.fulltext.queryNodes('entity_names', q, {limit: toInteger($textLimit)}) YIELD node, score
+       RETURN node AS c, score AS textScore, 0 AS keyHit
+       UNION ${KEY_BRANCH('Event')}
+       UNION ${KEY_BRANCH('Actor')}
+       UNION ${KEY_BRANCH('Place')}
+     }
+     WITH e, c, max(textScore) AS textScore, max(keyHit) AS keyHit
+     WHERE c <> e AND c:Entity AND c.kind = e.kind AND ${VISIBLE('c')}
+     WITH e, c, textScore, keyHit, ${LATEST_JUDGEMENT('e', 'c')} AS judged
+     WHERE judged IS NULL OR judged.judgement <> 'negative'
+     WITH c, textScore, keyHit, judged ORDER BY keyHit DESC, textScore DESC, c.id LIMIT toInteger($pool)
+     RETURN collect({entity: c {.*, _labels: labels(c)}, textScore: textScore, keyHit: keyHit = 1,
+                     places: ${PLACES_OF('c')}, judged: judged}) AS candidates
+   }
+   RETURN e {.*, _labels: labels(e)} AS entity, ${PLACES_OF('e')} AS places, candidates`,
+);
+
+/**
+ * The first visible entity (by id) whose identifiers include $key ("scheme:value"). The range index on
+ * Entity.identifierKeys cannot answer list membership, so this scans that index (entities with
+ * identifiers, values cached from the index) rather than every Entity node.
+ */
+export const entityByIdentifier = statement(
+  'identity.entityByIdentifier',
+  `MATCH (n:Entity) USING INDEX n:Entity(identifierKeys)
+   WHERE n.identifierKeys IS NOT NULL AND $key IN n.identifierKeys AND ${VISIBLE('n')}
+   RETURN n {.*, _labels: labels(n)} AS entity ORDER BY n.id LIMIT 1`,
+);
+
+/** A same-as link (variable s, from a to b) as the API shows it; merge judgements have no id of their own. */
+const JUDGEMENT = `{id: coalesce(s.id, s.mergeId), judgement: s.judgement, by: s.by, at: toString(s.at),
+    note: s.note, mergeId: s.mergeId, undoneAt: toString(s.undoneAt), entityId: a.id, candidateId: b.id,
+    entity: CASE WHEN a:Entity THEN a {.*, _labels: labels(a)} END,
+    candidate: CASE WHEN b:Entity THEN b {.*, _labels: labels(b)} END}`;
+
+/**
+ * Every same-as link of the entity $id (or of a merged entity with that id), either direction, newest
+ * first, whose other end the caller may see. No row when there is no such visible entity.
+ */
+export const judgementsOf = statement(
+  'identity.judgementsOf',
+  `CALL () {
+     MATCH (x:Entity {id: $id}) RETURN x
+     UNION
+     MATCH (x:Merged {id: $id}) RETURN x
+   }
+   WITH x WHERE ${VISIBLE('x')}
+   RETURN COLLECT {
+     MATCH (x)-[s:SAME_AS]-(o) WHERE ${VISIBLE('o')}
+     WITH s, startNode(s) AS a, endNode(s) AS b ORDER BY s.at DESC, coalesce(s.id, s.mergeId) DESC
+     RETURN ${JUDGEMENT}
+   } AS judgements`,
+);
+
+/**
+ * Both ends of a judgement as the caller may see them: kind when a visible entity, mergedInto when a
+ * visible merged one. One row per id.
+ */
+export const judgementEnds = statement(
+  'identity.judgementEnds',
+  `UNWIND [$id, $candidateId] AS id
+   OPTIONAL MATCH (n:Entity {id: id}) WHERE ${VISIBLE('n')}
+   OPTIONAL MATCH (m:Merged {id: id}) WHERE ${VISIBLE('m')}
+   RETURN id, n.kind AS kind, m.mergedInto AS mergedInto`,
+);
+
+/** Records a judgement from $id to $candidateId (both checked by judgementEnds in the same transaction). */
+export const recordJudgement = statement(
+  'identity.recordJudgement',
+  `MATCH (a:Entity {id: $id}), (b:Entity {id: $candidateId})
+   CREATE (a)-[s:SAME_AS {id: $sid, judgement: $judgement, by: $by, byKeyId: $keyId, at: datetime(), note: $note}]->(b)
+   RETURN ${JUDGEMENT} AS judgement`,
+);

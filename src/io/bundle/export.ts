@@ -1,0 +1,314 @@
+import { once } from 'node:events';
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import { RELATIONS, type RelationType } from '../../model/graph-model.js';
+
+/**
+ * The graph as an hrkg-bundle/1 JSON document, losslessly: what the bundle loader writes, read back
+ * (sources with their text, entities with every property, claims with their value, quotes at their
+ * code-point offsets, attribution, status history, confidence, sensitivity, who recorded them and when)
+ * so that export → import into an empty graph → export gives the same bytes.
+ *
+ * Determinism: records in id order, keys in the schema's order, null values and empty lists left out
+ * (the loader reads an absent value as null or empty), two-space JSON with a final newline.
+ * The bundle's recordedBy / recordedAt are the pair most claims share; claims recorded by someone else or
+ * at another time carry their own.
+ *
+ * Not in the format, so not exported: entity and source versions and creation times, merge history
+ * (merged-away entities are left out; their claims and relationships already point at the kept one),
+ * audit records, API keys, bundle-load records.
+ */
+
+/** Rows as src/graph/queries/bundle-export.ts returns them. */
+export interface SourceExportRow {
+  id: string;
+  text: string;
+  sha256: string;
+  title: string;
+  publisher: string | null;
+  language: string;
+  url: string | null;
+  retrievedAt: string | null;
+  publishedJson: string | null;
+  reliability: string | null;
+  sensitivity: string;
+  notes: string | null;
+}
+
+export interface EntityExportRow {
+  id: string;
+  type: string;
+  name: string;
+  lang: string | null;
+  aliasesJson: string | null;
+  identifiersJson: string | null;
+  description: string | null;
+  sensitivity: string;
+  dateJson: string | null;
+  endDateJson: string | null;
+}
+
+export interface ClaimExportRow {
+  id: string;
+  fact: string | null;
+  kind: string;
+  summary: string;
+  property: string;
+  role: string | null;
+  valueJson: string | null;
+  status: string | null;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  statusChangedBy: string | null;
+  confidence: number | null;
+  sensitivity: string;
+  recordedBy: string;
+  recordedAt: string;
+  subject: string;
+  object: string | null;
+  quotes: { source: string; exact: string; start: number; end: number }[];
+  attributedTo: string[];
+  figure: {
+    measure: string;
+    value: number | null;
+    min: number | null;
+    max: number | null;
+    qualifier: string;
+    unit: string;
+    subgroup: string | null;
+    text: string | null;
+    periodStartJson: string | null;
+    periodEndJson: string | null;
+    asOfJson: string | null;
+    sensitivity: string;
+    shareOf: string | null;
+    during: string | null;
+  } | null;
+}
+
+export interface RelationExportRow {
+  type: string;
+  fromId: string;
+  toId: string;
+  role: string | null;
+  claimIds: string[];
+}
+
+export interface ExportRows {
+  sources: SourceExportRow[];
+  actors: EntityExportRow[];
+  places: EntityExportRow[];
+  events: EntityExportRow[];
+  claims: ClaimExportRow[];
+  relations: RelationExportRow[];
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+/** Leaves out null and undefined values and empty lists, keeping the order of the keys given. */
+function compact(o: Record<string, unknown>): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v as Json;
+  }
+  return out;
+}
+
+/** A stored fuzzy date (JSON) with everything it says: value, precision, qualifier, bounds, wording. */
+function fuzzy(json: string | null): JsonObject | null {
+  if (!json) return null;
+  return fuzzyObject(JSON.parse(json) as FuzzyDate);
+}
+
+function fuzzyObject(d: FuzzyDate): JsonObject {
+  return compact({
+    value: d.value,
+    precision: d.precision,
+    qualifier: d.qualifier,
+    earliest: d.earliest,
+    latest: d.latest,
+    text: d.text,
+  });
+}
+
+function entity(e: EntityExportRow, withDates: boolean): JsonObject {
+  return compact({
+    id: e.id,
+    type: e.type,
+    name: e.name,
+    lang: e.lang,
+    aliases: e.aliasesJson ? JSON.parse(e.aliasesJson) : [],
+    identifiers: e.identifiersJson ? JSON.parse(e.identifiersJson) : [],
+    description: e.description,
+    sensitivity: e.sensitivity,
+    ...(withDates ? { date: fuzzy(e.dateJson), endDate: fuzzy(e.endDateJson) } : {}),
+  });
+}
+
+/** The pair (recordedBy, recordedAt) most claims share; ties go to the later time, then the name. */
+function commonRecorder(claims: ClaimExportRow[]): { recordedBy: string; recordedAt: string } {
+  const counts = new Map<string, { recordedBy: string; recordedAt: string; n: number }>();
+  for (const c of claims) {
+    const key = JSON.stringify([c.recordedBy, c.recordedAt]);
+    const entry = counts.get(key) ?? { recordedBy: c.recordedBy, recordedAt: c.recordedAt, n: 0 };
+    entry.n += 1;
+    counts.set(key, entry);
+  }
+  const best = [...counts.values()].sort(
+    (a, b) =>
+      b.n - a.n ||
+      (a.recordedAt < b.recordedAt ? 1 : a.recordedAt > b.recordedAt ? -1 : 0) ||
+      (a.recordedBy < b.recordedBy ? -1 : a.recordedBy > b.recordedBy ? 1 : 0),
+  )[0];
+  // An empty graph still makes a valid bundle; a fixed time keeps its export reproducible.
+  return best ?? { recordedBy: 'hrkg export', recordedAt: '1970-01-01T00:00:00Z' };
+}
+
+function claim(c: ClaimExportRow, top: { recordedBy: string; recordedAt: string }): JsonObject {
+  // A claim cites one source (the loader and recordClaim both take one); its excerpts are all there.
+  const source = c.quotes[0]!.source;
+  let value: Record<string, unknown> = {};
+  if (c.kind === 'relation') {
+    value = { relation: compact({ type: c.property, object: c.object, role: c.role }) };
+  } else if (c.kind === 'figure' && c.figure) {
+    const f = c.figure;
+    value = {
+      figure: compact({
+        measure: f.measure,
+        value: f.value,
+        min: f.min,
+        max: f.max,
+        qualifier: f.qualifier,
+        unit: f.unit,
+        subgroup: f.subgroup,
+        text: f.text,
+        periodStart: fuzzy(f.periodStartJson),
+        periodEnd: fuzzy(f.periodEndJson),
+        asOf: fuzzy(f.asOfJson),
+        shareOf: f.shareOf,
+        during: f.during,
+        sensitivity: f.sensitivity === c.sensitivity ? null : f.sensitivity,
+      }),
+    };
+  } else if (c.kind === 'attribute') {
+    const v = JSON.parse(c.valueJson ?? 'null') as unknown;
+    const isDate = v !== null && typeof v === 'object' && 'precision' in v;
+    value = {
+      attribute: { property: c.property, value: isDate ? fuzzyObject(v as FuzzyDate) : (v as Json) },
+    };
+  }
+  return compact({
+    id: c.id,
+    fact: c.fact,
+    subject: c.subject,
+    summary: c.summary,
+    ...value,
+    source,
+    quotes: c.quotes
+      .filter((q) => q.source === source)
+      .map((q) => ({ exact: q.exact, start: q.start, end: q.end })),
+    attributedTo: c.attributedTo,
+    status: c.status,
+    statusReason: c.statusReason,
+    statusChangedAt: c.statusChangedAt,
+    statusChangedBy: c.statusChangedBy,
+    confidence: c.confidence,
+    sensitivity: c.sensitivity,
+    recordedBy: c.recordedBy === top.recordedBy ? null : c.recordedBy,
+    recordedAt: c.recordedAt === top.recordedAt ? null : c.recordedAt,
+  });
+}
+
+/**
+ * Relationships some of whose claims are not relation claims of that very relationship (linkEntities
+ * cites any claim about one of its ends): the bundle lists them as links, or they would be lost.
+ */
+function links(relations: RelationExportRow[], claims: ClaimExportRow[]): JsonObject[] {
+  const byId = new Map(claims.map((c) => [c.id, c] as const));
+  const out: JsonObject[] = [];
+  for (const r of relations) {
+    if (!(r.type in RELATIONS)) continue;
+    const extra = r.claimIds
+      .filter((id) => {
+        const c = byId.get(id);
+        if (!c) return false; // not exported (hidden)
+        const own =
+          c.kind === 'relation' &&
+          c.property === r.type &&
+          c.subject === r.fromId &&
+          c.object === r.toId &&
+          (c.role ?? null) === (r.role ?? null);
+        const aboutAnEnd =
+          [r.fromId, r.toId].includes(c.subject) || [r.fromId, r.toId].includes(c.object ?? '');
+        return !own && aboutAnEnd;
+      })
+      .sort();
+    if (extra.length) {
+      out.push(
+        compact({ type: r.type as RelationType, from: r.fromId, to: r.toId, role: r.role, claims: extra }),
+      );
+    }
+  }
+  return out;
+}
+
+/** The bundle document, records in id order (the rows come sorted by id). */
+export function bundleFromRows(rows: ExportRows, visible: readonly string[]): JsonObject {
+  const top = commonRecorder(rows.claims);
+  return compact({
+    format: 'hrkg-bundle/1',
+    recordedBy: top.recordedBy,
+    recordedAt: top.recordedAt,
+    description: `Export of the knowledge graph (records visible to clearance: ${visible.join(', ')}).`,
+    sources: rows.sources.map((s) =>
+      compact({
+        id: s.id,
+        text: s.text,
+        sha256: s.sha256,
+        title: s.title,
+        publisher: s.publisher,
+        language: s.language,
+        url: s.url,
+        retrievedAt: s.retrievedAt,
+        published: fuzzy(s.publishedJson),
+        reliability: s.reliability,
+        sensitivity: s.sensitivity,
+        notes: s.notes,
+      }),
+    ),
+    actors: rows.actors.map((e) => entity(e, false)),
+    places: rows.places.map((e) => entity(e, false)),
+    events: rows.events.map((e) => entity(e, true)),
+    claims: rows.claims.map((c) => claim(c, top)),
+    links: links(rows.relations, rows.claims),
+  });
+}
+
+/**
+ * Writes the document as JSON.stringify(doc, null, 2) would, plus a newline, one record at a time and
+ * waiting for the stream to drain, so that a large graph is not held twice as one string.
+ */
+export async function writeBundleJson(doc: JsonObject, out: NodeJS.WritableStream): Promise<void> {
+  const write = async (chunk: string) => {
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  const entries = Object.entries(doc);
+  await write('{\n');
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? ',' : '';
+    if (Array.isArray(value) && value.length) {
+      await write(`  ${JSON.stringify(key)}: [\n`);
+      for (const [j, item] of value.entries()) {
+        const body = JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
+        await write(`    ${body}${j < value.length - 1 ? ',' : ''}\n`);
+      }
+      await write(`  ]${comma}\n`);
+    } else {
+      await write(
+        `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${comma}\n`,
+      );
+    }
+  }
+  await write('}\n');
+}

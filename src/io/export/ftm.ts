@@ -1,0 +1,350 @@
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import {
+  countryCode,
+  language3,
+  lineage,
+  mostSpecific,
+  utcSeconds,
+  type ExportActor,
+  type ExportClaim,
+  type ExportEvent,
+  type ExportReader,
+  type ExportRelation,
+  type ExportResult,
+  type ExportSource,
+  type PlaceRef,
+  type Progress,
+  type Sink,
+  type Skipped,
+} from './index.js';
+
+/**
+ * FollowTheMoney 3.8 entities as NDJSON, one `{"id","schema","properties"}` per line, checked against the
+ * schema files in shared/reference/followthemoney-schema (test/helpers/ftm-schema.ts). Ids are the
+ * graph's own ids, so a re-export updates the same entities.
+ *
+ * Mapping decisions:
+ * - Actors: person -> Person, organization -> Organization, public_body -> PublicBody. A state (the
+ *   "Syrian regime") is a government acting as an authority: PublicBody, which FtM describes as "a
+ *   ministry, department or state company" and which, being an Organization, can take members (Membership).
+ *   group and unknown -> LegalEntity: FtM's own schema for a party whose nature the data does not say
+ *   (a group of detainees is not an incorporated Organization). The actor type is kept in `keywords`.
+ * - Places: FtM 3.8 has no schema for a country, region or facility (Territory arrived in 4.x) and an
+ *   Address is a postal location of an entity, not a governorate. Places are therefore not entities: they
+ *   become `country` (ISO code from the iso3166 identifier) and `location`/`address` text ("Rif Dimashq,
+ *   Syria") on the events and actors they belong to, and are listed in `skipped`.
+ * - Events -> Event with name, alias, description, keywords (event type), date/startDate/endDate as ISO
+ *   prefixes at the date's own precision (never an invented day), country, location, involved (every
+ *   involved actor) and organizer (issuers), proof (the articles behind its claims).
+ * - Sources -> Article (a Document of media reporting; Document itself would require a fileName we do not
+ *   have), with title, publisher name, language (ISO 639 three letters), bodyText, sourceUrl, retrievedAt,
+ *   publishedAt when the publication date is a date rather than a bound. contentHash is not set: FtM
+ *   checksums are SHA1 references to files in an Aleph archive; the sha256 goes into notes.
+ * - Relationships: INVOLVED_IN -> UnknownLink (subject actor, object event, role, the event's dates);
+ *   MEMBER_OF -> Membership when the group is an Organization (or PublicBody), else UnknownLink;
+ *   PURSUANT_TO and PART_OF between events -> UnknownLink with the relation as role. OCCURRED_IN,
+ *   LOCATED_IN and PART_OF between places are folded into the place properties above.
+ * - Claims -> Documentation (FtM's link from a document to the entity it documents): document = the
+ *   source, entity = the claim's subject, role = what is claimed, summary, description = the exact words,
+ *   status. One per source of the claim (the claim id for the first, claim id.source id after that).
+ *   Publishers -> Documentation with role "publisher". Figures have no FtM schema: their claims carry
+ *   them (summary and exact words), the figure records are listed in `skipped`.
+ *
+ * Every entity reference points at an entity written earlier in the same export (the writer remembers
+ * which ids it wrote), so a graph changing during a long export cannot produce a dangling reference.
+ */
+
+export interface FtmEntity {
+  id: string;
+  schema: string;
+  properties: Record<string, string[]>;
+}
+
+export const ACTOR_SCHEMA: Readonly<Record<string, string>> = {
+  person: 'Person',
+  organization: 'Organization',
+  public_body: 'PublicBody',
+  state: 'PublicBody',
+  group: 'LegalEntity',
+  unknown: 'LegalEntity',
+};
+
+/** Schemata a Membership's organization may have (its range is Organization). */
+const ORGANIZATIONS = new Set(['Organization', 'PublicBody']);
+
+/** Property values: strings only, no empties, each once, in first-seen order. */
+class Props {
+  private readonly map: Record<string, string[]> = {};
+
+  add(name: string, ...values: (string | null | undefined)[]): this {
+    for (const v of values) {
+      if (v === null || v === undefined) continue;
+      const s = String(v).trim();
+      if (!s) continue;
+      const list = (this.map[name] ??= []);
+      if (!list.includes(s)) list.push(s);
+    }
+    return this;
+  }
+
+  addAll(props: Record<string, string[]>): this {
+    for (const [k, v] of Object.entries(props)) this.add(k, ...v);
+    return this;
+  }
+
+  build(): Record<string, string[]> {
+    return this.map;
+  }
+}
+
+const valueOf = (d: FuzzyDate | null): string | null =>
+  d && d.precision !== 'unknown' && d.value ? d.value : null;
+
+/**
+ * A fuzzy date (and an optional end) as FtM date properties, at the precision the source gives: an exact
+ * or approximate date is `date` ("late April" -> 2022-04), "not before X" starts at X, "not after X" ends
+ * at X, an unknown-precision date contributes only its explicit bounds, and a period has start and end.
+ */
+export function ftmDates(start: FuzzyDate | null, end: FuzzyDate | null): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const v = valueOf(start);
+  if (start && v) {
+    if (start.qualifier === 'after') out.startDate = [v];
+    else if (start.qualifier === 'before') {
+      if (!end) out.endDate = [v];
+    } else if (end) out.startDate = [v];
+    else out.date = [v];
+  } else if (start) {
+    if (start.earliest) out.startDate = [start.earliest];
+    if (start.latest && !end) out.endDate = [start.latest];
+  }
+  const w = valueOf(end);
+  if (end && w) {
+    // "ended after X" says nothing about when it ended.
+    if (end.qualifier !== 'after') out.endDate = [w];
+  } else if (end?.latest) out.endDate = [end.latest];
+  return out;
+}
+
+/** "Rif Dimashq, Syria": a place and the places it lies in. */
+function placeText(place: PlaceRef): string {
+  return lineage(place)
+    .map((p) => p.name)
+    .join(', ');
+}
+
+function identifierProps(p: Props, identifiers: { scheme: string; value: string }[]) {
+  for (const i of identifiers) {
+    if (i.scheme === 'wikidata' && /^Q\d+$/.test(i.value)) p.add('wikidataId', i.value);
+  }
+}
+
+/** Ids written so far, with their schema (references may only point at these). */
+export class Written {
+  private readonly schemaOf = new Map<string, string>();
+  add(e: FtmEntity) {
+    this.schemaOf.set(e.id, e.schema);
+  }
+  schema(id: string): string | undefined {
+    return this.schemaOf.get(id);
+  }
+  has(id: string): boolean {
+    return this.schemaOf.has(id);
+  }
+}
+
+export function sourceEntity(s: ExportSource): FtmEntity {
+  const p = new Props()
+    .add('title', s.title)
+    .add('name', s.title)
+    .add('publisher', s.publisher?.name)
+    .add('language', language3(s.language))
+    .add('sourceUrl', s.url)
+    .add('retrievedAt', utcSeconds(s.retrievedAt))
+    .add('bodyText', s.text)
+    .add('mimeType', 'text/plain');
+  const published = s.published;
+  const exactish = published && (published.qualifier === 'exact' || published.qualifier === 'approximate');
+  if (exactish && valueOf(published)) p.add('publishedAt', valueOf(published));
+  else if (published) {
+    // A bound ("not before May 2022") is not a publication date; keep the words instead.
+    p.add(
+      'notes',
+      `Published: ${published.text ?? `${published.qualifier} ${published.value ?? 'unknown'}`}`,
+    );
+  }
+  p.add('notes', s.notes, `sha256 of the UTF-8 text: ${s.sha256}`);
+  return { id: s.id, schema: 'Article', properties: p.build() };
+}
+
+export function actorEntity(a: ExportActor, written: Written): FtmEntity {
+  const p = new Props()
+    .add('name', a.name)
+    .add('alias', ...a.aliases.map((x) => x.value).filter((v) => v !== a.name))
+    .add('description', a.description)
+    .add('keywords', a.type);
+  identifierProps(p, a.identifiers);
+  for (const i of a.identifiers) if (i.scheme === 'url') p.add('website', i.value);
+  for (const place of mostSpecific(a.locatedIn)) {
+    p.add('country', countryCode(place)?.toLowerCase());
+    if (place.type !== 'country') p.add('address', placeText(place));
+  }
+  p.add('proof', ...a.proofSourceIds.filter((id) => written.has(id)));
+  return { id: a.id, schema: ACTOR_SCHEMA[a.type] ?? 'LegalEntity', properties: p.build() };
+}
+
+export function eventEntity(e: ExportEvent, written: Written): FtmEntity {
+  const p = new Props()
+    .add('name', e.name)
+    .add('alias', ...e.aliases.map((x) => x.value).filter((v) => v !== e.name))
+    .add('description', e.description)
+    .add('keywords', e.type)
+    .addAll(ftmDates(e.date, e.endDate));
+  identifierProps(p, e.identifiers);
+  for (const place of mostSpecific(e.occurredIn)) {
+    p.add('country', countryCode(place)?.toLowerCase());
+    p.add('location', placeText(place));
+  }
+  for (const inv of e.involvements) {
+    if (!written.has(inv.actorId)) continue;
+    p.add('involved', inv.actorId);
+    if (inv.role === 'issuer') p.add('organizer', inv.actorId);
+  }
+  p.add('proof', ...e.proofSourceIds.filter((id) => written.has(id)));
+  return { id: e.id, schema: 'Event', properties: p.build() };
+}
+
+const LINK_ROLE: Readonly<Record<string, string>> = {
+  PURSUANT_TO: 'pursuant to',
+  PART_OF: 'part of',
+  MEMBER_OF: 'member of',
+};
+
+/** A relationship between two exported entities as a link entity; null when it is folded or dangling. */
+export function relationEntity(r: ExportRelation, written: Written): FtmEntity | null {
+  const isLink =
+    (r.type === 'INVOLVED_IN' && r.fromKind === 'Actor' && r.toKind === 'Event') ||
+    (r.type === 'MEMBER_OF' && r.fromKind === 'Actor' && r.toKind === 'Actor') ||
+    ((r.type === 'PURSUANT_TO' || r.type === 'PART_OF') && r.fromKind === 'Event' && r.toKind === 'Event');
+  if (!isLink || !written.has(r.fromId) || !written.has(r.toId)) return null;
+  const p = new Props().add('summary', ...r.summaries);
+  if (r.type === 'MEMBER_OF' && ORGANIZATIONS.has(written.schema(r.toId) ?? '')) {
+    p.add('member', r.fromId).add('organization', r.toId);
+    return { id: r.id, schema: 'Membership', properties: p.build() };
+  }
+  p.add('subject', r.fromId).add('object', r.toId);
+  if (r.type === 'INVOLVED_IN') {
+    p.add('role', r.role).addAll(ftmDates(r.toDate, r.toEndDate));
+  } else {
+    p.add('role', LINK_ROLE[r.type]);
+  }
+  return { id: r.id, schema: 'UnknownLink', properties: p.build() };
+}
+
+/** The claim as Documentation entities, one per source; or why it cannot be one. */
+export function claimEntities(c: ExportClaim, written: Written): FtmEntity[] | Skipped {
+  if (c.subjectKind === 'Place')
+    return { id: c.id, reason: 'ftm: the claim is about a place, and places are not FtM entities' };
+  if (!c.subjectId || !written.has(c.subjectId))
+    return { id: c.id, reason: 'ftm: the claim’s subject is not in the export' };
+  const bySource = new Map<string, string[]>();
+  for (const ex of c.excerpts) {
+    if (!written.has(ex.sourceId)) continue;
+    const list = bySource.get(ex.sourceId) ?? [];
+    list.push(ex.exact);
+    bySource.set(ex.sourceId, list);
+  }
+  if (bySource.size === 0) return { id: c.id, reason: 'ftm: the claim has no visible source' };
+  const role = c.role ? `${c.property} (${c.role})` : c.property;
+  return [...bySource.keys()].sort().map((sourceId, i) => ({
+    // '.' never occurs in graph ids, so derived ids cannot collide with them.
+    id: i === 0 ? c.id : `${c.id}.${sourceId}`,
+    schema: 'Documentation',
+    properties: new Props()
+      .add('document', sourceId)
+      .add('entity', c.subjectId!)
+      .add('role', role)
+      .add('summary', c.summary)
+      .add('description', ...(bySource.get(sourceId) ?? []))
+      .add('status', c.status)
+      .build(),
+  }));
+}
+
+export function publisherEntity(sourceId: string, publisherId: string): FtmEntity {
+  return {
+    id: `${sourceId}.publisher`,
+    schema: 'Documentation',
+    properties: new Props()
+      .add('document', sourceId)
+      .add('entity', publisherId)
+      .add('role', 'publisher')
+      .build(),
+  };
+}
+
+/**
+ * Writes the export. Order matters for references: articles, actors, events (which point at both), links
+ * between them, then the Documentation entities (publishers and claims).
+ */
+export async function writeFtm(reader: ExportReader, sink: Sink, progress: Progress): Promise<ExportResult> {
+  const written = new Written();
+  const skipped: Skipped[] = [];
+  let records = 0;
+  const emit = async (entities: FtmEntity[]) => {
+    if (!entities.length) return;
+    for (const e of entities) written.add(e);
+    records += entities.length;
+    await sink.write(entities.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  };
+
+  const publishers: [string, string][] = [];
+  for await (const page of reader.sources({ withText: true })) {
+    await emit(page.map(sourceEntity));
+    for (const s of page) if (s.publisher) publishers.push([s.id, s.publisher.id]);
+    progress.tick(page.length);
+  }
+  for await (const page of reader.actors()) {
+    await emit(page.map((a) => actorEntity(a, written)));
+    progress.tick(page.length);
+  }
+  for await (const page of reader.events()) {
+    await emit(page.map((e) => eventEntity(e, written)));
+    progress.tick(page.length);
+  }
+  for await (const page of reader.places()) {
+    for (const p of page)
+      skipped.push({
+        id: p.id,
+        reason:
+          'ftm: FtM 3.8 has no schema for places; folded into country/location/address of events and actors',
+      });
+    progress.tick(page.length);
+  }
+  for await (const page of reader.relations()) {
+    await emit(page.map((r) => relationEntity(r, written)).filter((e): e is FtmEntity => e !== null));
+  }
+  await emit(publishers.filter(([, a]) => written.has(a)).map(([s, a]) => publisherEntity(s, a)));
+  for await (const page of reader.claims()) {
+    const out: FtmEntity[] = [];
+    for (const c of page) {
+      const r = claimEntities(c, written);
+      if (Array.isArray(r)) out.push(...r);
+      else skipped.push(r);
+    }
+    await emit(out);
+    progress.tick(page.length);
+  }
+  for await (const page of reader.figures()) {
+    for (const f of page)
+      skipped.push({
+        id: f.id,
+        reason: 'ftm: FtM has no schema for a reported number; its claim is exported as Documentation',
+      });
+    progress.tick(page.length);
+  }
+  return { records, skipped };
+}
+
+/** The share of the progress total this format reads. */
+export const FTM_COUNTED = ['sources', 'actors', 'events', 'places', 'claims', 'figures'] as const;

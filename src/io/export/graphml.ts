@@ -1,0 +1,146 @@
+import type {
+  ExportFigure,
+  ExportNode,
+  ExportReader,
+  ExportRelation,
+  ExportResult,
+  Progress,
+  Sink,
+  Skipped,
+} from './index.js';
+
+/**
+ * GraphML (http://graphml.graphdrawing.org/) for Gephi, Cytoscape, yEd or networkx: entities and figures
+ * as nodes (label, kind, type), relationships as directed edges (type, role, number of visible claims),
+ * and each figure linked to what it counts (FIGURE_OF), to the figure it is a share of (SHARE_OF) and to
+ * the event whose period it covers (DURING). Node and edge ids are the graph's ids.
+ *
+ * All nodes are written before any edge, and an edge is written only when both ends were, so the document
+ * stays consistent while the graph changes. Text is XML-escaped; characters XML 1.0 cannot carry at all
+ * (control characters other than tab, CR and LF) become U+FFFD.
+ */
+
+const KEYS = [
+  { id: 'label', for: 'node', name: 'label', type: 'string' },
+  { id: 'kind', for: 'node', name: 'kind', type: 'string' },
+  { id: 'type', for: 'node', name: 'type', type: 'string' },
+  { id: 'edge_type', for: 'edge', name: 'type', type: 'string' },
+  { id: 'role', for: 'edge', name: 'role', type: 'string' },
+  { id: 'claims', for: 'edge', name: 'claimCount', type: 'int' },
+] as const;
+
+type KeyId = (typeof KEYS)[number]['id'];
+
+// Control characters are exactly what this pattern is for.
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text safe in XML content and in double- or single-quoted attributes. */
+export function xmlEscape(value: string): string {
+  return value
+    .replace(NOT_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;');
+}
+
+const data = (values: Partial<Record<KeyId, string | number | null>>) =>
+  Object.entries(values)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `<data key="${k}">${xmlEscape(String(v))}</data>`)
+    .join('');
+
+export function nodeXml(n: ExportNode): string {
+  return `    <node id="${xmlEscape(n.id)}">${data({ label: n.name, kind: n.kind, type: n.type })}</node>\n`;
+}
+
+export function figureLabel(f: ExportFigure): string {
+  if (f.text) return f.text;
+  const value = f.value ?? (f.min !== null || f.max !== null ? `${f.min ?? '?'}–${f.max ?? '?'}` : '?');
+  return `${f.qualifier} ${value} ${f.unit}${f.subgroup ? ` (${f.subgroup})` : ''}`;
+}
+
+export function figureNodeXml(f: ExportFigure): string {
+  return `    <node id="${xmlEscape(f.id)}">${data({ label: figureLabel(f), kind: 'Figure', type: f.measure })}</node>\n`;
+}
+
+function edgeXml(
+  id: string,
+  source: string,
+  target: string,
+  values: { edge_type: string; role?: string | null; claims: number },
+): string {
+  return `    <edge id="${xmlEscape(id)}" source="${xmlEscape(source)}" target="${xmlEscape(target)}">${data(values)}</edge>\n`;
+}
+
+export function relationXml(r: ExportRelation): string {
+  return edgeXml(r.id, r.fromId, r.toId, { edge_type: r.type, role: r.role, claims: r.claimIds.length });
+}
+
+/** The figure's own edges (to its subject, the figure it is a share of, the event of its period). */
+export function figureEdges(f: ExportFigure): { id: string; source: string; target: string; type: string }[] {
+  const out: { id: string; source: string; target: string; type: string }[] = [];
+  if (f.subjectId)
+    out.push({ id: `${f.id}.figure_of`, source: f.id, target: f.subjectId, type: 'FIGURE_OF' });
+  if (f.shareOfId) out.push({ id: `${f.id}.share_of`, source: f.id, target: f.shareOfId, type: 'SHARE_OF' });
+  if (f.duringId) out.push({ id: `${f.id}.during`, source: f.id, target: f.duringId, type: 'DURING' });
+  return out;
+}
+
+export const GRAPHML_HEADER = `<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
+${KEYS.map((k) => `  <key id="${k.id}" for="${k.for}" attr.name="${k.name}" attr.type="${k.type}"/>`).join('\n')}
+  <graph id="hrkg" edgedefault="directed">
+`;
+
+export async function writeGraphml(
+  reader: ExportReader,
+  sink: Sink,
+  progress: Progress,
+): Promise<ExportResult> {
+  const skipped: Skipped[] = [];
+  const nodes = new Set<string>();
+  let records = 0;
+  await sink.write(GRAPHML_HEADER);
+
+  for await (const page of reader.nodes()) {
+    await sink.write(page.map(nodeXml).join(''));
+    for (const n of page) nodes.add(n.id);
+    records += page.length;
+    progress.tick(page.length);
+  }
+  for await (const page of reader.figures()) {
+    await sink.write(page.map(figureNodeXml).join(''));
+    for (const f of page) nodes.add(f.id);
+    records += page.length;
+    progress.tick(page.length);
+  }
+
+  for await (const page of reader.relations()) {
+    const edges = page.filter((r) => nodes.has(r.fromId) && nodes.has(r.toId));
+    await sink.write(edges.map(relationXml).join(''));
+    records += edges.length;
+  }
+  for await (const page of reader.figures()) {
+    const edges = page
+      .filter((f) => nodes.has(f.id))
+      .flatMap((f) =>
+        figureEdges(f)
+          .filter((e) => nodes.has(e.target))
+          .map((e) =>
+            edgeXml(e.id, e.source, e.target, { edge_type: e.type, claims: f.claimStatus ? 1 : 0 }),
+          ),
+      );
+    await sink.write(edges.join(''));
+    records += edges.length;
+  }
+
+  await sink.write('  </graph>\n</graphml>\n');
+  return { records, skipped };
+}
+
+export const GRAPHML_COUNTED = ['actors', 'events', 'places', 'figures'] as const;

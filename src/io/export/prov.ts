@@ -1,0 +1,346 @@
+import type {
+  ExportAgent,
+  ExportClaim,
+  ExportExcerpt,
+  ExportReader,
+  ExportResult,
+  ExportSource,
+  Progress,
+  Sink,
+  Skipped,
+} from './index.js';
+
+/**
+ * W3C PROV-JSON (https://www.w3.org/submissions/prov-json/): one JSON document, streamed section by
+ * section (each section is one pass over the graph's pages, so memory does not grow with the graph).
+ *
+ * - entity: sources (hrkg:Source); excerpts typed prov:Quotation carrying the W3C Web Annotation selectors
+ *   flattened into attributes (TextQuoteSelector oa:exact/oa:prefix/oa:suffix, TextPositionSelector
+ *   oa:start/oa:end in code points, oa:hasSource); claims (hrkg:Claim); and the actors that are the primary
+ *   source of a claim (PROV lets one thing be both an agent and an entity).
+ * - agent: publishers and actors in attribution chains (prov:Organization / prov:Person / prov:Agent) and
+ *   the recorders of claims (recorder:<name>).
+ * - activity: the recording of each claim, associated with its recorder, generating the claim.
+ * - wasDerivedFrom: excerpt -> source (prov:type prov:Quotation); claim -> excerpt; claim -> the last hop
+ *   of its attribution chain with prov:type prov:PrimarySource, which is how PROV-JSON writes
+ *   hadPrimarySource ("unnamed reliable sources" told SOHR).
+ * - wasAttributedTo: claim -> hop 1 (who the source reports), source -> publisher.
+ * - wasInfluencedBy: claim <- intermediate hops of chains longer than two.
+ * Relation identifiers are blank nodes derived from the records' ids, so the same graph always gives the
+ * same document.
+ */
+
+export const PROV_PREFIXES = {
+  hrkg: 'urn:hrkg:',
+  recorder: 'urn:hrkg:recorder:',
+  oa: 'http://www.w3.org/ns/oa#',
+  dcterms: 'http://purl.org/dc/terms/',
+  schema: 'https://schema.org/',
+};
+
+/** A local name safe in a PROV qualified name: anything outside [A-Za-z0-9_.-] percent-encoded. */
+function local(id: string): string {
+  return Array.from(new TextEncoder().encode(id))
+    .map((b) => {
+      const c = String.fromCharCode(b);
+      return /[A-Za-z0-9_.-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+}
+
+export const qn = (id: string) => `hrkg:${local(id)}`;
+export const recorderQn = (name: string) => `recorder:${local(name)}`;
+const qualified = (name: string) => ({ $: name, type: 'prov:QUALIFIED_NAME' });
+const blank = (...parts: string[]) => `_:${parts.map(local).join('.')}`;
+
+type Attrs = Record<string, unknown>;
+
+/** Drops null and undefined attributes (PROV-JSON has no null). */
+function attrs(a: Attrs): Attrs {
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null && v !== undefined));
+}
+
+const AGENT_TYPE: Readonly<Record<string, string>> = {
+  person: 'prov:Person',
+  organization: 'prov:Organization',
+  public_body: 'prov:Organization',
+  state: 'prov:Organization',
+};
+
+export function sourceRecord(s: ExportSource): Attrs {
+  return attrs({
+    'prov:type': qualified('hrkg:Source'),
+    'prov:label': s.title,
+    'dcterms:title': s.title,
+    'dcterms:language': s.language,
+    'hrkg:sha256': s.sha256,
+    'schema:url': s.url ? { $: s.url, type: 'xsd:anyURI' } : null,
+    'hrkg:retrievedAt': s.retrievedAt ? { $: s.retrievedAt, type: 'xsd:dateTime' } : null,
+    'hrkg:published': s.published ? (s.published.text ?? s.published.value) : null,
+    'hrkg:reliability': s.reliability,
+  });
+}
+
+export function excerptRecord(x: ExportExcerpt): Attrs {
+  return {
+    'prov:type': [
+      qualified('prov:Quotation'),
+      qualified('oa:TextQuoteSelector'),
+      qualified('oa:TextPositionSelector'),
+    ],
+    'prov:value': x.exact,
+    'oa:hasSource': qualified(qn(x.sourceId)),
+    'oa:exact': x.exact,
+    'oa:prefix': x.prefix,
+    'oa:suffix': x.suffix,
+    'oa:start': x.start,
+    'oa:end': x.end,
+  };
+}
+
+export function claimRecord(c: ExportClaim): Attrs {
+  return attrs({
+    'prov:type': qualified('hrkg:Claim'),
+    'prov:label': c.summary,
+    'hrkg:kind': c.kind,
+    'hrkg:property': c.property,
+    'hrkg:role': c.role,
+    'hrkg:subject': c.subjectId ? qualified(qn(c.subjectId)) : null,
+    'hrkg:object': c.objectId ? qualified(qn(c.objectId)) : null,
+    'hrkg:status': c.status,
+    'hrkg:confidence': c.confidence,
+    'hrkg:fact': c.fact,
+  });
+}
+
+export function agentRecord(a: ExportAgent): Attrs {
+  return {
+    'prov:type': qualified(AGENT_TYPE[a.type] ?? 'prov:Agent'),
+    'prov:label': a.name,
+    'hrkg:actorType': a.type,
+  };
+}
+
+/** The hops of a chain: hop 1 (attributed), the intermediate ones, and the last (primary source). */
+export function chain(c: ExportClaim): {
+  first?: string;
+  middle: { hop: number; agentId: string }[];
+  primary?: { hop: number; agentId: string };
+} {
+  const hops = [...c.attribution].sort((a, b) => a.hop - b.hop);
+  const first = hops.find((h) => h.hop === 1)?.agentId;
+  const last = hops[hops.length - 1];
+  const primary = last && last.hop > 1 ? last : undefined;
+  const middle = hops.filter((h) => h.hop > 1 && h !== primary);
+  return { first, middle, primary };
+}
+
+/** Writes `"name": { "id": {...}, ... }` from pages of entries. */
+class Section {
+  private count = 0;
+  constructor(
+    private readonly sink: Sink,
+    private readonly name: string,
+  ) {}
+
+  /** Every section follows the prefix declarations, hence the leading comma. */
+  async open() {
+    await this.sink.write(`,\n${JSON.stringify(this.name)}: {`);
+  }
+
+  async add(entries: [string, Attrs][]) {
+    if (!entries.length) return;
+    const body = entries
+      .map(([id, a]) => `${this.count++ === 0 ? '' : ','}\n  ${JSON.stringify(id)}: ${JSON.stringify(a)}`)
+      .join('');
+    await this.sink.write(body);
+  }
+
+  async close() {
+    await this.sink.write(this.count ? '\n}' : '}');
+    return this.count;
+  }
+}
+
+export async function writeProv(reader: ExportReader, sink: Sink, progress: Progress): Promise<ExportResult> {
+  const skipped: Skipped[] = [];
+  let records = 0;
+  const section = async (name: string, fill: (s: Section) => Promise<void>) => {
+    const s = new Section(sink, name);
+    await s.open();
+    await fill(s);
+    records += await s.close();
+  };
+
+  // Prefix declarations are not records; the sections after them are.
+  await sink.write(`{\n"prefix": ${JSON.stringify(PROV_PREFIXES, null, 2)}`);
+
+  // Agents first: their names are needed again for the primary-source entities.
+  const agents = new Map<string, ExportAgent>();
+  let recorders = new Set<string>();
+  await section('agent', async (s) => {
+    for await (const page of reader.agents()) {
+      for (const a of page) agents.set(a.id, a);
+      await s.add(page.map((a) => [qn(a.id), agentRecord(a)]));
+    }
+    recorders = new Set(await reader.recorders());
+    await s.add(
+      [...recorders].map((r) => [recorderQn(r), { 'prov:type': qualified('prov:Agent'), 'prov:label': r }]),
+    );
+  });
+
+  const publishers: [string, string][] = [];
+  const sourceIds = new Set<string>();
+  const excerptIds = new Set<string>();
+  // Claims written as entities: later passes only relate these (the graph may change during the export).
+  const claimIds = new Set<string>();
+  const primarySources = new Set<string>();
+  await section('entity', async (s) => {
+    for await (const page of reader.sources({ withText: false })) {
+      await s.add(page.map((src) => [qn(src.id), sourceRecord(src)]));
+      for (const src of page) sourceIds.add(src.id);
+      for (const src of page)
+        if (src.publisher && agents.has(src.publisher.id)) publishers.push([src.id, src.publisher.id]);
+      progress.tick(page.length);
+    }
+    for await (const page of reader.excerpts()) {
+      const quoted = page.filter((x) => sourceIds.has(x.sourceId));
+      await s.add(quoted.map((x) => [qn(x.id), excerptRecord(x)]));
+      for (const x of quoted) excerptIds.add(x.id);
+      progress.tick(page.length);
+    }
+    for await (const page of reader.claims()) {
+      await s.add(page.map((c) => [qn(c.id), claimRecord(c)]));
+      for (const c of page) {
+        claimIds.add(c.id);
+        const p = chain(c).primary;
+        if (p && agents.has(p.agentId)) primarySources.add(p.agentId);
+      }
+      progress.tick(page.length);
+    }
+    await s.add(
+      [...primarySources]
+        .sort()
+        .map((id) => [qn(id), { 'prov:type': qualified('hrkg:Actor'), 'prov:label': agents.get(id)!.name }]),
+    );
+  });
+
+  // The remaining sections each walk the claims again (one statement per page).
+  const claimPages = async function* () {
+    for await (const page of reader.claims()) yield page.filter((c) => claimIds.has(c.id));
+  };
+  await section('activity', async (s) => {
+    for await (const page of claimPages())
+      await s.add(
+        page.map((c) => [
+          qn(`recording-${c.id}`),
+          attrs({
+            'prov:type': qualified('hrkg:Recording'),
+            'prov:startTime': c.recordedAt || null,
+            'prov:endTime': c.recordedAt || null,
+          }),
+        ]),
+      );
+  });
+  await section('wasGeneratedBy', async (s) => {
+    for await (const page of claimPages())
+      await s.add(
+        page.map((c) => [
+          blank('gen', c.id),
+          attrs({
+            'prov:entity': qn(c.id),
+            'prov:activity': qn(`recording-${c.id}`),
+            'prov:time': c.recordedAt || null,
+          }),
+        ]),
+      );
+  });
+  await section('wasAssociatedWith', async (s) => {
+    for await (const page of claimPages())
+      await s.add(
+        page
+          .filter((c) => recorders.has(c.recordedBy))
+          .map((c) => [
+            blank('assoc', c.id),
+            { 'prov:activity': qn(`recording-${c.id}`), 'prov:agent': recorderQn(c.recordedBy) },
+          ]),
+      );
+  });
+  await section('wasDerivedFrom', async (s) => {
+    for await (const page of reader.excerpts())
+      await s.add(
+        page
+          .filter((x) => excerptIds.has(x.id))
+          .map((x) => [
+            blank('quote', x.id),
+            {
+              'prov:generatedEntity': qn(x.id),
+              'prov:usedEntity': qn(x.sourceId),
+              'prov:type': qualified('prov:Quotation'),
+            },
+          ]),
+      );
+    for await (const page of claimPages()) {
+      const entries: [string, Attrs][] = [];
+      for (const c of page) {
+        for (const x of c.excerpts) {
+          if (!excerptIds.has(x.id)) continue;
+          entries.push([
+            blank('support', c.id, x.id),
+            { 'prov:generatedEntity': qn(c.id), 'prov:usedEntity': qn(x.id) },
+          ]);
+        }
+        const p = chain(c).primary;
+        if (p && primarySources.has(p.agentId)) {
+          entries.push([
+            blank('primary', c.id),
+            {
+              'prov:generatedEntity': qn(c.id),
+              'prov:usedEntity': qn(p.agentId),
+              'prov:type': qualified('prov:PrimarySource'),
+              'hrkg:hop': p.hop,
+            },
+          ]);
+        }
+      }
+      await s.add(entries);
+    }
+  });
+  await section('wasAttributedTo', async (s) => {
+    for await (const page of claimPages()) {
+      const entries: [string, Attrs][] = [];
+      for (const c of page) {
+        const first = chain(c).first;
+        if (first && agents.has(first))
+          entries.push([
+            blank('said', c.id),
+            { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1 },
+          ]);
+      }
+      await s.add(entries);
+    }
+    await s.add(
+      publishers.map(([src, pub]) => [
+        blank('published', src),
+        { 'prov:entity': qn(src), 'prov:agent': qn(pub) },
+      ]),
+    );
+  });
+  await section('wasInfluencedBy', async (s) => {
+    for await (const page of claimPages()) {
+      const entries: [string, Attrs][] = [];
+      for (const c of page)
+        for (const h of chain(c).middle)
+          if (agents.has(h.agentId))
+            entries.push([
+              blank('hop', c.id, String(h.hop)),
+              { 'prov:influencee': qn(c.id), 'prov:influencer': qn(h.agentId), 'hrkg:hop': h.hop },
+            ]);
+      await s.add(entries);
+    }
+  });
+  await sink.write('\n}\n');
+  return { records, skipped };
+}
+
+export const PROV_COUNTED = ['sources', 'excerpts', 'claims'] as const;

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { actorLabel, requireRole, type Viewer } from '../auth/roles.js';
+import { AppError, badInput, ErrorCode } from '../errors.js';
+import type { Executor, Row } from '../graph/executor.js';
+import { runMutation } from '../graph/mutation.js';
+import * as q from '../graph/queries/identity.js';
+import { fromProjection, type EntityRecord } from '../graph/records.js';
+import { IDENTIFIER_SCHEMES } from '../model/enums.js';
+import type { FuzzyDate } from '../model/fuzzy-date.js';
+import { compareNames, isArabic, NAME_RULES, normalizeName, transliterate } from '../model/names.js';
+import { pageSize } from './pagination.js';
+import type { ReaderService } from './reader.js';
+
+/**
+ * Identity use cases: an entity by external identifier, candidates that may be the same entity under
+ * another name (retrieved in one statement, scored here), and analysts' same-as judgements. A judgement
+ * is a (a)-[:SAME_AS {judgement, by, at, note}]->(b) link written through runMutation (audited); unlike
+ * the links admin merges write, it has no mergeId and merges nothing.
+ */
+
+const MAX_ID = 200;
+const MAX_NOTE = 2000;
+const MAX_IDENTIFIER = 500;
+const CANDIDATES_PAGE = { default: 10, max: 50 };
+/** How many candidates the statement hands over for scoring, and how many full-text hits it asks for. */
+const POOL = 200;
+const TEXT_LIMIT = 100;
+
+/** Lucene's special characters (escaped) and whitespace variants (a plain space), for the name query. */
+const LUCENE_ESCAPE: Record<string, string> = {
+  ...Object.fromEntries([...'+-&|!(){}[]^"~*?:\\/'].map((c) => [c, `\\${c}`])),
+  ...Object.fromEntries([...'\t\n\r\u00a0'].map((c) => [c, ' '])),
+};
+
+/** API judgement ↔ the judgement stored on SAME_AS links (the vocabulary admin merges also use). */
+export const STORED_JUDGEMENT = { same: 'positive', not_same: 'negative', unsure: 'unsure' } as const;
+export type MatchJudgement = keyof typeof STORED_JUDGEMENT;
+const API_JUDGEMENT: Record<string, MatchJudgement> = {
+  positive: 'same',
+  negative: 'not_same',
+  unsure: 'unsure',
+};
+
+/** How the score is made: the names weigh most; the rest corroborates or contradicts. */
+export const WEIGHTS = {
+  name: 0.7,
+  /** A name found only by the full-text index (shared indexed words the keys do not show). */
+  textOnlyName: 0.3,
+  identifier: 0.3,
+  sameType: 0.1,
+  datesOverlap: 0.1,
+  datesDisjoint: -0.25,
+  sharedPlace: 0.1,
+} as const;
+
+export interface PlaceRef {
+  id: string;
+  name: string;
+}
+
+/** An entity with what matching compares: its record (names, type, dates, identifiers) and places. */
+export interface MatchSubject {
+  entity: EntityRecord;
+  places: PlaceRef[];
+}
+
+export interface PriorJudgement {
+  judgement: string;
+  by: string;
+  at: string;
+  mergeId?: string | null;
+}
+
+export interface MatchCandidateOut {
+  entity: EntityRecord;
+  score: number;
+  reasons: string[];
+}
+
+export interface SameAsJudgementOut {
+  id: string;
+  entityId: string;
+  candidateId: string;
+  entity: EntityRecord | null;
+  candidate: EntityRecord | null;
+  judgement: MatchJudgement;
+  by: string;
+  at: string;
+  note: string | null;
+  mergeId: string | null;
+  undoneAt: string | null;
+  nextStep: string | null;
+}
+
+const quoted = (name: string) => (isArabic(name) ? `"${name}" (${transliterate(name)})` : `"${name}"`);
+const namesOf = (e: EntityRecord) => [e.name, ...e.aliases.map((a) => a.value)];
+const identifierKeysOf = (e: EntityRecord) => e.identifiers.map((i) => `${i.scheme}:${i.value}`);
+
+/** The days an event may cover: from its date's earliest to its end date's (or date's) latest. */
+function span(e: EntityRecord): { from: string | null; to: string | null; text: string } | null {
+  const from = e.date?.earliest ?? null;
+  const to = e.endDate?.latest ?? e.date?.latest ?? null;
+  if (!from && !to) return null;
+  // The value as the source dates it, else its bounds (the source's own wording can be a sentence).
+  const show = (d: FuzzyDate | null) => d?.value ?? `${d?.earliest ?? '…'}..${d?.latest ?? '…'}`;
+  const text = e.endDate ? `${show(e.date)} – ${show(e.endDate)}` : show(e.date);
+  return { from, to, text };
+}
+
+/** Open bounds overlap everything; ISO days compare as strings. */
+function overlaps(
+  a: { from: string | null; to: string | null },
+  b: { from: string | null; to: string | null },
+) {
+  return !(
+    (a.to !== null && b.from !== null && a.to < b.from) ||
+    (b.to !== null && a.from !== null && b.to < a.from)
+  );
+}
+
+/**
+ * Scores a candidate against the entity (pure; the statement decided it is a candidate at all). Kind is
+ * already the same. Returns null when nothing speaks for it.
+ */
+export function scoreCandidate(
+  subject: MatchSubject,
+  candidate: MatchSubject,
+  found: { textScore?: number; judged?: PriorJudgement | null } = {},
+): { score: number; reasons: string[] } | null {
+  const reasons: string[] = [];
+  let score = 0;
+
+  let best: { a: string; b: string; score: number; how: string } | null = null;
+  for (const a of namesOf(subject.entity)) {
+    for (const b of namesOf(candidate.entity)) {
+      const m = compareNames(a, b);
+      if (m.score > (best?.score ?? 0) || (best && m.score === best.score && m.how === 'identical')) {
+        best = { a, b, ...m };
+      }
+    }
+  }
+  if (best) {
+    score += WEIGHTS.name * best.score;
+    const pair = `${quoted(best.a)} ~ ${quoted(best.b)}`;
+    if (best.how === 'identical') reasons.push(`same name: "${best.b}"`);
+    else if (best.how === 'normalised')
+      reasons.push(`name ${quoted(best.a)} matches ${quoted(best.b)} (normalised: ${normalizeName(best.a)})`);
+    else if (best.how === 'words') reasons.push(`names share words: ${pair}`);
+    else reasons.push(`similar names: ${pair}`);
+  } else if ((found.textScore ?? 0) > 0) {
+    score += WEIGHTS.name * WEIGHTS.textOnlyName;
+    reasons.push('names share indexed words (full-text match)');
+  }
+
+  const shared = identifierKeysOf(subject.entity).filter((k) =>
+    identifierKeysOf(candidate.entity).includes(k),
+  );
+  if (shared.length) {
+    score += WEIGHTS.identifier;
+    reasons.push(`same identifier: ${shared.join(', ')}`);
+  }
+  if (!best && !shared.length && !(found.textScore ?? 0)) return null;
+
+  if (subject.entity.type === candidate.entity.type) {
+    score += WEIGHTS.sameType;
+    reasons.push(`same type: ${candidate.entity.type}`);
+  }
+
+  const sa = span(subject.entity);
+  const sb = span(candidate.entity);
+  if (sa && sb) {
+    if (overlaps(sa, sb)) {
+      score += WEIGHTS.datesOverlap;
+      reasons.push(`dates overlap: ${sa.text} and ${sb.text}`);
+    } else {
+      score += WEIGHTS.datesDisjoint;
+      reasons.push(`dates do not overlap: ${sa.text} and ${sb.text}`);
+    }
+  }
+
+  const candidatePlaces = new Set(candidate.places.map((p) => p.id));
+  const common = subject.places.filter((p) => candidatePlaces.has(p.id));
+  if (common.length) {
+    score += WEIGHTS.sharedPlace;
+    reasons.push(`shared place: ${common.map((p) => p.name).join(', ')}`);
+  }
+
+  if (found.judged && found.judged.judgement !== 'negative') {
+    reasons.push(
+      `judged ${API_JUDGEMENT[found.judged.judgement] ?? found.judged.judgement} by ${found.judged.by} at ${found.judged.at}`,
+    );
+  }
+  return { score: Math.round(Math.min(1, Math.max(0, score)) * 1000) / 1000, reasons };
+}
+
+function checkId(id: string, argPath: string): void {
+  if (!id || id.length > MAX_ID) throw badInput(`${argPath} is not a valid id`, [argPath]);
+}
+
+function nextStep(j: Omit<SameAsJudgementOut, 'nextStep'>): string | null {
+  if (j.mergeId) {
+    return j.undoneAt
+      ? `Recorded by merge ${j.mergeId}, which was undone at ${j.undoneAt}.`
+      : `Recorded by merge ${j.mergeId}: ${j.entityId} was merged into ${j.candidateId}.`;
+  }
+  if (j.judgement === 'same') {
+    return (
+      `Recorded only: ${j.entityId} and ${j.candidateId} stay separate entities. Merging is for admins: ` +
+      'mergeEntities(keepId, mergeId, note) merges them, and unmergeEntities undoes it.'
+    );
+  }
+  if (j.judgement === 'not_same') {
+    return `matchCandidates no longer proposes this pair, unless it is judged again.`;
+  }
+  return 'Recorded; matchCandidates still proposes this pair.';
+}
+
+function toJudgement(row: Row): SameAsJudgementOut {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const j = {
+    id: String(row.id),
+    entityId: String(row.entityId),
+    candidateId: String(row.candidateId),
+    entity: (fromProjection(row.entity) as EntityRecord | null) ?? null,
+    candidate: (fromProjection(row.candidate) as EntityRecord | null) ?? null,
+    judgement: API_JUDGEMENT[String(row.judgement)] ?? 'unsure',
+    by: String(row.by ?? ''),
+    at: String(row.at ?? ''),
+    note: str(row.note),
+    mergeId: str(row.mergeId),
+    undoneAt: str(row.undoneAt),
+  };
+  return { ...j, nextStep: nextStep(j) };
+}
+
+export class IdentityService {
+  constructor(
+    private readonly executor: Executor,
+    private readonly reader: ReaderService,
+    private readonly viewer: Viewer,
+    private readonly requestId?: string,
+  ) {}
+
+  async entityByIdentifier(scheme: string, value: string): Promise<EntityRecord | null> {
+    if (!(IDENTIFIER_SCHEMES as readonly string[]).includes(scheme)) {
+      throw badInput(`scheme must be one of ${IDENTIFIER_SCHEMES.join(', ')}`, ['scheme']);
+    }
+    const trimmed = value.trim();
+    if (!trimmed || trimmed.length > MAX_IDENTIFIER) {
+      throw badInput(`value must be 1 to ${MAX_IDENTIFIER} characters`, ['value']);
+    }
+    const [row] = await this.executor.read(q.entityByIdentifier, { key: `${scheme}:${trimmed}` });
+    const entity = (fromProjection(row?.entity) as EntityRecord | null) ?? null;
+    this.reader.primeNodes([entity]);
+    return entity;
+  }
+
+  async matchCandidates(id: string, first?: number | null): Promise<MatchCandidateOut[]> {
+    checkId(id, 'id');
+    const n = pageSize(first, CANDIDATES_PAGE);
+    const [row] = await this.executor.read(q.matchCandidates, {
+      id,
+      nameRules: NAME_RULES,
+      luceneEscape: LUCENE_ESCAPE,
+      textLimit: TEXT_LIMIT,
+      pool: POOL,
+    });
+    if (!row) throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
+    const subject: MatchSubject = {
+      entity: fromProjection(row.entity) as EntityRecord,
+      places: row.places as PlaceRef[],
+    };
+    const scored: MatchCandidateOut[] = [];
+    for (const c of row.candidates as Row[]) {
+      const entity = fromProjection(c.entity) as EntityRecord;
+      const result = scoreCandidate(
+        subject,
+        { entity, places: c.places as PlaceRef[] },
+        { textScore: Number(c.textScore ?? 0), judged: c.judged as PriorJudgement | null },
+      );
+      // Nothing left in favour (e.g. a shared word, but dates that exclude each other): not a candidate.
+      if (result && result.score > 0) scored.push({ entity, ...result });
+    }
+    scored.sort((a, b) => b.score - a.score || (a.entity.id < b.entity.id ? -1 : 1));
+    const page = scored.slice(0, n);
+    this.reader.primeNodes(page.map((c) => c.entity));
+    return page;
+  }
+
+  async judgements(id: string): Promise<SameAsJudgementOut[]> {
+    checkId(id, 'id');
+    const [row] = await this.executor.read(q.judgementsOf, { id });
+    if (!row) throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
+    const out = (row.judgements as Row[]).map(toJudgement);
+    this.reader.primeNodes(out.flatMap((j) => [j.entity, j.candidate]));
+    return out;
+  }
+
+  async judge(args: {
+    id: string;
+    candidateId: string;
+    judgement: MatchJudgement;
+    note?: string | null;
+    idempotencyKey?: string | null;
+  }): Promise<SameAsJudgementOut> {
+    requireRole(this.viewer, 'analyst', 'Judging matches');
+    checkId(args.id, 'id');
+    checkId(args.candidateId, 'candidateId');
+    if (args.id === args.candidateId) throw badInput('candidateId must differ from id', ['candidateId']);
+    const stored = STORED_JUDGEMENT[args.judgement];
+    if (!stored) throw badInput('judgement must be same, not_same or unsure', ['judgement']);
+    const note = args.note?.trim() || null;
+    if (note && note.length > MAX_NOTE)
+      throw badInput(`note must be at most ${MAX_NOTE} characters`, ['note']);
+    const { id, candidateId } = args;
+    const { result } = await runMutation(
+      this.executor,
+      {
+        operation: 'judgeMatch',
+        viewer: this.viewer,
+        input: { id, candidateId, judgement: args.judgement, note },
+        idempotencyKey: args.idempotencyKey,
+        requestId: this.requestId,
+      },
+      async (tx) => {
+        const ends = await tx.run(q.judgementEnds, { id, candidateId });
+        const kindOf = (eid: string, argPath: string): string => {
+          const end = ends.find((r) => r.id === eid);
+          if (end?.kind) return String(end.kind);
+          if (end?.mergedInto) {
+            throw new AppError(
+              ErrorCode.CONFLICT,
+              `${argPath} ${JSON.stringify(eid)} was merged into ${String(end.mergedInto)}; judge that one`,
+              { inputPath: [argPath], mergedInto: end.mergedInto },
+            );
+          }
+          throw new AppError(ErrorCode.NOT_FOUND, `${argPath}: no entity ${JSON.stringify(eid)}`, {
+            inputPath: [argPath],
+            id: eid,
+          });
+        };
+        const kind = kindOf(id, 'id');
+        const otherKind = kindOf(candidateId, 'candidateId');
+        if (kind !== otherKind) {
+          throw badInput(
+            `Only entities of one kind can be the same: ${id} is an ${kind}, ${candidateId} an ${otherKind}`,
+            ['candidateId'],
+          );
+        }
+        const sid = `sameas-${randomUUID()}`;
+        const [row] = await tx.run(q.recordJudgement, {
+          id,
+          candidateId,
+          sid,
+          judgement: stored,
+          by: actorLabel(this.viewer),
+          keyId: this.viewer.keyId,
+          note,
+        });
+        // Entities are re-read after the commit (a replayed request returns this without them).
+        const { entity: _e, candidate: _c, ...plain } = toJudgement(row!.judgement as Row);
+        return {
+          result: plain,
+          affectedIds: [id, candidateId, sid],
+          changes: [{ id: sid, before: null, after: { from: id, to: candidateId, judgement: stored, note } }],
+        };
+      },
+    );
+    const [entity, candidate] = await Promise.all([this.entityOrNull(id), this.entityOrNull(candidateId)]);
+    return { ...result, entity, candidate };
+  }
+
+  private async entityOrNull(id: string): Promise<EntityRecord | null> {
+    const n = await this.reader.node(id);
+    return n && (n.__kind === 'Event' || n.__kind === 'Actor' || n.__kind === 'Place') ? n : null;
+  }
+}
