@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/graph/database.js';
 import type { Executor } from '../../src/graph/executor.js';
 import { ACLED_COLUMNS, csvField, csvLine } from '../../src/io/export/acled.js';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { xmlEscape } from '../../src/io/export/graphml.js';
 import { sha256 } from '../../src/model/text.js';
 import { dataDir } from '../../src/paths.js';
@@ -210,7 +211,7 @@ interface XmlElement {
 }
 
 /**
- * A strict XML well-formedness check (no XML parser is installed): one declaration, one root, balanced
+ * A strict XML well-formedness check (in addition to fast-xml-parser): one declaration, one root, balanced
  * tags, quoted unique attributes, and only the predefined or numeric entity references. Returns the tree.
  */
 function parseXml(xml: string): XmlElement {
@@ -617,8 +618,19 @@ describe('exports', () => {
   describe('GraphML', () => {
     it('is well-formed, declares its keys and has one node per exported entity and figure', async () => {
       const { text, result } = await full('graphml');
+      // A real XML parser loads it (as Gephi's and Cytoscape's readers would), with the same node count.
+      expect(XMLValidator.validate(text)).toBe(true);
+      const parsed = new XMLParser({
+        ignoreAttributes: false,
+        isArray: (name) => ['node', 'edge', 'key', 'data'].includes(name),
+      }).parse(text) as {
+        graphml: { graph: { node?: unknown[]; edge?: unknown[] } };
+      };
       const root = parseXml(text);
       expect(root.name).toBe('graphml');
+      expect(parsed.graphml.graph.node?.length).toBe(
+        root.children.find((c) => c.name === 'graph')!.children.filter((c) => c.name === 'node').length,
+      );
       const keys = new Map(
         root.children.filter((c) => c.name === 'key').map((k) => [k.attrs.id!, k.attrs.for!]),
       );
