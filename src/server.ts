@@ -19,13 +19,14 @@ import {
   Lexer,
   Source,
   TokenKind,
+  type ASTVisitor,
   type GraphQLFormattedError,
   type ValidationContext,
 } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { RequestContext } from './context.js';
-import { ErrorCode, PUBLIC_CODES } from './errors.js';
+import { AppError, ErrorCode, PUBLIC_CODES } from './errors.js';
 import type { Database } from './graph/database.js';
 import type { Logger } from './logger.js';
 import { schemaDir } from './paths.js';
@@ -96,6 +97,39 @@ function armor(production: boolean) {
 }
 
 /**
+ * Refuses operations of a type the schema does not have (subscription): graphql-js 16 only notices at
+ * execution, where the error has no code and was masked as INTERNAL_SERVER_ERROR. graphql-js 17 has this
+ * rule built in (KnownOperationTypesRule).
+ */
+export function knownOperationTypes(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (!context.getSchema().getRootType(node.operation)) {
+        context.reportError(
+          new GraphQLError(`The schema does not support ${node.operation} operations`, { nodes: node }),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Client errors that reach formatError without a code (and would be masked as internal): Apollo's own
+ * request errors (persisted-query misuse) carry an HTTP 4xx status but no code, and graphql-js gives up
+ * coercing variables after 50 invalid values with an error Apollo does not mark as the client's.
+ */
+function uncodedClientError(error: unknown): string | undefined {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return 'BAD_REQUEST';
+  // Duck-typed: under the test runner, graphql-js may be loaded twice (ESM and CommonJS).
+  const { message, path } = (error ?? {}) as { message?: unknown; path?: unknown };
+  if (!path && typeof message === 'string' && /^Too many errors processing variables/.test(message)) {
+    return ErrorCode.BAD_USER_INPUT;
+  }
+  return undefined;
+}
+
+/**
  * Refuses documents with too many tokens before they are parsed (parsing cost grows with size), as a
  * GraphQL-shaped 400. Syntax errors are left to Apollo.
  */
@@ -133,7 +167,8 @@ export function tokenLimit(max: number): express.RequestHandler {
 export function makeFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // Apollo reports limits as validation failures: give them our stable code.
-    const code = isLimitError(error) ? ErrorCode.LIMIT_EXCEEDED : String(formatted.extensions?.code ?? '');
+    let code = isLimitError(error) ? ErrorCode.LIMIT_EXCEEDED : String(formatted.extensions?.code ?? '');
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR) code = uncodedClientError(error) ?? code;
     if (PUBLIC_CODES.has(code)) {
       // Never leak stack traces, whatever the environment.
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -219,7 +254,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
   const apollo = new ApolloServer<RequestContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
-    validationRules: protection.validationRules,
+    validationRules: [...protection.validationRules, knownOperationTypes],
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -237,7 +272,13 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.id);
-        const viewer = await authenticator.viewerFor(req.headers);
+        const viewer = await authenticator.viewerFor(req.headers).catch((err: unknown) => {
+          // Checking an uncached key needs the database: while it is down, say so with 503, not 500.
+          if (err instanceof AppError && err.code === ErrorCode.DATABASE_UNAVAILABLE) {
+            throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, err.message, { http: { status: 503 } });
+          }
+          throw err;
+        });
         const executor = db.executor.forRequest(requestId, clearance(viewer.role));
         return {
           requestId,

@@ -55,5 +55,7 @@ export function requireRole(viewer: Viewer, min: Role, operation: string): void 
 
 /** A human-readable label of the caller, recorded in audit records and on claims. */
 export function actorLabel(viewer: Viewer): string {
-  return viewer.keyId ? `${viewer.name ?? 'key'} (${viewer.keyId})` : 'anonymous';
+  if (viewer.keyId) return `${viewer.name ?? 'key'} (${viewer.keyId})`;
+  // Keyless callers with a role are local tools (the CLI): named, never recorded as anonymous.
+  return viewer.role === 'anonymous' ? 'anonymous' : (viewer.name ?? viewer.role);
 }

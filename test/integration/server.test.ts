@@ -50,6 +50,12 @@ describe('GraphQL over HTTP against the real Neo4j', () => {
     expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
   });
 
+  it('refuses an operation type the schema lacks as a validation error, not an internal one', async () => {
+    const res = await app.graphql('subscription { serverInfo { version } }');
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('reports database health on /healthz', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
