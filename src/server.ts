@@ -129,6 +129,33 @@ function uncodedClientError(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What Apollo can answer a single result with (its chooseContentTypeForSingleResultResponse). */
+const RESULT_MEDIA_TYPES = [
+  'application/json; charset=utf-8',
+  'application/graphql-response+json; charset=utf-8',
+  'application/json; callbackSpec=1.0',
+];
+
+/**
+ * Apollo negotiates the response's content type only after executing the operation: a POST whose Accept
+ * header allows none of its types got a 406 after its mutation had committed (a retry would write twice).
+ * Such requests are refused here, with Apollo's status and message, before anything runs.
+ */
+export function acceptableResponse(): express.RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !req.headers.accept || req.accepts(RESULT_MEDIA_TYPES)) return next();
+    res.status(406).json({
+      errors: [
+        {
+          message:
+            "An 'accept' header was provided for this request which does not accept application/json or application/graphql-response+json",
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  };
+}
+
 /**
  * Refuses documents with too many tokens before they are parsed (parsing cost grows with size), as a
  * GraphQL-shaped 400. Syntax errors are left to Apollo.
@@ -267,6 +294,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
   app.use(
     '/graphql',
     cors<cors.CorsRequest>(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false }),
+    acceptableResponse(),
     express.json({ limit: config.maxBodyBytes }),
     tokenLimit(DOCUMENT_LIMITS.maxTokens),
     expressMiddleware(apollo, {

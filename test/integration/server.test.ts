@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { keyHeaders } from '../helpers/keys.js';
 
 describe('GraphQL over HTTP against the real Neo4j', () => {
   let app: TestApp;
@@ -54,6 +56,40 @@ describe('GraphQL over HTTP against the real Neo4j', () => {
     const res = await app.graphql('subscription { serverInfo { version } }');
     expect(res.status).toBe(400);
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('refuses a POST whose Accept header allows no GraphQL response type, before running it', async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/html' },
+      body: JSON.stringify({ query: '{ serverInfo { version } }' }),
+    });
+    expect(res.status).toBe(406);
+    expect(
+      ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('BAD_REQUEST');
+    // A mutation refused this way must not have run (Apollo alone would commit it, then answer 406).
+    const analyst = await keyHeaders(app.db, 'analyst');
+    const name = `Accept test ${randomUUID()}`;
+    const refused = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/html', ...analyst.headers },
+      body: JSON.stringify({
+        query: 'mutation($i: CreateEntityInput!) { createEntity(input: $i) { id } }',
+        variables: { i: { kind: 'ACTOR', type: 'group', name } },
+      }),
+    });
+    expect(refused.status).toBe(406);
+    const found = await app.graphql<{ actors: { edges: unknown[] } }>(
+      `{ actors(filter: { namePrefix: "${name}" }) { edges { node { id } } } }`,
+      undefined,
+      analyst.headers,
+    );
+    expect(found.data!.actors.edges).toEqual([]);
+    const ok = await app.graphql('{ serverInfo { version } }', undefined, {
+      accept: 'application/graphql-response+json',
+    });
+    expect(ok.status).toBe(200);
   });
 
   it('reports database health on /healthz', async () => {
