@@ -6,6 +6,7 @@ import type { Problem } from '../bundle/resolve.js';
 import { clip, CodePointCursor, guessLang, LineMap, slugId } from './common.js';
 import { parseCsv } from './csv.js';
 import type { ConvertOptions, ImportPlan } from './ftm.js';
+import { ACLED_COLUMNS } from '../export/acled.js';
 
 /**
  * ACLED-style CSV (the columns of DOMAIN.md; ACLED's own extra columns are accepted and ignored) → an
@@ -52,33 +53,8 @@ const REQUIRED = [
 ] as const;
 
 /** The columns of DOMAIN.md, then those ACLED exports add (accepted, not used). */
-const KNOWN = new Set([
-  'event_id_cnty',
-  'event_date',
-  'time_precision',
-  'disorder_type',
-  'event_type',
-  'sub_event_type',
-  'actor1',
-  'assoc_actor_1',
-  'inter1',
-  'actor2',
-  'assoc_actor_2',
-  'inter2',
-  'interaction',
-  'iso',
-  'country',
-  'admin1',
-  'admin2',
-  'admin3',
-  'location',
-  'latitude',
-  'longitude',
-  'geo_precision',
-  'source',
-  'source_scale',
-  'notes',
-  'fatalities',
+const KNOWN = new Set<string>([
+  ...ACLED_COLUMNS,
   'event_id_no_cnty',
   'year',
   'region',
