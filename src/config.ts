@@ -42,6 +42,8 @@ const EnvSchema = z.object({
     .positive()
     .default(6 * 1024 * 1024),
   CORS_ORIGINS: z.string().default(''),
+  /** The built graph explorer served at `/` (npm run build puts it in dist/web); `off` serves none. */
+  EXPLORER_DIR: z.string().min(1).default('dist/web'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -72,6 +74,8 @@ export interface Config {
   loadSample: boolean;
   maxBodyBytes: number;
   corsOrigins: string[];
+  /** Folder of the built explorer, absolute; null when disabled (EXPLORER_DIR=off). */
+  explorerDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -114,5 +118,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    explorerDir: e.EXPLORER_DIR === 'off' ? null : path.resolve(projectRoot, e.EXPLORER_DIR),
   };
 }

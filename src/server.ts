@@ -35,6 +35,7 @@ import { clearance } from './auth/roles.js';
 import { Authenticator } from './services/auth.js';
 import { createServices } from './services/index.js';
 import { packageVersion } from './version.js';
+import { explorerRouter } from './explorer.js';
 
 /** The SDL files in schema/, concatenated in name order (one file per domain). */
 export function loadTypeDefs(dir = schemaDir): string {
@@ -325,6 +326,9 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
       },
     }),
   );
+
+  // The graph explorer (a static page calling /graphql) at `/`.
+  app.use(explorerRouter(config.explorerDir, logger));
 
   // Body-parser failures (too large, malformed JSON) answered as GraphQL-shaped JSON with a stable code.
   app.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {

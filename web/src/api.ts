@@ -1,0 +1,73 @@
+/**
+ * The explorer's GraphQL client: POSTs the typed operations of operations.graphql to /graphql.
+ * The API key, when the investigator gives one, lives in sessionStorage only (never in the URL or a
+ * shared link) and goes out as `Authorization: Bearer <key>`; without one the API answers as anonymous.
+ */
+import type { TypedOperation } from './operations.js';
+
+const KEY_STORAGE = 'hrkg.apiKey';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function apiKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function setApiKey(key: string | null): void {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+interface GraphQLBody<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** Runs one operation; a GraphQL error becomes an ApiError carrying the API's stable code. */
+export async function request<TData, TVars>(
+  op: TypedOperation<TData, TVars>,
+  variables: TVars,
+  signal?: AbortSignal,
+): Promise<TData> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json, application/json',
+  };
+  const key = apiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  let res: Response;
+  try {
+    res = await fetch('/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: op.document, operationName: op.name, variables }),
+      signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError('The server cannot be reached.', 'NETWORK_ERROR', 0);
+  }
+  let body: GraphQLBody<TData>;
+  try {
+    body = (await res.json()) as GraphQLBody<TData>;
+  } catch {
+    throw new ApiError(
+      `The server answered ${res.status} without a GraphQL body.`,
+      'BAD_RESPONSE',
+      res.status,
+    );
+  }
+  const first = body.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'UNKNOWN', res.status);
+  if (!body.data) throw new ApiError('The server answered without data.', 'BAD_RESPONSE', res.status);
+  return body.data;
+}

@@ -1,0 +1,219 @@
+/**
+ * The side panel: the evidence for the selected node or edge. Every claim with its exact excerpts
+ * (highlighted inside their source's text on request), who said it, the sources' metadata, and a flag
+ * where sources disagree.
+ */
+import { request } from './api.js';
+import type { ClaimPartsFragment, ProvenanceQuery } from './generated/graphql.js';
+import { codePointSlice, formatDate, formatNumber, formatRange, h } from './format.js';
+import { SourceTextOp } from './operations.js';
+
+type Provenance = ProvenanceQuery['provenance'];
+type Source = Provenance['sources'][number];
+
+const RELIABILITY: Record<string, string> = {
+  highly_reliable: 'A — highly reliable',
+  usually_reliable: 'B — usually reliable',
+  fairly_reliable: 'C — fairly reliable',
+  not_usually_reliable: 'D — not usually reliable',
+  highly_unreliable: 'E — highly unreliable',
+  unknown: 'F — reliability unknown',
+};
+
+export interface PanelActions {
+  header?: HTMLElement[];
+  connections?: HTMLElement | null;
+}
+
+function claimValue(c: ClaimPartsFragment): string | null {
+  if (c.figure)
+    return c.figure.text
+      ? `${c.figure.text} (${formatNumber(c.figure.value)})`
+      : formatNumber(c.figure.value);
+  return c.value ?? null;
+}
+
+function conflictNote(c: ClaimPartsFragment): HTMLElement | null {
+  if (!c.conflicts.length) return null;
+  const mine = claimValue(c) ?? c.summary;
+  return h(
+    'div',
+    { class: 'conflict', role: 'note', 'data-testid': 'conflict' },
+    h('strong', {}, '⚠ Sources disagree. '),
+    `This claim says ${mine}; `,
+    ...c.conflicts.flatMap((o, i) => [
+      i ? '; ' : '',
+      h(
+        'span',
+        { dir: 'auto' },
+        o.figure ? (o.figure.text ?? formatNumber(o.figure.value)) : (o.value ?? o.summary),
+      ),
+      ` (${o.id})`,
+    ]),
+    ' says otherwise. Both are kept.',
+  );
+}
+
+function excerptBlock(e: ClaimPartsFragment['excerpts'][number]): HTMLElement {
+  const showInSource = h(
+    'button',
+    { type: 'button', class: 'link', 'data-action': 'show-in-source' },
+    'Show in source',
+  );
+  const holder = h('div', { class: 'source-view' });
+  showInSource.addEventListener('click', () => void showSourceText(holder, e, showInSource));
+  return h(
+    'figure',
+    { class: 'excerpt', 'data-excerpt': e.id },
+    h(
+      'blockquote',
+      { dir: 'auto' },
+      e.prefix ? `…${e.prefix}` : '',
+      h('mark', {}, e.exact),
+      e.suffix ? `${e.suffix}…` : '',
+    ),
+    h(
+      'figcaption',
+      {},
+      `Characters ${e.start}–${e.end} of `,
+      h('cite', { dir: 'auto' }, e.source.title),
+      ' · ',
+      showInSource,
+    ),
+    holder,
+  );
+}
+
+/** Loads the source's full text and highlights the excerpt at its offsets, checking the words match. */
+async function showSourceText(
+  holder: HTMLElement,
+  e: ClaimPartsFragment['excerpts'][number],
+  button: HTMLButtonElement,
+) {
+  button.disabled = true;
+  holder.replaceChildren(h('p', { class: 'muted' }, 'Loading the source…'));
+  try {
+    const data = await request(SourceTextOp, { id: e.source.id });
+    const text = data.node && 'text' in data.node ? data.node.text : null;
+    if (text == null) {
+      holder.replaceChildren(h('p', { class: 'error' }, 'The source text is not available to you.'));
+      return;
+    }
+    const at = codePointSlice(text, e.start, e.end);
+    const mark = h(
+      'mark',
+      { class: 'in-source', 'data-start': String(e.start), 'data-end': String(e.end) },
+      at,
+    );
+    const pre = h(
+      'pre',
+      {
+        class: 'source-text',
+        dir: 'auto',
+        tabindex: '0',
+        'aria-label': `Text of ${data.node && 'title' in data.node ? data.node.title : 'the source'}`,
+      },
+      codePointSlice(text, 0, e.start),
+      mark,
+      codePointSlice(text, e.end),
+    );
+    holder.replaceChildren(
+      at === e.exact
+        ? h('p', { class: 'ok' }, '✓ The source has these exact words at these offsets.')
+        : h('p', { class: 'error' }, '✗ The source text at these offsets differs from the excerpt.'),
+      pre,
+    );
+    mark.scrollIntoView({ block: 'center' });
+  } catch (err) {
+    holder.replaceChildren(
+      h('p', { class: 'error' }, `Could not load the source: ${(err as Error).message}`),
+    );
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function claimBlock(c: ClaimPartsFragment): HTMLElement {
+  const value = claimValue(c);
+  const attribution = [...c.attribution].sort((a, b) => a.hop - b.hop).map((a) => a.agent.name);
+  return h(
+    'article',
+    { class: `claim status-${c.status}`, 'data-claim': c.id, 'aria-label': `Claim ${c.id}` },
+    h(
+      'header',
+      {},
+      h('span', { class: 'kind' }, c.kind),
+      c.status !== 'asserted' ? h('span', { class: `badge ${c.status}` }, c.status) : null,
+      c.sensitivity !== 'public' ? h('span', { class: 'badge restricted' }, c.sensitivity) : null,
+      c.confidence != null ? h('span', { class: 'muted' }, `confidence ${c.confidence}`) : null,
+    ),
+    h('p', { dir: 'auto' }, c.summary),
+    value ? h('p', { class: 'value' }, h('strong', {}, 'Value: '), h('span', { dir: 'auto' }, value)) : null,
+    conflictNote(c),
+    attribution.length
+      ? h('p', { class: 'attribution' }, 'According to ', h('span', { dir: 'auto' }, attribution.join(' ← ')))
+      : null,
+    ...c.excerpts.map(excerptBlock),
+    h('p', { class: 'muted small' }, `${c.id} · recorded by ${c.recordedBy} at ${c.recordedAt}`),
+  );
+}
+
+function sourceBlock(s: Source): HTMLElement {
+  const row = (term: string, ...value: (Node | string)[]) => [h('dt', {}, term), h('dd', {}, ...value)];
+  const published = s.published
+    ? `${formatDate(s.published)} (precision: ${s.published.precision}${s.published.qualifier !== 'exact' ? `, ${s.published.qualifier}` : ''})`
+    : 'unknown';
+  return h(
+    'section',
+    { class: 'source', 'data-source': s.id },
+    h('h4', { dir: 'auto' }, s.title),
+    h(
+      'dl',
+      {},
+      ...row('Publisher', s.publisher ? h('span', { dir: 'auto' }, s.publisher.name) : 'unknown'),
+      ...row(
+        'Published',
+        published,
+        s.published?.text ? h('span', { class: 'muted' }, ` — ${s.published.text}`) : '',
+      ),
+      ...(s.published && formatRange(s.published) ? row('Date range', formatRange(s.published) || '') : []),
+      ...row('Reliability', RELIABILITY[s.reliability] ?? s.reliability),
+      ...row('Language', s.language),
+      ...row('SHA-256', h('code', { class: 'hash' }, s.sha256)),
+      ...row('Length', `${formatNumber(s.length)} characters`),
+      ...(s.retrievedAt ? row('Retrieved', s.retrievedAt) : []),
+      ...(s.url ? row('URL', h('span', { class: 'url' }, s.url)) : []),
+      ...(s.sensitivity !== 'public' ? row('Sensitivity', s.sensitivity) : []),
+    ),
+  );
+}
+
+export function renderProvenance(panel: HTMLElement, p: Provenance, actions: PanelActions = {}): void {
+  const conflicts = p.claims.filter((c) => c.conflicts.length).length;
+  const parts: (HTMLElement | null | undefined)[] = [
+    h(
+      'header',
+      { class: 'panel-head' },
+      h('h2', { dir: 'auto', id: 'panel-title' }, p.label),
+      h('p', { class: 'muted' }, `${p.kind} · `, h('code', {}, p.id)),
+      ...(actions.header ?? []),
+    ),
+    actions.connections,
+    h('h3', {}, `Claims (${p.claims.length})`),
+    conflicts
+      ? h('p', { class: 'conflict-summary' }, `⚠ ${conflicts} of these claims conflict with other claims.`)
+      : null,
+    p.claims.length ? null : h('p', { class: 'muted' }, 'No claims about this record are visible to you.'),
+    ...p.claims.map(claimBlock),
+    h('h3', {}, `Sources (${p.sources.length})`),
+    ...p.sources.map(sourceBlock),
+  ];
+  panel.replaceChildren(...parts.filter((x): x is HTMLElement => !!x));
+}
+
+export function renderPanelMessage(panel: HTMLElement, title: string, text: string): void {
+  panel.replaceChildren(
+    h('header', { class: 'panel-head' }, h('h2', { id: 'panel-title' }, title)),
+    h('p', {}, text),
+  );
+}
