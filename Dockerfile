@@ -1,4 +1,4 @@
-# The API only; Neo4j comes from the neo4j:5.26-community service in docker-compose.yml.
+# The API and the graph explorer; Neo4j comes from the neo4j:5.26-community service in docker-compose.yml.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schema ./schema
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, print, separateOperations } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/paths.js';
 import { sha256 } from '../../src/model/text.js';
 import { loadBundle } from '../../src/services/bundles.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -176,6 +180,22 @@ const READ_PATHS: [string, string][] = [
   ],
 ];
 
+/** The graph explorer's own requests (web/src/operations.graphql), each with arguments aimed at hidden records. */
+const EXPLORER_OPERATIONS = separateOperations(
+  parse(readFileSync(path.join(projectRoot, 'web', 'src', 'operations.graphql'), 'utf8')),
+);
+const EXPLORER_CALLS: [string, Record<string, unknown>][] = [
+  ['Search', { query: RESTRICTED, first: 25 }],
+  ['Search', { query: CONFIDENTIAL, first: 25 }],
+  ['Neighborhood', { id: ids.event, depth: 2, limit: 500 }],
+  ['Neighborhood', { id: ids.restrictedActor, depth: 1, limit: 100 }],
+  ['Paths', { from: ids.event, to: ids.restrictedActor, maxLength: 6 }],
+  ['Provenance', { id: ids.event }],
+  ['Provenance', { id: ids.restrictedActor }],
+  ['SourceText', { id: ids.secretSource }],
+  ['Viewer', {}],
+];
+
 describe('redaction on every read path', () => {
   let app: TestApp;
   let viewer: Record<string, string>;
@@ -217,6 +237,44 @@ describe('redaction on every read path', () => {
       }
     },
   );
+
+  it('covers every request the graph explorer makes', () => {
+    expect([...new Set(EXPLORER_CALLS.map(([name]) => name))].sort()).toEqual(
+      Object.keys(EXPLORER_OPERATIONS).sort(),
+    );
+  });
+
+  it.each(EXPLORER_CALLS)(
+    'explorer request %s %j: nothing restricted or confidential for anonymous callers and viewers',
+    async (name, variables) => {
+      const query = print(EXPLORER_OPERATIONS[name]!);
+      for (const headers of [{}, viewer]) {
+        const res = await app.graphql(query, variables, headers);
+        expect((res.errors ?? []).filter((e) => e.extensions?.code !== 'NOT_FOUND')).toEqual([]);
+        const text = JSON.stringify(res.data);
+        expect(text).not.toContain(RESTRICTED);
+        expect(text).not.toContain(CONFIDENTIAL);
+        for (const hidden of [
+          ids.restrictedActor,
+          ids.confidentialPlace,
+          ids.restrictedClaim,
+          ids.secretSource,
+        ]) {
+          expect(text).not.toContain(`"${hidden}"`);
+        }
+      }
+    },
+  );
+
+  it("the explorer's requests do show restricted records to analysts", async () => {
+    const res = await app.graphql(
+      print(EXPLORER_OPERATIONS.Neighborhood!),
+      { id: ids.event, depth: 1, limit: 100 },
+      analyst,
+    );
+    expect(JSON.stringify(res.data)).toContain(ids.restrictedActor);
+    expect(JSON.stringify(res.data)).not.toContain(ids.confidentialPlace);
+  });
 
   it('still shows the public part to everyone', async () => {
     const text = await body(`{ provenance(id: "${ids.event}") { claims { id } } }`);
