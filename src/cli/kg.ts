@@ -271,6 +271,20 @@ async function readable(file: string): Promise<void> {
   }
 }
 
+/** Says which records a load left as they were, so nobody believes the file's values are now in the graph. */
+function reportKept(kept: { changedSince: string[]; stricterKept: string[] }): void {
+  const list = (ids: string[]) =>
+    ids.slice(0, 20).join(', ') + (ids.length > 20 ? `, … (${ids.length})` : '');
+  if (kept.changedSince.length)
+    process.stdout.write(
+      `Kept ${kept.changedSince.length} record(s) changed through the API since they were loaded (the file's values were not applied): ${list(kept.changedSince)}\n`,
+    );
+  if (kept.stricterKept.length)
+    process.stdout.write(
+      `Kept the stricter stored sensitivity of ${kept.stricterKept.length} record(s) (use setSensitivity to lower it): ${list(kept.stricterKept)}\n`,
+    );
+}
+
 async function seed(args: string[]): Promise<number> {
   const { values, positionals } = parse('seed', args, {}, 1);
   if (values.help) return help('seed');
@@ -279,6 +293,7 @@ async function seed(args: string[]): Promise<number> {
   return withDatabase({ migrate: true }, async (db, logger) => {
     const r = await loadBundle(db.executor, file, { force: true, logger });
     process.stdout.write(`Loaded ${file} in ${r.ms} ms: ${formatCounts({ ...r.counts })}\n`);
+    if (r.kept) reportKept(r.kept);
     return 0;
   });
 }
@@ -320,6 +335,7 @@ async function importCommand(args: string[]): Promise<number> {
       });
       progress.clear();
       process.stdout.write(`Imported ${file} (sha256 ${r.sha256.slice(0, 12)}): ${formatCounts(r.counts)}\n`);
+      reportKept(r.kept);
       return 0;
     } finally {
       progress.clear();

@@ -8,6 +8,7 @@ import {
   writeBundle,
   type BundleWriteCounts,
   type BundleWriteOptions,
+  type KeptRecords,
 } from '../graph/stores/bundle-store.js';
 import { BundleError, loadBundleFile } from '../io/bundle/resolve.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +22,8 @@ export interface BundleLoadReport {
   /** False when this exact bundle was loaded before and force was not given. */
   loaded: boolean;
   counts?: BundleWriteCounts;
+  /** Records this load left as they were (changed through the API since, or stricter sensitivity). */
+  kept?: KeptRecords;
   ms: number;
 }
 
@@ -38,10 +41,16 @@ export async function loadBundle(
     return { file, sha256, loaded: false, ms: Math.round(performance.now() - started) };
   }
   const resolved = await loadBundleFile(file);
-  const counts = await writeBundle(executor, resolved, sha256, opts);
+  const { counts, kept } = await writeBundle(executor, resolved, sha256, opts);
   const ms = Math.round(performance.now() - started);
   opts.logger?.info({ file: path.basename(file), ...counts, ms }, 'bundle loaded');
-  return { file, sha256, loaded: true, counts, ms };
+  if (kept.changedSince.length || kept.stricterKept.length) {
+    opts.logger?.warn(
+      { file: path.basename(file), ...kept },
+      'bundle values not applied to records changed through the API since, or stricter sensitivity kept',
+    );
+  }
+  return { file, sha256, loaded: true, counts, kept, ms };
 }
 
 /** The bundle problems as a GraphQL error with a stable code and every problem's path. */

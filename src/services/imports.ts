@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Executor, Row, Statement } from '../graph/executor.js';
 import * as q from '../graph/queries/bundle-export.js';
-import { writeBundle } from '../graph/stores/bundle-store.js';
+import { writeBundle, type KeptRecords } from '../graph/stores/bundle-store.js';
 import { RELATION_TYPES } from '../model/graph-model.js';
 import { bundleFromRows, writeBundleJson, type ExportRows } from '../io/bundle/export.js';
 import {
@@ -38,7 +38,7 @@ export async function importFile(
   file: string,
   format: ImportFormat,
   opts: ImportOptions = {},
-): Promise<{ counts: Record<string, number>; sha256: string }> {
+): Promise<{ counts: Record<string, number>; sha256: string; kept: KeptRecords }> {
   const bytes = await readFile(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let resolved: ResolvedBundle;
@@ -76,8 +76,9 @@ export async function importFile(
   }
 
   let written;
+  let kept: KeptRecords;
   try {
-    written = await writeBundle(executor, resolved, sha256);
+    ({ counts: written, kept } = await writeBundle(executor, resolved, sha256));
   } catch (err) {
     // Conflicts found in the graph (text already stored under another id, merged entities): by line.
     if (err instanceof BundleError && lines) {
@@ -90,6 +91,7 @@ export async function importFile(
   return {
     counts: { ...written, actors: kinds('Actor'), places: kinds('Place'), events: kinds('Event') },
     sha256,
+    kept,
   };
 }
 

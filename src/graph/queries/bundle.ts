@@ -4,7 +4,22 @@ import { RELATION_TYPES, assertRelType, type RelationType } from '../../model/gr
 /**
  * Batched writes of a resolved bundle (UNWIND over rows). Every statement is idempotent: MERGE by id,
  * SET to the bundle's values, creation time only on create; loading the same bundle again changes nothing.
+ *
+ * Two rules keep a reload from undoing work done through the API since the first load:
+ * - a record whose version moved past 1 (updated, disputed, retracted, re-classified through the API)
+ *   keeps its values; the bundle's are not applied to it, and its id is returned as `changedSince`;
+ * - sensitivity only ever goes up: a record keeps the stricter of its stored and the bundle's sensitivity,
+ *   so reloading a file can never reveal what someone restricted (ids returned as `stricterKept`).
  */
+
+const RANK = (v: string) => `CASE ${v} WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END`;
+/** The stricter of the stored sensitivity (in `before`) and the bundle's (r.sensitivity). */
+const STRICTER = `CASE WHEN ${RANK('before')} >= ${RANK("coalesce(r.sensitivity, 'public')")} THEN before ELSE coalesce(r.sensitivity, 'public') END`;
+/** Returns the ids a reload did not (fully) apply to; nothing for the others. */
+const KEPT = (v: string) => `WITH ${v}, edited, before, r
+   WHERE edited OR ${RANK('before')} > ${RANK("coalesce(r.sensitivity, 'public')")}
+   RETURN CASE WHEN edited THEN ${v}.id END AS changedSince,
+          CASE WHEN ${RANK('before')} > ${RANK("coalesce(r.sensitivity, 'public')")} THEN ${v}.id END AS stricterKept`;
 
 export const findSourcesByHash = statement(
   'bundle.findSourcesByHash',
@@ -32,16 +47,20 @@ export const upsertEntities = statement(
   `UNWIND $rows AS r
    MERGE (n:Entity {id: r.id})
    ON CREATE SET n.createdAt = datetime(r.recordedAt), n.version = 1
-   SET n.kind = r.kind, n.type = r.type, n.name = r.name, n.lang = r.lang,
-       n.aliasesJson = r.aliasesJson, n.names = r.names,
-       n.identifiersJson = r.identifiersJson, n.identifierKeys = r.identifierKeys,
-       n.description = r.description, n.sensitivity = r.sensitivity,
-       n.dateJson = r.dateJson, n.dateEarliest = date(r.dateEarliest), n.dateLatest = date(r.dateLatest),
-       n.datePrecision = r.datePrecision,
-       n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest)
+   WITH n, r, coalesce(n.version, 1) > 1 AS edited, coalesce(n.sensitivity, 'public') AS before
+   FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+     SET n.kind = r.kind, n.type = r.type, n.name = r.name, n.lang = r.lang,
+         n.aliasesJson = r.aliasesJson, n.names = r.names,
+         n.identifiersJson = r.identifiersJson, n.identifierKeys = r.identifierKeys,
+         n.description = r.description,
+         n.dateJson = r.dateJson, n.dateEarliest = date(r.dateEarliest), n.dateLatest = date(r.dateLatest),
+         n.datePrecision = r.datePrecision,
+         n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest))
+   SET n.sensitivity = ${STRICTER}
    FOREACH (_ IN CASE WHEN r.kind = 'Event' THEN [1] ELSE [] END | SET n:Event)
    FOREACH (_ IN CASE WHEN r.kind = 'Actor' THEN [1] ELSE [] END | SET n:Actor)
-   FOREACH (_ IN CASE WHEN r.kind = 'Place' THEN [1] ELSE [] END | SET n:Place)`,
+   FOREACH (_ IN CASE WHEN r.kind = 'Place' THEN [1] ELSE [] END | SET n:Place)
+   ${KEPT('n')}`,
 );
 
 export const upsertSources = statement(
@@ -49,14 +68,19 @@ export const upsertSources = statement(
   `UNWIND $rows AS r
    MERGE (s:Source {id: r.id})
    ON CREATE SET s.createdAt = datetime(r.recordedAt), s.version = 1
+   WITH s, r, false AS edited, coalesce(s.sensitivity, 'public') AS before
    SET s.title = r.title, s.text = r.text, s.sha256 = r.sha256, s.length = r.length, s.language = r.language,
        s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
        s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
        s.publishedLatest = date(r.publishedLatest),
-       s.reliability = r.reliability, s.sensitivity = r.sensitivity, s.notes = r.notes
-   WITH s, r WHERE r.publisherId IS NOT NULL
-   MATCH (a:Actor {id: r.publisherId})
-   MERGE (s)-[:PUBLISHED_BY]->(a)`,
+       s.reliability = r.reliability, s.sensitivity = ${STRICTER}, s.notes = r.notes
+   WITH s, r, edited, before
+   CALL (s, r) {
+     WITH s, r WHERE r.publisherId IS NOT NULL
+     MATCH (a:Actor {id: r.publisherId})
+     MERGE (s)-[:PUBLISHED_BY]->(a)
+   }
+   ${KEPT('s')}`,
 );
 
 export const upsertExcerpts = statement(
@@ -68,20 +92,22 @@ export const upsertExcerpts = statement(
    MERGE (e)-[:IN_SOURCE]->(s)`,
 );
 
-export const upsertClaims = statement(
-  'bundle.upsertClaims',
-  `UNWIND $rows AS r
+/** Claims with their links; the write API's recordClaim runs the same body (it never finds an edited claim). */
+export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
    MATCH (subject:Entity {id: r.subjectId})
    MERGE (c:Claim {id: r.id})
    ON CREATE SET c.recordedBy = r.recordedBy, c.recordedAt = datetime(r.recordedAt), c.version = 1
-   SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
-       c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
-       c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
-       c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
-       c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence, c.sensitivity = r.sensitivity,
-       c.subjectId = r.subjectId, c.objectId = r.objectId
+   WITH c, r, subject, coalesce(c.version, 1) > 1 AS edited, coalesce(c.sensitivity, 'public') AS before
+   FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+     SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
+         c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
+         c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+         c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
+         c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
+         c.subjectId = r.subjectId, c.objectId = r.objectId)
+   SET c.sensitivity = ${STRICTER}
    MERGE (c)-[:ABOUT]->(subject)
-   WITH c, r
+   WITH c, r, edited, before
    CALL (c, r) {
      UNWIND r.excerptIds AS exId
      MATCH (e:Excerpt {id: exId})
@@ -96,22 +122,33 @@ export const upsertClaims = statement(
      WITH c, r WHERE r.kind = 'relation'
      MATCH (o:Entity {id: r.objectId})
      MERGE (c)-[:OBJECT]->(o)
-   }`,
+   }`;
+
+export const upsertClaims = statement(
+  'bundle.upsertClaims',
+  `${UPSERT_CLAIMS_BODY}
+   ${KEPT('c')}`,
 );
 
-export const upsertFigures = statement(
-  'bundle.upsertFigures',
-  `UNWIND $rows AS r
+/** Figures of claims; the write API runs the same body. */
+export const UPSERT_FIGURES_BODY = `UNWIND $rows AS r
    MATCH (subject:Entity {id: r.subjectId})
    MATCH (c:Claim {id: r.claimId})
    MERGE (f:Figure {id: r.id})
+   WITH f, r, c, subject, false AS edited, coalesce(f.sensitivity, 'public') AS before
    SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
        f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
        f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
        f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest),
-       f.sensitivity = r.sensitivity, f.subjectId = r.subjectId, f.claimId = r.claimId
+       f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
    MERGE (f)-[:FIGURE_OF]->(subject)
-   MERGE (c)-[:OBJECT]->(f)`,
+   MERGE (c)-[:OBJECT]->(f)
+   WITH f, r, edited, before`;
+
+export const upsertFigures = statement(
+  'bundle.upsertFigures',
+  `${UPSERT_FIGURES_BODY}
+   ${KEPT('f')}`,
 );
 
 export const linkFigures = statement(

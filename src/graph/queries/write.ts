@@ -111,13 +111,13 @@ export const insertExcerpts = statement('write.insertExcerpts', bundle.upsertExc
 
 export const insertClaim = statement(
   'write.insertClaim',
-  `${bundle.upsertClaims.cypher}
+  `${bundle.UPSERT_CLAIMS_BODY}
    RETURN count(c) AS written`,
 );
 
 export const insertFigure = statement(
   'write.insertFigure',
-  `${bundle.upsertFigures.cypher}
+  `${bundle.UPSERT_FIGURES_BODY}
    RETURN count(f) AS written`,
 );
 

@@ -18,13 +18,38 @@ export interface BundleWriteCounts {
   relations: number;
 }
 
+/** Records a (re)load did not fully apply to, so that nothing done through the API since is undone. */
+export interface KeptRecords {
+  /** Changed through the API since they were loaded (version past 1): the bundle's values were not applied. */
+  changedSince: string[];
+  /** Stored with a stricter sensitivity than the bundle gives: the stricter one was kept. */
+  stricterKept: string[];
+}
+
+export interface BundleWriteResult {
+  counts: BundleWriteCounts;
+  kept: KeptRecords;
+}
+
 export interface BundleWriteOptions {
   /** Runs inside the transaction after every write and before commit (fault injection in tests). */
   beforeCommit?: (tx: Tx) => Promise<void>;
 }
 
-async function runBatched(tx: Tx, stmt: Parameters<Tx['run']>[0], rows: Record<string, unknown>[]) {
-  for (let i = 0; i < rows.length; i += BATCH) await tx.run(stmt, { rows: rows.slice(i, i + BATCH) });
+async function runBatched(
+  tx: Tx,
+  stmt: Parameters<Tx['run']>[0],
+  rows: Record<string, unknown>[],
+  kept?: KeptRecords,
+) {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const out = await tx.run(stmt, { rows: rows.slice(i, i + BATCH) });
+    if (!kept) continue;
+    for (const row of out) {
+      if (typeof row.changedSince === 'string') kept.changedSince.push(row.changedSince);
+      if (typeof row.stricterKept === 'string') kept.stricterKept.push(row.stricterKept);
+    }
+  }
 }
 
 /** Has a bundle with this content hash been loaded already? */
@@ -41,7 +66,8 @@ export async function writeBundle(
   b: ResolvedBundle,
   bundleSha256: string,
   opts: BundleWriteOptions = {},
-): Promise<BundleWriteCounts> {
+): Promise<BundleWriteResult> {
+  const kept: KeptRecords = { changedSince: [], stricterKept: [] };
   const counts: BundleWriteCounts = {
     sources: b.sources.length,
     entities: b.entities.length,
@@ -77,6 +103,7 @@ export async function writeBundle(
       tx,
       q.upsertEntities,
       b.entities.map((e) => ({ ...entityParams(e), recordedAt })),
+      kept,
     );
     await runBatched(
       tx,
@@ -97,9 +124,10 @@ export async function writeBundle(
         recordedAt,
         ...dateProps('published', s.published),
       })),
+      kept,
     );
     await runBatched(tx, q.upsertExcerpts, b.excerpts as unknown as Record<string, unknown>[]);
-    await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[]);
+    await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[], kept);
     const figureRows = b.figures.map(({ periodStart, periodEnd, asOf, ...f }) => ({
       ...f,
       periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
@@ -108,7 +136,7 @@ export async function writeBundle(
       periodEarliest: periodStart?.earliest ?? null,
       periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
     }));
-    await runBatched(tx, q.upsertFigures, figureRows);
+    await runBatched(tx, q.upsertFigures, figureRows, kept);
     await runBatched(tx, q.linkFigures, figureRows);
     for (const type of RELATION_TYPES) {
       const rows = b.relations.filter((r) => r.type === type);
@@ -130,11 +158,11 @@ export async function writeBundle(
       inputDigest: bundleSha256,
       affectedIds: b.sources.map((s) => s.id),
       changesJson: JSON.stringify([
-        { id: `bundle-${bundleSha256.slice(0, 16)}`, before: null, after: counts },
+        { id: `bundle-${bundleSha256.slice(0, 16)}`, before: null, after: { ...counts, kept } },
       ]),
       requestId: null,
     });
     await opts.beforeCommit?.(tx);
   });
-  return counts;
+  return { counts, kept };
 }
