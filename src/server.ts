@@ -144,7 +144,9 @@ const RESULT_MEDIA_TYPES = [
  */
 export function acceptableResponse(): express.RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'POST' || !req.headers.accept || req.accepts(RESULT_MEDIA_TYPES)) return next();
+    // POSTs, and GETs carrying a document (a GET without one is the landing page, which browsers ask as HTML).
+    const operation = req.method === 'POST' || (req.method === 'GET' && typeof req.query.query === 'string');
+    if (!operation || !req.headers.accept || req.accepts(RESULT_MEDIA_TYPES)) return next();
     res.status(406).json({
       errors: [
         {
@@ -163,7 +165,8 @@ export function acceptableResponse(): express.RequestHandler {
  */
 export function tokenLimit(max: number): express.RequestHandler {
   return (req, res, next) => {
-    const query = (req.body as { query?: unknown } | undefined)?.query;
+    // The document comes in the body (POST) or the query string (GET).
+    const query = (req.body as { query?: unknown } | undefined)?.query ?? req.query.query;
     if (typeof query !== 'string') return next();
     const lexer = new Lexer(new Source(query));
     let count = 0;

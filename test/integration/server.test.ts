@@ -92,6 +92,32 @@ describe('GraphQL over HTTP against the real Neo4j', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('checks Accept and the token limit on GET requests too, before running them', async () => {
+    const url = (query: string) => `${app.url}/graphql?query=${encodeURIComponent(query)}`;
+    const headers = { 'apollo-require-preflight': 'true' };
+    const refused = await fetch(url('{ serverInfo { version } }'), {
+      headers: { ...headers, accept: 'text/html' },
+    });
+    expect(refused.status).toBe(406);
+    expect(
+      ((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('BAD_REQUEST');
+    // Over the 4,000-token limit, yet short enough for a URL (Node refuses URLs over 16 KB itself).
+    const huge = `{${'a()'.repeat(1_400)}}`; // 4,202 tokens in 4,202 URL-safe characters
+    const tooLong = await fetch(url(huge), { headers: { ...headers, accept: 'application/json' } });
+    expect(tooLong.status).toBe(400);
+    expect(
+      ((await tooLong.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('LIMIT_EXCEEDED');
+    // A browser asking for the landing page (no document) still gets it.
+    const landing = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(landing.status).toBe(200);
+    const ok = await fetch(url('{ serverInfo { version } }'), {
+      headers: { ...headers, accept: 'application/json' },
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it('reports database health on /healthz', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
