@@ -1,5 +1,6 @@
 import type { FuzzyDate } from '../model/fuzzy-date.js';
 import type { EntityKind } from '../model/graph-model.js';
+import type { FigureDates, FigureValue, SourceFields } from '../model/shapes.js';
 
 /**
  * Plain records the graph layer hands upwards (codegen maps GraphQL types onto them). Nothing here is
@@ -21,20 +22,8 @@ export interface EntityRecord {
   version: number;
 }
 
-export interface SourceRecord {
+export interface SourceRecord extends SourceFields {
   __kind: 'Source';
-  id: string;
-  title: string;
-  text: string;
-  sha256: string;
-  length: number;
-  language: string;
-  url: string | null;
-  retrievedAt: string | null;
-  published: FuzzyDate | null;
-  reliability: string;
-  sensitivity: string;
-  notes: string | null;
 }
 
 export interface ExcerptRecord {
@@ -66,20 +55,9 @@ export interface ClaimRecord {
   recordedAt: string;
 }
 
-export interface FigureRecord {
+export interface FigureRecord extends FigureValue, FigureDates {
   __kind: 'Figure';
   id: string;
-  measure: string;
-  value: number | null;
-  min: number | null;
-  max: number | null;
-  qualifier: string;
-  unit: string;
-  subgroup: string | null;
-  text: string | null;
-  periodStart: FuzzyDate | null;
-  periodEnd: FuzzyDate | null;
-  asOf: FuzzyDate | null;
   subjectId: string;
   claimId: string;
   sensitivity: string;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../../model/graph-model.js';
+import type { FigureValue } from '../../model/shapes.js';
 
 /**
  * The graph as an hrkg-bundle/1 JSON document, losslessly: what the bundle loader writes, read back
@@ -67,22 +68,16 @@ export interface ClaimExportRow {
   object: string | null;
   quotes: { source: string; exact: string; start: number; end: number }[];
   attributedTo: string[];
-  figure: {
-    measure: string;
-    value: number | null;
-    min: number | null;
-    max: number | null;
-    qualifier: string;
-    unit: string;
-    subgroup: string | null;
-    text: string | null;
-    periodStartJson: string | null;
-    periodEndJson: string | null;
-    asOfJson: string | null;
-    sensitivity: string;
-    shareOf: string | null;
-    during: string | null;
-  } | null;
+  figure:
+    | (FigureValue & {
+        periodStartJson: string | null;
+        periodEndJson: string | null;
+        asOfJson: string | null;
+        sensitivity: string;
+        shareOf: string | null;
+        during: string | null;
+      })
+    | null;
 }
 
 export interface RelationExportRow {

@@ -11,6 +11,7 @@ import {
   type RelationType,
 } from '../../model/graph-model.js';
 import { findAll, isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
+import type { FigureDates, FigureValue, SourceFields } from '../../model/shapes.js';
 import { BundleInput, type ClaimInput } from './schema.js';
 
 /**
@@ -36,20 +37,8 @@ export class BundleError extends Error {
   }
 }
 
-export interface SourceRow {
-  id: string;
-  title: string;
-  text: string;
-  sha256: string;
-  length: number;
-  language: string;
-  url: string | null;
-  retrievedAt: string | null;
-  published: FuzzyDate | null;
-  reliability: string;
-  sensitivity: string;
+export interface SourceRow extends SourceFields {
   publisherId: string | null;
-  notes: string | null;
 }
 
 export interface EntityRow {
@@ -115,21 +104,10 @@ export interface ClaimRow {
   attributedTo: string[];
 }
 
-export interface FigureRow {
+export interface FigureRow extends FigureValue, FigureDates {
   id: string;
   claimId: string;
   subjectId: string;
-  measure: string;
-  value: number | null;
-  min: number | null;
-  max: number | null;
-  qualifier: string;
-  unit: string;
-  subgroup: string | null;
-  text: string | null;
-  periodStart: FuzzyDate | null;
-  periodEnd: FuzzyDate | null;
-  asOf: FuzzyDate | null;
   shareOfId: string | null;
   duringId: string | null;
   sensitivity: string;

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import type { FigureAmount, FigureValue } from '../../model/shapes.js';
 
 /**
  * Shared pieces of the exports (FollowTheMoney, ACLED, PROV-JSON, GraphML): the plain records the graph
@@ -85,15 +86,8 @@ export interface AcledClaim {
   publishers: string[];
 }
 
-export interface AcledFigure {
+export interface AcledFigure extends FigureAmount {
   id: string;
-  measure: string;
-  value: number | null;
-  min: number | null;
-  max: number | null;
-  qualifier: string;
-  unit: string;
-  subgroup: string | null;
   /** Status of the figure's claim; null when the caller may not see that claim. */
   claimStatus: string | null;
 }
@@ -169,16 +163,8 @@ export interface ExportRelation {
   toEndDate: FuzzyDate | null;
 }
 
-export interface ExportFigure {
+export interface ExportFigure extends FigureValue {
   id: string;
-  measure: string;
-  value: number | null;
-  min: number | null;
-  max: number | null;
-  qualifier: string;
-  unit: string;
-  subgroup: string | null;
-  text: string | null;
   subjectId: string | null;
   shareOfId: string | null;
   duringId: string | null;
