@@ -57,8 +57,12 @@ function saveState(): void {
 }
 
 async function track<T>(work: () => Promise<T>): Promise<T | undefined> {
+  const mark = () => {
+    document.body.dataset.busy = String(busy);
+    els.graph.setAttribute('aria-busy', String(busy > 0));
+  };
   busy++;
-  document.body.dataset.busy = String(busy);
+  mark();
   try {
     return await work();
   } catch (err) {
@@ -66,7 +70,7 @@ async function track<T>(work: () => Promise<T>): Promise<T | undefined> {
     return undefined;
   } finally {
     busy--;
-    document.body.dataset.busy = String(busy);
+    mark();
   }
 }
 
