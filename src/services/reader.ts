@@ -1,7 +1,9 @@
 import type { Executor } from '../graph/executor.js';
 import { createLoaders, type Loaders } from '../graph/loaders.js';
+import * as q from '../graph/queries/read.js';
 import {
   decodeClaimDetails,
+  toRecord,
   type ClaimDetails,
   type ClaimRecord,
   type EntityRecord,
@@ -19,7 +21,7 @@ import {
 export class ReaderService {
   private readonly loaders: Loaders;
 
-  constructor(executor: Executor) {
+  constructor(private readonly executor: Executor) {
     this.loaders = createLoaders(executor);
   }
 
@@ -77,6 +79,22 @@ export class ReaderService {
 
   node(id: string): Promise<NodeRecord | null> {
     return this.loaders.node.load(id);
+  }
+
+  /**
+   * A record whose claims the query asks for: for an entity, the record and its claims with their details
+   * come in one statement and prime the loaders; anything else is read as by node().
+   */
+  async nodeWithClaims(id: string): Promise<NodeRecord | null> {
+    const row = (await this.executor.read(q.entityWithClaims, { id }))[0];
+    if (!row) return this.node(id);
+    const record = toRecord({
+      labels: row.labels as string[],
+      properties: row.props as Record<string, unknown>,
+    });
+    this.loaders.node.prime(id, record);
+    this.primeClaimsAbout(id, this.primeClaimDetails(row.claims as unknown[]));
+    return record;
   }
 
   async entity(id: string): Promise<EntityRecord> {

@@ -1,5 +1,12 @@
 import { statement } from '../executor.js';
-import { VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS, VISIBLE_FIGURE, VISIBLE_NODE } from './fragments.js';
+import {
+  CLAIM_DETAILS,
+  VISIBLE,
+  VISIBLE_CLAIM,
+  VISIBLE_CLAIM_IDS,
+  VISIBLE_FIGURE,
+  VISIBLE_NODE,
+} from './fragments.js';
 
 /**
  * Batched reads behind the per-request DataLoaders: each takes a list of ids ($ids) and answers for all
@@ -20,6 +27,21 @@ export const nodesById = statement(
    WITH id, n WHERE ${VISIBLE_NODE('n')}
    OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(s:Source)
    RETURN id, n {.*, sourceId: s.id} AS props, labels(n) AS labels`,
+);
+
+/**
+ * An entity with the claims about it and their details (CLAIM_DETAILS), for `node(id)` when the query
+ * asks for the entity's claims: the whole evidence in one round trip. Claims in claimsAbout's order.
+ */
+export const entityWithClaims = statement(
+  'read.entityWithClaims',
+  `MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
+   RETURN n {.*} AS props, labels(n) AS labels,
+          COLLECT {
+            MATCH (c:Claim)-[:ABOUT]->(n) WHERE ${VISIBLE_CLAIM('c')}
+            WITH c ORDER BY c.fact, c.id
+            RETURN ${CLAIM_DETAILS}
+          } AS claims`,
 );
 
 export const claimsAbout = statement(
