@@ -61,6 +61,34 @@ const restricted = {
   },
 };
 
+// An event with 60 claims, more than the panel shows at once.
+const HUB_TEXT = Array.from({ length: 60 }, (_, i) => `Witness ${i + 1} of ${u} saw the release.`).join(' ');
+const hub = {
+  event: `ev-t${u}-hub`,
+  bundle: {
+    format: 'hrkg-bundle/1',
+    recordedBy: 'test',
+    recordedAt: '2026-11-25T10:00:00Z',
+    sources: [
+      {
+        id: `src-t${u}-hub`,
+        text: HUB_TEXT,
+        sha256: sha256(HUB_TEXT),
+        title: `Testimonies ${u}`,
+        language: 'en',
+      },
+    ],
+    events: [{ id: `ev-t${u}-hub`, type: 'release_batch', name: `Witnessed release ${u}` }],
+    claims: Array.from({ length: 60 }, (_, i) => ({
+      id: `cl-t${u}-hub-${String(i + 1).padStart(2, '0')}`,
+      subject: `ev-t${u}-hub`,
+      summary: `Witness ${i + 1} saw the release.`,
+      source: `src-t${u}-hub`,
+      quotes: [`Witness ${i + 1} of ${u} saw`],
+    })),
+  },
+};
+
 describe('graph explorer (Chromium)', () => {
   let app: TestApp;
   let browser: Browser;
@@ -73,6 +101,7 @@ describe('graph explorer (Chromium)', () => {
     const dir = await buildExplorer();
     app = await startTestApp({ config: testConfig({ EXPLORER_DIR: dir }) });
     await loadBundle(app.db.executor, writeBundle(restricted.bundle));
+    await loadBundle(app.db.executor, writeBundle(hub.bundle));
     keys = {
       viewer: (await keyHeaders(app.db, 'viewer', `e2e viewer ${u}`)).secret,
       analyst: (await keyHeaders(app.db, 'analyst', `e2e analyst ${u}`)).secret,
@@ -215,6 +244,18 @@ describe('graph explorer (Chromium)', () => {
     ).toBe(F2_QUOTE);
     expect(await claim.locator('.source-view .ok').innerText()).toContain('exact words');
     expect(await mark.isVisible()).toBe(true);
+  });
+
+  it('shows a record with many claims 50 at a time', async () => {
+    await open(`open=${hub.event}&sel=${hub.event}`);
+    await page.locator('#panel .claim').first().waitFor();
+    expect(await page.locator('#panel h3').first().textContent()).toBe('Claims (60)');
+    expect(await page.locator('#panel article.claim').count()).toBe(50);
+    const more = page.locator('#panel button[data-action=more-claims]');
+    expect(await more.innerText()).toBe('Show 10 more (10 not shown)');
+    await more.click();
+    expect(await page.locator('#panel article.claim').count()).toBe(60);
+    expect(await more.isVisible()).toBe(false);
   });
 
   it('shows the claims behind a selected edge, and selects nodes clicked on the canvas', async () => {

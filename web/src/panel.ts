@@ -188,6 +188,26 @@ function sourceBlock(s: Source): HTMLElement {
   );
 }
 
+const CLAIMS_AT_ONCE = 50;
+
+/** The claims, 50 at a time: a hub can have thousands, and the page must stay responsive. */
+function claimList(claims: ClaimPartsFragment[]): HTMLElement[] {
+  const list = h('div', { class: 'claims' });
+  const more = h('button', { type: 'button', class: 'more', 'data-action': 'more-claims' });
+  let shown = 0;
+  const showMore = () => {
+    const next = claims.slice(shown, shown + CLAIMS_AT_ONCE);
+    list.append(...next.map(claimBlock));
+    shown += next.length;
+    const left = claims.length - shown;
+    more.textContent = `Show ${Math.min(left, CLAIMS_AT_ONCE)} more (${left} not shown)`;
+    more.hidden = left <= 0;
+  };
+  more.addEventListener('click', showMore);
+  showMore();
+  return [list, more];
+}
+
 export function renderProvenance(panel: HTMLElement, p: Provenance, actions: PanelActions = {}): void {
   const conflicts = p.claims.filter((c) => c.conflicts.length).length;
   const parts: (HTMLElement | null | undefined)[] = [
@@ -204,7 +224,7 @@ export function renderProvenance(panel: HTMLElement, p: Provenance, actions: Pan
       ? h('p', { class: 'conflict-summary' }, `⚠ ${conflicts} of these claims conflict with other claims.`)
       : null,
     p.claims.length ? null : h('p', { class: 'muted' }, 'No claims about this record are visible to you.'),
-    ...p.claims.map(claimBlock),
+    ...claimList(p.claims),
     h('h3', {}, `Sources (${p.sources.length})`),
     ...p.sources.map(sourceBlock),
   ];
