@@ -168,7 +168,9 @@ export class EvidenceService {
     const sourceIds = listFilter(filter.sourceIds, 'sourceIds');
     const subgroup = filter.subgroup ?? null;
 
-    const rows = await this.executor.read(subjectIds ? q.statisticsAbout : q.statistics, {
+    // Start from the most selective filter: the subjects, else the sources, else every figure.
+    const stmt = subjectIds ? q.statisticsAbout : sourceIds ? q.statisticsFromSources : q.statistics;
+    const rows = await this.executor.read(stmt, {
       measures,
       subjectIds,
       sourceIds,

@@ -165,3 +165,16 @@ export const statisticsAbout = statisticsStatement(
    WITH DISTINCT subject
    MATCH (f:Figure)-[:FIGURE_OF]->(subject)`,
 );
+
+/**
+ * Figures claimed from the given sources ($sourceIds): starts from the sources instead of every figure.
+ * The candidates are figures with any claim citing one of the sources; the shared filter then keeps
+ * exactly those whose live, visible claims cite one (as in statistics), so the answer is the same.
+ */
+export const statisticsFromSources = statisticsStatement(
+  'evidence.statisticsFromSources',
+  `MATCH (src:Source) WHERE src.id IN $sourceIds
+   MATCH (src)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(:Claim)-[:OBJECT]->(candidate:Figure)
+   WITH DISTINCT candidate AS f
+   MATCH (f)-[:FIGURE_OF]->(subject:Entity)`,
+);
