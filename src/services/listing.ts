@@ -112,7 +112,7 @@ export class ListingService {
     const order = args.orderBy ?? 'DATE_ASC';
     const params = eventParams(args.filter);
     const cursor = decodeCursor(args.after, 2);
-    const [row] = await this.executor.read(q.eventsPage(order, embeds), {
+    const [row] = await this.executor.read(q.eventsPage(order, embeds, q.eventAnchor(params)), {
       ...params,
       afterKey: cursor?.[0] ?? null,
       afterId: cursor?.[1] ?? null,
@@ -208,7 +208,10 @@ export class ListingService {
   async timeline(args: { filter?: EventFilterInput | null; first?: number | null }, embeds: Embeds) {
     const first = pageSize(args.first, TIMELINE);
     const params = eventParams(args.filter);
-    const rows = await this.executor.read(q.timeline(embeds), { ...params, limit: first + 1 });
+    const rows = await this.executor.read(q.timeline(embeds, q.eventAnchor(params)), {
+      ...params,
+      limit: first + 1,
+    });
     const entries = rows.slice(0, first).map((r) => {
       const event = this.primeEntity(r.node, embeds);
       const precision = event.date?.precision ?? 'unknown';

@@ -28,6 +28,24 @@ const EVENT_FILTER = `
     AND ($sourceId IS NULL OR EXISTS {
       MATCH (e)<-[:ABOUT]-(:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(:Source {id: $sourceId}) })`;
 
+/**
+ * Where the events of a listing are found: every event, or (when the filter names one) only those of the
+ * actor or in the place. EVENT_FILTER still applies in full, so the anchor changes the plan, not the answer:
+ * without it every event was read to test the actor or place condition (bench/README.md, scale benchmark).
+ */
+export type EventAnchor = 'all' | 'actor' | 'place';
+
+const EVENT_MATCH: Record<EventAnchor, string> = {
+  all: 'MATCH (e:Event)',
+  actor: 'MATCH (:Actor {id: $actorId})-[:INVOLVED_IN]->(e:Event) WITH DISTINCT e',
+  place: 'MATCH (:Place {id: $placeId})<-[:PART_OF*0..6]-(:Place)<-[:OCCURRED_IN]-(e:Event) WITH DISTINCT e',
+};
+
+/** The most selective anchor the filter allows. */
+export function eventAnchor(filter: { actorId: string | null; placeId: string | null }): EventAnchor {
+  return filter.actorId !== null ? 'actor' : filter.placeId !== null ? 'place' : 'all';
+}
+
 /** Sort keys per order; strings so that one keyset comparison serves every order. */
 const EVENT_SORT: Record<'DATE_ASC' | 'DATE_DESC' | 'NAME_ASC', { key: string; dir: 'ASC' | 'DESC' }> = {
   DATE_ASC: { key: `coalesce(toString(lo), '9999-12-31')`, dir: 'ASC' },
@@ -83,15 +101,16 @@ const cached = (name: string, build: () => string) => {
   return s;
 };
 
-export function eventsPage(order: EventOrder, e: Embeds): Statement {
+export function eventsPage(order: EventOrder, e: Embeds, anchor: EventAnchor = 'all'): Statement {
   const { key, dir } = EVENT_SORT[order];
   const after = dir === 'ASC' ? '>' : '<';
+  const match = EVENT_MATCH[anchor];
   return cached(
-    `listing.events.${order}${flags(e)}`,
+    `listing.events.${order}${flags(e)}${anchor === 'all' ? '' : `.by-${anchor}`}`,
     () => `
-    ${e.total ? `CALL () { MATCH (e:Event) ${EVENT_SPAN} ${EVENT_FILTER} RETURN count(e) AS total }` : 'WITH null AS total'}
+    ${e.total ? `CALL () { ${match} ${EVENT_SPAN} ${EVENT_FILTER} RETURN count(e) AS total }` : 'WITH null AS total'}
     CALL () {
-      MATCH (e:Event) ${EVENT_SPAN} ${EVENT_FILTER}
+      ${match} ${EVENT_SPAN} ${EVENT_FILTER}
       WITH e, lo, hi, ${key} AS k
       WHERE $afterKey IS NULL OR k ${after} $afterKey OR (k = $afterKey AND e.id > $afterId)
       WITH e, lo, hi, k ORDER BY k ${dir}, e.id ASC LIMIT toInteger($limit)
@@ -101,11 +120,11 @@ export function eventsPage(order: EventOrder, e: Embeds): Statement {
   );
 }
 
-export function timeline(e: Embeds): Statement {
+export function timeline(e: Embeds, anchor: EventAnchor = 'all'): Statement {
   return cached(
-    `listing.timeline${flags(e)}`,
+    `listing.timeline${flags(e)}${anchor === 'all' ? '' : `.by-${anchor}`}`,
     () => `
-    MATCH (e:Event) ${EVENT_SPAN} ${EVENT_FILTER}
+    ${EVENT_MATCH[anchor]} ${EVENT_SPAN} ${EVENT_FILTER}
     WITH e, lo, hi ORDER BY coalesce(toString(lo), '9999-12-31'), e.id LIMIT toInteger($limit)
     RETURN toString(lo) AS lo, toString(hi) AS hi, e {.*, _labels: labels(e)${embeds('e', e)}} AS node`,
   );
