@@ -223,10 +223,13 @@ export async function buildSuite(driver: Driver, shape: Shape): Promise<BenchQue
     },
     {
       name: 'provenanceHub',
-      question: 'Provenance of the most connected actor (a hub): every claim with its excerpts and sources',
+      question:
+        'Provenance of the most connected actor (a hub): the first page of 100 claims with their excerpts and sources, and how many there are',
       selective: false,
-      ours: `query ($id: ID!) { provenance(id: $id) { claims { id excerpts { id source { id } } } } }`,
-      ng: `query ($id: ID!) { actors(where: { id: { eq: $id } }) { claims { id excerpts { id source { id } } } } }`,
+      ours: `query ($id: ID!) { provenance(id: $id, first: 100) { totalClaims claims { id excerpts { id source { id } } } } }`,
+      ng: `query ($id: ID!) { actors(where: { id: { eq: $id } }) {
+        claims(limit: 100, sort: [{ fact: ASC }, { id: ASC }]) { id excerpts { id source { id } } }
+        claimsConnection { totalCount } } }`,
       targets: [{ label: actorAt(0, shape).id, ours: { id: actorAt(0, shape).id } }],
     },
     {

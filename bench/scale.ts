@@ -2,7 +2,7 @@
  * Scale benchmark (issue #7): our API vs @neo4j/graphql vs the raw Cypher floor, on a generated graph of
  * 10k, 100k or 1M events, plus import throughput and HTTP throughput.
  *
- *   npm run bench -- --scale 100k [--reload] [--budget 25] [--max-n 200] [--no-http] [--no-import]
+ *   npm run bench -- --scale 100k [--reload] [--budget 25] [--max-n 200] [--no-http] [--no-import] [--only q1,q2]
  *
  * Each scale has its own embedded Neo4j store (.neo4j/bench-<scale>), loaded once through the project's
  * bundle loader and reused. Our API and @neo4j/graphql run as separate node processes (same Express +
@@ -47,6 +47,8 @@ const { values } = parseArgs({
     import: { type: 'boolean', default: true },
     'no-import': { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '15' },
+    /** Only these queries (comma-separated names); results go to <date>-scale-<scale>-only.json. */
+    only: { type: 'string' },
   },
 });
 const scale = values.scale as Scale;
@@ -133,7 +135,8 @@ async function main() {
     log(`graph: ${counts.nodes} nodes, ${counts.relationships} relationships`);
     ours = await startServer('api-server.ts', [store.neo4j.uri]);
     ng = await startServer('neo4j-graphql-server.ts', [store.neo4j.uri]);
-    const suite = await buildSuite(store.driver, store.shape);
+    const only = values.only ? new Set(String(values.only).split(',')) : null;
+    const suite = (await buildSuite(store.driver, store.shape)).filter((q) => !only || only.has(q.name));
     // @neo4j/graphql checks the database version on its first request: not part of any query's count.
     await postGraphQL(ng.url, '{ events(limit: 1) { id } }', {});
 
@@ -318,7 +321,10 @@ async function main() {
     };
     const outDir = path.join(projectRoot, 'bench', 'results');
     mkdirSync(outDir, { recursive: true });
-    const file = path.join(outDir, `${report.date.slice(0, 10)}-scale-${scale}.json`);
+    const file = path.join(
+      outDir,
+      `${report.date.slice(0, 10)}-scale-${scale}${values.only ? '-only' : ''}.json`,
+    );
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(table(report as unknown as Report));
     console.log(`Written to ${path.relative(projectRoot, file)}`);

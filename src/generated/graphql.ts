@@ -1255,7 +1255,7 @@ export type PlaceType =
 /** The evidence for a record. */
 export type Provenance = {
   __typename?: 'Provenance';
-  /** The claims about or asserting it, each with excerpts, sources and attribution. */
+  /** A page of the claims about or asserting it (in a stable order), each with excerpts, sources and attribution. */
   claims: Array<Claim>;
   /** The id asked about. */
   id: Scalars['ID']['output'];
@@ -1263,8 +1263,12 @@ export type Provenance = {
   kind: Scalars['String']['output'];
   /** Display label of the record. */
   label: Scalars['String']['output'];
-  /** Every source those claims cite, once. */
+  /** Whether more claims follow, and the cursor to ask for them. */
+  pageInfo: PageInfo;
+  /** Every source the claims of this page cite, once. */
   sources: Array<Source>;
+  /** How many claims behind the record the caller may see, on all pages. */
+  totalClaims: Scalars['Int']['output'];
 };
 
 /** The root of every read. Each root field answers in one database round trip or fewer. */
@@ -1423,6 +1427,8 @@ export type QueryPlacesArgs = {
 
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type QueryProvenanceArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -2371,7 +2377,9 @@ export type ProvenanceResolvers<ContextType = RequestContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  totalClaims?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

@@ -10,7 +10,7 @@ import {
   type SourceRecord,
 } from '../graph/records.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
-import { decodeCursor, pageSize, toPage, type Page } from './pagination.js';
+import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from './pagination.js';
 import type { ReaderService } from './reader.js';
 
 /**
@@ -25,6 +25,8 @@ export interface ProvenanceRecord {
   label: string;
   claims: ClaimRecord[];
   sources: SourceRecord[];
+  totalClaims: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 export interface ConflictRecord {
@@ -64,6 +66,7 @@ export interface StatisticsFilterInput {
 }
 
 const PAGE = { default: 20, max: 100 };
+const PROVENANCE_PAGE = { default: 100, max: 500 };
 /** Most values in one list filter of statistics. */
 const MAX_FILTER_VALUES = 100;
 /** Ids longer than this cannot be ours; refused before they reach the database. */
@@ -79,31 +82,51 @@ export class EvidenceService {
    * The claims about or asserting a record, with their sources. With details (claims or sources
    * asked for) the claims come with CLAIM_DETAILS and the sources are theirs; without, sources is empty.
    */
-  async provenance(id: string, opts: { details: boolean }): Promise<ProvenanceRecord> {
+  async provenance(
+    id: string,
+    args: { first?: number | null; after?: string | null },
+    opts: { details: boolean },
+  ): Promise<ProvenanceRecord> {
     checkId(id, ['id']);
+    const limit = pageSize(args.first, PROVENANCE_PAGE);
+    // The cursor is the id of the last claim of the previous page, in the order the statement gives.
+    const after = decodeCursor(args.after, 1);
+    if (after && typeof after[0] !== 'string')
+      throw badInput('after is not a cursor this field returned', ['after']);
     const rows = await this.executor.read(q.provenance, {
       id,
       relationStarts: relationStarts(id),
       details: opts.details,
+      limit,
+      after: (after?.[0] as string | undefined) ?? null,
     });
     const row = rows[0];
     if (!row) throw notFound('Record', id);
-    const items = row.claims as unknown[];
-    if (!opts.details) {
-      const claims = items.map((c) => fromProjection(c) as ClaimRecord);
-      this.reader.primeNodes(claims);
-      return { id, kind: String(row.kind), label: String(row.label ?? ''), claims, sources: [] };
+    if (!row.cursorFound) {
+      throw badInput('after names a claim that is no longer behind this record; start again without it', [
+        'after',
+      ]);
     }
-    const details = items.map(decodeClaimDetails);
-    const claims = this.reader.primeClaimDetails(details);
+    const items = row.claims as unknown[];
+    const details = opts.details ? items.map(decodeClaimDetails) : [];
+    const claims = opts.details
+      ? this.reader.primeClaimDetails(details)
+      : items.map((c) => fromProjection(c) as ClaimRecord);
+    if (!opts.details) this.reader.primeNodes(claims);
     const sources = new Map<string, SourceRecord>();
     for (const d of details) for (const s of d.sources) sources.set(s.source.id, s.source);
+    const last = claims.at(-1);
     return {
       id,
       kind: String(row.kind),
       label: String(row.label ?? ''),
       claims,
       sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      totalClaims: Number(row.total),
+      pageInfo: {
+        hasNextPage: Boolean(row.hasNextPage),
+        endCursor: last ? encodeCursor([last.id]) : null,
+      },
     };
   }
 

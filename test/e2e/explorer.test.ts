@@ -254,6 +254,7 @@ describe('graph explorer (Chromium)', () => {
     const more = page.locator('#panel button[data-action=more-claims]');
     expect(await more.innerText()).toBe('Show 10 more (10 not shown)');
     await more.click();
+    await idle(page);
     expect(await page.locator('#panel article.claim').count()).toBe(60);
     expect(await more.isVisible()).toBe(false);
   });
@@ -387,11 +388,16 @@ describe('graph explorer (Chromium)', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
     await page.keyboard.press('Enter');
-    await page.keyboard.type('amnesty decree');
+    await page.keyboard.type('Presidential amnesty decree of 30 April 2022');
     await page.keyboard.press('Enter');
     await idle(page);
-    for (let i = 0; i < 20; i++) {
-      if (await page.evaluate(() => !!document.activeElement?.closest('#results'))) break;
+    for (let i = 0; i < 40; i++) {
+      if (
+        await page.evaluate(
+          () => document.activeElement?.getAttribute('data-id') === 'ev-amnesty-decree-2022',
+        )
+      )
+        break;
       await page.keyboard.press('Tab');
     }
     const focused = await page.evaluate(() => ({

@@ -268,6 +268,75 @@ describe('evidence: provenance, conflicts, statistics', () => {
     });
   });
 
+  describe('provenance of a record with many claims, page by page', () => {
+    const h = uniq();
+    const TEXT = Array.from({ length: 130 }, (_, i) => `Witness ${i + 1} of ${h} saw it.`).join(' ');
+    const ids = Array.from({ length: 130 }, (_, i) => `cl-t${h}-w${String(i + 1).padStart(3, '0')}`);
+    beforeAll(async () => {
+      await loadBundle(
+        app.db.executor,
+        writeBundle(
+          fixtureBundle(
+            h,
+            TEXT,
+            ids.map((id, i) => ({
+              id,
+              subject: `ev-t${h}`,
+              summary: `Witness ${i + 1} saw it.`,
+              source: `src-t${h}`,
+              quotes: [`Witness ${i + 1} of ${h} saw`],
+            })),
+          ),
+        ),
+      );
+    });
+    type Page = {
+      provenance: {
+        totalClaims: number;
+        claims: { id: string; excerpts: { exact: string }[] }[];
+        sources: { id: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
+    const page = (after: string | null, first?: number) =>
+      app.graphql<Page>(
+        `query ($id: ID!, $first: Int, $after: String) { provenance(id: $id, first: $first, after: $after) {
+          totalClaims claims { id excerpts { exact } } sources { id } pageInfo { hasNextPage endCursor } } }`,
+        { id: `ev-t${h}`, first, after },
+      );
+
+    it('gives 100 claims by default, says how many there are, and pages through all of them once', async () => {
+      const first = await page(null);
+      expect(first.errors).toBeUndefined();
+      expect(first.data!.provenance.totalClaims).toBe(130);
+      expect(first.data!.provenance.claims).toHaveLength(100);
+      expect(first.data!.provenance.pageInfo.hasNextPage).toBe(true);
+      expect(first.data!.provenance.sources.map((s) => s.id)).toEqual([`src-t${h}`]);
+      const seen = first.data!.provenance.claims.map((c) => c.id);
+      let cursor = first.data!.provenance.pageInfo.endCursor;
+      for (;;) {
+        const next = await page(cursor, 7);
+        expect(next.errors).toBeUndefined();
+        expect(next.extensions?.roundTrips).toBe(1);
+        seen.push(...next.data!.provenance.claims.map((c) => c.id));
+        if (!next.data!.provenance.pageInfo.hasNextPage) break;
+        cursor = next.data!.provenance.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(ids);
+    });
+
+    it('refuses a page size over 500 and a cursor it did not give, before reading', async () => {
+      const big = await page(null, 501);
+      expect(big.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+      expect(big.extensions?.roundTrips).toBe(0);
+      const bad = await page('not-a-cursor');
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      // A well-formed cursor naming a claim that is not behind this record.
+      const foreign = await page(Buffer.from(JSON.stringify(['cl-f2-released-1160'])).toString('base64url'));
+      expect(foreign.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+  });
+
   describe('conflicts', () => {
     const CONFLICTS = `query ($subjectId: ID, $first: Int, $after: String) {
       conflicts(subjectId: $subjectId, first: $first, after: $after) {

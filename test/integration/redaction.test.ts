@@ -41,7 +41,14 @@ function bundle() {
     recordedBy: 'test',
     recordedAt: '2026-11-25T10:00:00Z',
     sources: [
-      { id: ids.pub, text: PUBLIC_TEXT, sha256: sha256(PUBLIC_TEXT), title: `Report ${u}`, language: 'en' },
+      {
+        id: ids.pub,
+        text: PUBLIC_TEXT,
+        sha256: sha256(PUBLIC_TEXT),
+        title: `Report ${u}`,
+        language: 'en',
+        publisher: ids.publicActor,
+      },
       {
         id: ids.secretSource,
         text: SECRET_TEXT,
@@ -49,6 +56,7 @@ function bundle() {
         title: `Statement ${RESTRICTED}`,
         language: 'en',
         sensitivity: 'restricted',
+        publisher: ids.publicActor,
       },
     ],
     actors: [
@@ -158,7 +166,11 @@ const READ_PATHS: [string, string][] = [
     'places',
     `{ places(filter: { namePrefix: "Safe house" }, first: 100) { totalCount edges { node { name } } } }`,
   ],
-  ['sources', `{ sources(first: 100) { edges { node { id title text } } } }`],
+  // Filtered to this fixture's publisher: the shared test database holds many other sources.
+  [
+    'sources',
+    `{ sources(first: 100, filter: { publisherId: "${ids.publicActor}" }) { edges { node { id title text } } } }`,
+  ],
   ['timeline', `{ timeline(filter: { sourceId: "${ids.pub}" }) { entries { event { ${ENTITY} } } } }`],
   [
     'neighborhood',

@@ -14,7 +14,7 @@ import type {
 import { download, formatDate, h } from './format.js';
 import { GraphView, type ViewNode } from './graph-view.js';
 import { NeighborhoodOp, PathsOp, ProvenanceOp, SearchOp, ViewerOp } from './operations.js';
-import { renderPanelMessage, renderProvenance } from './panel.js';
+import { CLAIMS_PAGE, renderPanelMessage, renderProvenance } from './panel.js';
 import { ALL_KINDS, emptyState, parseState, serializeState, type ViewState } from './state.js';
 import { renderTimeline } from './timeline.js';
 
@@ -205,13 +205,23 @@ async function select(id: string | null): Promise<void> {
   }
   renderPanelMessage(els.panel, labelOf(id), 'Loading the evidence…');
   await track(async () => {
-    const data = await request(ProvenanceOp, { id });
+    const data = await request(ProvenanceOp, { id, first: CLAIMS_PAGE });
     if (seq !== selectSeq) return; // a later selection won
-    renderProvenance(els.panel, data.provenance, panelActions(id));
+    renderProvenance(els.panel, data.provenance, {
+      ...panelActions(id, data.provenance.kind),
+      more: async (after) => {
+        const next = await track(() => request(ProvenanceOp, { id, first: CLAIMS_PAGE, after }));
+        if (!next) throw new Error('the next claims could not be loaded');
+        return next.provenance;
+      },
+    });
   });
 }
 
-function panelActions(id: string) {
+/** Kinds of record the graph can show as nodes (sources and claims are evidence, shown in the panel). */
+const GRAPH_KINDS = new Set(['Event', 'Actor', 'Place', 'Figure']);
+
+function panelActions(id: string, kind: string) {
   const edge = view.edge(id);
   if (edge) {
     return {
@@ -232,6 +242,7 @@ function panelActions(id: string) {
     return b;
   };
   const inGraph = view.has(id);
+  if (!GRAPH_KINDS.has(kind)) return { header: [] };
   const header = [
     h(
       'div',

@@ -8,7 +8,7 @@ import type { ClaimPartsFragment, ProvenanceQuery } from './generated/graphql.js
 import { codePointSlice, formatDate, formatNumber, formatRange, h } from './format.js';
 import { SourceTextOp } from './operations.js';
 
-type Provenance = ProvenanceQuery['provenance'];
+export type Provenance = ProvenanceQuery['provenance'];
 type Source = Provenance['sources'][number];
 
 const RELIABILITY: Record<string, string> = {
@@ -23,6 +23,8 @@ const RELIABILITY: Record<string, string> = {
 export interface PanelActions {
   header?: HTMLElement[];
   connections?: HTMLElement | null;
+  /** Fetches the next page of claims after a cursor. */
+  more?: (after: string) => Promise<Provenance>;
 }
 
 function claimValue(c: ClaimPartsFragment): string | null {
@@ -188,24 +190,37 @@ function sourceBlock(s: Source): HTMLElement {
   );
 }
 
-const CLAIMS_AT_ONCE = 50;
+/** Claims per request: a hub can have thousands, and the page must stay responsive. */
+export const CLAIMS_PAGE = 50;
 
-/** The claims, 50 at a time: a hub can have thousands, and the page must stay responsive. */
-function claimList(claims: ClaimPartsFragment[]): HTMLElement[] {
-  const list = h('div', { class: 'claims' });
-  const more = h('button', { type: 'button', class: 'more', 'data-action': 'more-claims' });
-  let shown = 0;
-  const showMore = () => {
-    const next = claims.slice(shown, shown + CLAIMS_AT_ONCE);
-    list.append(...next.map(claimBlock));
-    shown += next.length;
-    const left = claims.length - shown;
-    more.textContent = `Show ${Math.min(left, CLAIMS_AT_ONCE)} more (${left} not shown)`;
-    more.hidden = left <= 0;
+/** The first page of claims, and a button that asks the server for the next one. */
+function claimList(p: Provenance, more: (after: string) => Promise<Provenance>): HTMLElement[] {
+  const list = h('div', { class: 'claims' }, ...p.claims.map(claimBlock));
+  const button = h('button', { type: 'button', class: 'more', 'data-action': 'more-claims' });
+  let shown = p.claims.length;
+  let cursor = p.pageInfo.endCursor;
+  const update = (hasNext: boolean) => {
+    const left = p.totalClaims - shown;
+    button.textContent = `Show ${Math.min(left, CLAIMS_PAGE)} more (${left} not shown)`;
+    button.hidden = !hasNext || left <= 0;
   };
-  more.addEventListener('click', showMore);
-  showMore();
-  return [list, more];
+  button.addEventListener('click', async () => {
+    if (!cursor) return;
+    button.disabled = true;
+    try {
+      const next = await more(cursor);
+      list.append(...next.claims.map(claimBlock));
+      shown += next.claims.length;
+      cursor = next.pageInfo.endCursor;
+      update(next.pageInfo.hasNextPage);
+    } catch {
+      // The error is already shown in the notice; the button stays for another try.
+    } finally {
+      button.disabled = false;
+    }
+  });
+  update(p.pageInfo.hasNextPage);
+  return [list, button];
 }
 
 export function renderProvenance(panel: HTMLElement, p: Provenance, actions: PanelActions = {}): void {
@@ -219,13 +234,19 @@ export function renderProvenance(panel: HTMLElement, p: Provenance, actions: Pan
       ...(actions.header ?? []),
     ),
     actions.connections,
-    h('h3', {}, `Claims (${p.claims.length})`),
+    h('h3', {}, `Claims (${p.totalClaims})`),
     conflicts
       ? h('p', { class: 'conflict-summary' }, `⚠ ${conflicts} of these claims conflict with other claims.`)
       : null,
     p.claims.length ? null : h('p', { class: 'muted' }, 'No claims about this record are visible to you.'),
-    ...claimList(p.claims),
-    h('h3', {}, `Sources (${p.sources.length})`),
+    ...claimList(p, actions.more ?? (() => Promise.reject(new Error('no more claims')))),
+    h(
+      'h3',
+      {},
+      p.pageInfo.hasNextPage
+        ? `Sources of the first ${p.claims.length} claims (${p.sources.length})`
+        : `Sources (${p.sources.length})`,
+    ),
     ...p.sources.map(sourceBlock),
   ];
   panel.replaceChildren(...parts.filter((x): x is HTMLElement => !!x));

@@ -23,7 +23,7 @@ const SOURCE = `s {.*, _labels: labels(s), _publisher: head(COLLECT {
   })}`;
 
 /**
- * The record with id $id and the claims behind it: about an entity, asserting a figure, the claim
+ * The record with id $id and a page of the claims behind it: about an entity, asserting a figure, the claim
  * itself, citing a source, or listed on a relationship. Relationships have no id index, so their start
  * node is looked up among $relationStarts (candidate ids parsed from the rel- id) and r.id checked exactly.
  */
@@ -57,11 +57,17 @@ export const provenance = statement(
             COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds AND ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.id } AS claims
    }
    WITH kind, label, claims LIMIT 1
-   CALL (claims) {
-     UNWIND claims AS c
+   // One page ($limit claims after the claim with id $after): details are projected for the page only.
+   WITH kind, label, claims, size(claims) AS total,
+        CASE WHEN $after IS NULL THEN 0
+             ELSE head([i IN range(0, size(claims) - 1) WHERE claims[i].id = $after]) + 1 END AS start
+   WITH kind, label, total, start, CASE WHEN start IS NULL THEN [] ELSE claims[start..start + $limit] END AS page
+   CALL (page) {
+     UNWIND page AS c
      RETURN collect(${CLAIM}) AS projected
    }
-   RETURN kind, label, projected AS claims`,
+   RETURN kind, label, projected AS claims, total, start IS NOT NULL AS cursorFound,
+          coalesce(start, 0) + size(page) < total AS hasNextPage`,
 );
 
 /** Whether the asked subject exists, so that a mistyped id is told apart from a subject without conflicts. */

@@ -8,8 +8,8 @@ import { selects } from '../lookahead.js';
  */
 export const evidenceResolvers: Resolvers = {
   Query: {
-    provenance: (_parent, { id }, ctx, info) =>
-      ctx.services.evidence.provenance(id, { details: selects(info, 'claims', 'sources') }),
+    provenance: (_parent, { id, first, after }, ctx, info) =>
+      ctx.services.evidence.provenance(id, { first, after }, { details: selects(info, 'claims', 'sources') }),
     conflicts: (_parent, args, ctx, info) =>
       ctx.services.evidence.conflicts(args, {
         details: selects(info, 'claims'),

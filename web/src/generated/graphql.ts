@@ -196,10 +196,12 @@ export type ClaimPartsFragment = { id: string, kind: ClaimKind, summary: string,
 
 export type ProvenanceQueryVariables = Exact<{
   id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type ProvenanceQuery = { provenance: { id: string, kind: string, label: string, claims: Array<{ id: string, kind: ClaimKind, summary: string, status: ClaimStatus, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, property: string, value: string | null, figure: { id: string, value: number | null, text: string | null, qualifier: FigureQualifier, measure: string } | null, attribution: Array<{ hop: number, agent: { id: string, name: string } }>, conflicts: Array<{ id: string, summary: string, value: string | null, figure: { value: number | null, text: string | null } | null }>, excerpts: Array<{ id: string, exact: string, prefix: string, suffix: string, start: number, end: number, source: { id: string, title: string } }> }>, sources: Array<{ id: string, title: string, sha256: string, length: number, language: string, url: string | null, retrievedAt: string | null, reliability: Reliability, sensitivity: Sensitivity, publisher: { id: string, name: string } | null, published: { value: string | null, precision: DatePrecision, qualifier: DateQualifier, earliest: string | null, latest: string | null, text: string | null } | null }> } };
+export type ProvenanceQuery = { provenance: { id: string, kind: string, label: string, totalClaims: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, claims: Array<{ id: string, kind: ClaimKind, summary: string, status: ClaimStatus, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, property: string, value: string | null, figure: { id: string, value: number | null, text: string | null, qualifier: FigureQualifier, measure: string } | null, attribution: Array<{ hop: number, agent: { id: string, name: string } }>, conflicts: Array<{ id: string, summary: string, value: string | null, figure: { value: number | null, text: string | null } | null }>, excerpts: Array<{ id: string, exact: string, prefix: string, suffix: string, start: number, end: number, source: { id: string, title: string } }> }>, sources: Array<{ id: string, title: string, sha256: string, length: number, language: string, url: string | null, retrievedAt: string | null, reliability: Reliability, sensitivity: Sensitivity, publisher: { id: string, name: string } | null, published: { value: string | null, precision: DatePrecision, qualifier: DateQualifier, earliest: string | null, latest: string | null, text: string | null } | null }> } };
 
 export type SourceTextQueryVariables = Exact<{
   id: string;
