@@ -143,7 +143,9 @@ export class EvidenceService {
     const subjectId = args.subjectId ?? null;
     if (subjectId !== null) checkId(subjectId, ['subjectId']);
 
-    const rows = await this.executor.read(subjectId === null ? q.conflicts : q.conflictsAbout, {
+    // All conflicts without a total: walk the keys in index order and stop at the page (scale-independent).
+    const stmt = subjectId !== null ? q.conflictsAbout : opts.withTotal ? q.conflicts : q.conflictsPage;
+    const rows = await this.executor.read(stmt, {
       subjectId,
       after,
       limit: first + 1,

@@ -365,6 +365,31 @@ describe('evidence: provenance, conflicts, statistics', () => {
       ]);
     });
 
+    it('pages through every conflict in the graph the same with and without totalCount', async () => {
+      // Without totalCount the page is found by walking the index in key order and stopping early;
+      // with it, every group is checked. Both must give the same conflicts in the same order.
+      const WITHOUT = CONFLICTS.replace('totalCount', '');
+      const walk = async (query: string) => {
+        const keys: string[] = [];
+        let after: string | null = null;
+        for (let i = 0; i < 200; i++) {
+          const res = await conflicts({ first: 25, after }, query);
+          expect(res.errors).toBeUndefined();
+          expect(roundTrips(res)).toBe(1);
+          keys.push(...res.data!.conflicts.edges.map((e) => `${e.node.subject.id}|${e.node.property}`));
+          if (!res.data!.conflicts.pageInfo.hasNextPage) return keys;
+          after = res.data!.conflicts.pageInfo.endCursor;
+        }
+        throw new Error('more than 200 pages of conflicts');
+      };
+      const [fast, counted] = [await walk(WITHOUT), await walk(CONFLICTS)];
+      expect(fast).toEqual(counted);
+      expect(fast).toEqual(
+        expect.arrayContaining([`${RELEASES}|people_released`, `ev-t${a}|people_released`]),
+      );
+      expect(fast).not.toContain(`ev-t${b}|people_released`);
+    });
+
     it('is one round trip with the claims, their figures, excerpts and sources', async () => {
       const res = await app.graphql<ConflictPage>(
         `{ conflicts(subjectId: "${RELEASES}") { edges { node { subject { name } property

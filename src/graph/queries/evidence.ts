@@ -74,6 +74,38 @@ export const provenance = statement(
 const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (vs:Entity {id: $subjectId}) WHERE ${VISIBLE('vs')} })`;
 
 /**
+ * The first page of all conflicts in the graph, without a total: walks the (subjectId, conflictKey) keys in
+ * the order of the claim_subject_conflict index and checks each group only until $limit disputed groups
+ * are found, instead of checking every claim of the graph first. Same groups, same order as `conflicts`.
+ */
+export const conflictsPage = statement(
+  'evidence.conflictsPage',
+  `MATCH (k:Claim)
+   WHERE k.subjectId IS NOT NULL AND k.conflictKey IS NOT NULL
+     AND ($after IS NULL OR k.subjectId > $after[0] OR (k.subjectId = $after[0] AND k.conflictKey > $after[1]))
+   WITH DISTINCT k.subjectId AS subjectId, k.conflictKey AS conflictKey
+   ORDER BY subjectId, conflictKey
+   WHERE EXISTS {
+     MATCH (c:Claim {subjectId: subjectId, conflictKey: conflictKey})
+     WHERE c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')} AND size(${CONFLICTING_CLAIMS}) > 0
+   }
+   WITH subjectId, conflictKey LIMIT toInteger($limit)
+   WITH collect([subjectId, conflictKey]) AS page
+   CALL (page) {
+     UNWIND page AS k
+     MATCH (subject:Entity {id: k[0]})
+     CALL (subject, k) {
+       MATCH (c:Claim)-[:ABOUT]->(subject)
+       WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
+       WITH c ORDER BY c.id
+       RETURN collect(${CLAIM}) AS claims
+     }
+     RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims}) AS groups
+   }
+   RETURN null AS total, groups, true AS subjectExists`,
+);
+
+/**
  * Groups of non-retracted claims sharing (subjectId, conflictKey) in which at least one pair disagrees
  * (the rule of CONFLICTING_CLAIMS), ordered by that key; a keyset page after $after ([subjectId,
  * conflictKey]) of at most $limit groups, and their number when $withTotal. Always one row.
