@@ -47,7 +47,7 @@ const { values } = parseArgs({
     import: { type: 'boolean', default: true },
     'no-import': { type: 'boolean', default: false },
     'http-seconds': { type: 'string', default: '15' },
-    /** Only these queries (comma-separated names); results go to <date>-scale-<scale>-only.json. */
+    /** Only these queries (comma-separated names); results go to <date>-scale-<scale>-only-<names>.json. */
     only: { type: 'string' },
   },
 });
@@ -323,7 +323,7 @@ async function main() {
     mkdirSync(outDir, { recursive: true });
     const file = path.join(
       outDir,
-      `${report.date.slice(0, 10)}-scale-${scale}${values.only ? '-only' : ''}.json`,
+      `${report.date.slice(0, 10)}-scale-${scale}${values.only ? `-only-${String(values.only).split(',').sort().join('+')}` : ''}.json`,
     );
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(table(report as unknown as Report));
