@@ -93,6 +93,11 @@ function eventParams(filter: EventFilterInput | null | undefined) {
  * Listings and the timeline. Each call runs exactly one statement; records it returns (and the nested
  * data the selection asked for) are primed into the request's loaders.
  */
+/** The smallest date Neo4j stores, or the date of a by-date cursor ('9999-12-31' marks the undated ones). */
+function datedFrom(afterKey: unknown): string {
+  return typeof afterKey === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(afterKey) ? afterKey : '-999999999-01-01';
+}
+
 export class ListingService {
   constructor(
     private readonly executor: Executor,
@@ -116,6 +121,8 @@ export class ListingService {
       ...params,
       afterKey: cursor?.[0] ?? null,
       afterId: cursor?.[1] ?? null,
+      // Where the by-date statement starts reading the event_date index (a date at or before the cursor's).
+      datedFrom: datedFrom(cursor?.[0]),
       limit: first + 1,
     });
     const rows = (row?.rows as Row[]) ?? [];

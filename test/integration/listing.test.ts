@@ -105,6 +105,40 @@ describe('listings and the timeline', () => {
     expect(ids(desc)[0]).toBe(`ev-t${u}-day`);
   });
 
+  it('pages through every event by date from the date index, in the timeline order, undated last', async () => {
+    // Unfiltered DATE_ASC reads the event_date index from the cursor on: walk the whole store in pages
+    // (dated and undated, this fixture's and every other test's) and compare with the generic order.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 400; i++) {
+      const res = await app.graphql<{
+        events: {
+          edges: { cursor: string; node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      }>(
+        `query ($after: String) { events(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        {
+          after,
+        },
+      );
+      expect(res.errors).toBeUndefined();
+      seen.push(...res.data!.events.edges.map((e) => e.node.id));
+      if (!res.data!.events.pageInfo.hasNextPage) break;
+      after = res.data!.events.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    // The same order as the timeline, which sorts every event by the same key without the index.
+    const timeline = await app.graphql<{ timeline: { entries: { event: { id: string } }[] } }>(
+      '{ timeline(first: 500) { entries { event { id } } } }',
+    );
+    expect(timeline.errors).toBeUndefined();
+    const generic = timeline.data!.timeline.entries.map((e) => e.event.id);
+    expect(seen.slice(0, generic.length)).toEqual(generic);
+    expect(seen).toEqual(expect.arrayContaining([`ev-t${u}-since`, `ev-t${u}-day`, `ev-t${u}-undated`]));
+    expect(seen.indexOf(`ev-t${u}-undated`)).toBeGreaterThan(seen.indexOf(`ev-t${u}-day`));
+  });
+
   it('matches fuzzy dates honestly: late April is certain in April, uncertain on 29 April, absent in May', async () => {
     const match = async (from: string, to: string) =>
       Object.fromEntries(

@@ -101,7 +101,41 @@ const cached = (name: string, build: () => string) => {
   return s;
 };
 
+/**
+ * All events by earliest date: dated events come from the event_date index in date order from the cursor
+ * on, so a page (however deep) reads about one page of events, not every event; undated events (last in
+ * this order) are read only when the dated ones do not fill the page. Same keys and order as the generic
+ * statement (ISO dates of years 0000-9999 sort as their strings do). $datedFrom: the cursor's date, or the
+ * smallest date.
+ */
+function eventsByDatePage(e: Embeds): Statement {
+  const row = `{key: k, lo: toString(lo), hi: toString(hi), node: e {.*, _labels: labels(e)${embeds('e', e)}}}`;
+  const keyset = `($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))`;
+  return cached(
+    `listing.events.DATE_ASC${flags(e)}.by-date-index`,
+    () => `
+    ${e.total ? `CALL () { ${EVENT_MATCH.all} ${EVENT_SPAN} ${EVENT_FILTER} RETURN count(e) AS total }` : 'WITH null AS total'}
+    CALL () {
+      MATCH (e:Event) USING INDEX e:Event(dateEarliest) WHERE e.dateEarliest >= date($datedFrom)
+      ${EVENT_SPAN} ${EVENT_FILTER}
+      WITH e, lo, hi, toString(lo) AS k WHERE ${keyset}
+      WITH e, lo, hi, k ORDER BY lo ASC, e.id ASC LIMIT toInteger($limit)
+      RETURN collect(${row}) AS dated
+    }
+    WITH total, dated, COLLECT {
+      WITH 1 AS more WHERE size(dated) < toInteger($limit)
+      MATCH (e:Event) WHERE e.dateEarliest IS NULL
+      ${EVENT_SPAN} ${EVENT_FILTER}
+      WITH e, lo, hi, '9999-12-31' AS k WHERE ${keyset}
+      WITH e, lo, hi, k ORDER BY e.id ASC LIMIT toInteger($limit)
+      RETURN ${row}
+    } AS undated
+    RETURN total, (dated + undated)[..toInteger($limit)] AS rows`,
+  );
+}
+
 export function eventsPage(order: EventOrder, e: Embeds, anchor: EventAnchor = 'all'): Statement {
+  if (order === 'DATE_ASC' && anchor === 'all') return eventsByDatePage(e);
   const { key, dir } = EVENT_SORT[order];
   const after = dir === 'ASC' ? '>' : '<';
   const match = EVENT_MATCH[anchor];
