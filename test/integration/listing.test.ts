@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundle } from '../../src/services/bundles.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 
 interface Edge {
@@ -110,13 +110,11 @@ describe('listings and the timeline', () => {
     // (dated and undated, this fixture's and every other test's) and compare with the generic order.
     const seen: string[] = [];
     let after: string | null = null;
+    type EventPage = {
+      events: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
     for (let i = 0; i < 400; i++) {
-      const res = await app.graphql<{
-        events: {
-          edges: { cursor: string; node: { id: string } }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string };
-        };
-      }>(
+      const res: GraphQLResponse<EventPage> = await app.graphql<EventPage>(
         `query ($after: String) { events(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
         {
           after,
