@@ -73,6 +73,19 @@ export const provenance = statement(
 /** Whether the asked subject exists, so that a mistyped id is told apart from a subject without conflicts. */
 const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (vs:Entity {id: $subjectId}) WHERE ${VISIBLE('vs')} })`;
 
+/** The groups of a page of conflict keys (`page`: [subjectId, conflictKey] pairs), with their live claims. */
+const CONFLICT_GROUPS = `CALL (page) {
+     UNWIND page AS k
+     MATCH (subject:Entity {id: k[0]})
+     CALL (subject, k) {
+       MATCH (c:Claim)-[:ABOUT]->(subject)
+       WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
+       WITH c ORDER BY c.id
+       RETURN collect(${CLAIM}) AS claims
+     }
+     RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims}) AS groups
+   }`;
+
 /**
  * The first page of all conflicts in the graph, without a total: walks the (subjectId, conflictKey) keys in
  * the order of the claim_subject_conflict index and checks each group only until $limit disputed groups
@@ -91,17 +104,7 @@ export const conflictsPage = statement(
    }
    WITH subjectId, conflictKey LIMIT toInteger($limit)
    WITH collect([subjectId, conflictKey]) AS page
-   CALL (page) {
-     UNWIND page AS k
-     MATCH (subject:Entity {id: k[0]})
-     CALL (subject, k) {
-       MATCH (c:Claim)-[:ABOUT]->(subject)
-       WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
-       WITH c ORDER BY c.id
-       RETURN collect(${CLAIM}) AS claims
-     }
-     RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims}) AS groups
-   }
+   ${CONFLICT_GROUPS}
    RETURN null AS total, groups, true AS subjectExists`,
 );
 
@@ -124,17 +127,7 @@ function conflictsStatement(name: string, match: string) {
      WITH collect([subjectId, conflictKey]) AS keys
      WITH CASE WHEN $withTotal THEN size(keys) END AS total,
           [k IN keys WHERE $after IS NULL OR k[0] > $after[0] OR (k[0] = $after[0] AND k[1] > $after[1])][..toInteger($limit)] AS page
-     CALL (page) {
-       UNWIND page AS k
-       MATCH (subject:Entity {id: k[0]})
-       CALL (subject, k) {
-         MATCH (c:Claim)-[:ABOUT]->(subject)
-         WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
-         WITH c ORDER BY c.id
-         RETURN collect(${CLAIM}) AS claims
-       }
-       RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims}) AS groups
-     }
+     ${CONFLICT_GROUPS}
      RETURN total, groups, ${subjectExists} AS subjectExists`,
   );
 }
