@@ -22,7 +22,7 @@ export type Actor = Entity & Node & {
   __typename?: 'Actor';
   /** Other names, in every language recorded. */
   aliases: Array<Alias>;
-  /** Claims about this actor, with their evidence. */
+  /** Every claim about this actor, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
@@ -406,7 +406,7 @@ export type DateQualifier =
 export type Entity = {
   /** Other names, in every language recorded. */
   aliases: Array<Alias>;
-  /** Claims about this entity, with their evidence. */
+  /** Every claim about this entity, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
@@ -484,7 +484,7 @@ export type Event = Entity & Node & {
   __typename?: 'Event';
   /** Other names, in every language recorded. */
   aliases: Array<Alias>;
-  /** Claims about this event, with their evidence. */
+  /** Every claim about this event, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
   claims: Array<Claim>;
   /** When it happened, or began. */
   date?: Maybe<FuzzyDate>;
@@ -1181,7 +1181,7 @@ export type Place = Entity & Node & {
   __typename?: 'Place';
   /** Other names, in every language recorded (Rif Dimashq: Rural Damascus, ريف دمشق, ...). */
   aliases: Array<Alias>;
-  /** Claims about this place, with their evidence. */
+  /** Every claim about this place, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
