@@ -24,7 +24,7 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * {@code NEO4J_READY bolt://127.0.0.1:<port>}.
  *
  * Options: --data-dir DIR (default .neo4j), --port N (default 7687), --pagecache BYTES (default 256m),
- * --tx-timeout SECONDS (default 60), --exit-on-stdin-close. The password comes from the environment
+ * --tx-timeout SECONDS (default 60), --tx-memory BYTES (default 0: no limit), --exit-on-stdin-close. The password comes from the environment
  * (NEO4J_EMBEDDED_PASSWORD) so that it never shows in a process listing; without it auth is off,
  * which is safe only because Bolt listens on 127.0.0.1.
  */
@@ -35,6 +35,8 @@ public final class Launcher {
         int port = Integer.parseInt(opts.getOrDefault("port", "7687"));
         long pagecache = parseBytes(opts.getOrDefault("pagecache", "256m"));
         long txTimeout = Long.parseLong(opts.getOrDefault("tx-timeout", "60"));
+        // Memory one transaction may use (db.memory.transaction.max); 0 means no limit per transaction.
+        long txMemory = parseBytes(opts.getOrDefault("tx-memory", "0"));
         String password = System.getenv("NEO4J_EMBEDDED_PASSWORD");
         boolean auth = password != null && !password.isEmpty();
 
@@ -56,6 +58,10 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeout))
+                // A query that needs more than this fails on its own (MemoryPoolOutOfMemoryError) instead of
+                // filling the heap that every other request shares.
+                .setConfig(GraphDatabaseSettings.memory_tracking, true)
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemory)
                 .setConfig(GraphDatabaseSettings.plugin_dir, plugins)
                 .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
                 // Bolt's Netty waits for a quiet period before it stops, which made every stop take ~10 s;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { RESPONSE_LIMITS } from './limits.js';
 import { projectRoot } from './paths.js';
 
 /**
@@ -32,6 +33,10 @@ const EnvSchema = z.object({
   NEO4J_BOLT_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   NEO4J_HEAP: byteSize.default('768m'),
   NEO4J_PAGECACHE: byteSize.default('256m'),
+  /** Memory one transaction of the embedded Neo4j may use; default a quarter of NEO4J_HEAP. */
+  NEO4J_TX_MEMORY: byteSize.optional(),
+  /** Restarts of the embedded Neo4j after it dies, in a row, before the API gives up on it. */
+  NEO4J_MAX_RESTARTS: z.coerce.number().int().min(0).default(10),
   NEO4J_START_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
   NEO4J_TX_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   INTROSPECTION: booleanFromEnv.optional(),
@@ -41,6 +46,10 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(6 * 1024 * 1024),
+  /** Largest response (JSON bytes); a larger one is replaced by a LIMIT_EXCEEDED error. */
+  MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(RESPONSE_LIMITS.maxBytes),
+  /** A client that takes no byte of its response for this long is disconnected. */
+  WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(RESPONSE_LIMITS.writeTimeoutMs),
   CORS_ORIGINS: z.string().default(''),
   /** The built graph explorer served at `/` (npm run build puts it in dist/web); `off` serves none. */
   EXPLORER_DIR: z.string().min(1).default('dist/web'),
@@ -65,14 +74,21 @@ export interface Config {
       boltPort: number;
       heap: string;
       pagecache: string;
+      /** db.memory.transaction.max; undefined: a quarter of the heap. */
+      txMemory: string | undefined;
       startTimeoutMs: number;
+      /** Restarts in a row (with backoff) after the process dies; 0: never restart. */
+      maxRestarts: number;
     };
     txTimeoutMs: number;
   };
   /** Introspection and the Sandbox landing page; on by default outside production. */
   introspection: boolean;
   loadSample: boolean;
+  /** Largest body from analysts and admins; anonymous callers and viewers get BODY_LIMITS.readerBytes. */
   maxBodyBytes: number;
+  maxResponseBytes: number;
+  writeTimeoutMs: number;
   corsOrigins: string[];
   /** Folder of the built explorer, absolute; null when disabled (EXPLORER_DIR=off). */
   explorerDir: string | null;
@@ -108,13 +124,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         boltPort: e.NEO4J_BOLT_PORT,
         heap: e.NEO4J_HEAP,
         pagecache: e.NEO4J_PAGECACHE,
+        txMemory: e.NEO4J_TX_MEMORY,
         startTimeoutMs: e.NEO4J_START_TIMEOUT_MS,
+        maxRestarts: e.NEO4J_MAX_RESTARTS,
       },
       txTimeoutMs: e.NEO4J_TX_TIMEOUT_MS,
     },
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     loadSample: e.LOAD_SAMPLE,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    maxResponseBytes: e.MAX_RESPONSE_BYTES,
+    writeTimeoutMs: e.WRITE_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

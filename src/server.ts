@@ -31,11 +31,13 @@ import type { Database } from './graph/database.js';
 import type { Logger } from './logger.js';
 import { schemaDir } from './paths.js';
 import { resolvers } from './resolvers/index.js';
-import { clearance } from './auth/roles.js';
+import { atLeast, clearance, type Viewer } from './auth/roles.js';
+import { costPlugin, responseSizePlugin, writeTimeout } from './http/guards.js';
 import { Authenticator } from './services/auth.js';
 import { createServices } from './services/index.js';
 import { packageVersion } from './version.js';
 import { explorerRouter } from './explorer.js';
+import { BODY_LIMITS, DOCUMENT_LIMITS } from './limits.js';
 
 /** The SDL files in schema/, concatenated in name order (one file per domain). */
 export function loadTypeDefs(dir = schemaDir): string {
@@ -56,14 +58,7 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Limits on documents, enforced before any resolver or database work. */
-export const DOCUMENT_LIMITS = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxDirectives: 10,
-  maxTokens: 4000,
-  maxCost: 50000,
-} as const;
+export { DOCUMENT_LIMITS } from './limits.js';
 
 /** Marks a document refused by a limit, so that formatError gives it LIMIT_EXCEEDED whatever Apollo wrapped it in. */
 class DocumentLimitError extends Error {
@@ -91,7 +86,8 @@ function armor(production: boolean) {
     maxDirectives: { n: DOCUMENT_LIMITS.maxDirectives, ...reject },
     // Tokens are counted by our own middleware (tokenLimit) so the refusal is a clean 400.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: DOCUMENT_LIMITS.maxCost, ...reject },
+    // Cost is ours (src/cost.ts): it multiplies by list sizes and needs the request's variables.
+    costLimit: { enabled: false },
     // Field suggestions help developers and help attackers map a schema; off in production.
     blockFieldSuggestion: { enabled: production },
   }).protect();
@@ -280,6 +276,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
       ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
       : ApolloServerPluginLandingPageProductionDefault({ footer: false }),
   );
+  plugins.push(costPlugin(DOCUMENT_LIMITS.maxCost), responseSizePlugin(config.maxResponseBytes));
   if (!production) plugins.push(roundTripsPlugin());
 
   const apollo = new ApolloServer<RequestContext>({
@@ -295,22 +292,44 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
   });
   await apollo.start();
 
+  // Who is asking is settled from the headers before the body is read: readers (anonymous, viewer) may send
+  // small bodies only, writers (analyst, admin) source-sized ones. The context reuses the same answer.
+  const viewers = new WeakMap<express.Request, Promise<Viewer>>();
+  const viewerOf = (req: express.Request) => {
+    let viewer = viewers.get(req);
+    if (!viewer) {
+      viewer = authenticator.viewerFor(req.headers).catch((err: unknown) => {
+        // Checking an uncached key needs the database: while it is down, say so with 503, not 500.
+        if (err instanceof AppError && err.code === ErrorCode.DATABASE_UNAVAILABLE) {
+          throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, err.message, { http: { status: 503 } });
+        }
+        throw err;
+      });
+      viewers.set(req, viewer);
+    }
+    return viewer;
+  };
+  const readerBody = express.json({ limit: Math.min(BODY_LIMITS.readerBytes, config.maxBodyBytes) });
+  const writerBody = express.json({ limit: config.maxBodyBytes });
+  const bodyByRole: express.RequestHandler = (req, res, next) => {
+    viewerOf(req).then(
+      (viewer) => (atLeast(viewer, 'analyst') ? writerBody : readerBody)(req, res, next),
+      // A bad key is answered by Apollo (from the context) once the small body is read.
+      () => readerBody(req, res, next),
+    );
+  };
+
   app.use(
     '/graphql',
     cors<cors.CorsRequest>(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false }),
     acceptableResponse(),
-    express.json({ limit: config.maxBodyBytes }),
+    bodyByRole,
     tokenLimit(DOCUMENT_LIMITS.maxTokens),
+    writeTimeout(config.writeTimeoutMs),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.id);
-        const viewer = await authenticator.viewerFor(req.headers).catch((err: unknown) => {
-          // Checking an uncached key needs the database: while it is down, say so with 503, not 500.
-          if (err instanceof AppError && err.code === ErrorCode.DATABASE_UNAVAILABLE) {
-            throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, err.message, { http: { status: 503 } });
-          }
-          throw err;
-        });
+        const viewer = await viewerOf(req);
         const executor = db.executor.forRequest(requestId, clearance(viewer.role));
         return {
           requestId,
@@ -338,11 +357,13 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     const e = err as { type?: string; status?: number; message?: string };
     if (res.headersSent) return next(err);
     if (e.type === 'entity.too.large') {
+      const limit = (e as { limit?: number }).limit ?? config.maxBodyBytes;
+      const readers = limit < config.maxBodyBytes ? ' for anonymous callers and viewers' : '';
       res.status(413).json({
         errors: [
           {
-            message: `Request body is larger than the limit of ${config.maxBodyBytes} bytes`,
-            extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: config.maxBodyBytes },
+            message: `Request body is larger than the limit of ${limit} bytes${readers}`,
+            extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit },
           },
         ],
       });

@@ -22,7 +22,7 @@ export type Actor = Entity & Node & {
   __typename?: 'Actor';
   /** Other names, in every language recorded. */
   aliases: Array<Alias>;
-  /** Every claim about this actor, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
+  /** Every claim about this actor, with its evidence (up to 50 unless `first` asks for more; for records with more claims, page with provenance(id, first, after)). */
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
@@ -49,12 +49,20 @@ export type Actor = Entity & Node & {
 
 /** A person, organisation, group, public body or state. */
 export type ActorClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ClaimStatus>>;
 };
 
 
 /** A person, organisation, group, public body or state. */
+export type ActorFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person, organisation, group, public body or state. */
 export type ActorRelationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<RelationType>>;
 };
 
@@ -226,6 +234,30 @@ export type Claim = Node & {
   value?: Maybe<Scalars['String']['output']>;
 };
 
+
+/** One asserted fact, backed by one or more excerpts. */
+export type ClaimAttributionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One asserted fact, backed by one or more excerpts. */
+export type ClaimConflictsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One asserted fact, backed by one or more excerpts. */
+export type ClaimExcerptsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One asserted fact, backed by one or more excerpts. */
+export type ClaimSourcesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A property of the subject an attribute claim asserts: give value or date. */
 export type ClaimAttributeInput = {
   /** The asserted date (for date properties). */
@@ -301,6 +333,12 @@ export type Conflict = {
   property: Scalars['String']['output'];
   /** What they disagree about. */
   subject: Entity;
+};
+
+
+/** Claims that disagree about one subject and measure. */
+export type ConflictClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of conflicts. */
@@ -406,7 +444,7 @@ export type DateQualifier =
 export type Entity = {
   /** Other names, in every language recorded. */
   aliases: Array<Alias>;
-  /** Every claim about this entity, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
+  /** Every claim about this entity, with its evidence (up to 50 unless `first` asks for more; for records with more claims, page with provenance(id, first, after)). */
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
@@ -431,12 +469,20 @@ export type Entity = {
 
 /** Something investigators ask about: an event, an actor or a place. */
 export type EntityClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ClaimStatus>>;
 };
 
 
 /** Something investigators ask about: an event, an actor or a place. */
+export type EntityFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Something investigators ask about: an event, an actor or a place. */
 export type EntityRelationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<RelationType>>;
 };
 
@@ -484,7 +530,7 @@ export type Event = Entity & Node & {
   __typename?: 'Event';
   /** Other names, in every language recorded. */
   aliases: Array<Alias>;
-  /** Every claim about this event, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
+  /** Every claim about this event, with its evidence (up to 50 unless `first` asks for more; for records with more claims, page with provenance(id, first, after)). */
   claims: Array<Claim>;
   /** When it happened, or began. */
   date?: Maybe<FuzzyDate>;
@@ -517,12 +563,26 @@ export type Event = Entity & Node & {
 
 /** Something that happened. */
 export type EventClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ClaimStatus>>;
 };
 
 
 /** Something that happened. */
+export type EventFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Something that happened. */
+export type EventInvolvementsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Something that happened. */
 export type EventRelationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<RelationType>>;
 };
 
@@ -687,6 +747,18 @@ export type Figure = Node & {
   value?: Maybe<Scalars['Float']['output']>;
 };
 
+
+/** A number someone reported, with how exact it is and what it covers. */
+export type FigureClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A number someone reported, with how exact it is and what it covers. */
+export type FigureConflictsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -766,6 +838,12 @@ export type GraphEdge = {
   target: Scalars['ID']['output'];
   /** Relationship type, or FIGURE_OF / SHARE_OF / DURING for figures. */
   type: Scalars['String']['output'];
+};
+
+
+/** An edge of a graph view (Cytoscape: data.source, data.target). */
+export type GraphEdgeClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A node of a graph view (Cytoscape: data.id, data.label). */
@@ -1181,7 +1259,7 @@ export type Place = Entity & Node & {
   __typename?: 'Place';
   /** Other names, in every language recorded (Rif Dimashq: Rural Damascus, ريف دمشق, ...). */
   aliases: Array<Alias>;
-  /** Every claim about this place, with its evidence (unpaged: for records with many claims use provenance(id, first, after)). */
+  /** Every claim about this place, with its evidence (up to 50 unless `first` asks for more; for records with more claims, page with provenance(id, first, after)). */
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
@@ -1208,12 +1286,20 @@ export type Place = Entity & Node & {
 
 /** A country, region, town or facility. */
 export type PlaceClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<ClaimStatus>>;
 };
 
 
 /** A country, region, town or facility. */
+export type PlaceFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A country, region, town or facility. */
 export type PlaceRelationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<RelationType>>;
 };
 
@@ -1269,6 +1355,12 @@ export type Provenance = {
   sources: Array<Source>;
   /** How many claims behind the record the caller may see, on all pages. */
   totalClaims: Scalars['Int']['output'];
+};
+
+
+/** The evidence for a record. */
+export type ProvenanceSourcesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The root of every read. Each root field answers in one database round trip or fewer. */
@@ -1511,6 +1603,12 @@ export type Relation = {
   type: RelationType;
 };
 
+
+/** A relationship between two entities. It exists because at least one claim asserts it. */
+export type RelationClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Relationship types between entities; every relationship is backed by at least one claim. */
 export type RelationType =
   /** Actor took part in an event, with a role. */
@@ -1677,12 +1775,24 @@ export type Source = Node & {
   sensitivity: Sensitivity;
   /** sha256 of the text's UTF-8 bytes (hex). The same text is always one source. */
   sha256: Scalars['String']['output'];
-  /** The stored text; excerpts point into it by code-point offsets. */
+  /**
+   * The stored text; excerpts point into it by code-point offsets. Without arguments, the whole text: a request
+   * may ask for the whole text of one source only (LIMIT_EXCEEDED for a second). With start and/or end, the
+   * code points from start (default 0) up to end (default: start + 100,000), at most 100,000 code points per
+   * slice and 1,000,000 per request. Offsets past the end are clamped.
+   */
   text: Scalars['String']['output'];
   /** Title as published. */
   title: Scalars['String']['output'];
   /** Where it was found, when known. */
   url?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A document that says things: an article, a decree, a testimony, a dataset. */
+export type SourceTextArgs = {
+  end?: InputMaybe<Scalars['Int']['input']>;
+  start?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of sources. */
@@ -1745,6 +1855,12 @@ export type StatisticValue = {
   periodStart?: Maybe<FuzzyDate>;
   /** Sources of the claims asserting it. */
   sources: Array<Source>;
+};
+
+
+/** One reported figure in a statistic. */
+export type StatisticValueSourcesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What figures to include. */
@@ -2053,7 +2169,7 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   aliases?: Resolver<Array<ResolversTypes['Alias']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<ActorClaimsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType>;
+  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType, Partial<ActorFiguresArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['ExternalIdentifier']>, ParentType, ContextType>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2111,11 +2227,11 @@ export type AuditRecordResolvers<ContextType = RequestContext, ParentType extend
 }>;
 
 export type ClaimResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Claim'] = ResolversParentTypes['Claim']> = ResolversObject<{
-  attribution?: Resolver<Array<ResolversTypes['AttributionHop']>, ParentType, ContextType>;
+  attribution?: Resolver<Array<ResolversTypes['AttributionHop']>, ParentType, ContextType, Partial<ClaimAttributionArgs>>;
   confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  conflicts?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  conflicts?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<ClaimConflictsArgs>>;
   date?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
-  excerpts?: Resolver<Array<ResolversTypes['Excerpt']>, ParentType, ContextType>;
+  excerpts?: Resolver<Array<ResolversTypes['Excerpt']>, ParentType, ContextType, Partial<ClaimExcerptsArgs>>;
   fact?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   figure?: Resolver<Maybe<ResolversTypes['Figure']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2126,7 +2242,7 @@ export type ClaimResolvers<ContextType = RequestContext, ParentType extends Reso
   recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
-  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType, Partial<ClaimSourcesArgs>>;
   status?: Resolver<ResolversTypes['ClaimStatus'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2135,7 +2251,7 @@ export type ClaimResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type ConflictResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Conflict'] = ResolversParentTypes['Conflict']> = ResolversObject<{
-  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<ConflictClaimsArgs>>;
   property?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
 }>;
@@ -2175,10 +2291,10 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   date?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
-  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType>;
+  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType, Partial<EventFiguresArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['ExternalIdentifier']>, ParentType, ContextType>;
-  involvements?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType>;
+  involvements?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<EventInvolvementsArgs>>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<EventRelationsArgs>>;
@@ -2218,8 +2334,8 @@ export type ExternalIdentifierResolvers<ContextType = RequestContext, ParentType
 
 export type FigureResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Figure'] = ResolversParentTypes['Figure']> = ResolversObject<{
   asOf?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
-  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
-  conflicts?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<FigureClaimsArgs>>;
+  conflicts?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<FigureConflictsArgs>>;
   during?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -2248,7 +2364,7 @@ export type FuzzyDateResolvers<ContextType = RequestContext, ParentType extends 
 }>;
 
 export type GraphEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['GraphEdge'] = ResolversParentTypes['GraphEdge']> = ResolversObject<{
-  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<GraphEdgeClaimsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
@@ -2349,7 +2465,7 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   aliases?: Resolver<Array<ResolversTypes['Alias']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<PlaceClaimsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType>;
+  figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType, Partial<PlaceFiguresArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['ExternalIdentifier']>, ParentType, ContextType>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2378,7 +2494,7 @@ export type ProvenanceResolvers<ContextType = RequestContext, ParentType extends
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType, Partial<ProvenanceSourcesArgs>>;
   totalClaims?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -2405,7 +2521,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type RelationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Relation'] = ResolversParentTypes['Relation']> = ResolversObject<{
-  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<RelationClaimsArgs>>;
   from?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
@@ -2463,7 +2579,7 @@ export type SourceResolvers<ContextType = RequestContext, ParentType extends Res
   retrievedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   sha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<SourceTextArgs>>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2494,7 +2610,7 @@ export type StatisticValueResolvers<ContextType = RequestContext, ParentType ext
   figure?: Resolver<ResolversTypes['Figure'], ParentType, ContextType>;
   periodEnd?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
   periodStart?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
-  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType, Partial<StatisticValueSourcesArgs>>;
 }>;
 
 export type TimelineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Timeline'] = ResolversParentTypes['Timeline']> = ResolversObject<{

@@ -1,15 +1,15 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createDriver, type Driver } from './driver.js';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from './embedded.js';
+import { startEmbeddedNeo4j, type EmbeddedNeo4j, type EmbeddedOptions } from './embedded.js';
 import { Executor } from './executor.js';
 
 export interface Database {
   uri: string;
   driver: Driver;
   executor: Executor;
-  /** Present when this process started Neo4j itself. */
-  embedded: EmbeddedNeo4j | undefined;
+  /** Present when this process started Neo4j itself (and restarts it when it dies). */
+  embedded: EmbeddedSupervisor | undefined;
   /** Closes the driver, then stops the embedded Neo4j if we started it. */
   close(): Promise<void>;
 }
@@ -22,23 +22,145 @@ export interface DatabaseHealth {
   error?: string;
 }
 
-/** Uses NEO4J_URI when set; otherwise starts the embedded Neo4j and waits until Bolt answers. */
+/**
+ * Keeps the embedded Neo4j running: when its process dies (killed, out of memory) the supervisor starts it
+ * again on the same Bolt port, so the driver reconnects by itself, after a backoff that doubles from 1 s to
+ * 30 s. It gives up after `maxRestarts` failed starts in a row (a start that stays up a minute resets the
+ * count), and logs every death, restart and give-up. stop() ends supervision first.
+ */
+export class EmbeddedSupervisor {
+  /** Restarts done since the first start. */
+  restarts = 0;
+  private failuresInARow = 0;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private restarting: Promise<void> | undefined;
+
+  private constructor(
+    private instance: EmbeddedNeo4j,
+    private readonly options: EmbeddedOptions,
+    private readonly maxRestarts: number,
+    private readonly logger: Logger,
+    private readonly backoffMs: (attempt: number) => number,
+  ) {
+    this.watch();
+  }
+
+  static async start(
+    options: EmbeddedOptions,
+    maxRestarts: number,
+    logger: Logger,
+    backoffMs = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt),
+  ): Promise<EmbeddedSupervisor> {
+    const first = await startEmbeddedNeo4j(options);
+    // Restarts use the port the first start got, so that the driver's URI stays right.
+    return new EmbeddedSupervisor(
+      first,
+      { ...options, boltPort: first.port },
+      maxRestarts,
+      logger,
+      backoffMs,
+    );
+  }
+
+  get uri(): string {
+    return this.instance.uri;
+  }
+  get pid(): number {
+    return this.instance.pid;
+  }
+  get startMs(): number {
+    return this.instance.startMs;
+  }
+  /** The running process (a new one after each restart). */
+  get current(): EmbeddedNeo4j {
+    return this.instance;
+  }
+
+  private watch() {
+    const child = this.instance.process;
+    const startedAt = Date.now();
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      if (Date.now() - startedAt > 60_000) this.failuresInARow = 0;
+      this.logger.error(
+        { code, signal, pid: child.pid },
+        'the embedded Neo4j stopped unexpectedly; see launcher.log in its data folder',
+      );
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.stopping) return;
+    if (this.failuresInARow >= this.maxRestarts) {
+      this.logger.fatal(
+        { restarts: this.restarts, failuresInARow: this.failuresInARow },
+        'giving up on restarting the embedded Neo4j: restart the service once the cause is fixed',
+      );
+      return;
+    }
+    const delay = this.backoffMs(this.failuresInARow);
+    this.failuresInARow += 1;
+    this.logger.warn({ delayMs: delay, attempt: this.failuresInARow }, 'restarting the embedded Neo4j');
+    this.timer = setTimeout(() => {
+      this.restarting = this.restart().finally(() => (this.restarting = undefined));
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async restart() {
+    if (this.stopping) return;
+    try {
+      const next = await startEmbeddedNeo4j(this.options);
+      if (this.stopping) {
+        await next.stop();
+        return;
+      }
+      this.instance = next;
+      this.restarts += 1;
+      this.logger.warn(
+        { pid: next.pid, startMs: next.startMs, restarts: this.restarts },
+        `the embedded Neo4j is back at ${next.uri}`,
+      );
+      this.watch();
+    } catch (err) {
+      this.logger.error({ err }, 'the embedded Neo4j did not start again');
+      this.schedule();
+    }
+  }
+
+  /** Ends supervision, then stops the running process. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.restarting?.catch(() => {});
+    await this.instance.stop();
+  }
+}
+
+/** Uses NEO4J_URI when set; otherwise starts the embedded Neo4j (supervised) and waits until Bolt answers. */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  let embedded: EmbeddedNeo4j | undefined;
+  let embedded: EmbeddedSupervisor | undefined;
   let uri = config.neo4j.uri;
   if (!uri) {
     const e = config.neo4j.embedded;
     logger.info({ dataDir: e.dataDir }, 'NEO4J_URI not set: starting the embedded Neo4j 5.26');
-    embedded = await startEmbeddedNeo4j({
-      dataDir: e.dataDir,
-      boltPort: e.boltPort,
-      password: config.neo4j.password,
-      heap: e.heap,
-      pagecache: e.pagecache,
-      startTimeoutMs: e.startTimeoutMs,
-      txTimeoutSeconds: Math.ceil((config.neo4j.txTimeoutMs * 2) / 1000),
-      log: (msg) => logger.info(msg),
-    });
+    embedded = await EmbeddedSupervisor.start(
+      {
+        dataDir: e.dataDir,
+        boltPort: e.boltPort,
+        password: config.neo4j.password,
+        heap: e.heap,
+        pagecache: e.pagecache,
+        txMemory: e.txMemory,
+        startTimeoutMs: e.startTimeoutMs,
+        txTimeoutSeconds: Math.ceil((config.neo4j.txTimeoutMs * 2) / 1000),
+        log: (msg) => logger.info(msg),
+      },
+      e.maxRestarts,
+      logger,
+    );
     uri = embedded.uri;
     logger.info({ startMs: embedded.startMs, pid: embedded.pid }, `embedded Neo4j ready at ${uri}`);
   }

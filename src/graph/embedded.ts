@@ -112,6 +112,8 @@ export interface EmbeddedOptions {
   heap?: string;
   pagecache?: string;
   txTimeoutSeconds?: number;
+  /** Memory one transaction may use (db.memory.transaction.max); default a quarter of the heap. */
+  txMemory?: string;
   startTimeoutMs?: number;
   log?: (msg: string) => void;
 }
@@ -127,6 +129,19 @@ export interface EmbeddedNeo4j {
   process: ChildProcess;
   /** Stops with SIGTERM (Neo4j flushes and releases the store lock); SIGKILL only after the grace period. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** Bytes of a size such as 768m or 2g. */
+export function parseByteSize(size: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(size.trim());
+  if (!m) throw new EmbeddedNeo4jError(`Not a size: ${size}`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * unit;
+}
+
+/** A quarter of the heap: four heavy requests at once still leave the database room for everyone else. */
+export function defaultTxMemory(heap: string): string {
+  return `${Math.max(16, Math.floor(parseByteSize(heap) / 4 / 1024 ** 2))}m`;
 }
 
 export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<EmbeddedNeo4j> {
@@ -158,6 +173,8 @@ export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<Embedde
     opts.pagecache ?? '256m',
     '--tx-timeout',
     String(opts.txTimeoutSeconds ?? 60),
+    '--tx-memory',
+    opts.txMemory ?? defaultTxMemory(opts.heap ?? '768m'),
     '--exit-on-stdin-close',
   ];
   const started = Date.now();

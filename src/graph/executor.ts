@@ -129,8 +129,14 @@ export class Executor {
       work({
         async run(stmt, params = {}) {
           counter.record(stmt.name);
-          const result = await mtx.run(stmt.cypher, { visible, ...params });
-          return result.records.map((r) => toNative(r.toObject()) as Row);
+          try {
+            const result = await mtx.run(stmt.cypher, { visible, ...params });
+            return result.records.map((r) => toNative(r.toObject()) as Row);
+          } catch (err) {
+            // The driver retries transient errors; a statement over the memory limit would only fail again.
+            if (isMemoryLimit(err)) throw memoryLimitError(stmt.name);
+            throw err;
+          }
         },
       });
     try {
@@ -150,9 +156,30 @@ export class Executor {
   }
 }
 
+/**
+ * Neo4j refused the statement's memory: over db.memory.transaction.max, or the pool all transactions share
+ * (dbms.memory.transaction.total.max) is full. The statement failed alone; the database is fine.
+ */
+function isMemoryLimit(err: unknown): boolean {
+  return (
+    err instanceof Neo4jError &&
+    (/MemoryPoolOutOfMemoryError|TransactionOutOfMemoryError/.test(err.code ?? '') ||
+      /memory\.transaction(\.total)?\.max/.test(err.message))
+  );
+}
+
+function memoryLimitError(operation: string) {
+  return new AppError(
+    ErrorCode.DATABASE_MEMORY_LIMIT,
+    `"${operation}" needed more database memory than one request may use (or than is free right now); ask for smaller pages or fewer fields, or try again later`,
+    { operation },
+  );
+}
+
 /** Maps driver and server errors to the stable codes clients see. Our own AppErrors pass through. */
 export function mapDatabaseError(err: unknown, operation: string): Error {
   if (err instanceof AppError) return err;
+  if (isMemoryLimit(err)) return memoryLimitError(operation);
   if (err instanceof Neo4jError) {
     const code = err.code ?? '';
     if (

@@ -22,7 +22,8 @@ export interface EntityRecord {
   version: number;
 }
 
-export interface SourceRecord extends SourceFields {
+/** A source without its text: Source.text reads the text on its own, only when selected. */
+export interface SourceRecord extends Omit<SourceFields, 'text'> {
   __kind: 'Source';
 }
 
@@ -112,7 +113,6 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       __kind: 'Source',
       id: String(p.id),
       title: String(p.title),
-      text: String(p.text),
       sha256: String(p.sha256),
       length: num(p.length) ?? 0,
       language: String(p.language),

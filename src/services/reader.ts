@@ -1,4 +1,7 @@
+import DataLoader from 'dataloader';
+import { AppError, badInput, ErrorCode } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
+import { TEXT_LIMITS } from '../limits.js';
 import { createLoaders, type Loaders } from '../graph/loaders.js';
 import * as q from '../graph/queries/read.js';
 import {
@@ -20,9 +23,77 @@ import {
  */
 export class ReaderService {
   private readonly loaders: Loaders;
+  /** Source texts by range ("" for whole texts): one batched statement per range and level. */
+  private readonly textLoaders = new Map<string, DataLoader<string, string | null>>();
+  /** Sources whose whole text this request has read, and code points of slices it may still read. */
+  private readonly wholeTexts = new Set<string>();
+  private sliceBudget: number = TEXT_LIMITS.maxSliceCodePointsPerRequest;
 
   constructor(private readonly executor: Executor) {
     this.loaders = createLoaders(executor);
+  }
+
+  /**
+   * A source's text (Source.text): the whole of it, for one source per request, or a slice by code points
+   * [start, end), clamped to the text, within the slice limits. The text is read here only, never with the
+   * source's other fields.
+   */
+  async sourceText(source: SourceRecord, start?: number | null, end?: number | null): Promise<string> {
+    if ((start ?? null) === null && (end ?? null) === null) {
+      if (!this.wholeTexts.has(source.id)) {
+        if (this.wholeTexts.size >= TEXT_LIMITS.wholeTextsPerRequest) {
+          throw new AppError(
+            ErrorCode.LIMIT_EXCEEDED,
+            `A request may read the whole text of ${TEXT_LIMITS.wholeTextsPerRequest} source; ask for the others in their own requests, or for slices with text(start, end)`,
+            { limit: TEXT_LIMITS.wholeTextsPerRequest, sourceId: source.id },
+          );
+        }
+        this.wholeTexts.add(source.id);
+      }
+      return (await this.textLoader(null, null).load(source.id)) ?? '';
+    }
+    if (
+      (start !== null && start !== undefined && start < 0) ||
+      (end !== null && end !== undefined && end < 0)
+    ) {
+      throw badInput('start and end are code-point offsets and cannot be negative', ['text']);
+    }
+    const from = Math.min(start ?? 0, source.length);
+    const to = Math.min(end ?? from + TEXT_LIMITS.maxSliceCodePoints, source.length);
+    if (end !== null && end !== undefined && end < (start ?? 0)) {
+      throw badInput(`end (${end}) is before start (${start ?? 0})`, ['text']);
+    }
+    const size = to - from;
+    if (size > TEXT_LIMITS.maxSliceCodePoints) {
+      throw new AppError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `A slice of a source's text is at most ${TEXT_LIMITS.maxSliceCodePoints} code points; this one is ${size}`,
+        { limit: TEXT_LIMITS.maxSliceCodePoints },
+      );
+    }
+    if (size > this.sliceBudget) {
+      throw new AppError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `A request may read at most ${TEXT_LIMITS.maxSliceCodePointsPerRequest} code points of source text in slices`,
+        { limit: TEXT_LIMITS.maxSliceCodePointsPerRequest },
+      );
+    }
+    this.sliceBudget -= size;
+    return (await this.textLoader(from, to).load(source.id)) ?? '';
+  }
+
+  private textLoader(start: number | null, end: number | null): DataLoader<string, string | null> {
+    const key = start === null ? '' : `${start}:${end}`;
+    let loader = this.textLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const rows = await this.executor.read(q.sourceTexts, { ids: [...ids], start, end });
+        const byId = new Map(rows.map((r) => [String(r.id), r.text as string]));
+        return ids.map((id) => byId.get(id) ?? null);
+      });
+      this.textLoaders.set(key, loader);
+    }
+    return loader;
   }
 
   /** Seeds this request's loaders with records a root statement already returned (no extra round trip). */

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/graph/database.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/graph/embedded.js';
+import { createLogger } from '../../src/logger.js';
 import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
 
 async function health(app: TestApp) {
@@ -54,4 +56,62 @@ describe('health follows the database', () => {
     expect(up.status).toBe(200);
     expect(up.body.status).toBe('ok');
   });
+});
+
+/**
+ * The embedded Neo4j the API started itself is supervised: killed with SIGKILL (as the kernel's OOM killer or
+ * a JVM OutOfMemoryError would end it), it is started again on the same port and the API answers again without
+ * anyone restarting it.
+ */
+describe('the embedded Neo4j is restarted when it dies', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hrkg-supervised-'));
+  let db: Database;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    const config = testConfig({
+      NEO4J_URI: '',
+      NEO4J_PASSWORD: '',
+      NEO4J_DATA_DIR: dataDir,
+      NEO4J_HEAP: '512m',
+      NEO4J_PAGECACHE: '32m',
+    });
+    db = await openDatabase(config, createLogger('silent', 'test'));
+    app = await startTestApp({ config, db });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('restarts after kill -9 of the JVM and the API answers again by itself', async () => {
+    expect((await health(app)).status).toBe(200);
+    const supervisor = db.embedded!;
+    const firstPid = supervisor.pid;
+
+    process.kill(firstPid, 'SIGKILL');
+    const killedAt = Date.now();
+    // Down first (the kill is not hidden) ...
+    let res = await health(app);
+    for (let i = 0; i < 20 && res.status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await health(app);
+    }
+    expect(res.status).toBe(503);
+    // ... then up again, with a new process on the same URI.
+    while (res.status !== 200 && Date.now() - killedAt < 120_000) {
+      await new Promise((r) => setTimeout(r, 500));
+      res = await health(app);
+    }
+    expect(res.status).toBe(200);
+    expect(supervisor.restarts).toBe(1);
+    expect(supervisor.pid).not.toBe(firstPid);
+    expect(supervisor.uri).toBe(db.uri);
+    const q = await app.graphql<{ serverInfo: { database: { status: string } } }>(
+      '{ serverInfo { database { status } } }',
+    );
+    expect(q.data?.serverInfo.database.status).toBe('up');
+    console.log(`[supervision] API healthy again ${Date.now() - killedAt} ms after kill -9 of Neo4j`);
+  }, 180_000);
 });

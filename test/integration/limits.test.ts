@@ -55,17 +55,29 @@ describe('abuse limits: refused before any database work, with LIMIT_EXCEEDED', 
     await refused(`{ serverInfo { ${fields} } }`);
   });
 
-  it('cost', async () => {
-    // Fragments keep it small in tokens and depth; expanded, it is expensive.
-    const q = `
-      fragment W on Entity { id name aliases { value lang } identifiers { scheme value } claims { id summary } }
-      fragment R1 on Entity { ...W relations { from { ...W } to { ...W } } }
-      fragment R2 on Entity { ...W relations { from { ...R1 } to { ...R1 } } }
-      fragment R3 on Entity { ...W relations { from { ...R2 } to { ...R2 } } }
-      { ${Array.from({ length: 20 }, (_, i) => `n${i}: node(id: "pl-daraa") { ...R3 }`).join(' ')} }`;
-    const res = await app.graphql(q);
-    expect(res.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+  it('cost: lists multiply what they hold, and the walk that took the service down is refused unrun', async () => {
+    // Ten aliases of a walk through unpaged lists (the review's #13.3), within depth, alias and token limits.
+    const walk = `node(id: "ac-regime-security-services") { ... on Actor { relations { to { ... on Event {
+      involvements { from { ... on Actor { relations { id } } } } } } } } }`;
+    const res = await app.graphql(`{ ${Array.from({ length: 10 }, (_, i) => `a${i}: ${walk}`).join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: DOCUMENT_LIMITS.maxCost,
+    });
     expect(res.errors![0]!.message).toMatch(/cost/i);
+    expect(res.data).toBeUndefined();
+    // One copy runs: each list holds at most its default.
+    const one = await app.graphql(`{ ${walk} }`);
+    expect(one.errors).toBeUndefined();
+    // Page sizes in variables count: the same document is cheap or refused by its variables.
+    const q = `query($n: Int) { node(id: "ac-regime-security-services") { ... on Actor {
+      relations(first: $n) { to { ... on Event { involvements(first: $n) { from { ... on Actor {
+        relations(first: $n) { id } } } } } } } } } }`;
+    expect((await app.graphql(q, { n: 5 })).errors).toBeUndefined();
+    const big = await app.graphql(q, { n: 500 });
+    expect(big.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
+    expect(big.extensions?.roundTrips ?? 0).toBe(0);
   });
 
   it('batched requests', async () => {

@@ -3,6 +3,7 @@ import {
   CLAIM_DETAILS,
   CONFLICTING_CLAIMS,
   nodeProjection,
+  SOURCE_PROPERTIES,
   VISIBLE,
   VISIBLE_CLAIM,
   VISIBLE_CLAIM_IDS,
@@ -18,7 +19,7 @@ import {
 const CLAIM = `CASE WHEN $details THEN ${CLAIM_DETAILS} ELSE ${nodeProjection('c')} END`;
 
 /** A source (variable `s`) with its publisher, as in CLAIM_DETAILS._sources. */
-const SOURCE = `s {.*, _labels: labels(s), _publisher: head(COLLECT {
+const SOURCE = `s {${SOURCE_PROPERTIES}, _labels: labels(s), _publisher: head(COLLECT {
     MATCH (s)-[:PUBLISHED_BY]->(pub:Actor) WHERE ${VISIBLE('pub')} RETURN pub {.*, _labels: labels(pub)}
   })}`;
 

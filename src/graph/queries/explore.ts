@@ -80,7 +80,7 @@ export const search = statement(
      UNWIND page AS h
      WITH h, h.node AS n
      OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(src:Source) WHERE ${VISIBLE('src')}
-     RETURN {score: h.score, kind: h.kind, node: n {.*, _labels: labels(n), sourceId: src.id},
+     RETURN {score: h.score, kind: h.kind, node: ${nodeProjection('n', ', sourceId: src.id')},
              source: CASE WHEN $withSource AND src IS NOT NULL THEN ${nodeProjection('src')} END}
    } AS hits`,
 );

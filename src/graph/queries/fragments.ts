@@ -39,8 +39,21 @@ export const VISIBLE_NODE = (n: string) => `CASE
     WHEN ${n}:Excerpt THEN ${VISIBLE_EXCERPT(n)}
     ELSE ${VISIBLE(n)} END`;
 
-/** Projection of any node with its labels (variable: the node). */
-export const nodeProjection = (v: string) => `${v} {.*, _labels: labels(${v})}`;
+/**
+ * A source's properties except its text. A source's text can be megabytes: statements never copy it out of
+ * Neo4j with other fields (the heap would hold it once per claim citing the source); Source.text reads it
+ * on its own (read.sourceTexts), once per source and only when the field is selected. test/unit/cypher-
+ * projections.test.ts refuses `{.*}` on any variable that can be a Source.
+ */
+export const SOURCE_PROPERTIES =
+  '.id, .title, .sha256, .length, .language, .url, .retrievedAt, .publishedJson, .reliability, .sensitivity, .notes, .version, .createdAt';
+
+/** Projection of a source variable with its labels, without its text. */
+export const sourceProjection = (v: string) => `${v} {${SOURCE_PROPERTIES}, _labels: labels(${v})}`;
+
+/** Projection of any node with its labels (variable: the node); a source without its text. */
+export const nodeProjection = (v: string, extra = '') =>
+  `CASE WHEN ${v}:Source THEN ${v} {${SOURCE_PROPERTIES}, _labels: labels(${v})${extra}} ELSE ${v} {.*, _labels: labels(${v})${extra}} END`;
 
 /** Claims that disagree with claim variable `c` (same subject and measure, disjoint value intervals). */
 export const CONFLICTING_CLAIMS = `COLLECT {
@@ -65,13 +78,13 @@ export const CLAIM_DETAILS = `c {.*, _labels: labels(c),
       MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdSrc:Source) WHERE ${VISIBLE('cdSrc')}
       WITH DISTINCT cdSrc
       OPTIONAL MATCH (cdSrc)-[:PUBLISHED_BY]->(cdPub:Actor) WHERE ${VISIBLE('cdPub')}
-      RETURN cdSrc {.*, _labels: labels(cdSrc), _publisher: cdPub {.*, _labels: labels(cdPub)}} ORDER BY cdSrc.id
+      RETURN cdSrc {${SOURCE_PROPERTIES}, _labels: labels(cdSrc), _publisher: cdPub {.*, _labels: labels(cdPub)}} ORDER BY cdSrc.id
     },
     _attribution: COLLECT {
       MATCH (c)-[cdAt:ATTRIBUTED_TO]->(cdAgent:Actor) WHERE ${VISIBLE('cdAgent')}
       RETURN {hop: cdAt.hop, agent: cdAgent {.*, _labels: labels(cdAgent)}} ORDER BY cdAt.hop
     },
-    _subject: head(COLLECT { MATCH (c)-[:ABOUT]->(cdX) RETURN cdX {.*, _labels: labels(cdX)} }),
-    _object: head(COLLECT { MATCH (c)-[:OBJECT]->(cdX) RETURN cdX {.*, _labels: labels(cdX)} }),
+    _subject: head(COLLECT { MATCH (c)-[:ABOUT]->(cdX:Entity) RETURN cdX {.*, _labels: labels(cdX)} }),
+    _object: head(COLLECT { MATCH (c)-[:OBJECT]->(cdX:Entity|Figure) RETURN cdX {.*, _labels: labels(cdX)} }),
     _conflicts: ${CONFLICTING_CLAIMS}
   }`;

@@ -1,6 +1,6 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement, type Statement } from '../executor.js';
-import { CLAIM_DETAILS, VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS } from './fragments.js';
+import { CLAIM_DETAILS, sourceProjection, VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS } from './fragments.js';
 
 /**
  * Listings (events, actors, places, sources, timeline) as keyset-paginated statements. Filters are fixed
@@ -203,7 +203,7 @@ export function sourcesPage(total: boolean): Statement {
       WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND s.id > $afterId)
       WITH s, k ORDER BY k, s.id LIMIT toInteger($limit)
       OPTIONAL MATCH (s)-[:PUBLISHED_BY]->(pub:Actor) WHERE ${VISIBLE('pub')}
-      RETURN collect({key: k, node: s {.*, _labels: labels(s)}, publisher: pub {.*, _labels: labels(pub)}}) AS rows
+      RETURN collect({key: k, node: ${sourceProjection('s')}, publisher: pub {.*, _labels: labels(pub)}}) AS rows
     }
     RETURN total, rows`,
   );

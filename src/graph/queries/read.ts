@@ -1,6 +1,7 @@
 import { statement } from '../executor.js';
 import {
   CLAIM_DETAILS,
+  SOURCE_PROPERTIES,
   VISIBLE,
   VISIBLE_CLAIM,
   VISIBLE_CLAIM_IDS,
@@ -26,7 +27,7 @@ export const nodesById = statement(
    }
    WITH id, n WHERE ${VISIBLE_NODE('n')}
    OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(s:Source)
-   RETURN id, n {.*, sourceId: s.id} AS props, labels(n) AS labels`,
+   RETURN id, CASE WHEN n:Source THEN n {${SOURCE_PROPERTIES}} ELSE n {.*, sourceId: s.id} END AS props, labels(n) AS labels`,
 );
 
 /**
@@ -132,4 +133,17 @@ export const publishersOf = statement(
    MATCH (:Source {id: id})-[:PUBLISHED_BY]->(a:Actor)
    WHERE ${VISIBLE('a')}
    RETURN id, a.id AS publisherId`,
+);
+
+/**
+ * Source texts, or slices of them by code point ($start inclusive, $end exclusive; both null for the whole text:
+ * Cypher's substring counts code points, as excerpt offsets do). The only statement that reads a
+ * source's text for the API; one row per visible source.
+ */
+export const sourceTexts = statement(
+  'read.sourceTexts',
+  `UNWIND $ids AS id
+   MATCH (s:Source {id: id}) WHERE ${VISIBLE('s')}
+   RETURN id, s.length AS length,
+          CASE WHEN $start IS NULL THEN s.text ELSE substring(s.text, $start, $end - $start) END AS text`,
 );

@@ -5,6 +5,7 @@ import type {
   NodeResolvers,
   PlaceResolvers,
 } from '../../generated/graphql.js';
+import { firstOf } from '../lists.js';
 
 export const Node: NodeResolvers = {
   __resolveType: (record) => record.__kind,
@@ -16,14 +17,18 @@ export const Entity: EntityResolvers = {
 
 /** Fields every entity kind resolves the same way. */
 const entityFields = {
-  claims: (parent, { status }, ctx) => ctx.services.reader.claimsAbout(parent.id, status),
-  relations: (parent, { types }, ctx) => ctx.services.reader.relationsOf(parent.id, types),
-  figures: (parent, _args, ctx) => ctx.services.reader.figuresOf(parent.id),
+  claims: (parent, { status, first }, ctx) =>
+    firstOf('Entity.claims', ctx.services.reader.claimsAbout(parent.id, status), first),
+  relations: (parent, { types, first }, ctx) =>
+    firstOf('Entity.relations', ctx.services.reader.relationsOf(parent.id, types), first),
+  figures: (parent, { first }, ctx) =>
+    firstOf('Entity.figures', ctx.services.reader.figuresOf(parent.id), first),
 } satisfies Pick<EventResolvers, 'claims' | 'relations' | 'figures'>;
 
 export const Event: EventResolvers = {
   ...entityFields,
-  involvements: (parent, _args, ctx) => ctx.services.reader.involvements(parent.id),
+  involvements: (parent, { first }, ctx) =>
+    firstOf('Event.involvements', ctx.services.reader.involvements(parent.id), first),
 };
 
 export const Actor: ActorResolvers = {

@@ -1,4 +1,5 @@
 import type { FigureUnit, Resolvers } from '../../generated/graphql.js';
+import { firstOf } from '../lists.js';
 import { selects } from '../lookahead.js';
 
 /**
@@ -22,5 +23,14 @@ export const evidenceResolvers: Resolvers = {
       });
       return groups.map((g) => ({ ...g, unit: g.unit as FigureUnit }));
     },
+  },
+  Provenance: {
+    sources: (provenance, { first }) => firstOf('Provenance.sources', provenance.sources, first),
+  },
+  Conflict: {
+    claims: (conflict, { first }) => firstOf('Conflict.claims', conflict.claims, first),
+  },
+  StatisticValue: {
+    sources: (value, { first }) => firstOf('StatisticValue.sources', value.sources, first),
   },
 };

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/graphql.js';
+import { firstOf } from '../lists.js';
 import { selects } from '../lookahead.js';
 
 /**
@@ -19,5 +20,8 @@ export const exploreResolvers: Resolvers = {
       ctx.services.explore.neighborhood(args, { withClaims: selects(info, 'claims') }),
     paths: (_parent, args, ctx, info) =>
       ctx.services.explore.paths(args, { withClaims: selects(info, 'claims') }),
+  },
+  GraphEdge: {
+    claims: (edge, { first }) => firstOf('GraphEdge.claims', edge.claims, first),
   },
 };

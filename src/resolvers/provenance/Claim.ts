@@ -1,4 +1,5 @@
 import type { ClaimResolvers, FuzzyDate } from '../../generated/graphql.js';
+import { firstOf } from '../lists.js';
 
 const DATE_PROPERTIES = new Set(['date', 'endDate']);
 
@@ -13,8 +14,12 @@ export const Claim: ClaimResolvers = {
     parent.kind === 'attribute' && DATE_PROPERTIES.has(parent.property) && parent.valueJson
       ? (JSON.parse(parent.valueJson) as FuzzyDate)
       : null,
-  excerpts: (parent, _args, ctx) => ctx.services.reader.excerptsOfClaim(parent.id),
-  sources: (parent, _args, ctx) => ctx.services.reader.sourcesOfClaim(parent.id),
-  attribution: (parent, _args, ctx) => ctx.services.reader.attribution(parent.id),
-  conflicts: (parent, _args, ctx) => ctx.services.reader.conflictsOfClaim(parent.id),
+  excerpts: (parent, { first }, ctx) =>
+    firstOf('Claim.excerpts', ctx.services.reader.excerptsOfClaim(parent.id), first),
+  sources: (parent, { first }, ctx) =>
+    firstOf('Claim.sources', ctx.services.reader.sourcesOfClaim(parent.id), first),
+  attribution: (parent, { first }, ctx) =>
+    firstOf('Claim.attribution', ctx.services.reader.attribution(parent.id), first),
+  conflicts: (parent, { first }, ctx) =>
+    firstOf('Claim.conflicts', ctx.services.reader.conflictsOfClaim(parent.id), first),
 };

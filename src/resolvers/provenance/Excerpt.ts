@@ -5,5 +5,6 @@ export const Excerpt: ExcerptResolvers = {
 };
 
 export const Source: SourceResolvers = {
+  text: (parent, { start, end }, ctx) => ctx.services.reader.sourceText(parent, start, end),
   publisher: (parent, _args, ctx) => ctx.services.reader.publisher(parent.id),
 };

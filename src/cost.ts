@@ -1,0 +1,100 @@
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isLeafType,
+  isListType,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLSchema,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { ErrorCode } from './errors.js';
+import {
+  ASSUMED_LIST_SIZES,
+  DOCUMENT_LIMITS,
+  NESTED_LIST,
+  NESTED_LIST_KINDS,
+  PAGES,
+  PAGE_ITEM_LISTS,
+} from './limits.js';
+
+/**
+ * The cost of a document, computed before execution with the request's variables: how many objects the answer
+ * may hold at most (as GitHub's GraphQL API counts nodes), each list multiplying what it holds by its size: its page argument (first / limit / the ids given),
+ * its `first` (nested lists of records), or the bound the model gives it (src/limits.ts). Ten aliases of a
+ * walk relations → to → involvements → from → relations therefore count 10 × 100 × 100 × 100 objects and are
+ * refused,
+ * where a flat count let them through and took the service down.
+ */
+
+const clamp = (n: unknown, limits: { default: number; max: number }) =>
+  typeof n === 'number' && Number.isFinite(n)
+    ? Math.max(1, Math.min(Math.trunc(n), limits.max))
+    : limits.default;
+
+/** The default and largest `first` of a nested list. */
+export function nestedList(coordinate: string): { default: number; max: number } {
+  return NESTED_LIST_KINDS[coordinate] ?? NESTED_LIST;
+}
+
+/** How many times the field's selection is resolved, per parent. */
+export function listSize(
+  coordinate: string,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+): number {
+  const page = PAGES[coordinate as keyof typeof PAGES];
+  if (page) {
+    if (coordinate === 'Query.nodes') return clamp(Array.isArray(args.ids) ? args.ids.length : 0, page);
+    return clamp(args.first ?? args.limit, page);
+  }
+  if (!isListType(getNullableType(field.type))) return 1;
+  if (PAGE_ITEM_LISTS.has(coordinate)) return 1;
+  if (field.args.some((a) => a.name === 'first')) return clamp(args.first, nestedList(coordinate));
+  // A list the tables do not name: assume the largest nested page (test/unit/cost.test.ts names them all).
+  return ASSUMED_LIST_SIZES[coordinate] ?? NESTED_LIST.max;
+}
+
+/**
+ * A field's cost: 1 for each object it may return (a scalar costs nothing: the document's size bounds those),
+ * times the size of the list it is, plus what is under it.
+ */
+export function fieldCost({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  const own = isLeafType(getNamedType(field.type)) ? 0 : 1;
+  return listSize(`${type.name}.${field.name}`, field, args) * (own + childComplexity);
+}
+
+/** The cost of one operation of a document. */
+export function documentCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    ...(operationName ? { operationName } : {}),
+    estimators: [fieldCost],
+  });
+}
+
+/** LIMIT_EXCEEDED when the operation costs more than the limit; answered with HTTP 400, nothing run. */
+export function checkCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+  max: number = DOCUMENT_LIMITS.maxCost,
+): number {
+  const cost = documentCost(schema, document, variables, operationName);
+  if (cost > max) {
+    throw new GraphQLError(
+      `Query cost ${cost} is over the limit of ${max}: every list multiplies the cost of what it holds by its size (first/limit); ask for smaller pages or fewer nested lists`,
+      { extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: max, cost, http: { status: 400 } } },
+    );
+  }
+  return cost;
+}

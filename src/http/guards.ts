@@ -1,0 +1,113 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type express from 'express';
+import type { RequestContext } from '../context.js';
+import { checkCost } from '../cost.js';
+import { ErrorCode } from '../errors.js';
+
+/**
+ * What stops one request from taking the service down for others: the cost of a document (checked with its
+ * variables before execution), the size of a response (measured before it is serialized) and readers that
+ * never take their answer (dropped after a write stall). The limits themselves live in src/limits.ts and
+ * src/config.ts.
+ */
+
+/** Refuses an operation whose cost is over the limit before any resolver runs (see src/cost.ts). */
+export function costPlugin(maxCost: number): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema, operationName }) {
+          checkCost(schema, document, request.variables, operationName ?? undefined, maxCost);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * True when `value` serialized as JSON would take more than `max` bytes. Walks the value and stops as soon as
+ * the limit is passed, so an oversized answer costs at most `max` bytes of counting, never a 500 MB string.
+ */
+export function jsonLargerThan(value: unknown, max: number): boolean {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') size += Buffer.byteLength(v, 'utf8') + 2;
+    else if (v === null || v === undefined || typeof v !== 'object') size += 8;
+    else if (Array.isArray(v)) {
+      size += 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else {
+      for (const [k, item] of Object.entries(v)) {
+        size += k.length + 4;
+        stack.push(item);
+      }
+    }
+    if (size > max) return true;
+  }
+  return false;
+}
+
+/**
+ * Replaces a response larger than `maxBytes` with one LIMIT_EXCEEDED error before Apollo serializes it (a
+ * 198 MB answer stalled every other client for seconds; a larger one failed as "Invalid string length").
+ */
+export function responseSizePlugin(maxBytes: number): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (!jsonLargerThan({ data: result.data, errors: result.errors }, maxBytes)) return;
+          contextValue.logger?.warn({ maxBytes }, 'response over the size limit replaced by an error');
+          response.body.singleResult = {
+            data: null,
+            errors: [
+              {
+                message: `The response is larger than the limit of ${maxBytes} bytes; ask for smaller pages, fewer fields or slices of source texts (text(start, end))`,
+                extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: maxBytes },
+              },
+            ],
+            ...(result.extensions ? { extensions: result.extensions } : {}),
+          };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Drops the connection of a client that stops reading its response: once the response is handed over, if no
+ * byte reaches the socket for `ms`, the socket is destroyed and the buffered answer freed (six clients that
+ * never read held 3.2 GB for a minute).
+ */
+export function writeTimeout(ms: number): express.RequestHandler {
+  return (_req, res, next) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
+    res.end = ((...args: unknown[]) => {
+      const socket = res.socket;
+      const out = end(...args);
+      if (socket && !res.writableFinished) {
+        let written = socket.bytesWritten;
+        const check = () => {
+          if (res.writableFinished || socket.destroyed) return;
+          if (socket.bytesWritten === written) {
+            res.log?.warn({ writeTimeoutMs: ms }, 'client stopped reading its response: connection dropped');
+            socket.destroy();
+            return;
+          }
+          written = socket.bytesWritten;
+          timer = setTimeout(check, ms);
+          timer.unref();
+        };
+        let timer = setTimeout(check, ms);
+        timer.unref();
+        res.once('close', () => clearTimeout(timer));
+      }
+      return out;
+    }) as typeof res.end;
+    next();
+  };
+}
