@@ -584,10 +584,58 @@ const HEAVY_FIELDS = new Set([
   'events',
 ]);
 
+/** Page sizes for nested lists: absent, small, the largest allowed, over it, or wrong. */
+const LIST_FIRSTS = [
+  '',
+  '(first: 1)',
+  '(first: 50)',
+  '(first: 500)',
+  '(first: 501)',
+  '(first: 0)',
+  '(first: -3)',
+];
+
+/**
+ * A walk that fans out through lists (#13.3): aliases of node(id) → relations → to → involvements → from →
+ * relations/claims → excerpts → source, each list with a random page size. The cost must refuse the wide ones
+ * before execution; the narrow ones must answer without hurting anyone.
+ */
+function fanOutDocument(ctx: GenContext): string {
+  const { rng } = ctx;
+  const f = () => rng.pick(LIST_FIRSTS);
+  const leaf = rng.pick([
+    'id',
+    `claims${f()} { id excerpts${f()} { exact source { id title } } }`,
+    `relations${f()} { id claims${f()} { id } }`,
+  ]);
+  const walk = `node(id: ${JSON.stringify(rng.pick(ctx.ids.readIds))}) { id ... on Entity {
+    relations${f()} { to { id ... on Event { involvements${f()} { from { id ... on Entity { ${leaf} } } } } } } } }`;
+  const n = rng.pick([1, 2, 10, 30]);
+  return `{ ${Array.from({ length: n }, (_, i) => `w${i}: ${walk}`).join(' ')} }`;
+}
+
+/**
+ * Source texts asked for in bulk (#13.4): the same ids many times, whole texts and slices with wild bounds.
+ * The text budget and the response limit must answer them with LIMIT_EXCEEDED, never a 5xx.
+ */
+function largeTextDocument(ctx: GenContext): string {
+  const { rng } = ctx;
+  const id = JSON.stringify(rng.pick(ctx.ids.readIds));
+  const ids = `[${Array.from({ length: rng.pick([1, 20, 100]) }, () => id).join(', ')}]`;
+  const bound = () => rng.pick(['0', '1', '7', '100000', '100001', '2147483647', '-1']);
+  const text = rng.pick(['text', `text(start: ${bound()})`, `text(start: ${bound()}, end: ${bound()})`]);
+  const n = rng.pick([1, 5, 30]);
+  return `{ ${Array.from({ length: n }, (_, i) => `t${i}: nodes(ids: ${ids}) { id ... on Source { ${text} length } ... on Event { claims { sources { ${text} } } } }`).join(' ')} }`;
+}
+
 /** A random operation over the schema's root fields: mostly well-typed, sometimes not, never huge. */
 export function generateDocument(schema: GraphQLSchema, ctx: GenContext): GeneratedDocument {
   currentSchema = schema;
   const { rng } = ctx;
+  if (!ctx.mutation && !ctx.tame && rng.chance(0.04)) {
+    const query = rng.chance(0.5) ? fanOutDocument(ctx) : largeTextDocument(ctx);
+    return { query, variables: undefined, operationName: undefined, mutation: false, rootFields: [] };
+  }
   const state: DocState = { ctx, schema, varDefs: [], variables: {} };
   const root = ctx.mutation ? schema.getMutationType()! : schema.getQueryType()!;
   const fields = Object.values(root.getFields());
