@@ -15,14 +15,14 @@ export const DOCUMENT_LIMITS = {
   maxCost: 500_000,
 } as const;
 
-/** How much source text one request may read (Source.text). */
+/**
+ * How much source text one request may read (Source.text): whole texts and slices together, in code points.
+ * One whole text may be longer than that on its own (a request that reads it reads no other text).
+ */
 export const TEXT_LIMITS = {
-  /** Sources whose whole text (Source.text without start/end) one request may read. */
-  wholeTextsPerRequest: 1,
+  codePointsPerRequest: 1_000_000,
   /** Code points in one slice (Source.text(start, end)). */
   maxSliceCodePoints: 100_000,
-  /** Code points of all slices of one request together. */
-  maxSliceCodePointsPerRequest: 1_000_000,
 } as const;
 
 /** Page sizes of the paged root fields, by GraphQL coordinate: default when absent, refused above max. */
@@ -93,9 +93,9 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
   'DatabaseInfo.migrations': 20,
   'MatchCandidate.reasons': 10,
   'Query.sameAsJudgements': 50,
-  /** Groups of statistics (by subject, measure and subgroup) and the figures in each. */
+  /** Groups of statistics (by subject, measure and subgroup) and the figures in each: more is refused. */
   'Query.statistics': 100,
-  'StatisticGroup.figures': 100,
+  'StatisticGroup.figures': 50,
 };
 
 /**

@@ -19,7 +19,37 @@ declare module 'vitest' {
  * Starts one real Neo4j for the test run (the embedded 5.26 in .neo4j/test, or the one NEO4J_URI names),
  * applies migrations and hands the URI to the test files. No test uses a mock of the database.
  */
+interface Shared {
+  uri: string;
+  password: string;
+  startMs: number;
+  users: number;
+  close: () => Promise<void>;
+}
+
+/**
+ * The integration and e2e projects each name this setup; both run in Vitest's main process, so the second
+ * reuses the Neo4j the first started (one store folder holds one Neo4j), and the last to finish stops it.
+ */
+const shared = globalThis as { __hrkgTestNeo4j?: Promise<Shared> };
+
 export default async function setup(project: TestProject) {
+  shared.__hrkgTestNeo4j ??= start();
+  const neo4j = await shared.__hrkgTestNeo4j;
+  neo4j.users += 1;
+  project.provide('neo4jUri', neo4j.uri);
+  project.provide('neo4jPassword', neo4j.password);
+  project.provide('neo4jStartMs', neo4j.startMs);
+  return async () => {
+    neo4j.users -= 1;
+    if (neo4j.users === 0) {
+      delete shared.__hrkgTestNeo4j;
+      await neo4j.close();
+    }
+  };
+}
+
+async function start(): Promise<Shared> {
   const started = Date.now();
   const config = loadConfig({
     ...process.env,
@@ -37,10 +67,11 @@ export default async function setup(project: TestProject) {
   console.log(
     `[setup] Neo4j at ${db.uri} ready, migrated and seeded in ${ms} ms${db.embedded ? ' (embedded)' : ''}`,
   );
-  project.provide('neo4jUri', db.uri);
-  project.provide('neo4jPassword', config.neo4j.password ?? '');
-  project.provide('neo4jStartMs', db.embedded?.startMs ?? 0);
-  return async () => {
-    await db.close();
+  return {
+    uri: db.uri,
+    password: config.neo4j.password ?? '',
+    startMs: db.embedded?.startMs ?? 0,
+    users: 0,
+    close: () => db.close(),
   };
 }

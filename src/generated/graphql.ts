@@ -1776,10 +1776,10 @@ export type Source = Node & {
   /** sha256 of the text's UTF-8 bytes (hex). The same text is always one source. */
   sha256: Scalars['String']['output'];
   /**
-   * The stored text; excerpts point into it by code-point offsets. Without arguments, the whole text: a request
-   * may ask for the whole text of one source only (LIMIT_EXCEEDED for a second). With start and/or end, the
-   * code points from start (default 0) up to end (default: start + 100,000), at most 100,000 code points per
-   * slice and 1,000,000 per request. Offsets past the end are clamped.
+   * The stored text; excerpts point into it by code-point offsets. Without arguments, the whole text; with start
+   * and/or end, the code points from start (default 0) up to end (default: start + 100,000; at most 100,000 per
+   * slice), clamped to the text. A request may read 1,000,000 code points of source text in all, or one longer
+   * text whole on its own: past that, LIMIT_EXCEEDED on the field.
    */
   text: Scalars['String']['output'];
   /** Title as published. */

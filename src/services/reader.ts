@@ -25,61 +25,61 @@ export class ReaderService {
   private readonly loaders: Loaders;
   /** Source texts by range ("" for whole texts): one batched statement per range and level. */
   private readonly textLoaders = new Map<string, DataLoader<string, string | null>>();
-  /** Sources whose whole text this request has read, and code points of slices it may still read. */
-  private readonly wholeTexts = new Set<string>();
-  private sliceBudget: number = TEXT_LIMITS.maxSliceCodePointsPerRequest;
+  /** Code points of source text this request has read, and the one long text it read whole, if any. */
+  private textUsed = 0;
+  private longText: string | undefined;
 
   constructor(private readonly executor: Executor) {
     this.loaders = createLoaders(executor);
   }
 
   /**
-   * A source's text (Source.text): the whole of it, for one source per request, or a slice by code points
-   * [start, end), clamped to the text, within the slice limits. The text is read here only, never with the
-   * source's other fields.
+   * A source's text (Source.text): whole, or a slice by code points [start, end) clamped to the text, within
+   * the request's text budget (TEXT_LIMITS). The text is read here only, never with the source's other fields.
    */
   async sourceText(source: SourceRecord, start?: number | null, end?: number | null): Promise<string> {
-    if ((start ?? null) === null && (end ?? null) === null) {
-      if (!this.wholeTexts.has(source.id)) {
-        if (this.wholeTexts.size >= TEXT_LIMITS.wholeTextsPerRequest) {
-          throw new AppError(
-            ErrorCode.LIMIT_EXCEEDED,
-            `A request may read the whole text of ${TEXT_LIMITS.wholeTextsPerRequest} source; ask for the others in their own requests, or for slices with text(start, end)`,
-            { limit: TEXT_LIMITS.wholeTextsPerRequest, sourceId: source.id },
-          );
-        }
-        this.wholeTexts.add(source.id);
+    const whole = (start ?? null) === null && (end ?? null) === null;
+    let from: number | null = null;
+    let to: number | null = null;
+    if (!whole) {
+      if ((start ?? 0) < 0 || (end ?? 0) < 0) {
+        throw badInput('start and end are code-point offsets and cannot be negative', ['text']);
       }
-      return (await this.textLoader(null, null).load(source.id)) ?? '';
+      if (end !== null && end !== undefined && end < (start ?? 0)) {
+        throw badInput(`end (${end}) is before start (${start ?? 0})`, ['text']);
+      }
+      from = Math.min(start ?? 0, source.length);
+      to = Math.min(end ?? from + TEXT_LIMITS.maxSliceCodePoints, source.length);
+      if (to - from > TEXT_LIMITS.maxSliceCodePoints) {
+        throw new AppError(
+          ErrorCode.LIMIT_EXCEEDED,
+          `A slice of a source's text is at most ${TEXT_LIMITS.maxSliceCodePoints} code points; this one is ${to - from}`,
+          { limit: TEXT_LIMITS.maxSliceCodePoints },
+        );
+      }
     }
-    if (
-      (start !== null && start !== undefined && start < 0) ||
-      (end !== null && end !== undefined && end < 0)
-    ) {
-      throw badInput('start and end are code-point offsets and cannot be negative', ['text']);
-    }
-    const from = Math.min(start ?? 0, source.length);
-    const to = Math.min(end ?? from + TEXT_LIMITS.maxSliceCodePoints, source.length);
-    if (end !== null && end !== undefined && end < (start ?? 0)) {
-      throw badInput(`end (${end}) is before start (${start ?? 0})`, ['text']);
-    }
-    const size = to - from;
-    if (size > TEXT_LIMITS.maxSliceCodePoints) {
-      throw new AppError(
-        ErrorCode.LIMIT_EXCEEDED,
-        `A slice of a source's text is at most ${TEXT_LIMITS.maxSliceCodePoints} code points; this one is ${size}`,
-        { limit: TEXT_LIMITS.maxSliceCodePoints },
-      );
-    }
-    if (size > this.sliceBudget) {
-      throw new AppError(
-        ErrorCode.LIMIT_EXCEEDED,
-        `A request may read at most ${TEXT_LIMITS.maxSliceCodePointsPerRequest} code points of source text in slices`,
-        { limit: TEXT_LIMITS.maxSliceCodePointsPerRequest },
-      );
-    }
-    this.sliceBudget -= size;
+    this.spendText(source, whole ? source.length : to! - from!, whole);
     return (await this.textLoader(from, to).load(source.id)) ?? '';
+  }
+
+  /** Counts `size` code points against the request's budget, or refuses with LIMIT_EXCEEDED. */
+  private spendText(source: SourceRecord, size: number, whole: boolean) {
+    const budget = TEXT_LIMITS.codePointsPerRequest;
+    // The long text read whole may be read again (the response limit bounds repeats); nothing else may.
+    if (this.longText !== undefined) {
+      if (whole && this.longText === source.id) return;
+    } else if (this.textUsed + size <= budget) {
+      this.textUsed += size;
+      return;
+    } else if (whole && this.textUsed === 0) {
+      this.longText = source.id;
+      return;
+    }
+    throw new AppError(
+      ErrorCode.LIMIT_EXCEEDED,
+      `A request may read ${budget} code points of source text (or one longer text alone); ask for this text in its own request, or for a slice with text(start, end)`,
+      { limit: budget, sourceId: source.id },
+    );
   }
 
   private textLoader(start: number | null, end: number | null): DataLoader<string, string | null> {

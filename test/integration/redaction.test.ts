@@ -171,7 +171,10 @@ const READ_PATHS: [string, string][] = [
     'sources',
     `{ sources(first: 100, filter: { publisherId: "${ids.publicActor}" }) { edges { node { id title text } } } }`,
   ],
-  ['timeline', `{ timeline(filter: { sourceId: "${ids.pub}" }) { entries { event { ${ENTITY} } } } }`],
+  [
+    'timeline',
+    `{ timeline(first: 50, filter: { sourceId: "${ids.pub}" }) { entries { event { ${ENTITY} } } } }`,
+  ],
   [
     'neighborhood',
     `{ neighborhood(id: "${ids.event}", depth: 3) { nodes { id label node { id } } edges { label claims { ${CLAIM} } } } }`,

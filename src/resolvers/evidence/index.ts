@@ -1,4 +1,6 @@
 import type { FigureUnit, Resolvers } from '../../generated/graphql.js';
+import { AppError, ErrorCode } from '../../errors.js';
+import { ASSUMED_LIST_SIZES } from '../../limits.js';
 import { firstOf } from '../lists.js';
 import { selects } from '../lookahead.js';
 
@@ -21,6 +23,16 @@ export const evidenceResolvers: Resolvers = {
         // Claims (Figure.claims/conflicts) and publishers are primed only from claim details.
         details: selects(info, 'claims', 'conflicts', 'publisher'),
       });
+      // The cost counted at most this many groups and figures per group: more is refused, never cut off.
+      const maxGroups = ASSUMED_LIST_SIZES['Query.statistics']!;
+      const maxFigures = ASSUMED_LIST_SIZES['StatisticGroup.figures']!;
+      if (groups.length > maxGroups || groups.some((g) => g.figures.length > maxFigures)) {
+        throw new AppError(
+          ErrorCode.LIMIT_EXCEEDED,
+          `statistics answers at most ${maxGroups} groups of at most ${maxFigures} figures; narrow the filter (measures, subjectIds, sourceIds)`,
+          { limit: maxGroups },
+        );
+      }
       return groups.map((g) => ({ ...g, unit: g.unit as FigureUnit }));
     },
   },
