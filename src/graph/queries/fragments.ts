@@ -50,14 +50,13 @@ export const VISIBLE_CLAIM_IDS = (r: string) =>
 export const FIGURE_LINK_TYPES = ['FIGURE_OF', 'SHARE_OF', 'DURING'] as const;
 
 /**
- * A relationship variable `r` is backed by a claim the caller may see: for an entity relationship, one
- * of its claimIds; a figure link (FIGURE_OF, SHARE_OF, DURING) stands on its start figure, visible only
- * with a visible claim asserting it (VISIBLE_FIGURE). Its ends are checked with VISIBLE_NODE.
+ * An entity relationship variable `r` is backed by a claim the caller may see (one of its claimIds). Its
+ * ends are checked separately. Figure links (FIGURE_OF, SHARE_OF, DURING) carry no claim ids: see
+ * VISIBLE_STEP.
  */
-export const VISIBLE_REL = (r: string) => `CASE
-    WHEN type(${r}) IN ['${FIGURE_LINK_TYPES.join("', '")}'] THEN true
-    ELSE any(${r}Cid IN coalesce(${r}.claimIds, [])
-             WHERE EXISTS { MATCH (${r}Claim:Claim {id: ${r}Cid}) WHERE ${VISIBLE_CLAIM(`${r}Claim`)} }) END`;
+export const VISIBLE_REL = (r: string) =>
+  `any(${r}Cid IN coalesce(${r}.claimIds, [])
+       WHERE EXISTS { MATCH (${r}Claim:Claim {id: ${r}Cid}) WHERE ${VISIBLE_CLAIM(`${r}Claim`)} })`;
 
 /** Any node variable, whatever its kind. */
 export const VISIBLE_NODE = (n: string) => `CASE
@@ -67,17 +66,21 @@ export const VISIBLE_NODE = (n: string) => `CASE
     ELSE ${VISIBLE(n)} END`;
 
 /**
- * A path variable `p` crosses only what the caller may see: every node visible and every relationship
- * backed by a visible claim. Used by every filter that walks relationships (listing anchors, statistics
- * subjects, export ancestors); the graph walks (neighborhood, paths) apply the same two conditions at
- * each step of their quantified patterns (VISIBLE_STEP).
+ * A path variable `p` over entities and entity relationships crosses only what the caller may see: every
+ * entity visible and every relationship backed by a visible claim. Used by every filter that walks
+ * relationships (listing anchors, statistics subjects, export ancestors); the graph walks (neighborhood,
+ * paths), which also cross figures, apply the same rule at each step (VISIBLE_STEP).
  */
 export const VISIBLE_PATH = (p: string) =>
-  `(all(${p}Node IN nodes(${p}) WHERE ${VISIBLE_NODE(`${p}Node`)})
+  `(all(${p}Node IN nodes(${p}) WHERE ${VISIBLE(`${p}Node`)})
     AND all(${p}Rel IN relationships(${p}) WHERE ${VISIBLE_REL(`${p}Rel`)}))`;
 
-/** One step of a quantified path pattern, relationship `r` to node `b`: both visible. */
-export const VISIBLE_STEP = (r: string, b: string) => `${VISIBLE_NODE(b)} AND ${VISIBLE_REL(r)}`;
+/**
+ * One step of a quantified path pattern, relationship `r` to node `b` (an entity or a figure): both
+ * visible. A figure link stands on its figure, which is visible only with a visible claim asserting it.
+ */
+export const VISIBLE_STEP = (r: string, b: string) =>
+  `${VISIBLE_NODE(b)} AND (type(${r}) IN ['${FIGURE_LINK_TYPES.join("', '")}'] OR ${VISIBLE_REL(r)})`;
 
 /**
  * The attribution of claim variable `c` as the caller may see it: the hops whose agent is visible, in
