@@ -27,6 +27,7 @@ const PUBLIC_TEXT =
   ` A raid ${u} took place in the district. Seven people were killed in the operation.` +
   ` The clerk relayed the account.`;
 const BULLETIN_TEXT = `Bulletin ${u}: nothing to add.`;
+const CONFIDENTIAL_TEXT = `Informant note ${u}: the guard kept a list.`;
 const SECRET_TEXT = `Witness statement ${u} ${RESTRICTED}: the officer ordered the transfer.`;
 
 const ids = {
@@ -66,6 +67,9 @@ const ids = {
   // Public claims whose object or subject is confidential, targets of refused writes.
   writeObjectHidden: `cl-t${u}-wobj`,
   writeSubjectHidden: `cl-t${u}-wsubj`,
+  // A public claim whose only excerpt is in a confidential source: hidden from analysts too.
+  confidentialSource: `src-t${u}-conf`,
+  writeEvidenceHidden: `cl-t${u}-wsrc`,
 };
 
 function bundle() {
@@ -98,6 +102,14 @@ function bundle() {
         title: `Bulletin ${u}`,
         language: 'en',
         publisher: ids.restrictedPublisher,
+      },
+      {
+        id: ids.confidentialSource,
+        text: CONFIDENTIAL_TEXT,
+        sha256: sha256(CONFIDENTIAL_TEXT),
+        title: `Note ${CONFIDENTIAL}`,
+        language: 'en',
+        sensitivity: 'confidential',
       },
     ],
     actors: [
@@ -269,6 +281,13 @@ function bundle() {
         relation: { type: 'OCCURRED_IN', object: ids.confidentialPlace },
         source: ids.pub,
         quotes: ['detainees were released'],
+      },
+      {
+        id: ids.writeEvidenceHidden,
+        subject: ids.event,
+        summary: `The guard kept a list ${u}`,
+        source: ids.confidentialSource,
+        quotes: ['the guard kept a list'],
       },
       {
         id: ids.writeSubjectHidden,
@@ -576,6 +595,8 @@ function expectNothingHidden(text: string): void {
     ids.confidentialPlacePartOf,
     ids.confidentialEventPartOf,
     ids.restrictedPublisher,
+    ids.confidentialSource,
+    ids.writeEvidenceHidden,
   ];
   for (const id of hidden) expect(text).not.toContain(`"${id}"`);
 }
@@ -763,7 +784,7 @@ describe('redaction on every read path', () => {
     );
   });
 
-  it('refuses writes on a claim whose subject or object the caller cannot see, and writes nothing', async () => {
+  it('refuses writes on a claim whose subject, object or evidence the caller cannot see, and writes nothing', async () => {
     const state = async (id: string) =>
       (await app.db.executor.read(claimState, { id, from: ids.event, to: ids.district }))[0];
     /** The errors of a mutation, with the claim id written as ID (to compare with a missing claim). */
@@ -771,7 +792,7 @@ describe('redaction on every read path', () => {
       const res = await app.graphql(mutation, variables, analyst);
       return JSON.stringify({ data: res.data, errors: res.errors }).replaceAll(id, 'ID');
     };
-    for (const id of [ids.writeObjectHidden, ids.writeSubjectHidden]) {
+    for (const id of [ids.writeObjectHidden, ids.writeSubjectHidden, ids.writeEvidenceHidden]) {
       const before = await state(id);
       expect(before).toMatchObject({ status: 'asserted', audits: 0, links: 0 });
       for (const [mutation, variables] of [
