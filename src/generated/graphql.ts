@@ -123,7 +123,10 @@ export type AttributionHop = {
   __typename?: 'AttributionHop';
   /** The agent at this step. */
   agent: Actor;
-  /** 1 = who the source reports, 2 = who told them, and so on. */
+  /**
+   * 1 = who the source reports, 2 = who told them, and so on, counted over the hops the caller may see: when
+   * an agent is hidden, the hops after it move up, so the numbers are always 1..n without a gap.
+   */
   hop: Scalars['Int']['output'];
 };
 
@@ -186,12 +189,17 @@ export type AuditRecord = {
   role: Scalars['String']['output'];
 };
 
-/** One asserted fact, backed by one or more excerpts. */
+/**
+ * One asserted fact, backed by one or more excerpts. A claim is visible to a caller only when it, its subject
+ * and its object are, and at least one of its excerpts lies in a source the caller may see: a claim whose
+ * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
+ */
 export type Claim = Node & {
   __typename?: 'Claim';
   /**
    * Who said it, nearest first: hop 1 is who the source reports (e.g. SOHR), hop 2 who told them
-   * (e.g. unnamed reliable sources), ... (PROV wasAttributedTo / hadPrimarySource).
+   * (e.g. unnamed reliable sources), ... (PROV wasAttributedTo / hadPrimarySource). Only the hops whose
+   * agent the caller may see are listed, numbered 1..n over those hops (a hidden hop leaves no gap).
    */
   attribution: Array<AttributionHop>;
   /** Recorder's confidence, 0 to 1. */
@@ -200,7 +208,7 @@ export type Claim = Node & {
   conflicts: Array<Claim>;
   /** The asserted date, for date attribute claims. */
   date?: Maybe<FuzzyDate>;
-  /** The exact words supporting it. */
+  /** The exact words supporting it, in the sources the caller may see (never empty). */
   excerpts: Array<Excerpt>;
   /** Tag in a fact inventory, e.g. F4 of the sample source. */
   fact?: Maybe<Scalars['String']['output']>;
@@ -222,7 +230,7 @@ export type Claim = Node & {
   role?: Maybe<Role>;
   /** Who may see it. */
   sensitivity: Sensitivity;
-  /** The sources of those words. */
+  /** The sources of those words that the caller may see. */
   sources: Array<Source>;
   /** Where the claim stands. */
   status: ClaimStatus;
@@ -235,25 +243,41 @@ export type Claim = Node & {
 };
 
 
-/** One asserted fact, backed by one or more excerpts. */
+/**
+ * One asserted fact, backed by one or more excerpts. A claim is visible to a caller only when it, its subject
+ * and its object are, and at least one of its excerpts lies in a source the caller may see: a claim whose
+ * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
+ */
 export type ClaimAttributionArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** One asserted fact, backed by one or more excerpts. */
+/**
+ * One asserted fact, backed by one or more excerpts. A claim is visible to a caller only when it, its subject
+ * and its object are, and at least one of its excerpts lies in a source the caller may see: a claim whose
+ * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
+ */
 export type ClaimConflictsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** One asserted fact, backed by one or more excerpts. */
+/**
+ * One asserted fact, backed by one or more excerpts. A claim is visible to a caller only when it, its subject
+ * and its object are, and at least one of its excerpts lies in a source the caller may see: a claim whose
+ * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
+ */
 export type ClaimExcerptsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** One asserted fact, backed by one or more excerpts. */
+/**
+ * One asserted fact, backed by one or more excerpts. A claim is visible to a caller only when it, its subject
+ * and its object are, and at least one of its excerpts lies in a source the caller may see: a claim whose
+ * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
+ */
 export type ClaimSourcesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -492,7 +516,10 @@ export type EntityFilter = {
   namePrefix?: InputMaybe<Scalars['String']['input']>;
   /** Only these types (ActorType or PlaceType values). */
   types?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Only places inside this place (places only). */
+  /**
+   * Only places inside this place (places only), through PART_OF links backed by a claim the caller may see;
+   * a hidden place matches nothing, like an id that does not exist.
+   */
   withinId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -610,15 +637,19 @@ export type EventEdge = {
 
 /** What events to include; all conditions must hold. */
 export type EventFilter = {
-  /** Only events this actor is involved in. */
+  /** Only events this actor is involved in (through an involvement backed by a claim the caller may see). */
   actorId?: InputMaybe<Scalars['ID']['input']>;
   /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
   from?: InputMaybe<Scalars['String']['input']>;
-  /** Only events in this place or anywhere inside it. */
+  /**
+   * Only events in this place or anywhere inside it. Like every filter naming a record, it crosses only what
+   * the caller may see (the record, and relationships backed by a visible claim): a hidden record, or one
+   * linked only through hidden claims, matches nothing, exactly like an id that does not exist.
+   */
   placeId?: InputMaybe<Scalars['ID']['input']>;
   /** With actorId: only in this role. */
   role?: InputMaybe<Role>;
-  /** Only events a claim from this source is about. */
+  /** Only events a claim from this source is about (a claim and a source the caller may see). */
   sourceId?: InputMaybe<Scalars['ID']['input']>;
   /** Window end, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its last day). */
   to?: InputMaybe<Scalars['String']['input']>;
@@ -706,7 +737,10 @@ export type ExternalIdentifierInput = {
   value: Scalars['String']['input'];
 };
 
-/** A number someone reported, with how exact it is and what it covers. */
+/**
+ * A number someone reported, with how exact it is and what it covers. Visible only with a claim asserting it
+ * that the caller may see (see Claim): a figure whose every claim is hidden is hidden too.
+ */
 export type Figure = Node & {
   __typename?: 'Figure';
   /** When the figure was true. */
@@ -748,13 +782,19 @@ export type Figure = Node & {
 };
 
 
-/** A number someone reported, with how exact it is and what it covers. */
+/**
+ * A number someone reported, with how exact it is and what it covers. Visible only with a claim asserting it
+ * that the caller may see (see Claim): a figure whose every claim is hidden is hidden too.
+ */
 export type FigureClaimsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** A number someone reported, with how exact it is and what it covers. */
+/**
+ * A number someone reported, with how exact it is and what it covers. Visible only with a claim asserting it
+ * that the caller may see (see Claim): a figure whose every claim is hidden is hidden too.
+ */
 export type FigureConflictsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1389,13 +1429,20 @@ export type Query = {
    * entity itself, merged entities, records the caller may not see and pairs last judged not_same.
    */
   matchCandidates: Array<MatchCandidate>;
-  /** A capped subgraph around a record, ready for a graph view (Cytoscape-style nodes and edges). */
+  /**
+   * A capped subgraph around a record, ready for a graph view (Cytoscape-style nodes and edges). The walk
+   * crosses only records the caller may see and relationships backed by at least one claim the caller may
+   * see: a link asserted only by hidden claims connects nothing.
+   */
   neighborhood: Neighborhood;
   /** Any record by its global id: entity, claim, excerpt, source or figure. Null when it does not exist. */
   node?: Maybe<Node>;
   /** Several records by global id, in the order asked; null for ids that do not exist. */
   nodes: Array<Maybe<Node>>;
-  /** Shortest paths between two records, with the claims behind every hop. */
+  /**
+   * Shortest paths between two records, with the claims behind every hop; like neighborhood, a path crosses
+   * only visible records and relationships backed by a claim the caller may see.
+   */
   paths: Array<Path>;
   /** Places, filtered and ordered by name, as a Relay connection. */
   places: PlaceConnection;
@@ -1819,7 +1866,7 @@ export type SourceEdge = {
 export type SourceFilter = {
   /** Only sources in this language. */
   language?: InputMaybe<Scalars['String']['input']>;
-  /** Only sources by this publisher. */
+  /** Only sources by this publisher; a publisher the caller may not see matches nothing, like a missing id. */
   publisherId?: InputMaybe<Scalars['ID']['input']>;
   /** Only sources with this reliability. */
   reliability?: InputMaybe<Array<Reliability>>;
@@ -1873,7 +1920,8 @@ export type StatisticsFilter = {
   subgroup?: InputMaybe<Scalars['String']['input']>;
   /**
    * Only figures about these entities; for an event, also about the events that are part of it or carried
-   * out under it (releases under a decree).
+   * out under it (releases under a decree), through links backed by a claim the caller may see. Hidden
+   * entities match nothing, like ids that do not exist.
    */
   subjectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };

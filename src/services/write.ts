@@ -899,6 +899,8 @@ export class WriteService {
     checkId(id, ['id']);
     const why = parse(Reason, reason, ['reason']);
     const result = await this.mutate(operation, { id, reason }, idempotencyKey, async (tx) => {
+      // Checked in this transaction before anything is written: a claim the caller may not see (itself,
+      // its subject, object or evidence) is refused exactly like a missing one, and its status is not told.
       const was = await store.bumpClaimVersion(tx, id);
       if (!was || !this.visible(was.sensitivity)) throw notFoundAt('Claim', id, ['id']);
       // Retraction is final; a status is never set to itself.
@@ -939,8 +941,9 @@ export class WriteService {
     const next = this.sensitivity(sensitivity);
     const result = await this.mutate('setSensitivity', { id, sensitivity }, idempotencyKey, async (tx) => {
       const was = await store.lockSensitive(tx, id);
-      // Confidential records are invisible below admin: lifting them is refused as if absent.
-      if (!was || !this.visible(was.sensitivity)) throw notFoundAt('Record', id, ['id']);
+      // Records the caller may not see (confidential below admin, or a claim whose subject, object or
+      // evidence is hidden) are refused as if absent, before anything is written.
+      if (!was || !was.visible || !this.visible(was.sensitivity)) throw notFoundAt('Record', id, ['id']);
       await store.setSensitivity(tx, id, next);
       const version = was.version;
       return {

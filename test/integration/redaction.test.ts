@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, print, separateOperations } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearance } from '../../src/auth/roles.js';
+import { statement } from '../../src/graph/executor.js';
+import { exportClaims } from '../../src/graph/queries/export.js';
 import { projectRoot } from '../../src/paths.js';
 import { sha256 } from '../../src/model/text.js';
 import { loadBundle } from '../../src/services/bundles.js';
@@ -17,7 +20,14 @@ import { keyHeaders } from '../helpers/keys.js';
 const u = uniq();
 const RESTRICTED = `RESTRICTEDMARK${u}`;
 const CONFIDENTIAL = `CONFIDENTIALMARK${u}`;
-const PUBLIC_TEXT = `Public report ${u}: detainees were released from the prison. An officer was named by a witness.`;
+/** Marks public claims (and their figures) whose only evidence is in a source the caller cannot see. */
+const NOEVIDENCE = `NOEVIDENCEMARK${u}`;
+const PUBLIC_TEXT =
+  `Public report ${u}: detainees were released from the prison. An officer was named by a witness.` +
+  ` A raid ${u} took place in the district. Seven people were killed in the operation.` +
+  ` The clerk relayed the account.`;
+const BULLETIN_TEXT = `Bulletin ${u}: nothing to add.`;
+const CONFIDENTIAL_TEXT = `Informant note ${u}: the guard kept a list.`;
 const SECRET_TEXT = `Witness statement ${u} ${RESTRICTED}: the officer ordered the transfer.`;
 
 const ids = {
@@ -33,6 +43,33 @@ const ids = {
   involvementOfRestricted: `cl-t${u}-inv`,
   confidentialPlaceClaim: `cl-t${u}-conf`,
   restrictedFigure: `cl-t${u}-fig`,
+  // A public actor and a public event linked only by a confidential INVOLVED_IN claim.
+  neighbour: `ac-t${u}-nb`,
+  raid: `ev-t${u}-raid`,
+  confidentialInvolvement: `cl-t${u}-cinv`,
+  // A public district PART_OF a public city, and the raid PART_OF a public operation, each only through a
+  // confidential claim; the raid occurred in the district (public) and has a public figure.
+  city: `pl-t${u}-city`,
+  district: `pl-t${u}-dist`,
+  operation: `ev-t${u}-op`,
+  confidentialPlacePartOf: `cl-t${u}-cpart`,
+  confidentialEventPartOf: `cl-t${u}-cpartev`,
+  raidFigure: `fg-t${u}-raidfig`,
+  // A public source whose publisher is restricted.
+  restrictedPublisher: `ac-t${u}-rpub`,
+  bulletin: `src-t${u}-bul`,
+  // A public figure claim whose only excerpt is in the restricted source.
+  noEvidenceFigureClaim: `cl-t${u}-nofig`,
+  noEvidenceFigure: `fg-t${u}-nofig`,
+  // A public claim attributed to public actor -> restricted officer -> public relay.
+  relay: `ac-t${u}-relay`,
+  attributed: `cl-t${u}-att`,
+  // Public claims whose object or subject is confidential, targets of refused writes.
+  writeObjectHidden: `cl-t${u}-wobj`,
+  writeSubjectHidden: `cl-t${u}-wsubj`,
+  // A public claim whose only excerpt is in a confidential source: hidden from analysts too.
+  confidentialSource: `src-t${u}-conf`,
+  writeEvidenceHidden: `cl-t${u}-wsrc`,
 };
 
 function bundle() {
@@ -58,10 +95,34 @@ function bundle() {
         sensitivity: 'restricted',
         publisher: ids.publicActor,
       },
+      {
+        id: ids.bulletin,
+        text: BULLETIN_TEXT,
+        sha256: sha256(BULLETIN_TEXT),
+        title: `Bulletin ${u}`,
+        language: 'en',
+        publisher: ids.restrictedPublisher,
+      },
+      {
+        id: ids.confidentialSource,
+        text: CONFIDENTIAL_TEXT,
+        sha256: sha256(CONFIDENTIAL_TEXT),
+        title: `Note ${CONFIDENTIAL}`,
+        language: 'en',
+        sensitivity: 'confidential',
+      },
     ],
     actors: [
       { id: ids.publicActor, type: 'public_body', name: `Prison administration ${u}` },
       { id: ids.restrictedActor, type: 'person', name: `Officer ${RESTRICTED}`, sensitivity: 'restricted' },
+      { id: ids.neighbour, type: 'person', name: `Neighbour ${u}` },
+      {
+        id: ids.restrictedPublisher,
+        type: 'organization',
+        name: `Publisher ${RESTRICTED}`,
+        sensitivity: 'restricted',
+      },
+      { id: ids.relay, type: 'person', name: `Clerk ${u}` },
     ],
     places: [
       {
@@ -70,6 +131,8 @@ function bundle() {
         name: `Safe house ${CONFIDENTIAL}`,
         sensitivity: 'confidential',
       },
+      { id: ids.city, type: 'city', name: `City ${u}` },
+      { id: ids.district, type: 'district', name: `District ${u}` },
     ],
     events: [
       {
@@ -78,6 +141,13 @@ function bundle() {
         name: `Release ${u}`,
         date: { precision: 'month', value: '2022-05' },
       },
+      {
+        id: ids.raid,
+        type: 'arrest_detention',
+        name: `Raid ${u}`,
+        date: { precision: 'month', value: '2022-06' },
+      },
+      { id: ids.operation, type: 'other', name: `Operation ${u}` },
     ],
     claims: [
       {
@@ -98,7 +168,7 @@ function bundle() {
       {
         id: ids.claimOnSecretSource,
         subject: ids.event,
-        summary: `A transfer was ordered ${u}`,
+        summary: `A transfer was ordered ${NOEVIDENCE}`,
         source: ids.secretSource,
         quotes: ['the officer ordered the transfer'],
       },
@@ -133,6 +203,99 @@ function bundle() {
         quotes: ['detainees were released'],
         sensitivity: 'restricted',
       },
+      {
+        id: ids.confidentialInvolvement,
+        subject: ids.neighbour,
+        summary: `The neighbour carried out the raid ${CONFIDENTIAL}`,
+        relation: { type: 'INVOLVED_IN', object: ids.raid, role: 'implementer' },
+        source: ids.pub,
+        quotes: [`A raid ${u} took place`],
+        sensitivity: 'confidential',
+      },
+      {
+        id: `cl-t${u}-raidpl`,
+        subject: ids.raid,
+        summary: `The raid took place in the district ${u}`,
+        relation: { type: 'OCCURRED_IN', object: ids.district },
+        source: ids.pub,
+        quotes: ['took place in the district'],
+      },
+      {
+        id: ids.confidentialPlacePartOf,
+        subject: ids.district,
+        summary: `The district lies in the city ${CONFIDENTIAL}`,
+        relation: { type: 'PART_OF', object: ids.city },
+        source: ids.pub,
+        quotes: ['in the district'],
+        sensitivity: 'confidential',
+      },
+      {
+        id: ids.confidentialEventPartOf,
+        subject: ids.raid,
+        summary: `The raid was part of the operation ${CONFIDENTIAL}`,
+        relation: { type: 'PART_OF', object: ids.operation },
+        source: ids.pub,
+        quotes: ['killed in the operation'],
+        sensitivity: 'confidential',
+      },
+      {
+        id: `cl-t${u}-raidfig`,
+        subject: ids.raid,
+        summary: `Seven killed in the raid ${u}`,
+        figure: {
+          measure: 'people_killed',
+          value: 7,
+          qualifier: 'exact',
+          unit: 'people',
+          text: `Seven ${u}`,
+        },
+        source: ids.pub,
+        quotes: ['Seven people were killed'],
+      },
+      {
+        id: ids.noEvidenceFigureClaim,
+        subject: ids.event,
+        summary: `Three transferred ${NOEVIDENCE}`,
+        figure: {
+          measure: 'people_transferred',
+          value: 3,
+          qualifier: 'exact',
+          unit: 'people',
+          text: `Three ${NOEVIDENCE}`,
+        },
+        source: ids.secretSource,
+        quotes: ['ordered the transfer'],
+      },
+      {
+        id: ids.attributed,
+        subject: ids.event,
+        summary: `The account was relayed ${u}`,
+        source: ids.pub,
+        quotes: ['The clerk relayed the account'],
+        attributedTo: [ids.publicActor, ids.restrictedActor, ids.relay],
+      },
+      {
+        id: ids.writeObjectHidden,
+        subject: ids.event,
+        summary: `Released in the safe house ${u}`,
+        relation: { type: 'OCCURRED_IN', object: ids.confidentialPlace },
+        source: ids.pub,
+        quotes: ['detainees were released'],
+      },
+      {
+        id: ids.writeEvidenceHidden,
+        subject: ids.event,
+        summary: `The guard kept a list ${u}`,
+        source: ids.confidentialSource,
+        quotes: ['the guard kept a list'],
+      },
+      {
+        id: ids.writeSubjectHidden,
+        subject: ids.confidentialPlace,
+        summary: `The safe house held detainees ${u}`,
+        source: ids.pub,
+        quotes: ['from the prison'],
+      },
     ],
   };
 }
@@ -146,7 +309,18 @@ const READ_PATHS: [string, string][] = [
   ['node (event)', `{ node(id: "${ids.event}") { ${ENTITY} } }`],
   [
     'node (hidden ids)',
-    `{ nodes(ids: ["${ids.restrictedActor}", "${ids.confidentialPlace}", "${ids.restrictedClaim}", "${ids.secretSource}", "fg-t${u}-fig"]) { id } }`,
+    `{ nodes(ids: ${JSON.stringify([
+      ids.restrictedActor,
+      ids.confidentialPlace,
+      ids.restrictedClaim,
+      ids.secretSource,
+      `fg-t${u}-fig`,
+      ids.claimOnSecretSource,
+      ids.noEvidenceFigureClaim,
+      ids.noEvidenceFigure,
+      ids.confidentialInvolvement,
+      ids.restrictedPublisher,
+    ])}) { id } }`,
   ],
   ['search', `{ search(query: "${RESTRICTED}") { totalCount edges { node { matched node { id } } } } }`],
   [
@@ -193,6 +367,201 @@ const READ_PATHS: [string, string][] = [
     'statistics',
     `{ statistics(filter: { subjectIds: ["${ids.event}"] }) { figures { figure { text value } sources { title } } } }`,
   ],
+  ['node (claim without visible evidence)', `{ node(id: "${ids.claimOnSecretSource}") { id } }`],
+  [
+    'figures of an event',
+    `{ node(id: "${ids.event}") { ... on Entity { figures { id text claims { summary } } } } }`,
+  ],
+  [
+    'neighborhood (figures)',
+    `{ neighborhood(id: "${ids.event}", depth: 1, kinds: [FIGURE]) { nodes { id label } } }`,
+  ],
+  [
+    'source with a hidden publisher',
+    `{ node(id: "${ids.bulletin}") { id ... on Source { publisher { id name } } } }`,
+  ],
+];
+
+/** A claim as stored, and how many audit records name it (read with full clearance). */
+const claimState = statement(
+  'test.redaction.claimState',
+  `MATCH (c:Claim {id: $id})
+   RETURN c.status AS status, c.version AS version, coalesce(c.sensitivity, 'public') AS sensitivity,
+          c.statusReason AS statusReason,
+          COUNT { MATCH (a:AuditRecord) WHERE $id IN a.affectedIds } AS audits,
+          COUNT { MATCH (:Entity {id: $from})-[r:OCCURRED_IN]->(:Entity {id: $to}) } AS links`,
+);
+
+const RETRACT = `mutation($id: ID!) { retractClaim(id: $id, reason: "probe") { id status } }`;
+const DISPUTE = `mutation($id: ID!) { disputeClaim(id: $id, reason: "probe") { id status } }`;
+const SET_SENSITIVITY = `mutation($id: ID!) { setSensitivity(id: $id, sensitivity: restricted) { id } }`;
+const LINK = `mutation($claimId: ID!) {
+  linkEntities(input: { type: OCCURRED_IN, fromId: "${ids.event}", toId: "${ids.district}", claimIds: [$claimId] }) {
+    id
+  }
+}`;
+
+/** An id no record has, of the same kind as `id`. */
+const missing = (id: string) => `${id}-missing`;
+
+/**
+ * Walks and filters that cross a record or relationship the caller may not see. `query(anchor)` builds the
+ * request; `absent` lists ids that must not appear below clearance and do appear for the `cleared` role;
+ * `like: 'missing'` means the answer must be exactly the answer for an id no record has.
+ */
+interface Walk {
+  name: string;
+  query: (anchor: string) => string;
+  anchor: string;
+  absent: string[];
+  cleared: 'analyst' | 'admin';
+  like?: 'missing';
+}
+const EVENTS = (filter: string) => `{ events(filter: { ${filter} }) { totalCount edges { node { id } } } }`;
+const TIMELINE_OF = (filter: string) => `{ timeline(filter: { ${filter} }) { entries { event { id } } } }`;
+const WALKS: Walk[] = [
+  {
+    name: 'neighborhood across a confidential claim',
+    query: (id) => `{ neighborhood(id: "${id}", depth: 1) { nodes { id } edges { source target } } }`,
+    anchor: ids.raid,
+    absent: [ids.neighbour, ids.operation],
+    cleared: 'admin',
+  },
+  {
+    name: 'neighborhood across a confidential PART_OF',
+    query: (id) => `{ neighborhood(id: "${id}", depth: 3) { nodes { id } edges { source target } } }`,
+    anchor: ids.city,
+    absent: [ids.district, ids.raid],
+    cleared: 'admin',
+  },
+  {
+    name: 'paths across a confidential claim',
+    query: (id) => `{ paths(from: "${id}", to: "${ids.neighbour}") { nodes { id } } }`,
+    anchor: ids.raid,
+    absent: [ids.neighbour],
+    cleared: 'admin',
+  },
+  {
+    name: 'events by actor and role through a confidential INVOLVED_IN',
+    query: (id) => EVENTS(`actorId: "${id}", role: implementer`),
+    anchor: ids.neighbour,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'events by actor through a confidential INVOLVED_IN',
+    query: (id) => EVENTS(`actorId: "${id}"`),
+    anchor: ids.neighbour,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'events by a hidden actor',
+    query: (id) => EVENTS(`actorId: "${id}", role: implementer`),
+    anchor: ids.restrictedActor,
+    absent: [ids.event],
+    cleared: 'analyst',
+    like: 'missing',
+  },
+  {
+    name: 'timeline by actor through a confidential INVOLVED_IN',
+    query: (id) => TIMELINE_OF(`actorId: "${id}"`),
+    anchor: ids.neighbour,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'events by a hidden source',
+    query: (id) => EVENTS(`sourceId: "${id}"`),
+    anchor: ids.secretSource,
+    absent: [ids.event],
+    cleared: 'analyst',
+    like: 'missing',
+  },
+  {
+    name: 'events by a hidden source, ordered by name',
+    query: (id) => `{ events(filter: { sourceId: "${id}" }, orderBy: NAME_ASC) { edges { node { id } } } }`,
+    anchor: ids.secretSource,
+    absent: [ids.event],
+    cleared: 'analyst',
+    like: 'missing',
+  },
+  {
+    name: 'timeline by a hidden source',
+    query: (id) => TIMELINE_OF(`sourceId: "${id}"`),
+    anchor: ids.secretSource,
+    absent: [ids.event],
+    cleared: 'analyst',
+    like: 'missing',
+  },
+  {
+    name: 'events in a hidden place',
+    query: (id) => EVENTS(`placeId: "${id}"`),
+    anchor: ids.confidentialPlace,
+    absent: [ids.event],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'events in a place through a confidential PART_OF',
+    query: (id) => EVENTS(`placeId: "${id}"`),
+    anchor: ids.city,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'events in a place through a confidential PART_OF, ordered by date',
+    query: (id) =>
+      `{ events(filter: { placeId: "${id}" }, orderBy: DATE_DESC) { totalCount edges { node { id } } } }`,
+    anchor: ids.city,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'timeline in a place through a confidential PART_OF',
+    query: (id) => TIMELINE_OF(`placeId: "${id}"`),
+    anchor: ids.city,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'places within a place through a confidential PART_OF',
+    query: (id) => `{ places(filter: { withinId: "${id}" }) { totalCount edges { node { id } } } }`,
+    anchor: ids.city,
+    absent: [ids.district],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'statistics of an event through a confidential PART_OF',
+    query: (id) => `{ statistics(filter: { subjectIds: ["${id}"] }) { figures { figure { id } } } }`,
+    anchor: ids.operation,
+    absent: [ids.raidFigure],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'sources of a hidden publisher',
+    query: (id) => `{ sources(filter: { publisherId: "${id}" }) { totalCount edges { node { id } } } }`,
+    anchor: ids.restrictedPublisher,
+    absent: [ids.bulletin],
+    cleared: 'analyst',
+    like: 'missing',
+  },
+  {
+    name: 'a claim without visible evidence',
+    query: (id) => `{ node(id: "${id}") { id } provenance(id: "${ids.event}") { claims { id } } }`,
+    anchor: ids.claimOnSecretSource,
+    absent: [ids.claimOnSecretSource],
+    cleared: 'analyst',
+    like: 'missing',
+  },
 ];
 
 /** The graph explorer's own requests (web/src/operations.graphql), each with arguments aimed at hidden records. */
@@ -215,12 +584,22 @@ const EXPLORER_CALLS: [string, Record<string, unknown>][] = [
 function expectNothingHidden(text: string): void {
   expect(text).not.toContain(RESTRICTED);
   expect(text).not.toContain(CONFIDENTIAL);
+  expect(text).not.toContain(NOEVIDENCE);
   const hidden = [
     ids.restrictedActor,
     ids.confidentialPlace,
     ids.restrictedClaim,
     ids.secretSource,
     ids.restrictedFigure,
+    ids.claimOnSecretSource,
+    ids.noEvidenceFigureClaim,
+    ids.noEvidenceFigure,
+    ids.confidentialInvolvement,
+    ids.confidentialPlacePartOf,
+    ids.confidentialEventPartOf,
+    ids.restrictedPublisher,
+    ids.confidentialSource,
+    ids.writeEvidenceHidden,
   ];
   for (const id of hidden) expect(text).not.toContain(`"${id}"`);
 }
@@ -238,6 +617,17 @@ describe('redaction on every read path', () => {
     admin = (await keyHeaders(app.db, 'admin')).headers;
   });
   afterAll(() => app.close());
+
+  /** The whole response ({data, errors}) as JSON. */
+  const answer = async (query: string, headers: Record<string, string>) => {
+    const res = await app.graphql(query, undefined, headers);
+    return JSON.stringify({ data: res.data, errors: res.errors });
+  };
+  /** The answer for `id` and the answer for a missing id of its kind, each id written as ANCHOR. */
+  const asAnchor = async (query: (id: string) => string, id: string, headers: Record<string, string>) => ({
+    got: (await answer(query(id), headers)).replaceAll(id, 'ANCHOR'),
+    missing: (await answer(query(missing(id)), headers)).replaceAll(missing(id), 'ANCHOR'),
+  });
 
   const body = async (query: string, headers: Record<string, string> = {}) => {
     const res = await app.graphql(query, undefined, headers);
@@ -287,11 +677,93 @@ describe('redaction on every read path', () => {
   it('still shows the public part to everyone', async () => {
     const text = await body(`{ provenance(id: "${ids.event}") { claims { id } } }`);
     expect(text).toContain(ids.publicClaim);
-    // A public claim whose only excerpt is in a restricted source is shown without that excerpt.
-    const res = await app.graphql<{ node: { excerpts: unknown[] } }>(
-      `{ node(id: "${ids.claimOnSecretSource}") { ... on Claim { excerpts { exact } } } }`,
-    );
-    expect(res.data!.node.excerpts).toEqual([]);
+  });
+
+  it('hides a public claim whose only evidence is in a source the caller cannot see, like a missing claim', async () => {
+    const query = (id: string) =>
+      `{ node(id: "${id}") { id ... on Claim { summary excerpts { exact } figure { text } } } }`;
+    for (const headers of [{}, viewer]) {
+      for (const id of [ids.claimOnSecretSource, ids.noEvidenceFigureClaim, ids.noEvidenceFigure]) {
+        const { got, missing } = await asAnchor(query, id, headers);
+        expect(got).toBe(missing);
+      }
+      const stats = await body(
+        `{ statistics(filter: { measures: ["people_transferred"], subjectIds: ["${ids.event}"] }) { figures { figure { id } } } }`,
+        headers,
+      );
+      expect(stats).toBe(JSON.stringify({ data: { statistics: [] } }));
+    }
+    // Analysts see the source, so they see the claim, its excerpt and its figure.
+    const t = await body(query(ids.noEvidenceFigureClaim), analyst);
+    expect(t).toContain(NOEVIDENCE);
+    expect(t).toContain('ordered the transfer');
+  });
+
+  it('numbers the attribution hops over the visible hops only', async () => {
+    const hopsOf = async (headers: Record<string, string>) => {
+      const res = await app.graphql<{
+        node: { attribution: { hop: number; agent: { id: string } }[] };
+        provenance: { claims: { attribution: { hop: number; agent: { id: string } }[] }[] };
+      }>(
+        `{ node(id: "${ids.attributed}") { ... on Claim { attribution { hop agent { id } } } }
+           provenance(id: "${ids.attributed}") { claims { attribution { hop agent { id } } } } }`,
+        undefined,
+        headers,
+      );
+      const simple = (hops: { hop: number; agent: { id: string } }[]) => hops.map((h) => [h.hop, h.agent.id]);
+      // The loader path (node) and the embedded path (provenance's claim details) agree.
+      expect(simple(res.data!.provenance.claims[0]!.attribution)).toEqual(simple(res.data!.node.attribution));
+      return simple(res.data!.node.attribution);
+    };
+    for (const headers of [{}, viewer]) {
+      expect(await hopsOf(headers)).toEqual([
+        [1, ids.publicActor],
+        [2, ids.relay],
+      ]);
+    }
+    expect(await hopsOf(analyst)).toEqual([
+      [1, ids.publicActor],
+      [2, ids.restrictedActor],
+      [3, ids.relay],
+    ]);
+    // The exports number them the same way.
+    const exported = async (visible: readonly string[]) => {
+      const rows = await app.db.executor
+        .forRequest('redaction-export', visible)
+        .read(exportClaims, { after: ids.attributed.slice(0, -1), limit: 1 });
+      expect((rows[0]!.claim as { id: string }).id).toBe(ids.attributed);
+      return rows[0]!.attribution;
+    };
+    expect(await exported(clearance('viewer'))).toEqual([
+      { hop: 1, agentId: ids.publicActor },
+      { hop: 2, agentId: ids.relay },
+    ]);
+    expect(await exported(clearance('analyst'))).toEqual([
+      { hop: 1, agentId: ids.publicActor },
+      { hop: 2, agentId: ids.restrictedActor },
+      { hop: 3, agentId: ids.relay },
+    ]);
+  });
+
+  it.each(WALKS)(
+    '$name: crosses no hidden record or relationship for anonymous callers and viewers',
+    async ({ query, anchor, absent, like }) => {
+      for (const headers of [{}, viewer]) {
+        const got = await answer(query(anchor), headers);
+        for (const id of absent) expect(got, id).not.toContain(`"${id}"`);
+        expectNothingHidden(got);
+        // A hidden anchor, or one reached only through hidden links, answers exactly like a missing id.
+        if (like === 'missing') {
+          const compared = await asAnchor(query, anchor, headers);
+          expect(compared.got).toBe(compared.missing);
+        }
+      }
+    },
+  );
+
+  it.each(WALKS)('$name: the cleared role does reach it', async ({ query, anchor, absent, cleared }) => {
+    const got = await answer(query(anchor), cleared === 'admin' ? admin : analyst);
+    for (const id of absent) expect(got, id).toContain(`"${id}"`);
   });
 
   it('shows restricted records to analysts, but not confidential ones', async () => {
@@ -313,6 +785,48 @@ describe('redaction on every read path', () => {
         'statistics',
       ]),
     );
+  });
+
+  it('refuses writes on a claim whose subject, object or evidence the caller cannot see, and writes nothing', async () => {
+    const state = async (id: string) =>
+      (await app.db.executor.read(claimState, { id, from: ids.event, to: ids.district }))[0];
+    /** The errors of a mutation, with the claim id written as ID (to compare with a missing claim). */
+    const refusal = async (mutation: string, variables: Record<string, string>, id: string) => {
+      const res = await app.graphql(mutation, variables, analyst);
+      return JSON.stringify({ data: res.data, errors: res.errors }).replaceAll(id, 'ID');
+    };
+    for (const id of [ids.writeObjectHidden, ids.writeSubjectHidden, ids.writeEvidenceHidden]) {
+      const before = await state(id);
+      expect(before).toMatchObject({ status: 'asserted', audits: 0, links: 0 });
+      for (const [mutation, variables] of [
+        [RETRACT, { id }],
+        [DISPUTE, { id }],
+        // A second call must not tell a hidden status either.
+        [RETRACT, { id }],
+        [DISPUTE, { id }],
+        [SET_SENSITIVITY, { id }],
+        [LINK, { claimId: id }],
+      ] as const) {
+        const missingVariables = Object.fromEntries(
+          Object.entries(variables).map(([k, v]) => [k, v === id ? missing(id) : v]),
+        );
+        const got = await refusal(mutation, variables, id);
+        expect(got).toContain('"NOT_FOUND"');
+        // Exactly the answer for a claim that does not exist.
+        expect(got).toBe(await refusal(mutation, missingVariables, missing(id)));
+      }
+      // Nothing was written: same status, version and sensitivity, no audit record, no link.
+      expect(await state(id)).toEqual(before);
+    }
+    // An admin sees the claim, so the same write goes through (the refusal above is about clearance).
+    const res = await app.graphql<{ disputeClaim: { status: string } }>(
+      DISPUTE,
+      { id: ids.writeSubjectHidden },
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.disputeClaim.status).toBe('disputed');
+    expect(await state(ids.writeSubjectHidden)).toMatchObject({ status: 'disputed', audits: 1 });
   });
 
   it('shows confidential records to admins', async () => {

@@ -11,6 +11,8 @@ import { projectRoot } from '../../src/paths.js';
 
 /** `{.*}` projections that are not of a label-bound variable, each with the reason it cannot be a Source. */
 const ALLOWED: Record<string, string> = {
+  // VISIBLE_ATTRIBUTION's agent projection: the agent is bound as (…Ag:Actor).
+  'src/graph/queries/fragments.ts ${a}': 'an Actor bound by VISIBLE_ATTRIBUTION',
   // CLAIM_DETAILS's contract: `c` is bound to a Claim by every statement that embeds it.
   'src/graph/queries/fragments.ts c': "a Claim by the fragment's contract",
   // The match candidates: kept only WHERE c:Entity.

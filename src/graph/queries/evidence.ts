@@ -8,6 +8,7 @@ import {
   VISIBLE_CLAIM,
   VISIBLE_CLAIM_IDS,
   VISIBLE_FIGURE,
+  VISIBLE_PATH,
 } from './fragments.js';
 
 /**
@@ -184,14 +185,18 @@ export const statistics = statisticsStatement(
   'MATCH (f:Figure)-[:FIGURE_OF]->(subject:Entity)',
 );
 
-/** The given subjects and, for an event, the events part of it or carried out under it (1 to 3 hops). */
+/**
+ * The given subjects and, for an event, the events part of it or carried out under it (1 to 3 hops), through
+ * visible events and relationships backed by a visible claim only (VISIBLE_PATH).
+ */
 export const statisticsAbout = statisticsStatement(
   'evidence.statisticsAbout',
   `MATCH (root:Entity) WHERE root.id IN $subjectIds AND ${VISIBLE('root')}
    CALL (root) {
      RETURN root AS subject
      UNION
-     MATCH (subject:Event)-[:PART_OF|PURSUANT_TO*1..3]->(root:Event)
+     MATCH partOf = (subject:Event)-[:PART_OF|PURSUANT_TO*1..3]->(root:Event)
+     WHERE ${VISIBLE_PATH('partOf')}
      RETURN subject
    }
    WITH DISTINCT subject

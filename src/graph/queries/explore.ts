@@ -2,11 +2,13 @@ import { statement, type Statement } from '../executor.js';
 import { RELATION_TYPES, assertRelType } from '../../model/graph-model.js';
 import {
   CLAIM_DETAILS,
+  FIGURE_LINK_TYPES,
   nodeProjection,
   VISIBLE,
   VISIBLE_CLAIM,
   VISIBLE_CLAIM_IDS,
   VISIBLE_NODE,
+  VISIBLE_STEP,
 } from './fragments.js';
 
 /**
@@ -16,7 +18,7 @@ import {
  */
 
 /** Relationship types a graph view walks: entity relations plus the figure links. */
-export const GRAPH_REL_TYPES = [...RELATION_TYPES, 'FIGURE_OF', 'SHARE_OF', 'DURING'] as const;
+export const GRAPH_REL_TYPES = [...RELATION_TYPES, ...FIGURE_LINK_TYPES] as const;
 const REL_PATTERN = GRAPH_REL_TYPES.map(assertRelType).join('|');
 
 /** Full-text indexes over excerpt text and source titles (English, Arabic), queried together; best score per node wins. */
@@ -106,8 +108,9 @@ export function neighborhood(depth: number): Statement {
        }
        WITH center WHERE ${VISIBLE_NODE('center')}
        WITH center, COLLECT {
-         // Walk only through records the caller may see, so hidden ones do not even connect others.
-         MATCH p = ANY SHORTEST (center) ((a)-[:${REL_PATTERN}]-(b) WHERE ${VISIBLE('b')}){1,${d}} (n)
+         // Walk only through records and relationships the caller may see (VISIBLE_STEP): a hidden record
+         // or a relationship backed only by hidden claims does not even connect others.
+         MATCH p = ANY SHORTEST (center) ((a)-[step:${REL_PATTERN}]-(b) WHERE ${VISIBLE_STEP('step', 'b')}){1,${d}} (n)
          WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)) AND ${VISIBLE_NODE('n')}
          WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
          RETURN {n: n, distance: distance}
@@ -158,7 +161,7 @@ export function paths(maxLength: number): Statement {
        WITH CASE WHEN fromNode IS NOT NULL AND ${VISIBLE_NODE('fromNode')} THEN fromNode END AS fromNode,
             CASE WHEN toNode IS NOT NULL AND ${VISIBLE_NODE('toNode')} THEN toNode END AS toNode
        WITH fromNode, toNode, COLLECT {
-         MATCH p = SHORTEST ${MAX_PATHS} (fromNode) ((a)-[:${REL_PATTERN}]-(b) WHERE ${VISIBLE('b')}){0,${m}} (toNode)
+         MATCH p = SHORTEST ${MAX_PATHS} (fromNode) ((a)-[step:${REL_PATTERN}]-(b) WHERE ${VISIBLE_STEP('step', 'b')}){0,${m}} (toNode)
          WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
          // A hop the caller sees no claim for is not offered as evidence of a connection.
          WITH p, [r IN relationships(p) | ${EDGE}] AS hops

@@ -1,6 +1,14 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement } from '../executor.js';
-import { VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS, VISIBLE_FIGURE } from './fragments.js';
+import {
+  VISIBLE,
+  VISIBLE_ATTRIBUTION,
+  VISIBLE_CLAIM,
+  VISIBLE_CLAIM_IDS,
+  VISIBLE_FIGURE,
+  VISIBLE_PATH,
+  VISIBLE_REL,
+} from './fragments.js';
 
 /**
  * Statements behind the exports (src/services/export.ts). Each reads one page of one kind of record in id
@@ -18,21 +26,17 @@ const page = (label: string, visible = VISIBLE('n')) => `
   WHERE n.id > coalesce($after, '') AND ${visible}
   WITH n ORDER BY n.id LIMIT toInteger($limit)`;
 
-/** A relationship variable has at least one claim the caller may see. */
-const HAS_VISIBLE_CLAIM = (r: string) => `size(${VISIBLE_CLAIM_IDS(r)}) > 0`;
-
 /** A place (variable) with its identifiers and the visible places it lies in, through visible PART_OF links. */
 const PLACE = (p: string) => `${p} {.id, .type, .name, .identifiersJson,
     ancestors: COLLECT {
       MATCH partOf = (${p})-[:PART_OF*1..6]->(anc:Place)
-      WHERE all(pathNode IN nodes(partOf) WHERE ${VISIBLE('pathNode')})
-        AND all(pathRel IN relationships(partOf) WHERE ${HAS_VISIBLE_CLAIM('pathRel')})
+      WHERE ${VISIBLE_PATH('partOf')}
       RETURN anc {.id, .type, .name, .identifiersJson, depth: length(partOf)} ORDER BY length(partOf), anc.id
     }}`;
 
 /** Places an entity variable is linked to by a visible relationship of the given type. */
 const PLACES = (x: string, type: 'OCCURRED_IN' | 'LOCATED_IN') => `COLLECT {
-    MATCH (${x})-[pr:${type}]->(pl:Place) WHERE ${VISIBLE('pl')} AND ${HAS_VISIBLE_CLAIM('pr')}
+    MATCH (${x})-[pr:${type}]->(pl:Place) WHERE ${VISIBLE('pl')} AND ${VISIBLE_REL('pr')}
     RETURN ${PLACE('pl')} ORDER BY pl.id
   }`;
 
@@ -48,7 +52,7 @@ const ENTITY_FIELDS = (x: string) =>
 
 /** Actors involved in an event variable, with their roles. */
 const INVOLVEMENTS = (e: string) => `COLLECT {
-    MATCH (ia:Actor)-[ir:INVOLVED_IN]->(${e}) WHERE ${VISIBLE('ia')} AND ${HAS_VISIBLE_CLAIM('ir')}
+    MATCH (ia:Actor)-[ir:INVOLVED_IN]->(${e}) WHERE ${VISIBLE('ia')} AND ${VISIBLE_REL('ir')}
     RETURN {actorId: ia.id, name: ia.name, type: ia.type, role: ir.role} ORDER BY ir.role, ia.id
   }`;
 
@@ -165,10 +169,7 @@ export const exportClaims = statement(
        MATCH (n)-[:SUPPORTED_BY]->(ce:Excerpt)-[:IN_SOURCE]->(ces:Source) WHERE ${VISIBLE('ces')}
        RETURN {id: ce.id, exact: ce.exact, sourceId: ces.id} ORDER BY ces.id, ce.start, ce.id
      } AS excerpts,
-     COLLECT {
-       MATCH (n)-[ca:ATTRIBUTED_TO]->(cag:Actor) WHERE ${VISIBLE('cag')}
-       RETURN {hop: ca.hop, agentId: cag.id} ORDER BY ca.hop
-     } AS attribution`,
+     ${VISIBLE_ATTRIBUTION('n', 'ca', 'agentId', (a) => `${a}.id`)} AS attribution`,
 );
 
 /** Excerpts in visible sources that support at least one visible claim. */

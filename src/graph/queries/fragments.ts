@@ -8,21 +8,35 @@
  */
 
 /**
- * Redaction. Every read statement receives $visible (the caller's clearance, injected by the executor)
- * and keeps only what it allows: entities, sources and figures by their own sensitivity; a claim only if
- * it, its subject and its object are all visible; an excerpt only if its source is; a relationship only
- * if both ends and at least one of its claims are. Hidden records are absent, not marked: their
- * existence is not revealed.
+ * Redaction: the one rule every read and every write on an existing record applies. Every statement
+ * receives $visible (the caller's clearance, injected by the executor) and keeps only what it allows:
+ *
+ * - entities and sources by their own sensitivity (VISIBLE);
+ * - a claim only if it, its subject and its object are visible and at least one of its excerpts lies in
+ *   a visible source: a claim whose every excerpt is in a source the caller cannot see has no evidence
+ *   for them, and is hidden like a missing one (VISIBLE_CLAIM);
+ * - a figure only if it and its subject are visible and a visible claim asserts it (VISIBLE_FIGURE);
+ * - an excerpt only if its source is (VISIBLE_EXCERPT);
+ * - a relationship only if both ends are visible and at least one claim backing it is (VISIBLE_REL);
+ *   a walk or a filter that crosses relationships crosses only visible ones (VISIBLE_PATH).
+ *
+ * Hidden records are absent, not marked: their existence is not revealed, and a hidden record used as an
+ * anchor (an id in a filter, a walk's start, a write's target) answers exactly like a missing one.
  */
 export const VISIBLE = (v: string) => `coalesce(${v}.sensitivity, 'public') IN $visible`;
 
-/** A claim variable `c` is visible (its own sensitivity, its subject's and its object's). */
+/**
+ * A claim variable `c` is visible: its own sensitivity, its subject's and its object's, and evidence the
+ * caller may see (an excerpt in a visible source).
+ */
 export const VISIBLE_CLAIM = (c: string) =>
-  `(${VISIBLE(c)} AND NOT EXISTS { MATCH (${c})-[:ABOUT|OBJECT]->(${c}Hidden) WHERE NOT ${VISIBLE(`${c}Hidden`)} })`;
+  `(${VISIBLE(c)} AND NOT EXISTS { MATCH (${c})-[:ABOUT|OBJECT]->(${c}Hidden) WHERE NOT ${VISIBLE(`${c}Hidden`)} }
+    AND EXISTS { MATCH (${c})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${c}Src:Source) WHERE ${VISIBLE(`${c}Src`)} })`;
 
-/** A figure variable is visible (its own sensitivity and its subject's). */
+/** A figure variable is visible: its own sensitivity, its subject's, and a visible claim asserting it. */
 export const VISIBLE_FIGURE = (f: string) =>
-  `(${VISIBLE(f)} AND NOT EXISTS { MATCH (${f})-[:FIGURE_OF]->(${f}Hidden) WHERE NOT ${VISIBLE(`${f}Hidden`)} })`;
+  `(${VISIBLE(f)} AND NOT EXISTS { MATCH (${f})-[:FIGURE_OF]->(${f}Hidden) WHERE NOT ${VISIBLE(`${f}Hidden`)} }
+    AND EXISTS { MATCH (${f}Claim:Claim)-[:OBJECT]->(${f}) WHERE ${VISIBLE_CLAIM(`${f}Claim`)} })`;
 
 /** An excerpt variable is visible when its source is. */
 export const VISIBLE_EXCERPT = (e: string) =>
@@ -32,12 +46,52 @@ export const VISIBLE_EXCERPT = (e: string) =>
 export const VISIBLE_CLAIM_IDS = (r: string) =>
   `[cid IN coalesce(${r}.claimIds, []) WHERE EXISTS { MATCH (vc:Claim {id: cid}) WHERE ${VISIBLE_CLAIM('vc')} }]`;
 
+/** Relationships that stand on a figure (start node) rather than on a list of claim ids. */
+export const FIGURE_LINK_TYPES = ['FIGURE_OF', 'SHARE_OF', 'DURING'] as const;
+
+/**
+ * An entity relationship variable `r` is backed by a claim the caller may see (one of its claimIds). Its
+ * ends are checked separately. Figure links (FIGURE_OF, SHARE_OF, DURING) carry no claim ids: see
+ * VISIBLE_STEP.
+ */
+export const VISIBLE_REL = (r: string) =>
+  `any(${r}Cid IN coalesce(${r}.claimIds, [])
+       WHERE EXISTS { MATCH (${r}Claim:Claim {id: ${r}Cid}) WHERE ${VISIBLE_CLAIM(`${r}Claim`)} })`;
+
 /** Any node variable, whatever its kind. */
 export const VISIBLE_NODE = (n: string) => `CASE
     WHEN ${n}:Claim THEN ${VISIBLE_CLAIM(n)}
     WHEN ${n}:Figure THEN ${VISIBLE_FIGURE(n)}
     WHEN ${n}:Excerpt THEN ${VISIBLE_EXCERPT(n)}
     ELSE ${VISIBLE(n)} END`;
+
+/**
+ * A path variable `p` over entities and entity relationships crosses only what the caller may see: every
+ * entity visible and every relationship backed by a visible claim. Used by every filter that walks
+ * relationships (listing anchors, statistics subjects, export ancestors); the graph walks (neighborhood,
+ * paths), which also cross figures, apply the same rule at each step (VISIBLE_STEP).
+ */
+export const VISIBLE_PATH = (p: string) =>
+  `(all(${p}Node IN nodes(${p}) WHERE ${VISIBLE(`${p}Node`)})
+    AND all(${p}Rel IN relationships(${p}) WHERE ${VISIBLE_REL(`${p}Rel`)}))`;
+
+/**
+ * One step of a quantified path pattern, relationship `r` to node `b` (an entity or a figure): both
+ * visible. A figure link stands on its figure, which is visible only with a visible claim asserting it.
+ */
+export const VISIBLE_STEP = (r: string, b: string) =>
+  `${VISIBLE_NODE(b)} AND (type(${r}) IN ['${FIGURE_LINK_TYPES.join("', '")}'] OR ${VISIBLE_REL(r)})`;
+
+/**
+ * The attribution of claim variable `c` as the caller may see it: the hops whose agent is visible, in
+ * stored order, numbered 1..n over those hops only (a hidden intermediary leaves no gap that would
+ * reveal it). `agent` projects the agent variable; `key` names it in each hop; `x` prefixes variables.
+ */
+export const VISIBLE_ATTRIBUTION = (c: string, x: string, key: string, agent: (a: string) => string) =>
+  `reduce(${x}Hops = [], ${x}Agent IN COLLECT {
+      MATCH (${c})-[${x}At:ATTRIBUTED_TO]->(${x}Ag:Actor) WHERE ${VISIBLE(`${x}Ag`)}
+      RETURN ${agent(`${x}Ag`)} ORDER BY ${x}At.hop
+    } | ${x}Hops + [{hop: size(${x}Hops) + 1, ${key}: ${x}Agent}])`;
 
 /**
  * A source's properties except its text. A source's text can be megabytes: statements never copy it out of
@@ -80,10 +134,7 @@ export const CLAIM_DETAILS = `c {.*, _labels: labels(c),
       OPTIONAL MATCH (cdSrc)-[:PUBLISHED_BY]->(cdPub:Actor) WHERE ${VISIBLE('cdPub')}
       RETURN cdSrc {${SOURCE_PROPERTIES}, _labels: labels(cdSrc), _publisher: cdPub {.*, _labels: labels(cdPub)}} ORDER BY cdSrc.id
     },
-    _attribution: COLLECT {
-      MATCH (c)-[cdAt:ATTRIBUTED_TO]->(cdAgent:Actor) WHERE ${VISIBLE('cdAgent')}
-      RETURN {hop: cdAt.hop, agent: cdAgent {.*, _labels: labels(cdAgent)}} ORDER BY cdAt.hop
-    },
+    _attribution: ${VISIBLE_ATTRIBUTION('c', 'cd', 'agent', (a) => `${a} {.*, _labels: labels(${a})}`)},
     _subject: head(COLLECT { MATCH (c)-[:ABOUT]->(cdX:Entity) RETURN cdX {.*, _labels: labels(cdX)} }),
     _object: head(COLLECT { MATCH (c)-[:OBJECT]->(cdX:Entity|Figure) RETURN cdX {.*, _labels: labels(cdX)} }),
     _conflicts: ${CONFLICTING_CLAIMS}

@@ -1,11 +1,22 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement, type Statement } from '../executor.js';
-import { CLAIM_DETAILS, sourceProjection, VISIBLE, VISIBLE_CLAIM, VISIBLE_CLAIM_IDS } from './fragments.js';
+import {
+  CLAIM_DETAILS,
+  sourceProjection,
+  VISIBLE,
+  VISIBLE_CLAIM,
+  VISIBLE_CLAIM_IDS,
+  VISIBLE_PATH,
+  VISIBLE_REL,
+} from './fragments.js';
 
 /**
  * Listings (events, actors, places, sources, timeline) as keyset-paginated statements. Filters are fixed
  * Cypher fragments switched on by parameters (a null parameter disables its condition), so every value
- * reaches Cypher as a parameter. Variants differ only in what nested data they embed, chosen by the
+ * reaches Cypher as a parameter. A filter that names a record (actorId, placeId, sourceId, withinId,
+ * publisherId) crosses only what the caller may see: the record itself and every relationship and record
+ * on the way (VISIBLE_PATH, VISIBLE_REL, VISIBLE_CLAIM), so a hidden anchor answers exactly like a
+ * missing id, with nothing. Variants differ only in what nested data they embed, chosen by the
  * GraphQL selection; each variant is a named, cached statement.
  */
 
@@ -22,11 +33,14 @@ const EVENT_FILTER = `
     AND ($to IS NULL OR lo IS NULL OR lo <= date($to))
     AND ($from IS NULL OR hi IS NULL OR hi >= date($from))
     AND ($placeId IS NULL OR EXISTS {
-      MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(:Place {id: $placeId}) })
+      MATCH inPlace = (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(:Place {id: $placeId})
+      WHERE ${VISIBLE_PATH('inPlace')} })
     AND ($actorId IS NULL OR EXISTS {
-      MATCH (:Actor {id: $actorId})-[r:INVOLVED_IN]->(e) WHERE $role IS NULL OR r.role = $role })
+      MATCH (ea:Actor {id: $actorId})-[r:INVOLVED_IN]->(e)
+      WHERE ($role IS NULL OR r.role = $role) AND ${VISIBLE('ea')} AND ${VISIBLE_REL('r')} })
     AND ($sourceId IS NULL OR EXISTS {
-      MATCH (e)<-[:ABOUT]-(:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(:Source {id: $sourceId}) })`;
+      MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
+      WHERE ${VISIBLE('es')} AND ${VISIBLE_CLAIM('ec')} })`;
 
 /**
  * Where the events of a listing are found: every event, or (when the filter names one) only those of the
@@ -168,7 +182,8 @@ const ENTITY_FILTER = `
   WHERE ${VISIBLE('x')}
     AND ($types IS NULL OR x.type IN $types)
     AND ($namePrefix IS NULL OR any(n IN x.names WHERE toLower(n) STARTS WITH toLower($namePrefix)))
-    AND ($withinId IS NULL OR EXISTS { MATCH (x)-[:PART_OF*1..6]->(:Place {id: $withinId}) })`;
+    AND ($withinId IS NULL OR EXISTS {
+      MATCH withinPath = (x)-[:PART_OF*1..6]->(:Place {id: $withinId}) WHERE ${VISIBLE_PATH('withinPath')} })`;
 
 export function entitiesPage(label: 'Actor' | 'Place', e: Embeds): Statement {
   return cached(
@@ -188,7 +203,8 @@ export function entitiesPage(label: 'Actor' | 'Place', e: Embeds): Statement {
 
 const SOURCE_FILTER = `
   WHERE ${VISIBLE('s')}
-    AND ($publisherId IS NULL OR EXISTS { MATCH (s)-[:PUBLISHED_BY]->(:Actor {id: $publisherId}) })
+    AND ($publisherId IS NULL OR EXISTS {
+      MATCH (s)-[:PUBLISHED_BY]->(sp:Actor {id: $publisherId}) WHERE ${VISIBLE('sp')} })
     AND ($language IS NULL OR s.language = $language)
     AND ($reliability IS NULL OR s.reliability IN $reliability)`;
 

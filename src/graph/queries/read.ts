@@ -4,6 +4,7 @@ import {
   SOURCE_PROPERTIES,
   VISIBLE,
   VISIBLE_CLAIM,
+  VISIBLE_ATTRIBUTION,
   VISIBLE_CLAIM_IDS,
   VISIBLE_FIGURE,
   VISIBLE_NODE,
@@ -87,10 +88,8 @@ export const excerptsOfClaims = statement(
 export const attributionOfClaims = statement(
   'read.attributionOfClaims',
   `UNWIND $ids AS id
-   MATCH (:Claim {id: id})-[a:ATTRIBUTED_TO]->(ac:Actor)
-   WHERE ${VISIBLE('ac')}
-   WITH id, a, ac ORDER BY a.hop
-   RETURN id, collect({hop: a.hop, agentId: ac.id}) AS hops`,
+   MATCH (c:Claim {id: id})
+   RETURN id, ${VISIBLE_ATTRIBUTION('c', 'at', 'agentId', (a) => `${a}.id`)} AS hops`,
 );
 
 /** Claims on the same subject and measure whose value intervals are disjoint (see ClaimRow.valueLow). */

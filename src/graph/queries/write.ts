@@ -8,6 +8,7 @@ import {
   type RelationType,
 } from '../../model/graph-model.js';
 import * as bundle from './bundle.js';
+import { VISIBLE, VISIBLE_CLAIM, VISIBLE_NODE } from './fragments.js';
 
 /**
  * Statements of the write API. They run inside runMutation's transaction. Records are written with the
@@ -15,7 +16,11 @@ import * as bundle from './bundle.js';
  * so that data added by hand reads exactly like loaded data.
  */
 
-/** Any writable record by id, with what validation needs; records the caller may not see are left out. */
+/**
+ * Any writable record by id, with what validation needs; records the caller may not see (by the read
+ * rule, VISIBLE_NODE: a claim with a hidden subject, object or no visible evidence included) are left
+ * out, so that a write naming one is refused as if it did not exist.
+ */
 export const findNodes = statement(
   'write.findNodes',
   `UNWIND $ids AS id
@@ -25,13 +30,13 @@ export const findNodes = statement(
      UNION MATCH (n:Figure {id: id}) RETURN n
      UNION MATCH (n:Source {id: id}) RETURN n
    }
-   WITH id, n WHERE coalesce(n.sensitivity, 'public') IN $visible
+   WITH id, n WHERE ${VISIBLE_NODE('n')}
    RETURN id, labels(n) AS labels, n.status AS status, n.subjectId AS subjectId, n.objectId AS objectId`,
 );
 
 export const sourceText = statement(
   'write.sourceText',
-  `MATCH (s:Source {id: $id}) WHERE coalesce(s.sensitivity, 'public') IN $visible
+  `MATCH (s:Source {id: $id}) WHERE ${VISIBLE('s')}
    RETURN s.text AS text`,
 );
 
@@ -145,10 +150,14 @@ export const mergeRelation: Readonly<Record<RelationType, Statement>> = Object.f
   ]),
 ) as Record<RelationType, Statement>;
 
-/** Locks the claim by incrementing its version (see bumpEntityVersion) and returns its status fields. */
+/**
+ * Locks the claim by incrementing its version (see bumpEntityVersion) and returns its status fields; no
+ * row, and nothing locked or written, when the caller may not see the claim (VISIBLE_CLAIM: itself, its
+ * subject, its object and its evidence), so that the refusal reveals nothing and the write never happens.
+ */
 export const bumpClaimVersion = statement(
   'write.bumpClaimVersion',
-  `MATCH (c:Claim {id: $id})
+  `MATCH (c:Claim {id: $id}) WHERE ${VISIBLE_CLAIM('c')}
    SET c.version = c.version + 1
    RETURN c.status AS status, c.statusReason AS statusReason, toString(c.statusChangedAt) AS statusChangedAt,
           c.statusChangedBy AS statusChangedBy, c.version AS version,
@@ -163,7 +172,10 @@ export const setClaimStatus = statement(
    RETURN toString(c.statusChangedAt) AS statusChangedAt`,
 );
 
-/** Any record whose sensitivity can be set, write-locked before its current values are read. */
+/**
+ * Any record whose sensitivity can be set, write-locked before its current values are read; `visible`
+ * tells whether the caller may see it by the read rule (VISIBLE_NODE), read under the lock.
+ */
 export const lockSensitive = statement(
   'write.lockSensitive',
   `CALL () {
@@ -174,7 +186,8 @@ export const lockSensitive = statement(
    }
    SET n._lock = true
    REMOVE n._lock
-   RETURN coalesce(n.sensitivity, 'public') AS sensitivity, n.version AS version, labels(n) AS labels`,
+   RETURN coalesce(n.sensitivity, 'public') AS sensitivity, n.version AS version, labels(n) AS labels,
+          ${VISIBLE_NODE('n')} AS visible`,
 );
 
 /** Sets the sensitivity; records that carry a version (entities, claims, sources) move to the next one. */

@@ -137,7 +137,10 @@ export interface ClaimStatusState {
   sensitivity: string;
 }
 
-/** Takes the claim's write lock by moving it to its next version; null when there is no such claim. */
+/**
+ * Takes the claim's write lock by moving it to its next version; null when there is no such claim or the
+ * caller may not see it (its subject, object or evidence hidden included), in which case nothing is written.
+ */
 export async function bumpClaimVersion(tx: Tx, id: string): Promise<ClaimStatusState | null> {
   const [row] = await tx.run(q.bumpClaimVersion, { id });
   if (!row) return null;
@@ -159,17 +162,21 @@ export async function setClaimStatus(
   return String(row!.statusChangedAt);
 }
 
-/** Locks an entity, claim, figure or source and returns its sensitivity and version; null when absent. */
+/**
+ * Locks an entity, claim, figure or source and returns its sensitivity, version and whether the caller may
+ * see it (the read rule); null when absent.
+ */
 export async function lockSensitive(
   tx: Tx,
   id: string,
-): Promise<{ sensitivity: string; version: number | null; kind: WritableKind } | null> {
+): Promise<{ sensitivity: string; version: number | null; kind: WritableKind; visible: boolean } | null> {
   const [row] = await tx.run(q.lockSensitive, { id });
   if (!row) return null;
   return {
     sensitivity: String(row.sensitivity),
     version: row.version === null || row.version === undefined ? null : Number(row.version),
     kind: kindOf(row.labels as string[]),
+    visible: row.visible === true,
   };
 }
 
