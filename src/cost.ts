@@ -1,6 +1,8 @@
 import {
   GraphQLError,
   getNamedType,
+  getOperationAST,
+  getVariableValues,
   getNullableType,
   isLeafType,
   isListType,
@@ -89,6 +91,10 @@ export function checkCost(
   operationName: string | undefined,
   max: number = DOCUMENT_LIMITS.maxCost,
 ): number {
+  // Variables that do not coerce are refused by execution, before any resolver, as BAD_USER_INPUT.
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 0;
+  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return 0;
   const cost = documentCost(schema, document, variables, operationName);
   if (cost > max) {
     throw new GraphQLError(
