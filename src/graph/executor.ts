@@ -13,10 +13,27 @@ import { toNative } from './values.js';
 export interface Statement {
   readonly name: string;
   readonly cypher: string;
+  /**
+   * The statement must return at least one row: when it returns none (what it had to change was changed
+   * or removed by another transaction meanwhile), the run throws a CONFLICT and the whole transaction
+   * rolls back, instead of committing the rest of the work without it.
+   */
+  readonly mustMatch?: boolean;
 }
 
-export function statement(name: string, cypher: string): Statement {
-  return Object.freeze({ name, cypher });
+export function statement(name: string, cypher: string, opts: { mustMatch?: boolean } = {}): Statement {
+  return Object.freeze({ name, cypher, ...(opts.mustMatch ? { mustMatch: true } : {}) });
+}
+
+/** Thrown (and rolling the transaction back) when a mustMatch statement matched nothing. */
+export class NothingMatchedError extends AppError {
+  constructor(readonly statementName: string) {
+    super(
+      ErrorCode.CONFLICT,
+      'The records this change needs were changed or removed meanwhile; nothing was written, try again',
+    );
+    this.name = 'NothingMatchedError';
+  }
 }
 
 export type Params = Record<string, unknown>;
@@ -125,11 +142,20 @@ export class Executor {
     const started = performance.now();
     const counter = this.roundTrips;
     const visible = this.visible;
+    const logger = this.opts.logger;
+    const requestId = this.requestId;
     const unit = async (mtx: ManagedTransaction) =>
       work({
         async run(stmt, params = {}) {
           counter.record(stmt.name);
           const result = await mtx.run(stmt.cypher, { visible, ...params });
+          if (stmt.mustMatch && result.records.length === 0) {
+            logger.warn(
+              { operation, statement: stmt.name, requestId },
+              'a statement that must match did not',
+            );
+            throw new NothingMatchedError(stmt.name);
+          }
           return result.records.map((r) => toNative(r.toObject()) as Row);
         },
       });

@@ -582,6 +582,9 @@ export class AdminService {
       },
       async (tx) => {
         const id = `merge-${randomUUID()}`;
+        // Locks first, then every read: a merge of the same pair (either way round) that committed while
+        // this one waited is seen, and refused below, rather than undone halfway by this one.
+        await tx.run(q.lockMergeEnds, { ids: [keepId, mergeId].sort() });
         const [kept, merged] = await this.mergeEnds(tx, keepId, mergeId);
         const [snap] = await tx.run(q.mergeSnapshot, { keepId, mergeId, moveTypes: q.MOVE_TYPES });
         if (!snap) throw new AppError(ErrorCode.CONFLICT, 'The entities changed during the merge; try again');

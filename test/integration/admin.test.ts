@@ -542,6 +542,56 @@ describe('admin: merging duplicate entities, undo, audit log', () => {
     expect(extOf(await merge(f.keep, f.dup))).toMatchObject({ code: 'CONFLICT', inputPath: ['mergeId'] });
   });
 
+  it('runs opposite merges of one pair one after the other: one merges, the other is a CONFLICT that writes nothing', async () => {
+    const links = statement(
+      'test.admin.claimLinks',
+      `MATCH (c:Claim) WHERE c.id IN $ids
+       OPTIONAL MATCH (c)-[:ABOUT]->(s)
+       OPTIONAL MATCH (c)-[:OBJECT]->(o)
+       RETURN c.id AS id, c.subjectId AS subjectId, s.id AS about, c.objectId AS objectId, o.id AS object
+       UNION ALL
+       MATCH (f:Figure) WHERE f.id IN $ids
+       OPTIONAL MATCH (f)-[:FIGURE_OF]->(s)
+       RETURN f.id AS id, f.subjectId AS subjectId, s.id AS about, null AS objectId, null AS object`,
+    );
+    const mergesOf = statement(
+      'test.admin.mergesOf',
+      'MATCH (m:Merge) WHERE m.keepId IN $ids OR m.mergeId IN $ids RETURN m.id AS id',
+    );
+    for (let trial = 0; trial < 5; trial++) {
+      const f = await loadDuplicates();
+      const d0 = await historyFreeDigest(app.db.executor, f.ids);
+      const answers = await Promise.all([merge(f.keep, f.dup), merge(f.dup, f.keep)]);
+      const won = answers.filter((a) => !a.errors);
+      const lost = answers.filter((a) => a.errors);
+      expect(won, `trial ${trial}`).toHaveLength(1);
+      expect(lost.map(codeOf), `trial ${trial}`).toEqual(['CONFLICT']);
+      const mergeId = won[0]!.data!.mergeEntities.merge.id;
+
+      // The loser left no merge record and no audit record behind.
+      const merges = await app.db.executor.read(mergesOf, { ids: [f.keep, f.dup] });
+      expect(merges.map((m) => m.id)).toEqual([mergeId]);
+      const audits = await auditFor(f.dup);
+      expect(audits.map((r) => r.operation)).toEqual(['mergeEntities']);
+      expect(audits[0]!.affectedIds).toContain(mergeId);
+
+      // Every claim's subjectId/objectId (and figure's subjectId) is where its link points.
+      const rows = await app.db.executor.read(links, { ids: f.ids });
+      expect(rows.length).toBeGreaterThan(5);
+      for (const r of rows) {
+        expect({ id: r.id, subjectId: r.subjectId, objectId: r.objectId }).toEqual({
+          id: r.id,
+          subjectId: r.about,
+          objectId: r.object,
+        });
+      }
+
+      const undo = await app.graphql(UNMERGE, { id: mergeId, note: 'race test' }, admin.headers);
+      expect(undo.errors).toBeUndefined();
+      expect(await historyFreeDigest(app.db.executor, f.ids)).toBe(d0);
+    }
+  });
+
   it('undoes chained merges only in reverse order, then restores everything', async () => {
     const f = await loadDuplicates();
     // A third record of the same monitor, to which the kept one is merged in turn.
