@@ -719,6 +719,42 @@ describe('admin: merging duplicate entities, undo, audit log', () => {
       expect(extOf(big)).toMatchObject({ code: 'LIMIT_EXCEEDED', inputPath: ['first'] });
     });
 
+    const cursorOf = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    it.each([
+      ['a cursor of two words', { after: cursorOf(['yesterday', 'audit-1']) }, ['after']],
+      ['a cursor with month 13', { after: cursorOf(['2026-13-01T00:00:00Z', 'audit-1']) }, ['after']],
+      ['a cursor on 30 February', { after: cursorOf(['2024-02-30T00:00:00Z', 'audit-1']) }, ['after']],
+      ['a cursor in year 0000', { after: cursorOf(['0000-01-01T00:00:00Z', 'audit-1']) }, ['after']],
+      ['a cursor without zone', { after: cursorOf(['2026-01-01T10:00:00', 'audit-1']) }, ['after']],
+      ['a cursor with an empty id', { after: cursorOf(['2026-01-01T10:00:00Z', '']) }, ['after']],
+      ['a cursor of numbers', { after: cursorOf([1, 2]) }, ['after']],
+      ['a cursor that is not base64 JSON', { after: '%%%' }, ['after']],
+      ['filter.from in year 0000', { filter: { from: '0000-01-01' } }, ['filter', 'from']],
+      ['filter.to on 31 February', { filter: { to: '2021-02-31T10:00:00Z' } }, ['filter', 'to']],
+      ['filter.from at hour 24', { filter: { from: '2021-02-01T24:00:00Z' } }, ['filter', 'from']],
+    ])('refuses %s with BAD_USER_INPUT and its path', async (_case, variables, inputPath) => {
+      const res = await app.graphql(AUDIT, variables, admin.headers);
+      expect(res.data ?? null).toBeNull();
+      expect(extOf(res)).toMatchObject({ code: 'BAD_USER_INPUT', inputPath });
+      expect(res.extensions?.roundTrips).toBe(0);
+    });
+
+    it('pages on from a cursor it returned, and takes minute-precision filters', async () => {
+      const first = await app.graphql<AuditPage>(
+        AUDIT,
+        { filter: { actorKeyId: keyA.keyId }, first: 1 },
+        admin.headers,
+      );
+      const after = first.data!.auditLog.pageInfo.endCursor;
+      const next = await app.graphql<AuditPage>(
+        AUDIT,
+        { filter: { actorKeyId: keyA.keyId, from: '2000-01-01T00:00Z' }, first: 1, after },
+        admin.headers,
+      );
+      expect(next.errors).toBeUndefined();
+      expect(next.data!.auditLog.edges).toHaveLength(1);
+    });
+
     it('offers no way to change or remove audit records', async () => {
       const res = await app.graphql<{ __schema: { mutationType: { fields: { name: string }[] } } }>(
         '{ __schema { mutationType { fields { name } } } }',
