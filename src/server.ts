@@ -235,20 +235,37 @@ function roundTripsPlugin(): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/** The client's x-request-id when it is one we keep (1 to 128 letters, digits or . : _ -). */
+export function clientRequestId(headers: http.IncomingHttpHeaders): string | undefined {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : undefined;
+}
+
 export async function createAppServer(config: Config, logger: Logger, db: Database): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const production = config.env === 'production';
 
+  // Who a request comes from (failed key attempts are counted per address): the socket's address, or
+  // X-Forwarded-For only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
+
   app.use(
     pinoHttp({
       logger,
+      // The server's own id for every request (logs, audit records); a client's x-request-id is kept
+      // beside it as clientRequestId and echoed as x-client-request-id, never used instead.
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+        const id = randomUUID();
         res.setHeader('x-request-id', id);
+        const given = clientRequestId(req.headers);
+        if (given) res.setHeader('x-client-request-id', given);
         return id;
+      },
+      customProps: (req) => {
+        const given = clientRequestId(req.headers);
+        return given ? { clientRequestId: given } : {};
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
@@ -304,14 +321,19 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = String(req.id);
-        const viewer = await authenticator.viewerFor(req.headers).catch((err: unknown) => {
+        const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        const viewer = await authenticator.viewerFor(req.headers, client).catch((err: unknown) => {
           // Checking an uncached key needs the database: while it is down, say so with 503, not 500.
           if (err instanceof AppError && err.code === ErrorCode.DATABASE_UNAVAILABLE) {
             throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, err.message, { http: { status: 503 } });
           }
           throw err;
         });
-        const executor = db.executor.forRequest(requestId, clearance(viewer.role));
+        const executor = db.executor.forRequest(
+          requestId,
+          clearance(viewer.role),
+          clientRequestId(req.headers),
+        );
         return {
           requestId,
           logger: req.log,

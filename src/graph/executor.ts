@@ -72,11 +72,13 @@ export class Executor {
      * everything is visible.
      */
     readonly visible: readonly string[] = ['public', 'restricted', 'confidential'],
+    /** The caller's own x-request-id, kept beside the server's (never instead of it) in audit records. */
+    readonly clientRequestId: string | undefined = undefined,
   ) {}
 
-  /** A request-scoped executor: same driver, its own round-trip counter, request id and clearance. */
-  forRequest(requestId: string, visible: readonly string[] = ['public']): Executor {
-    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter(), visible);
+  /** A request-scoped executor: same driver, its own round-trip counter, request ids and clearance. */
+  forRequest(requestId: string, visible: readonly string[] = ['public'], clientRequestId?: string): Executor {
+    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter(), visible, clientRequestId);
   }
 
   get database(): string {

@@ -157,6 +157,7 @@ export interface AuditRecordOut {
   affectedIds: string[];
   changes: string;
   requestId: string | null;
+  clientRequestId: string | null;
 }
 
 export interface AuditLogFilter {
@@ -805,6 +806,7 @@ export class AdminService {
         affectedIds: (a.affectedIds as string[] | null) ?? [],
         changes: String(a.changesJson ?? '[]'),
         requestId: (a.requestId as string | null) ?? null,
+        clientRequestId: (a.clientRequestId as string | null) ?? null,
       };
       return { cursor: encodeCursor([node.at, node.id]), node };
     });

@@ -25,13 +25,16 @@ describe('GraphQL over HTTP against the real Neo4j', () => {
     expect(res.extensions?.roundTrips).toBeGreaterThanOrEqual(1);
   });
 
-  it('echoes a caller-supplied request id and makes one up otherwise', async () => {
+  it("gives every request its own id, and echoes a caller's x-request-id beside it, never instead", async () => {
     const given = await app.graphql('{ serverInfo { version } }', undefined, {
       'x-request-id': 'case-42.trace',
     });
-    expect(given.headers.get('x-request-id')).toBe('case-42.trace');
+    expect(given.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(given.headers.get('x-client-request-id')).toBe('case-42.trace');
     const made = await app.graphql('{ serverInfo { version } }');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers.get('x-request-id')).not.toBe(given.headers.get('x-request-id'));
+    expect(made.headers.get('x-client-request-id')).toBeNull();
   });
 
   it('refuses an unknown field with a stable code and no stack trace', async () => {
