@@ -15,6 +15,7 @@ import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 
 /**
  * Starts an embedded Neo4j 5.26 (Community) with the Bolt connector on loopback.
@@ -24,9 +25,11 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * {@code NEO4J_READY bolt://127.0.0.1:<port>}.
  *
  * Options: --data-dir DIR (default .neo4j), --port N (default 7687), --pagecache BYTES (default 256m),
- * --tx-timeout SECONDS (default 60), --tx-memory BYTES (default 0: no limit), --exit-on-stdin-close. The password comes from the environment
- * (NEO4J_EMBEDDED_PASSWORD) so that it never shows in a process listing; without it auth is off,
- * which is safe only because Bolt listens on 127.0.0.1.
+ * --tx-timeout SECONDS (default 60), --tx-memory BYTES (default 0: no limit),
+ * --exit-on-stdin-close. The password comes from the environment
+ * (NEO4J_EMBEDDED_PASSWORD) so that it never shows in a process listing; without it auth is off, which
+ * any local user could use: the Node side always gives one in production (src/graph/embedded-password.ts).
+ * Restarting with the password already set is fine.
  */
 public final class Launcher {
     public static void main(String[] args) throws Exception {
@@ -77,15 +80,28 @@ public final class Launcher {
             System.out.println("NEO4J_STOPPED");
         }, "neo4j-shutdown"));
 
-        if (auth) {
-            // The embedded API runs with full rights, so it can set the password of the default user
-            // without the "change on first login" step a server install asks for.
-            service.database("system").executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                    Map.of("password", password));
+        try {
+            if (auth) {
+                // The embedded API runs with full rights, so it can set the password of the default user
+                // without the "change on first login" step a server install asks for.
+                try {
+                    service.database("system").executeTransactionally(
+                            "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                            Map.of("password", password));
+                } catch (QueryExecutionException e) {
+                    // A restart with the password already set: Neo4j refuses to "change" it to itself.
+                    if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) {
+                        throw e;
+                    }
+                }
+            }
+            // Touch the default database so that the ready line means "queries will run".
+            service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
+        } catch (RuntimeException e) {
+            // Neo4j's own threads would keep the JVM alive, never ready: exit so the parent sees the failure.
+            e.printStackTrace();
+            System.exit(1);
         }
-        // Touch the default database so that the ready line means "queries will run".
-        service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
 
         long ms = (System.nanoTime() - started) / 1_000_000;
         System.out.println("NEO4J_STARTED_MS " + ms);

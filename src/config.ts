@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { RESPONSE_LIMITS } from './limits.js';
@@ -11,6 +12,16 @@ import { projectRoot } from './paths.js';
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** An address, a subnet (address/bits) or one of Express's names for the private ranges. */
+const isProxyAddress = (entry: string): boolean => {
+  const e = entry.trim();
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) return true;
+  const [address = '', bits, ...rest] = e.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 
 const byteSize = z
   .string()
@@ -51,6 +62,18 @@ const EnvSchema = z.object({
   /** A client that takes no byte of its response for this long is disconnected. */
   WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(RESPONSE_LIMITS.writeTimeoutMs),
   CORS_ORIGINS: z.string().default(''),
+  /**
+   * Proxies in front of the service whose X-Forwarded-For is believed (the client address is what failed
+   * key attempts are counted against): off by default; a hop count, or comma-separated addresses/subnets
+   * (Express's names loopback, linklocal, uniquelocal too). Never "true": anyone could claim any address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => v === 'off' || v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every(isProxyAddress),
+      'off, a hop count, or comma-separated addresses/subnets (loopback, linklocal, uniquelocal); never true',
+    )
+    .default('off'),
   /** The built graph explorer served at `/` (npm run build puts it in dist/web); `off` serves none. */
   EXPLORER_DIR: z.string().min(1).default('dist/web'),
 });
@@ -90,6 +113,8 @@ export interface Config {
   maxResponseBytes: number;
   writeTimeoutMs: number;
   corsOrigins: string[];
+  /** Express's "trust proxy": false, a hop count or a list of trusted proxy addresses/subnets. */
+  trustProxy: false | number | string[];
   /** Folder of the built explorer, absolute; null when disabled (EXPLORER_DIR=off). */
   explorerDir: string | null;
 }
@@ -139,5 +164,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     explorerDir: e.EXPLORER_DIR === 'off' ? null : path.resolve(projectRoot, e.EXPLORER_DIR),
+    trustProxy:
+      e.TRUST_PROXY === 'off' || e.TRUST_PROXY === 'false'
+        ? false
+        : /^\d+$/.test(e.TRUST_PROXY)
+          ? Number(e.TRUST_PROXY)
+          : e.TRUST_PROXY.split(',').map((s) => s.trim()),
   };
 }

@@ -231,26 +231,43 @@ function roundTripsPlugin(): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/** The client's x-request-id when it is one we keep (1 to 128 letters, digits or . : _ -). */
+export function clientRequestId(headers: http.IncomingHttpHeaders): string | undefined {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : undefined;
+}
+
 export async function createAppServer(config: Config, logger: Logger, db: Database): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const production = config.env === 'production';
 
+  // Who a request comes from (failed key attempts are counted per address): the socket's address, or
+  // X-Forwarded-For only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
+
   app.use(
     pinoHttp({
       logger,
+      // The server's own id for every request (logs, audit records); a client's x-request-id is kept
+      // beside it as clientRequestId and echoed as x-client-request-id, never used instead.
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+        const id = randomUUID();
         res.setHeader('x-request-id', id);
+        const given = clientRequestId(req.headers);
+        if (given) res.setHeader('x-client-request-id', given);
         return id;
+      },
+      customProps: (req) => {
+        const given = clientRequestId(req.headers);
+        return given ? { clientRequestId: given } : {};
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
 
-  app.get('/healthz', async (_req, res) => {
+  app.get('/healthz', async (req, res) => {
     const services = createServices({
       executor: db.executor,
       driver: db.driver,
@@ -258,10 +275,13 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
       environment: config.env,
     });
     const database = await services.system.health();
-    res.status(database.status === 'up' ? 200 : 503).json({
-      status: database.status === 'up' ? 'ok' : 'unavailable',
+    const up = database.status === 'up';
+    // Anyone may ask: the answer says up or down, never the Bolt URI or a driver's error (the log has them).
+    if (!up) req.log.warn({ database }, 'health check: the database is down');
+    res.status(up ? 200 : 503).json({
+      status: up ? 'ok' : 'unavailable',
       version: packageVersion,
-      database,
+      database: up ? { status: database.status, latencyMs: database.latencyMs } : { status: database.status },
     });
   });
 
@@ -298,7 +318,8 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
   const viewerOf = (req: express.Request) => {
     let viewer = viewers.get(req);
     if (!viewer) {
-      viewer = authenticator.viewerFor(req.headers).catch((err: unknown) => {
+      const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      viewer = authenticator.viewerFor(req.headers, client).catch((err: unknown) => {
         // Checking an uncached key needs the database: while it is down, say so with 503, not 500.
         if (err instanceof AppError && err.code === ErrorCode.DATABASE_UNAVAILABLE) {
           throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, err.message, { http: { status: 503 } });
@@ -330,7 +351,11 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
       context: async ({ req }) => {
         const requestId = String(req.id);
         const viewer = await viewerOf(req);
-        const executor = db.executor.forRequest(requestId, clearance(viewer.role));
+        const executor = db.executor.forRequest(
+          requestId,
+          clearance(viewer.role),
+          clientRequestId(req.headers),
+        );
         return {
           requestId,
           logger: req.log,

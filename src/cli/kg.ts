@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { access, rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -9,6 +9,7 @@ import { KEY_ROLES, type Viewer } from '../auth/roles.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { openDatabase, type Database } from '../graph/database.js';
+import { passwordFile } from '../graph/embedded-password.js';
 import { migrate } from '../graph/migrate.js';
 import { BundleError } from '../io/bundle/resolve.js';
 import { SENSITIVITIES, type Sensitivity } from '../model/enums.js';
@@ -244,9 +245,14 @@ function explainOpenError(err: unknown, config: Config): Error {
     !config.neo4j.uri &&
     /Another Neo4j process|StoreLocked|store_lock|Unable to get lock|FileLock/i.test(message)
   ) {
+    const file = passwordFile(config.neo4j.embedded.dataDir);
     return new Error(
       `the embedded Neo4j data folder ${config.neo4j.embedded.dataDir} is locked by a running process ` +
-        '(probably the server): set NEO4J_URI to its Bolt URI (logged at startup as neo4jUri) and run kg again',
+        '(probably the server): set NEO4J_URI to its Bolt URI (logged at startup as neo4jUri)' +
+        (existsSync(file) && !config.neo4j.password
+          ? ` and NEO4J_PASSWORD to the password kept in ${file}`
+          : '') +
+        ' and run kg again',
     );
   }
   if (!config.neo4j.uri) {

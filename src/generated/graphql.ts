@@ -175,6 +175,8 @@ export type AuditRecord = {
   at: Scalars['String']['output'];
   /** The changed properties before and after, as a JSON array of {id, before, after}. */
   changes: Scalars['String']['output'];
+  /** The x-request-id the client sent with that request, if any (kept beside the server's, never instead). */
+  clientRequestId?: Maybe<Scalars['String']['output']>;
   /** Id of the record (audit-...). */
   id: Scalars['ID']['output'];
   /** sha256 of the mutation's input (canonical JSON). */
@@ -183,7 +185,7 @@ export type AuditRecord = {
   keyId?: Maybe<Scalars['ID']['output']>;
   /** The mutation, e.g. mergeEntities. */
   operation: Scalars['String']['output'];
-  /** Id of the HTTP request that made the change (x-request-id). */
+  /** Id the server gave the HTTP request that made the change (the x-request-id response header; its logs carry it). */
   requestId?: Maybe<Scalars['String']['output']>;
   /** Role of the key used. */
   role: Scalars['String']['output'];
@@ -2266,6 +2268,7 @@ export type AuditRecordResolvers<ContextType = RequestContext, ParentType extend
   affectedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   changes?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clientRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inputDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   keyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { createDriver, type Driver } from './driver.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j, type EmbeddedOptions } from './embedded.js';
+import { resolveEmbeddedPassword } from './embedded-password.js';
 import { Executor } from './executor.js';
 
 export interface Database {
@@ -143,14 +144,31 @@ export class EmbeddedSupervisor {
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   let embedded: EmbeddedSupervisor | undefined;
   let uri = config.neo4j.uri;
+  let password = config.neo4j.password;
   if (!uri) {
     const e = config.neo4j.embedded;
     logger.info({ dataDir: e.dataDir }, 'NEO4J_URI not set: starting the embedded Neo4j 5.26');
+    const resolved = resolveEmbeddedPassword({
+      dataDir: e.dataDir,
+      configured: config.neo4j.password,
+      production: config.env === 'production',
+    });
+    password = resolved.password;
+    if (resolved.source === 'generated') {
+      logger.warn(
+        { passwordFile: resolved.file },
+        'no NEO4J_PASSWORD in production: generated a password for the embedded Neo4j and kept it in the data folder (mode 0600)',
+      );
+    } else if (resolved.source === 'file') {
+      logger.info({ passwordFile: resolved.file }, 'embedded Neo4j password read from the data folder');
+    } else if (resolved.source === 'none') {
+      logger.info('the embedded Neo4j runs without authentication outside production (NEO4J_PASSWORD unset)');
+    }
     embedded = await EmbeddedSupervisor.start(
       {
         dataDir: e.dataDir,
         boltPort: e.boltPort,
-        password: config.neo4j.password,
+        password,
         heap: e.heap,
         pagecache: e.pagecache,
         txMemory: e.txMemory,
@@ -164,7 +182,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     uri = embedded.uri;
     logger.info({ startMs: embedded.startMs, pid: embedded.pid }, `embedded Neo4j ready at ${uri}`);
   }
-  const driver = createDriver({ uri, user: config.neo4j.user, password: config.neo4j.password, logger });
+  const driver = createDriver({ uri, user: config.neo4j.user, password, logger });
   try {
     await driver.verifyConnectivity({ database: config.neo4j.database });
   } catch (err) {

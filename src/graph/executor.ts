@@ -13,10 +13,27 @@ import { toNative } from './values.js';
 export interface Statement {
   readonly name: string;
   readonly cypher: string;
+  /**
+   * The statement must return at least one row: when it returns none (what it had to change was changed
+   * or removed by another transaction meanwhile), the run throws a CONFLICT and the whole transaction
+   * rolls back, instead of committing the rest of the work without it.
+   */
+  readonly mustMatch?: boolean;
 }
 
-export function statement(name: string, cypher: string): Statement {
-  return Object.freeze({ name, cypher });
+export function statement(name: string, cypher: string, opts: { mustMatch?: boolean } = {}): Statement {
+  return Object.freeze({ name, cypher, ...(opts.mustMatch ? { mustMatch: true } : {}) });
+}
+
+/** Thrown (and rolling the transaction back) when a mustMatch statement matched nothing. */
+export class NothingMatchedError extends AppError {
+  constructor(readonly statementName: string) {
+    super(
+      ErrorCode.CONFLICT,
+      'The records this change needs were changed or removed meanwhile; nothing was written, try again',
+    );
+    this.name = 'NothingMatchedError';
+  }
 }
 
 export type Params = Record<string, unknown>;
@@ -55,11 +72,13 @@ export class Executor {
      * everything is visible.
      */
     readonly visible: readonly string[] = ['public', 'restricted', 'confidential'],
+    /** The caller's own x-request-id, kept beside the server's (never instead of it) in audit records. */
+    readonly clientRequestId: string | undefined = undefined,
   ) {}
 
-  /** A request-scoped executor: same driver, its own round-trip counter, request id and clearance. */
-  forRequest(requestId: string, visible: readonly string[] = ['public']): Executor {
-    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter(), visible);
+  /** A request-scoped executor: same driver, its own round-trip counter, request ids and clearance. */
+  forRequest(requestId: string, visible: readonly string[] = ['public'], clientRequestId?: string): Executor {
+    return new Executor(this.driver, this.opts, requestId, new RoundTripCounter(), visible, clientRequestId);
   }
 
   get database(): string {
@@ -125,18 +144,28 @@ export class Executor {
     const started = performance.now();
     const counter = this.roundTrips;
     const visible = this.visible;
+    const logger = this.opts.logger;
+    const requestId = this.requestId;
     const unit = async (mtx: ManagedTransaction) =>
       work({
         async run(stmt, params = {}) {
           counter.record(stmt.name);
+          let result;
           try {
-            const result = await mtx.run(stmt.cypher, { visible, ...params });
-            return result.records.map((r) => toNative(r.toObject()) as Row);
+            result = await mtx.run(stmt.cypher, { visible, ...params });
           } catch (err) {
             // The driver retries transient errors; a statement over the memory limit would only fail again.
             if (isMemoryLimit(err)) throw memoryLimitError(stmt.name);
             throw err;
           }
+          if (stmt.mustMatch && result.records.length === 0) {
+            logger.warn(
+              { operation, statement: stmt.name, requestId },
+              'a statement that must match did not',
+            );
+            throw new NothingMatchedError(stmt.name);
+          }
+          return result.records.map((r) => toNative(r.toObject()) as Row);
         },
       });
     try {

@@ -30,6 +30,7 @@ export interface MutationRequest {
   /** The mutation's input, digested (sha256 of canonical JSON) into the audit record. */
   input: unknown;
   idempotencyKey?: string | null;
+  /** The server's request id; the executor's when absent. */
   requestId?: string;
 }
 
@@ -87,17 +88,18 @@ export async function runMutation<R>(
       }
       const out = await work(tx);
       await tx.run(q.storeIdempotentResult, { key, resultJson: JSON.stringify(out.result) });
-      const auditId = await audit(tx, req, inputDigest, out);
+      const auditId = await audit(tx, executor, req, inputDigest, out);
       return { result: out.result, auditId, replayed: false };
     }
     const out = await work(tx);
-    const auditId = await audit(tx, req, inputDigest, out);
+    const auditId = await audit(tx, executor, req, inputDigest, out);
     return { result: out.result, auditId, replayed: false };
   });
 }
 
 async function audit<R>(
   tx: Tx,
+  executor: Executor,
   req: MutationRequest,
   inputDigest: string,
   out: MutationOutcome<R>,
@@ -112,7 +114,9 @@ async function audit<R>(
     inputDigest,
     affectedIds: [...new Set(out.affectedIds)],
     changesJson: JSON.stringify(out.changes),
-    requestId: req.requestId ?? null,
+    // The server's own id, which its logs carry; what the client sent goes beside it, never instead.
+    requestId: req.requestId ?? executor.requestId ?? null,
+    clientRequestId: executor.clientRequestId ?? null,
   });
   return id;
 }

@@ -42,13 +42,44 @@ export const FuzzyDateInput = z
 
 export type FuzzyDateInput = z.input<typeof FuzzyDateInput>;
 
+/**
+ * Years a date may have: four digits, from 0001. Year 0000 (1 BCE in ISO 8601's proleptic calendar) is
+ * refused: no source dates an event that way, and it is more likely a placeholder than a date.
+ */
+export const MIN_YEAR = 1;
+export const MAX_YEAR = 9999;
+
 function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  // Arithmetic rather than Date.UTC, which reads years 0 to 99 as 1900 to 1999.
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
 
+/** Whether YYYY-MM-DD is a day of the calendar, in years MIN_YEAR to MAX_YEAR. */
 export function isRealDay(day: string): boolean {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  return y >= MIN_YEAR && y <= MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+/**
+ * Why `value` is not a date of the given precision (YYYY-MM-DD, YYYY-MM or YYYY, year MIN_YEAR to
+ * MAX_YEAR, a real month and day), or null when it is one.
+ */
+export function datePrefixProblem(
+  value: string,
+  precision: Exclude<DatePrecision, 'unknown'>,
+): string | null {
+  if (!VALUE_PATTERN[precision].test(value)) {
+    return `value ${JSON.stringify(value)} does not match precision ${precision} (${precision === 'day' ? 'YYYY-MM-DD' : precision === 'month' ? 'YYYY-MM' : 'YYYY'})`;
+  }
+  const year = Number(value.slice(0, 4));
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    return `value ${value} has year ${value.slice(0, 4)}; years run from ${String(MIN_YEAR).padStart(4, '0')} to ${MAX_YEAR}`;
+  }
+  const month = Number(value.slice(5, 7));
+  if (precision !== 'year' && (month < 1 || month > 12)) return `value ${value} has no month ${month}`;
+  if (precision === 'day' && !isRealDay(value)) return `value ${value} is not a real calendar day`;
+  return null;
 }
 
 /** First and last day covered by an ISO prefix of the given precision. */
@@ -57,7 +88,7 @@ export function spanOf(value: string, precision: Exclude<DatePrecision, 'unknown
   const pad = (n: number) => String(n).padStart(2, '0');
   if (precision === 'day') return [value, value];
   if (precision === 'month') return [`${value}-01`, `${value}-${pad(daysInMonth(y, m))}`];
-  return [`${y}-01-01`, `${y}-12-31`];
+  return [`${value}-01-01`, `${value}-12-31`];
 }
 
 /**
@@ -74,19 +105,17 @@ export function normalizeFuzzyDate(input: z.output<typeof FuzzyDateInput>): {
     if (value !== null) problems.push('value must be empty when precision is unknown');
   } else if (value === null) {
     problems.push(`value is required for precision ${precision}`);
-  } else if (!VALUE_PATTERN[precision].test(value)) {
-    problems.push(
-      `value ${JSON.stringify(value)} does not match precision ${precision} (${precision === 'day' ? 'YYYY-MM-DD' : precision === 'month' ? 'YYYY-MM' : 'YYYY'})`,
-    );
   } else {
-    const month = Number(value.slice(5, 7));
-    if (precision !== 'year' && (month < 1 || month > 12))
-      problems.push(`value ${value} has no month ${month}`);
-    if (precision === 'day' && !isRealDay(value)) problems.push(`value ${value} is not a real calendar day`);
+    const problem = datePrefixProblem(value, precision);
+    if (problem) problems.push(problem);
   }
   for (const bound of ['earliest', 'latest'] as const) {
     const b = input[bound];
-    if (b && !isRealDay(b)) problems.push(`${bound} ${b} is not a real calendar day`);
+    if (b && !isRealDay(b)) {
+      problems.push(
+        `${bound} ${b} is not a real calendar day (years ${String(MIN_YEAR).padStart(4, '0')} to ${MAX_YEAR})`,
+      );
+    }
   }
   if (problems.length) return { problems };
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { actorLabel, requireRole, type Viewer } from '../auth/roles.js';
 import { AppError, badInput, ErrorCode } from '../errors.js';
 import type { Executor, Row, Tx } from '../graph/executor.js';
@@ -7,6 +8,7 @@ import * as q from '../graph/queries/admin.js';
 import { fromProjection, type EntityRecord } from '../graph/records.js';
 import { relationId } from '../io/bundle/resolve.js';
 import { SENSITIVITIES } from '../model/enums.js';
+import { isRealDay, MAX_YEAR, MIN_YEAR } from '../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../model/graph-model.js';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.js';
 import type { ReaderService } from './reader.js';
@@ -155,6 +157,7 @@ export interface AuditRecordOut {
   affectedIds: string[];
   changes: string;
   requestId: string | null;
+  clientRequestId: string | null;
 }
 
 export interface AuditLogFilter {
@@ -535,21 +538,29 @@ function checkNote(note: string): string {
   return trimmed;
 }
 
+/**
+ * An ISO 8601 date-time with zone (Z or ±hh:mm; seconds and fractions optional) on a real calendar day,
+ * years MIN_YEAR to MAX_YEAR: what Neo4j's datetime() reads without failing.
+ */
+const isoInstant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })])
+  .refine((v) => isRealDay(v.slice(0, 10)));
+
 /** An ISO 8601 instant with zone, or a day (its start for `from`, its end for `to`). */
 function instant(value: string | null | undefined, side: 'from' | 'to'): string | null {
   if (value === null || value === undefined) return null;
   const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
-  const iso = day ? `${value}T${side === 'from' ? '00:00:00.000' : '23:59:59.999'}Z` : value;
-  const ms = Date.parse(iso);
-  if ((!day && !dateTime) || Number.isNaN(ms) || (day && new Date(ms).toISOString().slice(0, 10) !== value)) {
-    throw badInput(`filter.${side} must be an ISO 8601 date-time with zone or a date YYYY-MM-DD`, [
-      'filter',
-      side,
-    ]);
+  if (day ? !isRealDay(value) : !isoInstant.safeParse(value).success) {
+    throw badInput(
+      `filter.${side} must be an ISO 8601 date-time with zone or a date YYYY-MM-DD (years ${String(MIN_YEAR).padStart(4, '0')} to ${MAX_YEAR})`,
+      ['filter', side],
+    );
   }
-  return day ? iso : value;
+  return day ? `${value}T${side === 'from' ? '00:00:00.000' : '23:59:59.999'}Z` : value;
 }
+
+/** An audit log cursor: [at, id] of the last record shown, as auditLog encoded them. */
+const AuditCursor = z.tuple([isoInstant, z.string().min(1).max(MAX_ID)]);
 
 export class AdminService {
   constructor(
@@ -582,6 +593,9 @@ export class AdminService {
       },
       async (tx) => {
         const id = `merge-${randomUUID()}`;
+        // Locks first, then every read: a merge of the same pair (either way round) that committed while
+        // this one waited is seen, and refused below, rather than undone halfway by this one.
+        await tx.run(q.lockMergeEnds, { ids: [keepId, mergeId].sort() });
         const [kept, merged] = await this.mergeEnds(tx, keepId, mergeId);
         const [snap] = await tx.run(q.mergeSnapshot, { keepId, mergeId, moveTypes: q.MOVE_TYPES });
         if (!snap) throw new AppError(ErrorCode.CONFLICT, 'The entities changed during the merge; try again');
@@ -760,10 +774,9 @@ export class AdminService {
   }> {
     requireRole(this.viewer, 'admin', 'Reading the audit log');
     const first = pageSize(args.first, AUDIT_PAGE);
-    const cursor = decodeCursor(args.after, 2);
-    if (cursor && !cursor.every((c) => typeof c === 'string')) {
-      throw badInput('after is not a cursor this field returned', ['after']);
-    }
+    const decoded = decodeCursor(args.after, 2);
+    const cursor = decoded ? AuditCursor.safeParse(decoded).data : null;
+    if (decoded && !cursor) throw badInput('after is not a cursor this field returned', ['after']);
     const f = args.filter ?? {};
     const from = instant(f.from, 'from');
     const to = instant(f.to, 'to');
@@ -793,6 +806,7 @@ export class AdminService {
         affectedIds: (a.affectedIds as string[] | null) ?? [],
         changes: String(a.changesJson ?? '[]'),
         requestId: (a.requestId as string | null) ?? null,
+        clientRequestId: (a.clientRequestId as string | null) ?? null,
       };
       return { cursor: encodeCursor([node.at, node.id]), node };
     });

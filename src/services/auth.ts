@@ -1,3 +1,4 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
 import { findKey, hashKey, insertKey, revokeKey, type StoredKey } from '../graph/stores/key-store.js';
@@ -15,6 +16,20 @@ import { badInput } from '../errors.js';
 
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 1_000;
+/** Keys verified this recently are still looked up (revocation applies) while their address is throttled. */
+const KNOWN_TTL_MS = 10 * 60_000;
+
+/**
+ * Key guessing is throttled per client address (README, "Who may do what"): each request carrying a key
+ * that is not in the cache counts as an attempt before the key is looked up, and a verified key gives its
+ * attempt back, so only failed attempts add up. Once FAILED_KEY_ATTEMPTS have failed within the window
+ * (fixed, from the first failure), further keys from that address are answered 429 TOO_MANY_REQUESTS
+ * with Retry-After until the window ends, without a database lookup. Not affected: requests without a
+ * key, keys verified in the last 30 s (cached), and keys verified in the last 10 minutes (looked up again,
+ * so a revoked one is refused): a guesser cannot hit those, and their owners keep working.
+ */
+export const FAILED_KEY_ATTEMPTS = 20;
+export const FAILED_KEY_WINDOW_SECONDS = 60;
 
 /**
  * Turns the request's credentials into a Viewer. Verified keys are cached for 30 s so that a request
@@ -22,12 +37,26 @@ const CACHE_MAX = 1_000;
  */
 export class Authenticator {
   private readonly cache = new Map<string, { viewer: Viewer; expires: number }>();
+  /** Hashes of keys verified lately, with when that stops counting. */
+  private readonly known = new Map<string, number>();
+  /** Failed key attempts per client address (in memory: per process). */
+  private readonly attempts = new RateLimiterMemory({
+    keyPrefix: 'failed-keys',
+    points: FAILED_KEY_ATTEMPTS,
+    duration: FAILED_KEY_WINDOW_SECONDS,
+  });
 
   /** Executor without a request's round-trip counter: authentication is not part of answering the query. */
   constructor(private readonly executor: Executor) {}
 
-  /** Reads `Authorization: Bearer <key>` or `x-api-key: <key>`. No credentials: anonymous. */
-  async viewerFor(headers: Record<string, string | string[] | undefined>): Promise<Viewer> {
+  /**
+   * Reads `Authorization: Bearer <key>` or `x-api-key: <key>`. No credentials: anonymous. `client` is the
+   * caller's address, which failed attempts are counted against.
+   */
+  async viewerFor(
+    headers: Record<string, string | string[] | undefined>,
+    client = 'unknown',
+  ): Promise<Viewer> {
     const auth = headers.authorization;
     const apiKey = headers['x-api-key'];
     let secret: string | undefined;
@@ -42,12 +71,30 @@ export class Authenticator {
     const hash = hashKey(secret);
     const hit = this.cache.get(hash);
     if (hit && hit.expires > Date.now()) return hit.viewer;
-    const key = await findKey(this.executor, secret);
+    const known = (this.known.get(hash) ?? 0) > Date.now();
+    if (!known) {
+      // Counted before the lookup, so that a burst of parallel guesses cannot all reach the database.
+      try {
+        await this.attempts.consume(client);
+      } catch (res) {
+        if (res instanceof RateLimiterRes) throw tooManyAttempts(res.msBeforeNext);
+        throw res;
+      }
+    }
+    const key = await findKey(this.executor, secret).catch(async (err: unknown) => {
+      // Not an answer about the key (the database is down, say): the attempt does not count.
+      if (!known) await this.attempts.reward(client, 1);
+      throw err;
+    });
     // A wrong key is an error, not a silent downgrade to anonymous: the caller should know.
-    if (!key) throw unauthenticated('Unknown or revoked API key');
+    if (!key) {
+      this.known.delete(hash);
+      throw unauthenticated('Unknown or revoked API key');
+    }
+    if (!known) await this.attempts.reward(client, 1);
     const viewer: Viewer = { role: key.role as Role, keyId: key.id, name: key.name };
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(hash, { viewer, expires: Date.now() + CACHE_TTL_MS });
+    remember(this.cache, hash, { viewer, expires: Date.now() + CACHE_TTL_MS });
+    remember(this.known, hash, Date.now() + KNOWN_TTL_MS);
     return viewer;
   }
 
@@ -57,9 +104,35 @@ export class Authenticator {
   }
 }
 
+/** Sets a map entry, dropping the oldest first when the map is full. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  if (map.size >= CACHE_MAX) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
+function tooManyAttempts(msBeforeNext: number): AppError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError(
+    ErrorCode.TOO_MANY_REQUESTS,
+    `Too many failed API key attempts from this address; try again in ${seconds} s`,
+    {
+      retryAfterSeconds: seconds,
+      http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) },
+    },
+  );
+}
+
 function unauthenticated(message: string): AppError {
   return new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 }
+
+/**
+ * Control characters (Unicode Cc: C0, DEL, C1) and bidirectional formatting characters (embeddings and
+ * overrides U+202A-U+202E, isolates U+2066-U+2069, marks U+200E, U+200F and U+061C), which would let a
+ * name show as something else in an audit log or a terminal.
+ */
+const INVISIBLE_CONTROLS = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** Key management for admins (and the CLI, which acts as admin on the machine that holds the data). */
 export class KeyService {
@@ -76,6 +149,12 @@ export class KeyService {
     }
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 200) throw badInput('name must be 1 to 200 characters', ['name']);
+    if (INVISIBLE_CONTROLS.test(trimmed)) {
+      // A key's name is shown as the actor of audit records: it must read as what it is.
+      throw badInput('name may not contain control characters or bidirectional formatting characters', [
+        'name',
+      ]);
+    }
     const { result } = await runMutation(
       this.executor,
       { operation: 'createApiKey', viewer: this.viewer, input: { role, name: trimmed } },

@@ -8,7 +8,7 @@ import {
   type RelationRecord,
   type SourceRecord,
 } from '../graph/records.js';
-import { isRealDay, overlap, spanOf } from '../model/fuzzy-date.js';
+import { datePrefixProblem, MAX_YEAR, MIN_YEAR, overlap, spanOf } from '../model/fuzzy-date.js';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.js';
 import type { ReaderService } from './reader.js';
 
@@ -56,14 +56,10 @@ function windowBound(value: string | null | undefined, side: 'from' | 'to'): str
       : /^\d{4}-\d{2}-\d{2}$/.test(value)
         ? 'day'
         : null;
-  const month = Number(value.slice(5, 7));
-  if (
-    !precision ||
-    (precision !== 'year' && (month < 1 || month > 12)) ||
-    (precision === 'day' && !isRealDay(value))
-  ) {
+  const problem = precision ? datePrefixProblem(value, precision) : 'not YYYY, YYYY-MM or YYYY-MM-DD';
+  if (!precision || problem) {
     throw badInput(
-      `filter.${side} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got ${JSON.stringify(value)}`,
+      `filter.${side} must be a date as YYYY, YYYY-MM or YYYY-MM-DD (years ${String(MIN_YEAR).padStart(4, '0')} to ${MAX_YEAR}), got ${JSON.stringify(value)}`,
       ['filter', side],
     );
   }

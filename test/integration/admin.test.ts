@@ -542,6 +542,56 @@ describe('admin: merging duplicate entities, undo, audit log', () => {
     expect(extOf(await merge(f.keep, f.dup))).toMatchObject({ code: 'CONFLICT', inputPath: ['mergeId'] });
   });
 
+  it('runs opposite merges of one pair one after the other: one merges, the other is a CONFLICT that writes nothing', async () => {
+    const links = statement(
+      'test.admin.claimLinks',
+      `MATCH (c:Claim) WHERE c.id IN $ids
+       OPTIONAL MATCH (c)-[:ABOUT]->(s)
+       OPTIONAL MATCH (c)-[:OBJECT]->(o)
+       RETURN c.id AS id, c.subjectId AS subjectId, s.id AS about, c.objectId AS objectId, o.id AS object
+       UNION ALL
+       MATCH (f:Figure) WHERE f.id IN $ids
+       OPTIONAL MATCH (f)-[:FIGURE_OF]->(s)
+       RETURN f.id AS id, f.subjectId AS subjectId, s.id AS about, null AS objectId, null AS object`,
+    );
+    const mergesOf = statement(
+      'test.admin.mergesOf',
+      'MATCH (m:Merge) WHERE m.keepId IN $ids OR m.mergeId IN $ids RETURN m.id AS id',
+    );
+    for (let trial = 0; trial < 5; trial++) {
+      const f = await loadDuplicates();
+      const d0 = await historyFreeDigest(app.db.executor, f.ids);
+      const answers = await Promise.all([merge(f.keep, f.dup), merge(f.dup, f.keep)]);
+      const won = answers.filter((a) => !a.errors);
+      const lost = answers.filter((a) => a.errors);
+      expect(won, `trial ${trial}`).toHaveLength(1);
+      expect(lost.map(codeOf), `trial ${trial}`).toEqual(['CONFLICT']);
+      const mergeId = won[0]!.data!.mergeEntities.merge.id;
+
+      // The loser left no merge record and no audit record behind.
+      const merges = await app.db.executor.read(mergesOf, { ids: [f.keep, f.dup] });
+      expect(merges.map((m) => m.id)).toEqual([mergeId]);
+      const audits = await auditFor(f.dup);
+      expect(audits.map((r) => r.operation)).toEqual(['mergeEntities']);
+      expect(audits[0]!.affectedIds).toContain(mergeId);
+
+      // Every claim's subjectId/objectId (and figure's subjectId) is where its link points.
+      const rows = await app.db.executor.read(links, { ids: f.ids });
+      expect(rows.length).toBeGreaterThan(5);
+      for (const r of rows) {
+        expect({ id: r.id, subjectId: r.subjectId, objectId: r.objectId }).toEqual({
+          id: r.id,
+          subjectId: r.about,
+          objectId: r.object,
+        });
+      }
+
+      const undo = await app.graphql(UNMERGE, { id: mergeId, note: 'race test' }, admin.headers);
+      expect(undo.errors).toBeUndefined();
+      expect(await historyFreeDigest(app.db.executor, f.ids)).toBe(d0);
+    }
+  });
+
   it('undoes chained merges only in reverse order, then restores everything', async () => {
     const f = await loadDuplicates();
     // A third record of the same monitor, to which the kept one is merged in turn.
@@ -667,6 +717,42 @@ describe('admin: merging duplicate entities, undo, audit log', () => {
       expect(extOf(cursor)).toMatchObject({ code: 'BAD_USER_INPUT', inputPath: ['after'] });
       const big = await app.graphql(AUDIT, { first: 101 }, admin.headers);
       expect(extOf(big)).toMatchObject({ code: 'LIMIT_EXCEEDED', inputPath: ['first'] });
+    });
+
+    const cursorOf = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    it.each([
+      ['a cursor of two words', { after: cursorOf(['yesterday', 'audit-1']) }, ['after']],
+      ['a cursor with month 13', { after: cursorOf(['2026-13-01T00:00:00Z', 'audit-1']) }, ['after']],
+      ['a cursor on 30 February', { after: cursorOf(['2024-02-30T00:00:00Z', 'audit-1']) }, ['after']],
+      ['a cursor in year 0000', { after: cursorOf(['0000-01-01T00:00:00Z', 'audit-1']) }, ['after']],
+      ['a cursor without zone', { after: cursorOf(['2026-01-01T10:00:00', 'audit-1']) }, ['after']],
+      ['a cursor with an empty id', { after: cursorOf(['2026-01-01T10:00:00Z', '']) }, ['after']],
+      ['a cursor of numbers', { after: cursorOf([1, 2]) }, ['after']],
+      ['a cursor that is not base64 JSON', { after: '%%%' }, ['after']],
+      ['filter.from in year 0000', { filter: { from: '0000-01-01' } }, ['filter', 'from']],
+      ['filter.to on 31 February', { filter: { to: '2021-02-31T10:00:00Z' } }, ['filter', 'to']],
+      ['filter.from at hour 24', { filter: { from: '2021-02-01T24:00:00Z' } }, ['filter', 'from']],
+    ])('refuses %s with BAD_USER_INPUT and its path', async (_case, variables, inputPath) => {
+      const res = await app.graphql(AUDIT, variables, admin.headers);
+      expect(res.data ?? null).toBeNull();
+      expect(extOf(res)).toMatchObject({ code: 'BAD_USER_INPUT', inputPath });
+      expect(res.extensions?.roundTrips).toBe(0);
+    });
+
+    it('pages on from a cursor it returned, and takes minute-precision filters', async () => {
+      const first = await app.graphql<AuditPage>(
+        AUDIT,
+        { filter: { actorKeyId: keyA.keyId }, first: 1 },
+        admin.headers,
+      );
+      const after = first.data!.auditLog.pageInfo.endCursor;
+      const next = await app.graphql<AuditPage>(
+        AUDIT,
+        { filter: { actorKeyId: keyA.keyId, from: '2000-01-01T00:00Z' }, first: 1, after },
+        admin.headers,
+      );
+      expect(next.errors).toBeUndefined();
+      expect(next.data!.auditLog.edges).toHaveLength(1);
     });
 
     it('offers no way to change or remove audit records', async () => {

@@ -10,7 +10,13 @@ import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers
 async function health(app: TestApp) {
   const started = Date.now();
   const res = await fetch(`${app.url}/healthz`);
-  return { status: res.status, body: (await res.json()) as { status: string }, ms: Date.now() - started };
+  const text = await res.text();
+  return {
+    status: res.status,
+    text,
+    body: JSON.parse(text) as { status: string; version: string; database: Record<string, unknown> },
+    ms: Date.now() - started,
+  };
 }
 
 /**
@@ -41,6 +47,14 @@ describe('health follows the database', () => {
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('unavailable');
     expect(down.ms).toBeLessThan(10_000);
+    // Anyone may ask, so the answer names no Bolt URI and carries no driver error text.
+    expect(down.body).toEqual({
+      status: 'unavailable',
+      version: expect.any(String),
+      database: { status: 'down' },
+    });
+    expect(down.text).not.toMatch(/bolt:|127\.0\.0\.1|ECONNREFUSED|connect|error/i);
+    expect(down.text).not.toContain(String(neo4j.port));
 
     // GraphQL says so with a stable code instead of hanging or leaking a driver error.
     const q = await app.graphql('{ serverInfo { database { status migrations } } }');

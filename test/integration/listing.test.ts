@@ -286,4 +286,37 @@ describe('listings and the timeline', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe(code);
     expect(res.extensions?.roundTrips).toBe(0);
   });
+
+  // Year 0000 and impossible days are refused with the bound's path, on both listings of events.
+  it.each([
+    ['events', 'from', '0000'],
+    ['events', 'to', '0000'],
+    ['events', 'from', '0000-01'],
+    ['events', 'to', '0000-02-29'],
+    ['events', 'from', '2023-02-29'],
+    ['events', 'to', '1900-02-29'],
+    ['timeline', 'from', '0000'],
+    ['timeline', 'to', '0000-12'],
+    ['timeline', 'from', '2100-02-29'],
+  ])('%s refuses filter.%s %j (BAD_USER_INPUT) before any database work', async (field, side, value) => {
+    const doc =
+      field === 'events'
+        ? EVENTS
+        : `query($filter: EventFilter) { timeline(filter: $filter) { entries { event { id } } } }`;
+    const res = await app.graphql(doc, { filter: { [side]: value } });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      inputPath: ['filter', side],
+    });
+    expect(res.extensions?.roundTrips).toBe(0);
+  });
+
+  it('reads the first years of the calendar: filter.from 0001 is a date like any other', async () => {
+    const res = await app.graphql<{ events: { edges: unknown[] } }>(EVENTS, {
+      filter: { from: '0001', to: '0001-12-31' },
+    });
+    // The database is shared and kept between runs: what matters is an answer, not an error.
+    expect(res.errors).toBeUndefined();
+    expect(Array.isArray(res.data!.events.edges)).toBe(true);
+  });
 });

@@ -25,13 +25,16 @@ describe('GraphQL over HTTP against the real Neo4j', () => {
     expect(res.extensions?.roundTrips).toBeGreaterThanOrEqual(1);
   });
 
-  it('echoes a caller-supplied request id and makes one up otherwise', async () => {
+  it("gives every request its own id, and echoes a caller's x-request-id beside it, never instead", async () => {
     const given = await app.graphql('{ serverInfo { version } }', undefined, {
       'x-request-id': 'case-42.trace',
     });
-    expect(given.headers.get('x-request-id')).toBe('case-42.trace');
+    expect(given.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(given.headers.get('x-client-request-id')).toBe('case-42.trace');
     const made = await app.graphql('{ serverInfo { version } }');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(made.headers.get('x-request-id')).not.toBe(given.headers.get('x-request-id'));
+    expect(made.headers.get('x-client-request-id')).toBeNull();
   });
 
   it('refuses an unknown field with a stable code and no stack trace', async () => {
@@ -118,12 +121,16 @@ describe('GraphQL over HTTP against the real Neo4j', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('reports database health on /healthz', async () => {
+  it('reports database health on /healthz: up or down, never where the database is', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; database: { status: string; uri: string } };
+    const text = await res.text();
+    const body = JSON.parse(text) as { status: string; database: Record<string, unknown> };
     expect(body.status).toBe('ok');
-    expect(body.database.uri).toBe(app.db.uri);
+    expect(Object.keys(body.database).sort()).toEqual(['latencyMs', 'status']);
+    expect(body.database.status).toBe('up');
+    expect(text).not.toContain('bolt://');
+    expect(text).not.toContain(new URL(app.db.uri).port);
   });
 
   it('refuses a body over the configured limit before touching GraphQL', async () => {

@@ -1442,6 +1442,31 @@ describe('write API for evidence', () => {
       expect(await count(sourcesWithHash, { sha: sha256(oversize) })).toBe(0);
       expect(await count(sourcesWithHash, { sha: sha256(`new ${w.u}`) })).toBe(0);
     });
+
+    it.each([
+      ['year 0000', 'date', { value: '0000', precision: 'year' }],
+      ['a month of year 0000', 'date', { value: '0000-06', precision: 'month' }],
+      ['a day of year 0000', 'date', { value: '0000-01-01', precision: 'day' }],
+      [
+        'a bound in year 0000',
+        'date',
+        { value: '2020', precision: 'year', qualifier: 'approximate', earliest: '0000-12-31' },
+      ],
+      ['29 February of a common year', 'endDate', { value: '2100-02-29', precision: 'day' }],
+    ])('refuses a date with %s (BAD_USER_INPUT at its path), writing nothing', async (_case, field, date) => {
+      const key = await keyHeaders(app.db, 'analyst');
+      const name = `Dated ${uniq()}`;
+      const input = {
+        kind: 'EVENT',
+        type: 'other',
+        name,
+        ...(field === 'date' ? { date } : { date: { value: '2000', precision: 'year' }, endDate: date }),
+      };
+      const err = await fail(CREATE, { input }, key.headers);
+      expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', inputPath: ['input', field] });
+      expect(await count(entitiesNamed, { name })).toBe(0);
+      expect(await audits(key.keyId)).toEqual([]);
+    });
   });
 
   describe('idempotency and the audit trail', () => {

@@ -87,14 +87,31 @@ export const mergeEnds = statement(
 );
 
 /**
- * Locks both entities (the writes below would, but only after this read) and reads every relationship of
- * the move types that touches either. One row, or none when either stopped being an entity meanwhile.
+ * Takes the write locks of both ends of a merge, whether they are entities or merged already, in id
+ * order (so two merges of one pair wait for each other instead of deadlocking). Everything a merge reads
+ * is read after this, so it sees what the transaction that held the locks before committed.
+ */
+export const lockMergeEnds = statement(
+  'admin.lockMergeEnds',
+  `UNWIND $ids AS id
+   CALL (id) {
+     MATCH (n:Entity {id: id}) RETURN n
+     UNION
+     MATCH (n:Merged {id: id}) RETURN n
+   }
+   WITH n ORDER BY n.id, elementId(n)
+   SET n._lock = true
+   REMOVE n._lock
+   RETURN count(n) AS locked`,
+);
+
+/**
+ * Every relationship of the move types that touches either entity (read under lockMergeEnds). One row,
+ * or none when either stopped being an entity meanwhile (the merge then fails).
  */
 export const mergeSnapshot = statement(
   'admin.mergeSnapshot',
   `MATCH (k:Entity {id: $keepId}), (x:Entity {id: $mergeId})
-   SET k._lock = true, x._lock = true
-   REMOVE k._lock, x._lock
    RETURN elementId(x) AS xEid,
      COLLECT { MATCH (x)-[r]-(o) WHERE type(r) IN $moveTypes RETURN ${REL('x')} } AS mergedRels,
      COLLECT { MATCH (k)-[r]-(o) WHERE type(r) IN $moveTypes RETURN ${REL('k')} } AS keptRels`,
@@ -104,7 +121,8 @@ export const mergeSnapshot = statement(
  * Moves relationships of one type from the duplicate to the kept entity. Each row: eid (the old
  * relationship), out (whether the duplicate is its start), mode: create (a copy with the old properties,
  * then row.overrides), union (add row.added to the claimIds of the kept entity's relationship row.targetId)
- * or drop (the kept entity already has it). The old relationship is deleted in every mode.
+ * or drop (the kept entity already has it). The old relationship is deleted in every mode. Every row must
+ * find its relationship and the kept entity: otherwise no row comes back and the transaction fails.
  */
 function moveStatement(type: MoveType): Statement {
   const t = assertRelType(type);
@@ -126,7 +144,9 @@ function moveStatement(type: MoveType): Statement {
        SET u.claimIds = coalesce(u.claimIds, []) + [c IN row.added WHERE NOT c IN coalesce(u.claimIds, [])]
      }
      DELETE old
-     RETURN count(*) AS moved`,
+     WITH count(*) AS moved WHERE moved = size($rows)
+     RETURN moved`,
+    { mustMatch: true },
   );
 }
 
@@ -137,7 +157,8 @@ export const moveRels: Readonly<Record<MoveType, Statement>> = Object.fromEntrie
 /**
  * Points claims at another subject/object. Rows: {id, subject, object (booleans: which to change),
  * versionIf, versionThen}: the version becomes versionThen when versionIf is null or still current (the
- * claim unchanged since the merge), else it moves on by one. Only values equal to $from change.
+ * claim unchanged since the merge), else it moves on by one. Only values equal to $from change. Every
+ * claim must still exist, or the transaction fails.
  */
 export const retargetClaims = statement(
   'admin.retargetClaims',
@@ -146,21 +167,28 @@ export const retargetClaims = statement(
    SET c.subjectId = CASE WHEN row.subject AND c.subjectId = $from THEN $to ELSE c.subjectId END,
        c.objectId = CASE WHEN row.object AND c.objectId = $from THEN $to ELSE c.objectId END,
        c.version = CASE WHEN row.versionIf IS NULL OR c.version = row.versionIf THEN row.versionThen
-                        ELSE coalesce(c.version, 0) + 1 END`,
+                        ELSE coalesce(c.version, 0) + 1 END
+   WITH count(*) AS changed WHERE changed = size($rows)
+   RETURN changed`,
+  { mustMatch: true },
 );
 
-/** Figures' subjectId follows their FIGURE_OF link. */
+/** Figures' subjectId follows their FIGURE_OF link. Every figure must still exist. */
 export const retargetFigures = statement(
   'admin.retargetFigures',
   `UNWIND $ids AS id
    MATCH (f:Figure {id: id})
-   SET f.subjectId = CASE WHEN f.subjectId = $from THEN $to ELSE f.subjectId END`,
+   SET f.subjectId = CASE WHEN f.subjectId = $from THEN $to ELSE f.subjectId END
+   WITH count(*) AS changed WHERE changed = size($ids)
+   RETURN changed`,
+  { mustMatch: true },
 );
 
 /**
  * Completes a merge: the kept entity's names and identifiers, the duplicate hidden from reads (no Entity
  * or kind label) but kept whole, the merge record and the SAME_AS judgement. Returns the relationship
- * types still attached to the duplicate besides history, which must be none (the caller checks).
+ * types still attached to the duplicate besides history, which must be none (the caller checks). When
+ * either end is no longer an entity it matches nothing, and the transaction fails.
  */
 export const finishMerge = statement(
   'admin.finishMerge',
@@ -175,6 +203,7 @@ export const finishMerge = statement(
    CREATE (m)-[:KEEPS]->(k), (m)-[:MERGES]->(x)
    CREATE (x)-[:SAME_AS {judgement: 'positive', by: $by, at: m.at, mergeId: $id}]->(k)
    RETURN COLLECT { MATCH (x)-[r]-() WHERE NOT type(r) IN $historyTypes RETURN DISTINCT type(r) } AS leftBehind`,
+  { mustMatch: true },
 );
 
 /** A merge record with its kept entity (null when that was merged away since). */
@@ -250,6 +279,7 @@ function unmoveStatement(type: MoveType): Statement {
        DELETE r
      }
      RETURN 1 AS done`,
+    { mustMatch: true },
   );
 }
 
@@ -279,6 +309,7 @@ export const finishUnmerge = statement(
    OPTIONAL MATCH (x)-[s:SAME_AS {mergeId: $id}]->(k)
    SET s.undoneAt = m.undoneAt, s.undoneBy = $by
    RETURN m {.*} AS merge`,
+  { mustMatch: true },
 );
 
 /** Audit filter shared by the page and the count. */

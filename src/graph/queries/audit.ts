@@ -4,7 +4,7 @@ export const appendAudit = statement(
   'audit.append',
   `CREATE (a:AuditRecord {id: $id, at: datetime(), operation: $operation, actor: $actor, role: $role,
      keyId: $keyId, inputDigest: $inputDigest, affectedIds: $affectedIds, changesJson: $changesJson,
-     requestId: $requestId})
+     requestId: $requestId, clientRequestId: $clientRequestId})
    RETURN a.id AS id`,
 );
 

@@ -161,6 +161,7 @@ export async function writeBundle(
         { id: `bundle-${bundleSha256.slice(0, 16)}`, before: null, after: { ...counts, kept } },
       ]),
       requestId: null,
+      clientRequestId: null,
     });
     await opts.beforeCommit?.(tx);
   });
