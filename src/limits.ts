@@ -23,6 +23,12 @@ export const TEXT_LIMITS = {
   codePointsPerRequest: 1_000_000,
   /** Code points in one slice (Source.text(start, end)). */
   maxSliceCodePoints: 100_000,
+  /**
+   * Code points Neo4j may load for one request's texts: every distinct range of a source reads the whole
+   * text in the database, so each counts the source's full length (two 5 MB texts, or many slices of small
+   * ones).
+   */
+  readCodePointsPerRequest: 12_000_000,
 } as const;
 
 /** Page sizes of the paged root fields, by GraphQL coordinate: default when absent, refused above max. */
@@ -114,8 +120,6 @@ export const PAGE_ITEM_LISTS: ReadonlySet<string> = new Set([
   'Neighborhood.nodes',
   'Neighborhood.edges',
   'Provenance.claims',
-  // The sources the page's claims cite: counted once per claim of the page.
-  'Provenance.sources',
 ]);
 
 /** The response, measured before it is serialized (MAX_RESPONSE_BYTES overrides the default). */

@@ -26,13 +26,15 @@ export interface DatabaseHealth {
 /**
  * Keeps the embedded Neo4j running: when its process dies (killed, out of memory) the supervisor starts it
  * again on the same Bolt port, so the driver reconnects by itself, after a backoff that doubles from 1 s to
- * 30 s. It gives up after `maxRestarts` failed starts in a row (a start that stays up a minute resets the
- * count), and logs every death, restart and give-up. stop() ends supervision first.
+ * 30 s (while it keeps dying within a minute of starting; one that ran longer restarts after 1 s again). It gives
+ * up only after `maxRestarts` starts in a row that failed to come up, and logs every death, restart and give-up. stop() ends supervision first.
  */
 export class EmbeddedSupervisor {
   /** Restarts done since the first start. */
   restarts = 0;
   private failuresInARow = 0;
+  /** Backoff step: grows with each restart, back to 0 once a process has run a minute. */
+  private step = 0;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private restarting: Promise<void> | undefined;
@@ -83,7 +85,7 @@ export class EmbeddedSupervisor {
     const startedAt = Date.now();
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
-      if (Date.now() - startedAt > 60_000) this.failuresInARow = 0;
+      if (Date.now() - startedAt > 60_000) this.step = 0;
       this.logger.error(
         { code, signal, pid: child.pid },
         'the embedded Neo4j stopped unexpectedly; see launcher.log in its data folder',
@@ -101,9 +103,9 @@ export class EmbeddedSupervisor {
       );
       return;
     }
-    const delay = this.backoffMs(this.failuresInARow);
-    this.failuresInARow += 1;
-    this.logger.warn({ delayMs: delay, attempt: this.failuresInARow }, 'restarting the embedded Neo4j');
+    const delay = this.backoffMs(this.step);
+    this.step += 1;
+    this.logger.warn({ delayMs: delay, step: this.step }, 'restarting the embedded Neo4j');
     this.timer = setTimeout(() => {
       this.restarting = this.restart().finally(() => (this.restarting = undefined));
     }, delay);
@@ -120,13 +122,19 @@ export class EmbeddedSupervisor {
       }
       this.instance = next;
       this.restarts += 1;
+      // A start that succeeded ends the run of failures; a process that dies again starts a new one.
+      this.failuresInARow = 0;
       this.logger.warn(
         { pid: next.pid, startMs: next.startMs, restarts: this.restarts },
         `the embedded Neo4j is back at ${next.uri}`,
       );
       this.watch();
     } catch (err) {
-      this.logger.error({ err }, 'the embedded Neo4j did not start again');
+      this.failuresInARow += 1;
+      this.logger.error(
+        { err, failuresInARow: this.failuresInARow },
+        'the embedded Neo4j did not start again',
+      );
       this.schedule();
     }
   }

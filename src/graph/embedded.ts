@@ -139,7 +139,11 @@ export function parseByteSize(size: string): number {
   return Number(m[1]) * unit;
 }
 
-/** A quarter of the heap: four heavy requests at once still leave the database room for everyone else. */
+/**
+ * A quarter of the heap per transaction: one heavy request cannot fill the pool all transactions share
+ * (dbms.memory.transaction.total.max, 70% of the heap by default); three at once can, and then others' statements
+ * fail with DATABASE_MEMORY_LIMIT until they finish (the database itself stays up).
+ */
 export function defaultTxMemory(heap: string): string {
   return `${Math.max(16, Math.floor(parseByteSize(heap) / 4 / 1024 ** 2))}m`;
 }

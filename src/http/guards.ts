@@ -24,6 +24,13 @@ export function costPlugin(maxCost: number): ApolloServerPlugin<RequestContext> 
   };
 }
 
+/** Extra bytes JSON escaping adds to a string: 1 for " and \\, 5 for a control character (\\u0001). */
+function escapes(s: string): number {
+  let extra = 0;
+  for (const m of s.matchAll(/["\\\u0000-\u001f]/g)) extra += m[0] < ' ' ? 5 : 1;
+  return extra;
+}
+
 /**
  * True when `value` serialized as JSON would take more than `max` bytes. Walks the value and stops as soon as
  * the limit is passed, so an oversized answer costs at most `max` bytes of counting, never a 500 MB string.
@@ -33,7 +40,7 @@ export function jsonLargerThan(value: unknown, max: number): boolean {
   const stack: unknown[] = [value];
   while (stack.length) {
     const v = stack.pop();
-    if (typeof v === 'string') size += Buffer.byteLength(v, 'utf8') + 2;
+    if (typeof v === 'string') size += Buffer.byteLength(v, 'utf8') + 2 + escapes(v);
     else if (v === null || v === undefined || typeof v !== 'object') size += 8;
     else if (Array.isArray(v)) {
       size += 2 + v.length;
@@ -78,35 +85,56 @@ export function responseSizePlugin(maxBytes: number): ApolloServerPlugin<Request
   };
 }
 
+/** Bytes handed to the socket at a time, so that progress (drain) can be seen while a client reads. */
+const WRITE_CHUNK = 64 * 1024;
+
 /**
- * Drops the connection of a client that stops reading its response: once the response is handed over, if no
- * byte reaches the socket for `ms`, the socket is destroyed and the buffered answer freed (six clients that
- * never read held 3.2 GB for a minute).
+ * Drops the connection of a client that stops reading its response: the answer is written in 64 KiB pieces,
+ * each after the previous one drained; if the client takes nothing for `ms` (no drain, or no finish after the
+ * last piece) the socket is destroyed and the buffered answer freed (six clients that never read held 3.2 GB
+ * for a minute). A slow client that keeps reading is never cut off.
  */
 export function writeTimeout(ms: number): express.RequestHandler {
   return (_req, res, next) => {
     const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
-    res.end = ((...args: unknown[]) => {
-      const socket = res.socket;
-      const out = end(...args);
-      if (socket && !res.writableFinished) {
-        let written = socket.bytesWritten;
-        const check = () => {
-          if (res.writableFinished || socket.destroyed) return;
-          if (socket.bytesWritten === written) {
-            res.log?.warn({ writeTimeoutMs: ms }, 'client stopped reading its response: connection dropped');
-            socket.destroy();
+    res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
+      if (typeof encoding === 'function') [cb, encoding] = [encoding, undefined];
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (res.writableFinished || res.socket?.destroyed) return;
+          res.log?.warn({ writeTimeoutMs: ms }, 'client stopped reading its response: connection dropped');
+          res.socket?.destroy();
+        }, ms);
+        timer.unref();
+      };
+      res.once('finish', () => clearTimeout(timer));
+      res.once('close', () => clearTimeout(timer));
+      const body =
+        typeof chunk === 'string' ? Buffer.from(chunk, (encoding as BufferEncoding) ?? 'utf8') : chunk;
+      if (!Buffer.isBuffer(body) || body.length <= WRITE_CHUNK) {
+        arm();
+        return end(chunk, encoding, cb);
+      }
+      let offset = 0;
+      const pump = () => {
+        arm();
+        while (offset < body.length) {
+          const piece = body.subarray(offset, offset + WRITE_CHUNK);
+          offset += piece.length;
+          if (offset >= body.length) {
+            end(piece, cb);
             return;
           }
-          written = socket.bytesWritten;
-          timer = setTimeout(check, ms);
-          timer.unref();
-        };
-        let timer = setTimeout(check, ms);
-        timer.unref();
-        res.once('close', () => clearTimeout(timer));
-      }
-      return out;
+          if (!res.write(piece)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+      return res;
     }) as typeof res.end;
     next();
   };

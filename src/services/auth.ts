@@ -68,6 +68,7 @@ export class Authenticator {
       secret = apiKey.trim();
     }
     if (!secret) return ANONYMOUS;
+    client = throttleKey(client);
     const hash = hashKey(secret);
     const hit = this.cache.get(hash);
     if (hit && hit.expires > Date.now()) return hit.viewer;
@@ -121,6 +122,26 @@ function tooManyAttempts(msBeforeNext: number): AppError {
       http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) },
     },
   );
+}
+
+/**
+ * The address failed attempts are counted under: an IPv4 address as is, an IPv6 address by its /64 (one
+ * client commonly holds a whole /64, so counting single addresses would give it 2^64 budgets).
+ */
+export function throttleKey(address: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (v4) return v4[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 function unauthenticated(message: string): AppError {

@@ -1,6 +1,7 @@
 import { badInput } from '../errors.js';
 import type { Executor, Row } from '../graph/executor.js';
 import * as q from '../graph/queries/listing.js';
+import { EMBEDDED_CLAIMS } from '../graph/queries/fragments.js';
 import {
   fromProjection,
   type EntityRecord,
@@ -249,7 +250,9 @@ export class ListingService {
       );
     }
     if (embeds.claims) {
-      this.reader.primeClaimsAbout(node.id, this.reader.primeClaimDetails((p._claims as unknown[]) ?? []));
+      const claims = this.reader.primeClaimDetails((p._claims as unknown[]) ?? []);
+      // Cut at EMBEDDED_CLAIMS: a record with more reads its claims through the loader instead.
+      if (claims.length < EMBEDDED_CLAIMS) this.reader.primeClaimsAbout(node.id, claims);
       if (embeds.relations) this.reader.primeClaimDetails((p._relationClaims as unknown[]) ?? []);
     }
     return node;

@@ -4,6 +4,7 @@ import type { Executor } from '../graph/executor.js';
 import { TEXT_LIMITS } from '../limits.js';
 import { createLoaders, type Loaders } from '../graph/loaders.js';
 import * as q from '../graph/queries/read.js';
+import { EMBEDDED_CLAIMS } from '../graph/queries/fragments.js';
 import {
   decodeClaimDetails,
   toRecord,
@@ -27,6 +28,9 @@ export class ReaderService {
   private readonly textLoaders = new Map<string, DataLoader<string, string | null>>();
   /** Code points of source text this request has read, and the one long text it read whole, if any. */
   private textUsed = 0;
+  /** Code points Neo4j loaded for this request's texts, by distinct (source, range) read. */
+  private textRead = 0;
+  private readonly rangesRead = new Set<string>();
   private longText: string | undefined;
 
   constructor(private readonly executor: Executor) {
@@ -59,7 +63,23 @@ export class ReaderService {
       }
     }
     this.spendText(source, whole ? source.length : to! - from!, whole);
+    this.spendRead(source, from, to);
     return (await this.textLoader(from, to).load(source.id)) ?? '';
+  }
+
+  /** Each distinct range makes Neo4j load the whole text once: counted against the read budget. */
+  private spendRead(source: SourceRecord, from: number | null, to: number | null) {
+    const key = `${source.id}:${from}:${to}`;
+    if (this.rangesRead.has(key)) return;
+    if (this.textRead > 0 && this.textRead + source.length > TEXT_LIMITS.readCodePointsPerRequest) {
+      throw new AppError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `Reading these texts would make the database load more than ${TEXT_LIMITS.readCodePointsPerRequest} code points of source text for one request; ask for fewer ranges, or one wider slice`,
+        { limit: TEXT_LIMITS.readCodePointsPerRequest, sourceId: source.id },
+      );
+    }
+    this.rangesRead.add(key);
+    this.textRead += source.length;
   }
 
   /** Counts `size` code points against the request's budget, or refuses with LIMIT_EXCEEDED. */
@@ -164,7 +184,9 @@ export class ReaderService {
       properties: row.props as Record<string, unknown>,
     });
     this.loaders.node.prime(id, record);
-    this.primeClaimsAbout(id, this.primeClaimDetails(row.claims as unknown[]));
+    const claims = this.primeClaimDetails(row.claims as unknown[]);
+    // Cut at EMBEDDED_CLAIMS: a record with more reads its claims through the loader instead.
+    if (claims.length < EMBEDDED_CLAIMS) this.primeClaimsAbout(id, claims);
     return record;
   }
 

@@ -207,6 +207,32 @@ describe('the service survives its readers', () => {
     socket.destroy();
   });
 
+  it('keeps a slow client that keeps reading, however long the answer takes', async () => {
+    const { port } = new URL(app.url);
+    // The long text twice (about 10 MB), read in small bites with pauses: several times the write timeout.
+    const body = JSON.stringify({
+      query: `{ nodes(ids: ["${ids.source}", "${ids.source}"]) { ... on Source { text } } }`,
+    });
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let received = 0;
+    const started = Date.now();
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      socket.pause();
+      setTimeout(() => socket.resume(), 15);
+    });
+    const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await done;
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`[survival] slow reader took ${received} bytes in ${seconds.toFixed(1)} s`);
+    expect(received).toBeGreaterThan(2 * Buffer.byteLength(TEXT));
+    expect(seconds).toBeGreaterThan(app.config.writeTimeoutMs / 1000);
+  });
+
   it('takes small bodies only from anonymous callers and viewers, source-sized ones from writers', async () => {
     const padding = 'x'.repeat(BODY_LIMITS.readerBytes + 1024);
     const send = (headers: Record<string, string>) =>

@@ -109,6 +109,13 @@ export const sourceProjection = (v: string) => `${v} {${SOURCE_PROPERTIES}, _lab
 export const nodeProjection = (v: string, extra = '') =>
   `CASE WHEN ${v}:Source THEN ${v} {${SOURCE_PROPERTIES}, _labels: labels(${v})${extra}} ELSE ${v} {.*, _labels: labels(${v})${extra}} END`;
 
+/**
+ * Claims a statement embeds with their details for one record, at most: one more than the largest nested
+ * list, so that a record with more is seen as such (the service then primes nothing and the resolvers refuse
+ * or page) while a hub never has thousands of claims detailed at once.
+ */
+export const EMBEDDED_CLAIMS = 501;
+
 /** Claims that disagree with claim variable `c` (same subject and measure, disjoint value intervals). */
 export const CONFLICTING_CLAIMS = `COLLECT {
     MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})

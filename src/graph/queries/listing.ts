@@ -2,6 +2,7 @@ import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement, type Statement } from '../executor.js';
 import {
   CLAIM_DETAILS,
+  EMBEDDED_CLAIMS,
   sourceProjection,
   VISIBLE,
   VISIBLE_CLAIM,
@@ -93,13 +94,14 @@ function embeds(x: string, e: Embeds): string {
   }
   if (e.claims) {
     parts.push(
-      `_claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(${x}) WHERE ${VISIBLE_CLAIM('c')} RETURN ${CLAIM_DETAILS} ORDER BY c.fact, c.id }`,
+      `_claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(${x}) WHERE ${VISIBLE_CLAIM('c')}
+        WITH c ORDER BY c.fact, c.id LIMIT ${EMBEDDED_CLAIMS} RETURN ${CLAIM_DETAILS} }`,
     );
     if (e.relations) {
       parts.push(`_relationClaims: COLLECT {
         MATCH (${x})-[r]-(:Entity) WHERE type(r) IN $relationTypes
         UNWIND r.claimIds AS cid MATCH (c:Claim {id: cid}) WHERE ${VISIBLE_CLAIM('c')}
-        WITH DISTINCT c RETURN ${CLAIM_DETAILS}
+        WITH DISTINCT c LIMIT ${EMBEDDED_CLAIMS} RETURN ${CLAIM_DETAILS}
       }`);
     }
   }

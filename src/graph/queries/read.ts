@@ -1,6 +1,7 @@
 import { statement } from '../executor.js';
 import {
   CLAIM_DETAILS,
+  EMBEDDED_CLAIMS,
   SOURCE_PROPERTIES,
   VISIBLE,
   VISIBLE_CLAIM,
@@ -41,7 +42,7 @@ export const entityWithClaims = statement(
    RETURN n {.*} AS props, labels(n) AS labels,
           COLLECT {
             MATCH (c:Claim)-[:ABOUT]->(n) WHERE ${VISIBLE_CLAIM('c')}
-            WITH c ORDER BY c.fact, c.id
+            WITH c ORDER BY c.fact, c.id LIMIT ${EMBEDDED_CLAIMS}
             RETURN ${CLAIM_DETAILS}
           } AS claims`,
 );
