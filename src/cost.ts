@@ -11,7 +11,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { ErrorCode } from './errors.js';
+import { AppError, badInput, ErrorCode } from './errors.js';
+import { pageSize } from './services/pagination.js';
 import {
   ASSUMED_LIST_SIZES,
   DOCUMENT_LIMITS,
@@ -19,6 +20,7 @@ import {
   NESTED_LIST_KINDS,
   PAGES,
   PAGE_ITEM_LISTS,
+  TEXT_LIMITS,
 } from './limits.js';
 
 /**
@@ -63,8 +65,50 @@ export function listSize(
  * times the size of the list it is, plus what is under it.
  */
 export function fieldCost({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  checkArguments(`${type.name}.${field.name}`, field, args);
   const own = isLeafType(getNamedType(field.type)) ? 0 : 1;
   return listSize(`${type.name}.${field.name}`, field, args) * (own + childComplexity);
+}
+
+/**
+ * Arguments that the resolvers would refuse, refused before execution instead: a mutation's selection must not
+ * fail after its write committed (the client would see an error for a write that happened).
+ */
+function checkArguments(
+  coordinate: string,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+) {
+  const refuse = (err: GraphQLError): never => {
+    throw new GraphQLError(err.message, {
+      extensions: { ...err.extensions, field: coordinate, http: { status: 400 } },
+    });
+  };
+  try {
+    if (!(coordinate in PAGES) && field.args.some((a) => a.name === 'first')) {
+      pageSize(args.first as number | null | undefined, nestedList(coordinate));
+    }
+    if (coordinate === 'Source.text') {
+      const start = args.start as number | null | undefined;
+      const end = args.end as number | null | undefined;
+      if ((start ?? 0) < 0 || (end ?? 0) < 0) {
+        throw badInput('start and end are code-point offsets and cannot be negative', ['text']);
+      }
+      if (end !== null && end !== undefined && end < (start ?? 0)) {
+        throw badInput(`end (${end}) is before start (${start ?? 0})`, ['text']);
+      }
+      if (end !== null && end !== undefined && end - (start ?? 0) > TEXT_LIMITS.maxSliceCodePoints) {
+        throw new AppError(
+          ErrorCode.LIMIT_EXCEEDED,
+          `A slice of a source's text is at most ${TEXT_LIMITS.maxSliceCodePoints} code points; this one is ${end - (start ?? 0)}`,
+          { limit: TEXT_LIMITS.maxSliceCodePoints },
+        );
+      }
+    }
+  } catch (err) {
+    if (err instanceof GraphQLError) refuse(err);
+    throw err;
+  }
 }
 
 /** The cost of one operation of a document. */

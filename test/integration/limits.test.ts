@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS } from '../../src/server.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
+import { uniq } from '../helpers/bundles.js';
+import { keyHeaders } from '../helpers/keys.js';
 
 const deep = (n: number) => {
   // Each level of relations -> from adds depth; build a document just past the limit.
@@ -79,6 +81,35 @@ describe('abuse limits: refused before any database work, with LIMIT_EXCEEDED', 
     expect(big.errors?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
     expect(big.extensions?.roundTrips ?? 0).toBe(0);
   });
+
+  it.each([
+    ['a nested list size out of range', 'claims(first: 0) { id }', 'BAD_USER_INPUT'],
+    ['a nested list size over its maximum', 'relations(first: 501) { id }', 'LIMIT_EXCEEDED'],
+    ['nothing wrong (the control)', '__typename', null],
+  ])(
+    "refuses %s in a mutation's selection before the write, and writes nothing",
+    async (_what, sel, code) => {
+      const analyst = (await keyHeaders(app.db, 'analyst')).headers;
+      const name = `Limits ${uniq()}`;
+      const res = await app.graphql(
+        `mutation { createEntity(input: { kind: ACTOR, type: "organization", name: "${name}" }) { id ${sel} } }`,
+        {},
+        analyst,
+      );
+      const after = await app.graphql<{ actors: { edges: unknown[] } }>(
+        `{ actors(filter: { namePrefix: "${name}" }) { edges { node { id } } } }`,
+      );
+      if (code) {
+        expect(res.status).toBe(400);
+        expect(res.errors?.[0]?.extensions?.code).toBe(code);
+        expect(after.data?.actors.edges).toEqual([]);
+      } else {
+        // The control: the same mutation with a valid selection writes.
+        expect(res.errors).toBeUndefined();
+        expect(after.data?.actors.edges).toHaveLength(1);
+      }
+    },
+  );
 
   it('batched requests', async () => {
     const res = await fetch(`${app.url}/graphql`, {

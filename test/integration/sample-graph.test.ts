@@ -410,13 +410,15 @@ describe('the sample graph built from the SOHR article', () => {
   it('finds Rif Dimashq by its English variant and by its Arabic name in the full-text index', async () => {
     const search = statement(
       'test.searchNames',
-      `CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score RETURN node.id AS id ORDER BY score DESC LIMIT 3`,
+      // Ranked among the sample's records: other test files (the fuzzer) create entities with these names.
+      `CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score
+       WITH node, score WHERE node.id IN $sample RETURN node.id AS id ORDER BY score DESC LIMIT 3`,
     );
     for (const q of ['Rural Damascus', 'ريف دمشق', 'Damascus Countryside']) {
-      const rows = await app.db.executor.read(search, { q });
+      const rows = await app.db.executor.read(search, { q, sample: ENTITY_IDS });
       expect(rows[0]?.id, q).toBe('pl-rif-dimashq');
     }
-    const daraa = await app.db.executor.read(search, { q: 'درعا' });
+    const daraa = await app.db.executor.read(search, { q: 'درعا', sample: ENTITY_IDS });
     expect(daraa[0]?.id).toBe('pl-daraa');
   });
 });
