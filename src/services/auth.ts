@@ -39,6 +39,7 @@ export class Authenticator {
   private readonly cache = new Map<string, { viewer: Viewer; expires: number }>();
   /** Hashes of keys verified lately, with when that stops counting. */
   private readonly known = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<Viewer>>();
   /** Failed key attempts per client address (in memory: per process). */
   private readonly attempts = new RateLimiterMemory({
     keyPrefix: 'failed-keys',
@@ -72,6 +73,20 @@ export class Authenticator {
     const hash = hashKey(secret);
     const hit = this.cache.get(hash);
     if (hit && hit.expires > Date.now()) return hit.viewer;
+    // Requests with the same key while its lookup runs share it: one attempt, one database round trip (a
+    // client firing 50 requests with a fresh key is one attempt, not 50).
+    const pending = this.lookups.get(hash);
+    if (pending) return pending;
+    const lookup = this.lookUp(secret, hash, client);
+    this.lookups.set(hash, lookup);
+    lookup.then(
+      () => this.lookups.delete(hash),
+      () => this.lookups.delete(hash),
+    );
+    return lookup;
+  }
+
+  private async lookUp(secret: string, hash: string, client: string): Promise<Viewer> {
     const known = (this.known.get(hash) ?? 0) > Date.now();
     if (!known) {
       // Counted before the lookup, so that a burst of parallel guesses cannot all reach the database.

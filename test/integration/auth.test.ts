@@ -196,6 +196,21 @@ describe('throttling failed key attempts', () => {
   /** Key lookups so far: the authenticator reads through the app's base executor, requests never do. */
   const lookups = (app: TestApp) => app.db.executor.roundTrips.count;
 
+  it('lets 50 parallel requests with a fresh valid key through with one lookup', async () => {
+    const app = await startTestApp();
+    try {
+      const { headers } = await keyHeaders(app.db, 'viewer');
+      const before = lookups(app);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => app.graphql(VIEWER, undefined, headers)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 50 }, () => 200));
+      expect(lookups(app) - before).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('lets 20 of 100 parallel random keys reach the database; the rest get 429 with Retry-After', async () => {
     const app = await startTestApp();
     try {
