@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import { openDatabase, type Database } from '../graph/database.js';
 import { passwordFile } from '../graph/embedded-password.js';
 import { migrate } from '../graph/migrate.js';
-import { BundleError } from '../io/bundle/resolve.js';
+import { BundleError, loadBundleFile } from '../io/bundle/resolve.js';
 import { SENSITIVITIES, type Sensitivity } from '../model/enums.js';
 import { KeyService } from '../services/auth.js';
 import { loadBundle, SAMPLE_BUNDLE } from '../services/bundles.js';
@@ -44,6 +44,7 @@ Commands:
   keys create --role viewer|analyst|admin --name NAME
                                        Create an API key; its secret is printed once
   keys revoke ID                       Revoke an API key
+  check-bundle FILE                    Validate a bundle file without a database, and summarise it
 
 Options:
   -h, --help                           Show help for kg or for a command
@@ -55,6 +56,10 @@ Exit codes: 0 done, 1 failed, 2 usage error.`,
 Loads the sample bundle (data/sohr-2022-amnesty.bundle.yaml), or the bundle FILE, in one transaction,
 even when it was loaded before (records are upserted by id, so loading twice changes nothing twice).
 Applies pending migrations first. A bundle with problems is refused whole, every problem listed.`,
+  'check-bundle': `Usage: kg check-bundle FILE
+
+Validates a bundle file (hrkg-bundle/1) as kg seed and kg import would, without a database: every problem
+is listed with its path (exit 1), or a one-line summary of what it holds is printed (exit 0).`,
   migrate: `Usage: kg migrate
 
 Applies the migrations not yet recorded in the graph, in order.`,
@@ -304,6 +309,20 @@ async function seed(args: string[]): Promise<number> {
   });
 }
 
+async function checkBundle(args: string[]): Promise<number> {
+  const { values, positionals } = parse('check-bundle', args, {}, 1);
+  if (values.help) return help('check-bundle');
+  const file = positionals[0];
+  if (!file) throw new UsageError('a bundle FILE is needed', 'check-bundle');
+  await readable(file);
+  const b = await loadBundleFile(file);
+  process.stdout.write(
+    `OK: ${b.sources.length} sources, ${b.entities.length} entities, ${b.claims.length} claims, ` +
+      `${b.excerpts.length} excerpts, ${b.figures.length} figures, ${b.relations.length} relations\n`,
+  );
+  return 0;
+}
+
 async function migrateCommand(args: string[]): Promise<number> {
   const { values } = parse('migrate', args, {}, 0);
   if (values.help) return help('migrate');
@@ -454,6 +473,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   import: importCommand,
   export: exportCommand,
   keys,
+  'check-bundle': checkBundle,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -65,9 +65,16 @@ describe('kg', () => {
 
     it('has --help on every command and subcommand', async () => {
       const runs = await Promise.all(
-        [['seed'], ['migrate'], ['import'], ['export'], ['keys'], ['keys', 'create'], ['keys', 'revoke']].map(
-          async (cmd) => [cmd.join(' '), await kg([...cmd, '--help'])] as const,
-        ),
+        [
+          ['seed'],
+          ['migrate'],
+          ['import'],
+          ['export'],
+          ['keys'],
+          ['keys', 'create'],
+          ['keys', 'revoke'],
+          ['check-bundle'],
+        ].map(async (cmd) => [cmd.join(' '), await kg([...cmd, '--help'])] as const),
       );
       for (const [cmd, r] of runs) {
         expect(r.code, cmd).toBe(0);
@@ -171,6 +178,27 @@ describe('kg', () => {
       `cl-t${u}`,
       `ev-t${u}`,
     ]);
+  });
+
+  describe('check-bundle', () => {
+    it('summarises a valid bundle, lists every problem of a bad one, without a database', async () => {
+      // An unreachable NEO4J_URI: the command must not need it.
+      const env = { NEO4J_URI: 'bolt://127.0.0.1:1' };
+      const ok = await kg(['check-bundle', 'data/sohr-2022-amnesty.bundle.yaml'], env);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/^OK: 1 sources, \d+ entities, \d+ claims/);
+      const u = uniq();
+      const bad = writeBundle(
+        fixtureBundle(u, `Text ${u}.`, [
+          { id: `cl-t${u}-a`, subject: `ev-t${u}`, summary: 's', source: `src-t${u}`, quotes: ['absent'] },
+          { id: `cl-t${u}-b`, subject: `ev-none${u}`, summary: 's', source: `src-t${u}`, quotes: ['Text'] },
+        ]),
+      );
+      const refused = await kg(['check-bundle', bad], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/2 problem\(s\)/);
+      expect((await kg(['check-bundle'], env)).code).toBe(2);
+    });
   });
 
   describe('import', () => {
