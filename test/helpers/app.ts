@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDriver } from '../../src/graph/driver.js';
 import { Executor } from '../../src/graph/executor.js';
-import type { Database } from '../../src/graph/database.js';
+import { openDatabase, type Database } from '../../src/graph/database.js';
 import { createLogger } from '../../src/logger.js';
 import { createAppServer, type AppServer } from '../../src/server.js';
 
@@ -76,4 +79,41 @@ export async function startTestApp(opts: { db?: Database; config?: Config } = {}
       if (!opts.db) await db.close();
     },
   };
+}
+
+/**
+ * The real server on an embedded Neo4j of its own (supervised, as `npm start` runs it), in a temp folder: for
+ * tests that kill or strain the database, so that the run's shared one is never hurt. close() stops both and
+ * removes the folder.
+ */
+export async function startOwnApp(
+  overrides: Record<string, string> = {},
+  prepare: (db: Database) => Promise<void> = async () => {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hrkg-own-'));
+  const config = testConfig({
+    NEO4J_URI: '',
+    NEO4J_PASSWORD: '',
+    NEO4J_DATA_DIR: dataDir,
+    NEO4J_HEAP: '512m',
+    NEO4J_PAGECACHE: '32m',
+    ...overrides,
+  });
+  const db = await openDatabase(config, createLogger('silent', 'test'));
+  try {
+    await prepare(db);
+    const app = await startTestApp({ config, db });
+    return {
+      ...app,
+      async close() {
+        await app.close();
+        await db.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/graph/database.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/graph/embedded.js';
-import { createLogger } from '../../src/logger.js';
-import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
+import { startOwnApp, startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
 
 async function health(app: TestApp) {
   const started = Date.now();
@@ -78,29 +76,15 @@ describe('health follows the database', () => {
  * anyone restarting it.
  */
 describe('the embedded Neo4j is restarted when it dies', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hrkg-supervised-'));
-  let db: Database;
   let app: TestApp;
-
   beforeAll(async () => {
-    const config = testConfig({
-      NEO4J_URI: '',
-      NEO4J_PASSWORD: '',
-      NEO4J_DATA_DIR: dataDir,
-      NEO4J_HEAP: '512m',
-      NEO4J_PAGECACHE: '32m',
-    });
-    db = await openDatabase(config, createLogger('silent', 'test'));
-    app = await startTestApp({ config, db });
+    app = await startOwnApp();
   });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => app?.close());
 
   it('restarts after kill -9 of the JVM and the API answers again by itself', async () => {
     expect((await health(app)).status).toBe(200);
+    const db = app.db;
     const supervisor = db.embedded!;
     const firstPid = supervisor.pid;
 

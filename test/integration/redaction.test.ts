@@ -322,6 +322,10 @@ const READ_PATHS: [string, string][] = [
       ids.restrictedPublisher,
     ])}) { id } }`,
   ],
+  [
+    'source text slices (hidden source)',
+    `{ node(id: "${ids.secretSource}") { ... on Source { whole: text a: text(start: 0, end: 60) b: text(start: 10) } } }`,
+  ],
   ['search', `{ search(query: "${RESTRICTED}") { totalCount edges { node { matched node { id } } } } }`],
   [
     'search (confidential)',
@@ -776,6 +780,7 @@ describe('redaction on every read path', () => {
     expect(seen).toEqual(
       expect.arrayContaining([
         'node (event)',
+        'source text slices (hidden source)',
         'search',
         'events',
         'actors',

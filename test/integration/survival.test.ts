@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/graph/database.js';
+import type { Database } from '../../src/graph/database.js';
 import { statement } from '../../src/graph/executor.js';
 import { BODY_LIMITS, TEXT_LIMITS } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
 import { migrate } from '../../src/graph/migrate.js';
 import { sha256 } from '../../src/model/text.js';
 import { loadBundle } from '../../src/services/bundles.js';
-import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
+import { startOwnApp, type TestApp } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
 
@@ -58,32 +55,23 @@ function bundle() {
 }
 
 describe('the service survives its readers', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hrkg-survival-'));
   let db: Database;
   let app: TestApp;
   let analyst: Record<string, string>;
 
   beforeAll(async () => {
-    const config = testConfig({
-      NEO4J_URI: '',
-      NEO4J_PASSWORD: '',
-      NEO4J_DATA_DIR: dataDir,
-      NEO4J_HEAP: '768m',
-      NEO4J_PAGECACHE: '64m',
-      WRITE_TIMEOUT_MS: '1000',
-    });
-    const logger = createLogger('silent', 'test');
-    db = await openDatabase(config, logger);
-    await migrate(db.executor, logger);
-    await loadBundle(db.executor, writeBundle(bundle()));
-    app = await startTestApp({ config, db });
+    app = await startOwnApp(
+      { NEO4J_HEAP: '768m', NEO4J_PAGECACHE: '64m', WRITE_TIMEOUT_MS: '1000' },
+      async (own) => {
+        const logger = createLogger('silent', 'test');
+        await migrate(own.executor, logger);
+        await loadBundle(own.executor, writeBundle(bundle()));
+      },
+    );
+    db = app.db;
     analyst = (await keyHeaders(db, 'analyst')).headers;
   }, 240_000);
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => app?.close());
 
   it('answers concurrent claim reads of an event citing a 5 MB source without copying the text', async () => {
     const pid = db.embedded!.pid;
