@@ -28,11 +28,62 @@ export default tseslint.config(
     },
   },
   {
-    // Dependencies point one way: resolvers -> services -> graph. Only src/graph imports the driver.
+    // Dependencies point one way: resolvers -> services -> graph -> model; io (file formats) -> model.
+    // Only src/graph imports the driver. docs/ARCHITECTURE.md draws the arrows.
     files: ['src/**/*.ts'],
-    ignores: ['src/graph/**'],
+    ignores: ['src/graph/**', 'src/model/**', 'src/io/**', 'src/resolvers/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [graphOnly] }],
+    },
+  },
+  {
+    files: ['src/graph/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(io|services|resolvers|http|cli)/',
+              message: 'src/graph depends on src/model only: return rows or clashes, let services decide.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/io/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [graphOnly],
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(graph|services|resolvers|http|cli)/',
+              message: 'File formats (src/io) depend on src/model only; services connect them to the graph.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [graphOnly],
+          patterns: [
+            {
+              regex: '^\\.\\./',
+              message: 'src/model is the domain: it imports nothing of the application around it.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -6,7 +6,7 @@ import type { Executor, Row, Tx } from '../graph/executor.js';
 import { runMutation, type Change } from '../graph/mutation.js';
 import * as q from '../graph/queries/admin.js';
 import { fromProjection, type EntityRecord } from '../graph/records.js';
-import { relationId } from '../io/bundle/resolve.js';
+import { relationId } from '../model/ids.js';
 import { SENSITIVITIES } from '../model/enums.js';
 import { isRealDay, MAX_YEAR, MIN_YEAR } from '../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../model/graph-model.js';

@@ -13,6 +13,7 @@ import {
 import { BundleError, loadBundleFile } from '../io/bundle/resolve.js';
 import type { Logger } from '../logger.js';
 import { dataDir } from '../paths.js';
+import type { Problem, RecordSet } from '../model/rows.js';
 
 export const SAMPLE_BUNDLE = path.join(dataDir, 'sohr-2022-amnesty.bundle.yaml');
 
@@ -28,6 +29,21 @@ export interface BundleLoadReport {
 }
 
 /** Validates a bundle file whole, then writes it in one transaction (or reports every problem, writing nothing). */
+/**
+ * Writes resolved rows in one transaction, or refuses them whole (INVALID_BUNDLE once mapped) when they
+ * clash with the stored graph; `report` restates the clashes in the input's own terms (an import's lines).
+ */
+export async function writeRecordSet(
+  executor: Executor,
+  rows: RecordSet,
+  sha256: string,
+  opts: BundleWriteOptions & { report?: (clashes: Problem[]) => Problem[] } = {},
+): Promise<{ counts: BundleWriteCounts; kept: KeptRecords }> {
+  const result = await writeBundle(executor, rows, sha256, opts);
+  if (!result.written) throw new BundleError(opts.report ? opts.report(result.clashes) : result.clashes);
+  return { counts: result.counts, kept: result.kept };
+}
+
 export async function loadBundle(
   executor: Executor,
   file: string,
@@ -41,7 +57,7 @@ export async function loadBundle(
     return { file, sha256, loaded: false, ms: Math.round(performance.now() - started) };
   }
   const resolved = await loadBundleFile(file);
-  const { counts, kept } = await writeBundle(executor, resolved, sha256, opts);
+  const { counts, kept } = await writeRecordSet(executor, resolved, sha256, opts);
   const ms = Math.round(performance.now() - started);
   opts.logger?.info({ file: path.basename(file), ...counts, ms }, 'bundle loaded');
   if (kept.changedSince.length || kept.stricterKept.length) {

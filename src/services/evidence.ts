@@ -10,6 +10,7 @@ import {
   type SourceRecord,
 } from '../graph/records.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
+import { relationStarts } from '../model/ids.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from './pagination.js';
 import type { ReaderService } from './reader.js';
 
@@ -255,18 +256,4 @@ function listFilter(values: readonly string[] | null | undefined, name: string):
     );
   }
   return [...new Set(values)];
-}
-
-/**
- * Candidate start-node ids of a relationship id. Ids are made by relationId as
- * rel-<type>-<fromId>-<toId>[-<role>], the type without hyphens, so the start node's id is one of the
- * hyphen-delimited prefixes after the type. The statement still checks r.id exactly; this only lets it
- * use the entity id index instead of scanning every relationship.
- */
-export function relationStarts(id: string): string[] {
-  const rest = /^rel-[^-]+-(.+)$/.exec(id)?.[1];
-  if (!rest) return [];
-  const out: string[] = [];
-  for (let i = rest.indexOf('-'); i > 0; i = rest.indexOf('-', i + 1)) out.push(rest.slice(0, i));
-  return out;
 }

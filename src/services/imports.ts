@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Executor, Row, Statement } from '../graph/executor.js';
 import * as q from '../graph/queries/bundle-export.js';
-import { writeBundle, type KeptRecords } from '../graph/stores/bundle-store.js';
+import type { KeptRecords } from '../graph/stores/bundle-store.js';
+import { writeRecordSet } from './bundles.js';
 import { RELATION_TYPES } from '../model/graph-model.js';
 import { bundleFromRows, writeBundleJson, type ExportRows } from '../io/bundle/export.js';
 import {
@@ -75,17 +76,10 @@ export async function importFile(
     resolved = result;
   }
 
-  let written;
-  let kept: KeptRecords;
-  try {
-    ({ counts: written, kept } = await writeBundle(executor, resolved, sha256));
-  } catch (err) {
-    // Conflicts found in the graph (text already stored under another id, merged entities): by line.
-    if (err instanceof BundleError && lines) {
-      throw new BundleError(sortProblems(err.problems.map((p) => lines.toLine(p))));
-    }
-    throw err;
-  }
+  // Clashes with the graph (text already stored under another id, merged entities) are reported by line.
+  const { counts: written, kept } = await writeRecordSet(executor, resolved, sha256, {
+    report: lines ? (clashes) => sortProblems(clashes.map((p) => lines.toLine(p))) : undefined,
+  });
   opts.onProgress?.(total, total);
   const kinds = (k: string) => resolved.entities.filter((e) => e.kind === k).length;
   return {

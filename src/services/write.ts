@@ -14,18 +14,14 @@ import type {
 import * as store from '../graph/stores/write-store.js';
 import type { FoundNode } from '../graph/stores/write-store.js';
 import {
-  excerptId,
-  figureConflictKey,
-  figureInterval,
-  locateQuote,
-  relationId,
-  type ClaimRow,
-  type EntityRow,
-  type ExcerptRow,
-  type FigureRow,
-  type RelationRow,
-  type SourceRow,
-} from '../io/bundle/resolve.js';
+  attributeClaimValue,
+  figureClaimValue,
+  relationClaimValue,
+  statementClaimValue,
+} from '../model/claims.js';
+import { excerptId, figureIdOf, relationId } from '../model/ids.js';
+import { locateQuote } from '../model/quotes.js';
+import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../model/rows.js';
 import {
   ActorInput,
   Alias,
@@ -325,9 +321,6 @@ function entityView(e: EntityRow): Record<string, unknown> {
   };
 }
 
-const DAY_MS = 86_400_000;
-const epochDay = (d: string | null) => (d ? Date.parse(`${d}T00:00:00Z`) / DAY_MS : null);
-
 /** Where each excerpt sits in the stored text, verified; refused with the bundle loader's codes. */
 function resolveExcerpts(sourceId: string, text: string, excerpts: readonly ExcerptArgs[]): ExcerptRow[] {
   const points = codePoints(text);
@@ -609,20 +602,12 @@ export class WriteService {
         excerptIds: excerpts.map((e) => e.id),
         attributedTo,
       };
-      const none = { valueJson: null, conflictKey: null, valueKey: null, valueLow: null, valueHigh: null };
       let claim: ClaimRow;
       let figureRow: FigureRow | null = null;
       let relationRow: RelationRow | null = null;
       if (relation) {
         const role = relation.role ?? null;
-        claim = {
-          ...base,
-          kind: 'relation',
-          property: relation.type,
-          role,
-          objectId: relation.objectId,
-          ...none,
-        };
+        claim = { ...base, ...relationClaimValue(relation.type, relation.objectId, role) };
         relationRow = {
           id: relationId(relation.type, input.subjectId, relation.objectId, role),
           type: relation.type as RelationType,
@@ -634,45 +619,16 @@ export class WriteService {
       } else if (figure) {
         figureRow = {
           ...figure,
-          id: `fg-${claimId.slice(3)}`,
+          id: figureIdOf(claimId),
           claimId,
           subjectId: input.subjectId,
           sensitivity,
         };
-        claim = {
-          ...base,
-          kind: 'figure',
-          property: figure.measure,
-          role: null,
-          objectId: figureRow.id,
-          valueJson: JSON.stringify({
-            value: figure.value,
-            min: figure.min,
-            max: figure.max,
-            qualifier: figure.qualifier,
-            unit: figure.unit,
-          }),
-          conflictKey: figureConflictKey(figureRow),
-          valueKey: JSON.stringify([figure.value, figure.min, figure.max, figure.qualifier]),
-          ...figureInterval(figureRow),
-        };
+        claim = { ...base, ...figureClaimValue(figureRow) };
       } else if (attribute) {
-        const v = attribute.value;
-        const date = typeof v === 'object' ? (v as FuzzyDate) : null;
-        claim = {
-          ...base,
-          kind: 'attribute',
-          property: attribute.property,
-          role: null,
-          objectId: null,
-          valueJson: JSON.stringify(v),
-          conflictKey: `attribute|${attribute.property}`,
-          valueKey: date ? JSON.stringify([date.earliest, date.latest]) : JSON.stringify(v),
-          valueLow: date ? epochDay(date.earliest) : null,
-          valueHigh: date ? epochDay(date.latest) : null,
-        };
+        claim = { ...base, ...attributeClaimValue(attribute.property, attribute.value) };
       } else {
-        claim = { ...base, kind: 'statement', property: 'statement', role: null, objectId: null, ...none };
+        claim = { ...base, ...statementClaimValue() };
       }
 
       const existing = await store.existingExcerpts(

@@ -7,7 +7,7 @@ import type { Config } from '../../src/config.js';
 import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/graph/embedded.js';
 import { statement } from '../../src/graph/executor.js';
 import { migrate } from '../../src/graph/migrate.js';
-import { excerptId } from '../../src/io/bundle/resolve.js';
+import { excerptId } from '../../src/model/ids.js';
 import { sha256 } from '../../src/model/text.js';
 import { projectRoot } from '../../src/paths.js';
 import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';

@@ -116,16 +116,23 @@ export const nodeProjection = (v: string, extra = '') =>
  */
 export const EMBEDDED_CLAIMS = 501;
 
+/**
+ * Claim variable `o` disagrees with claim variable `c` of the same subject and conflictKey: the rule of
+ * src/model/claims.ts (a live claim, another value, and value intervals that are disjoint; a claim without
+ * bounds, such as a text attribute, disagrees with any other value).
+ */
+export const DISAGREES = (c: string, o: string) => `${o}.id <> ${c}.id AND ${o}.status <> 'retracted'
+      AND ${o}.valueKey <> ${c}.valueKey
+      AND CASE
+        WHEN (${c}.valueLow IS NULL AND ${c}.valueHigh IS NULL) OR (${o}.valueLow IS NULL AND ${o}.valueHigh IS NULL) THEN true
+        ELSE NOT (coalesce(${c}.valueLow, -1.0e300) <= coalesce(${o}.valueHigh, 1.0e300)
+                  AND coalesce(${o}.valueLow, -1.0e300) <= coalesce(${c}.valueHigh, 1.0e300))
+      END`;
+
 /** Claims that disagree with claim variable `c` (same subject and measure, disjoint value intervals). */
 export const CONFLICTING_CLAIMS = `COLLECT {
     MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
-    WHERE c.conflictKey IS NOT NULL AND cdOther.id <> c.id AND cdOther.status <> 'retracted' AND cdOther.valueKey <> c.valueKey
-      AND ${VISIBLE_CLAIM('cdOther')}
-      AND CASE
-        WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (cdOther.valueLow IS NULL AND cdOther.valueHigh IS NULL) THEN true
-        ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(cdOther.valueHigh, 1.0e300)
-                  AND coalesce(cdOther.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
-      END
+    WHERE c.conflictKey IS NOT NULL AND ${DISAGREES('c', 'cdOther')} AND ${VISIBLE_CLAIM('cdOther')}
     RETURN cdOther {.*, _labels: labels(cdOther)} ORDER BY cdOther.id
   }`;
 

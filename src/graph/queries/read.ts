@@ -1,6 +1,7 @@
 import { statement } from '../executor.js';
 import {
   CLAIM_DETAILS,
+  DISAGREES,
   EMBEDDED_CLAIMS,
   SOURCE_PROPERTIES,
   VISIBLE,
@@ -99,12 +100,7 @@ export const conflictsOfClaims = statement(
   `UNWIND $ids AS id
    MATCH (c:Claim {id: id}) WHERE c.conflictKey IS NOT NULL
    MATCH (o:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
-   WHERE o.id <> c.id AND o.status <> 'retracted' AND o.valueKey <> c.valueKey AND ${VISIBLE_CLAIM('o')}
-     AND CASE
-       WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (o.valueLow IS NULL AND o.valueHigh IS NULL) THEN true
-       ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(o.valueHigh, 1.0e300)
-                 AND coalesce(o.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
-     END
+   WHERE ${DISAGREES('c', 'o')} AND ${VISIBLE_CLAIM('o')}
    WITH id, o ORDER BY o.id
    RETURN id, collect(o {.*}) AS claims`,
 );

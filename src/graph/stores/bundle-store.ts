@@ -1,6 +1,5 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
-import type { ResolvedBundle } from '../../io/bundle/resolve.js';
-import { BundleError } from '../../io/bundle/resolve.js';
+import type { Problem, RecordSet } from '../../model/rows.js';
 import type { Executor, Tx } from '../executor.js';
 import * as q from '../queries/bundle.js';
 import { dateProps, entityParams } from './rows.js';
@@ -26,10 +25,10 @@ export interface KeptRecords {
   stricterKept: string[];
 }
 
-export interface BundleWriteResult {
-  counts: BundleWriteCounts;
-  kept: KeptRecords;
-}
+export type BundleWriteResult =
+  | { written: true; counts: BundleWriteCounts; kept: KeptRecords }
+  /** What in the rows clashes with the stored graph; nothing was written. */
+  | { written: false; clashes: Problem[] };
 
 export interface BundleWriteOptions {
   /** Runs inside the transaction after every write and before commit (fault injection in tests). */
@@ -58,12 +57,13 @@ export async function bundleLoaded(executor: Executor, sha256: string): Promise<
 }
 
 /**
- * Writes a resolved bundle in ONE transaction: every row or none. Batched with UNWIND so the number of
- * round trips grows with the number of row kinds, not rows.
+ * Writes a record set in ONE transaction: every row or none. Batched with UNWIND so the number of
+ * round trips grows with the number of row kinds, not rows. Rows that clash with the stored graph (known
+ * text under a new id, an entity merged away) are returned, not written; the caller refuses them.
  */
 export async function writeBundle(
   executor: Executor,
-  b: ResolvedBundle,
+  b: RecordSet,
   bundleSha256: string,
   opts: BundleWriteOptions = {},
 ): Promise<BundleWriteResult> {
@@ -76,27 +76,29 @@ export async function writeBundle(
     figures: b.figures.length,
     relations: b.relations.length,
   };
-  await executor.writeTx('bundle.write', async (tx) => {
+  return executor.writeTx('bundle.write', async (tx): Promise<BundleWriteResult> => {
     // The same text twice is one source: refuse a bundle that gives known text a new id.
     const clashes = await tx.run(q.findSourcesByHash, {
       rows: b.sources.map((s) => ({ id: s.id, sha256: s.sha256 })),
     });
     if (clashes.length) {
-      throw new BundleError(
-        clashes.map((c) => ({
+      return {
+        written: false,
+        clashes: clashes.map((c) => ({
           path: `sources[${b.sources.findIndex((s) => s.id === c.bundleId)}]`,
           message: `this text is already in the graph as ${String(c.existingId)}; use that id`,
         })),
-      );
+      };
     }
     const merged = await tx.run(q.findMergedEntities, { ids: b.entities.map((e) => e.id) });
     if (merged.length) {
-      throw new BundleError(
-        merged.map((m) => ({
+      return {
+        written: false,
+        clashes: merged.map((m) => ({
           path: `entities(${String(m.id)})`,
           message: `${String(m.id)} was merged into ${String(m.mergedInto)}; refer to that id (or undo the merge first)`,
         })),
-      );
+      };
     }
     const recordedAt = b.recordedAt;
     await runBatched(
@@ -164,6 +166,6 @@ export async function writeBundle(
       clientRequestId: null,
     });
     await opts.beforeCommit?.(tx);
+    return { written: true, counts, kept };
   });
-  return { counts, kept };
 }

@@ -1,5 +1,5 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
-import type { EntityRow } from '../../io/bundle/resolve.js';
+import type { EntityRow } from '../../model/rows.js';
 
 /**
  * How resolved rows become node properties, shared by the bundle loader and the write API so that a

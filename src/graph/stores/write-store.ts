@@ -1,12 +1,5 @@
 import type { EntityKind, RelationType } from '../../model/graph-model.js';
-import type {
-  ClaimRow,
-  EntityRow,
-  ExcerptRow,
-  FigureRow,
-  RelationRow,
-  SourceRow,
-} from '../../io/bundle/resolve.js';
+import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../../model/rows.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
 import { dateProps, entityParams } from './rows.js';
@@ -14,7 +7,7 @@ import { toRecord, type EntityRecord } from '../records.js';
 
 /**
  * Writes of the write API, inside the caller's transaction (runMutation). Rows have the bundle loader's
- * shapes (src/io/bundle/resolve.ts), so written records are indistinguishable from loaded ones.
+ * shapes (src/model/rows.ts), so written records are indistinguishable from loaded ones.
  */
 
 export type WritableKind = EntityKind | 'Claim' | 'Figure' | 'Source';

@@ -10,8 +10,26 @@ import {
   type EntityKind,
   type RelationType,
 } from '../../model/graph-model.js';
-import { findAll, isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
-import type { FigureDates, FigureValue, SourceFields } from '../../model/shapes.js';
+import { isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
+import {
+  attributeClaimValue,
+  figureClaimValue,
+  relationClaimValue,
+  statementClaimValue,
+} from '../../model/claims.js';
+import { excerptId, figureIdOf, relationId } from '../../model/ids.js';
+import { locateQuote } from '../../model/quotes.js';
+import type {
+  ClaimRow,
+  ClaimValue,
+  EntityRow,
+  ExcerptRow,
+  FigureRow,
+  Problem,
+  RecordSet,
+  RelationRow,
+  SourceRow,
+} from '../../model/rows.js';
 import { BundleInput, type ClaimInput } from './schema.js';
 
 /**
@@ -19,11 +37,7 @@ import { BundleInput, type ClaimInput } from './schema.js';
  * touches the database: a bundle is validated whole before a single statement runs.
  */
 
-export interface Problem {
-  /** JSON path of the offending value, e.g. claims[3].quotes[0]. */
-  path: string;
-  message: string;
-}
+export type { Problem };
 
 export class BundleError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -37,102 +51,8 @@ export class BundleError extends Error {
   }
 }
 
-export interface SourceRow extends SourceFields {
-  publisherId: string | null;
-}
-
-export interface EntityRow {
-  id: string;
-  kind: EntityKind;
-  type: string;
-  name: string;
-  lang: string;
-  aliases: { value: string; lang: string }[];
-  description: string | null;
-  identifiers: { scheme: string; value: string }[];
-  sensitivity: string;
-  date: FuzzyDate | null;
-  endDate: FuzzyDate | null;
-}
-
-export interface ExcerptRow {
-  id: string;
-  sourceId: string;
-  exact: string;
-  start: number;
-  end: number;
-  prefix: string;
-  suffix: string;
-}
-
-export type ClaimKind = 'relation' | 'figure' | 'attribute' | 'statement';
-
-export interface ClaimRow {
-  id: string;
-  kind: ClaimKind;
-  fact: string | null;
-  subjectId: string;
-  summary: string;
-  /** Relation type, figure measure, attribute name, or "statement". */
-  property: string;
-  role: string | null;
-  /** Object entity (relation claims) or the asserted figure's id (figure claims). */
-  objectId: string | null;
-  /** JSON of the asserted value (attribute claims; figure claims carry a copy of the figure). */
-  valueJson: string | null;
-  /** Claims with equal conflictKey on the same subject are about the same measure; differing valueKey = conflict. */
-  conflictKey: string | null;
-  valueKey: string | null;
-  /**
-   * The values the claim allows, as a numeric interval (figures: the number; dates: days since
-   * 1970-01-01). Two claims conflict when their intervals are disjoint: "late April" and "30 April"
-   * agree, 1,160 and 1,168 do not. Null bounds are open.
-   */
-  valueLow: number | null;
-  valueHigh: number | null;
-  status: string;
-  /** Why and when the status last changed, and by whom (absent: never changed). */
-  statusReason?: string | null;
-  statusChangedAt?: string | null;
-  statusChangedBy?: string | null;
-  confidence: number | null;
-  sensitivity: string;
-  recordedBy: string;
-  recordedAt: string;
-  excerptIds: string[];
-  /** Attribution chain, nearest first. */
-  attributedTo: string[];
-}
-
-export interface FigureRow extends FigureValue, FigureDates {
-  id: string;
-  claimId: string;
-  subjectId: string;
-  shareOfId: string | null;
-  duringId: string | null;
-  sensitivity: string;
-}
-
-export interface RelationRow {
-  /** Deterministic: the same assertion from two claims is one relationship listing both. */
-  id: string;
-  type: RelationType;
-  fromId: string;
-  toId: string;
-  role: string | null;
-  claimIds: string[];
-}
-
-export interface ResolvedBundle {
-  recordedBy: string;
-  recordedAt: string;
-  sources: SourceRow[];
-  entities: EntityRow[];
-  excerpts: ExcerptRow[];
-  claims: ClaimRow[];
-  figures: FigureRow[];
-  relations: RelationRow[];
-}
+/** A bundle, resolved: the rows it writes. */
+export type ResolvedBundle = RecordSet;
 
 /** Reads a YAML or JSON bundle file and resolves it; source files are read relative to it. */
 export async function loadBundleFile(file: string): Promise<ResolvedBundle> {
@@ -320,7 +240,7 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
       claims.push(relationClaim(c, base, p, entityKinds, subjectKind, relations, problem));
     } else if (c.figure) {
       const f = c.figure;
-      const figureId = `fg-${c.id.slice(3)}`;
+      const figureId = figureIdOf(c.id);
       if (f.value == null && f.min == null && f.max == null)
         problem(`${p}.figure`, 'give a value, or min and/or max');
       if (f.min != null && f.max != null && f.min > f.max)
@@ -344,56 +264,19 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
         periodStart: fuzzy(`${p}.figure.periodStart`, f.periodStart),
         periodEnd: fuzzy(`${p}.figure.periodEnd`, f.periodEnd),
         asOf: fuzzy(`${p}.figure.asOf`, f.asOf),
-        shareOfId: f.shareOf ? `fg-${f.shareOf.slice(3)}` : null,
+        shareOfId: f.shareOf ? figureIdOf(f.shareOf) : null,
         duringId: f.during ?? null,
         sensitivity: f.sensitivity ?? c.sensitivity,
       };
       figures.push(row);
-      claims.push({
-        ...base,
-        kind: 'figure',
-        property: f.measure,
-        role: null,
-        objectId: figureId,
-        valueJson: JSON.stringify({
-          value: row.value,
-          min: row.min,
-          max: row.max,
-          qualifier: row.qualifier,
-          unit: row.unit,
-        }),
-        conflictKey: figureConflictKey(row),
-        valueKey: JSON.stringify([row.value, row.min, row.max, row.qualifier]),
-        ...figureInterval(row),
-      });
+      claims.push({ ...base, ...figureClaimValue(row) });
     } else if (c.attribute) {
       const a = c.attribute;
       let value: unknown = a.value;
       if (typeof a.value === 'object') value = fuzzy(`${p}.attribute.value`, a.value);
-      claims.push({
-        ...base,
-        kind: 'attribute',
-        property: a.property,
-        role: null,
-        objectId: null,
-        valueJson: JSON.stringify(value),
-        conflictKey: `attribute|${a.property}`,
-        valueKey: attributeValueKey(value),
-        ...dateInterval(value),
-      });
+      claims.push({ ...base, ...attributeClaimValue(a.property, value) });
     } else {
-      claims.push({
-        ...base,
-        kind: 'statement',
-        property: 'statement',
-        role: null,
-        objectId: null,
-        valueJson: null,
-        conflictKey: null,
-        valueKey: null,
-        valueLow: null,
-        valueHigh: null,
-      });
+      claims.push({ ...base, ...statementClaimValue() });
     }
   }
 
@@ -442,18 +325,7 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
 
 function relationClaim(
   c: ClaimInput,
-  base: Omit<
-    ClaimRow,
-    | 'kind'
-    | 'property'
-    | 'role'
-    | 'objectId'
-    | 'valueJson'
-    | 'conflictKey'
-    | 'valueKey'
-    | 'valueLow'
-    | 'valueHigh'
-  >,
+  base: Omit<ClaimRow, keyof ClaimValue>,
   p: string,
   entityKinds: Map<string, EntityKind>,
   subjectKind: EntityKind | undefined,
@@ -478,109 +350,7 @@ function relationClaim(
   const existing = relations.get(relId);
   if (existing) existing.claimIds.push(c.id);
   else relations.set(relId, { id: relId, type, fromId: c.subject, toId: r.object, role, claimIds: [c.id] });
-  return {
-    ...base,
-    kind: 'relation',
-    property: type,
-    role,
-    objectId: r.object,
-    valueJson: null,
-    conflictKey: null,
-    valueKey: null,
-    valueLow: null,
-    valueHigh: null,
-  };
-}
-
-/** Where a quote sits in a source, in code points; or why it cannot be placed. */
-export function locateQuote(
-  text: string,
-  points: readonly string[],
-  q: string | { exact: string; start: number; end: number },
-): { start: number; end: number } | { problem: string; candidates?: number[] } {
-  if (typeof q !== 'string') {
-    if (q.end > points.length)
-      return { problem: `offsets ${q.start}-${q.end} lie outside the text (${points.length} code points)` };
-    const actual = points.slice(q.start, q.end).join('');
-    if (actual !== q.exact) {
-      const found = findAll(text, q.exact);
-      return {
-        problem: `the text at ${q.start}-${q.end} is ${JSON.stringify(actual.slice(0, 80))}, not the quoted words${
-          found.length ? `; they occur at code point(s) ${found.join(', ')}` : ''
-        }`,
-        candidates: found,
-      };
-    }
-    return { start: q.start, end: q.end };
-  }
-  const at = findAll(text, q);
-  if (at.length === 0) return { problem: `not found: ${JSON.stringify(q.slice(0, 80))}` };
-  if (at.length > 1) {
-    return {
-      problem: `found ${at.length} times (at code points ${at.join(', ')}); quote more words or give offsets`,
-      candidates: at,
-    };
-  }
-  return { start: at[0]!, end: at[0]! + codePoints(q).length };
-}
-
-export function excerptId(sourceId: string, start: number, end: number): string {
-  return `ex-${sourceId.slice(4)}-${start}-${end}`;
-}
-
-/** Stable id of a relationship: the same assertion always maps to the same relationship. */
-export function relationId(type: string, fromId: string, toId: string, role: string | null): string {
-  return `rel-${type.toLowerCase()}-${fromId}-${toId}${role ? `-${role}` : ''}`;
-}
-
-/** Two figures are about the same thing when they count the same measure, subgroup and unit, for the same period and as-of date. */
-export function figureConflictKey(
-  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd' | 'asOf'>,
-): string {
-  const d = (x: FuzzyDate | null) => (x ? `${x.earliest ?? ''}/${x.latest ?? ''}` : '');
-  return ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd), d(f.asOf)].join(
-    '|',
-  );
-}
-
-/** The numbers a figure allows: "nearly 1,168" is taken at its word (1,168); "exceeded 105,000" is above it. */
-export function figureInterval(f: Pick<FigureRow, 'value' | 'min' | 'max' | 'qualifier'>): {
-  valueLow: number | null;
-  valueHigh: number | null;
-} {
-  if (f.value == null) return { valueLow: f.min, valueHigh: f.max };
-  const v = f.value;
-  switch (f.qualifier) {
-    case 'more_than':
-      return { valueLow: v + 1e-9, valueHigh: f.max };
-    case 'at_least':
-      return { valueLow: v, valueHigh: f.max };
-    case 'less_than':
-      return { valueLow: f.min, valueHigh: v - 1e-9 };
-    case 'at_most':
-      return { valueLow: f.min, valueHigh: v };
-    default:
-      return { valueLow: f.min ?? v, valueHigh: f.max ?? v };
-  }
-}
-
-const DAY_MS = 86_400_000;
-const epochDay = (d: string | null) => (d ? Date.parse(`${d}T00:00:00Z`) / DAY_MS : null);
-
-function dateInterval(value: unknown): { valueLow: number | null; valueHigh: number | null } {
-  if (value && typeof value === 'object' && 'earliest' in value) {
-    const d = value as FuzzyDate;
-    return { valueLow: epochDay(d.earliest), valueHigh: epochDay(d.latest) };
-  }
-  return { valueLow: null, valueHigh: null };
-}
-
-function attributeValueKey(value: unknown): string {
-  if (value && typeof value === 'object' && 'earliest' in value) {
-    const d = value as FuzzyDate;
-    return JSON.stringify([d.earliest, d.latest]);
-  }
-  return JSON.stringify(value);
+  return { ...base, ...relationClaimValue(type, r.object, role) };
 }
 
 export { kindOfId };

@@ -1,0 +1,107 @@
+import type { FuzzyDate } from './fuzzy-date.js';
+import type { ClaimValue, FigureRow } from './rows.js';
+
+/**
+ * What each kind of claim asserts and when two claims disagree: the one conflict rule. Two claims on the
+ * same subject with equal conflictKey speak of the same thing; they conflict when their valueKeys differ
+ * and their [valueLow, valueHigh] intervals are disjoint (an open interval agrees with everything). The
+ * Cypher that reads conflicts (graph/queries/fragments.ts DISAGREES) applies the same interval test.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a calendar day (YYYY-MM-DD), the unit of date intervals. */
+export function epochDay(day: string | null): number | null {
+  return day ? Date.parse(`${day}T00:00:00Z`) / DAY_MS : null;
+}
+
+/** Two figures are about the same thing when they count the same measure, subgroup and unit, for the same period and as-of date. */
+export function figureConflictKey(
+  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd' | 'asOf'>,
+): string {
+  const d = (x: FuzzyDate | null) => (x ? `${x.earliest ?? ''}/${x.latest ?? ''}` : '');
+  return ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd), d(f.asOf)].join(
+    '|',
+  );
+}
+
+/** The numbers a figure allows: "nearly 1,168" is taken at its word (1,168); "exceeded 105,000" is above it. */
+export function figureInterval(f: Pick<FigureRow, 'value' | 'min' | 'max' | 'qualifier'>): {
+  valueLow: number | null;
+  valueHigh: number | null;
+} {
+  if (f.value == null) return { valueLow: f.min, valueHigh: f.max };
+  const v = f.value;
+  switch (f.qualifier) {
+    case 'more_than':
+      return { valueLow: v + 1e-9, valueHigh: f.max };
+    case 'at_least':
+      return { valueLow: v, valueHigh: f.max };
+    case 'less_than':
+      return { valueLow: f.min, valueHigh: v - 1e-9 };
+    case 'at_most':
+      return { valueLow: f.min, valueHigh: v };
+    default:
+      return { valueLow: f.min ?? v, valueHigh: f.max ?? v };
+  }
+}
+
+function isFuzzyDate(value: unknown): value is FuzzyDate {
+  return Boolean(value && typeof value === 'object' && 'earliest' in value);
+}
+
+/** A relation claim: its type and role; no value of its own (the relationship is the assertion). */
+export function relationClaimValue(type: string, objectId: string, role: string | null): ClaimValue {
+  return { ...NO_VALUE, kind: 'relation', property: type, role, objectId };
+}
+
+/** A figure claim carries a copy of its figure's value, keyed and bounded for conflicts. */
+export function figureClaimValue(figure: FigureRow): ClaimValue {
+  return {
+    kind: 'figure',
+    property: figure.measure,
+    role: null,
+    objectId: figure.id,
+    valueJson: JSON.stringify({
+      value: figure.value,
+      min: figure.min,
+      max: figure.max,
+      qualifier: figure.qualifier,
+      unit: figure.unit,
+    }),
+    conflictKey: figureConflictKey(figure),
+    valueKey: JSON.stringify([figure.value, figure.min, figure.max, figure.qualifier]),
+    ...figureInterval(figure),
+  };
+}
+
+/** An attribute claim: a text value, or a fuzzy date compared by its bounds ("late April" agrees with "30 April"). */
+export function attributeClaimValue(property: string, value: unknown): ClaimValue {
+  const date = isFuzzyDate(value) ? value : null;
+  return {
+    kind: 'attribute',
+    property,
+    role: null,
+    objectId: null,
+    valueJson: JSON.stringify(value),
+    conflictKey: `attribute|${property}`,
+    valueKey: date ? JSON.stringify([date.earliest, date.latest]) : JSON.stringify(value),
+    valueLow: date ? epochDay(date.earliest) : null,
+    valueHigh: date ? epochDay(date.latest) : null,
+  };
+}
+
+/** A statement claim asserts its words only: nothing to compare. */
+export function statementClaimValue(): ClaimValue {
+  return { ...NO_VALUE, kind: 'statement', property: 'statement' };
+}
+
+const NO_VALUE = {
+  role: null,
+  objectId: null,
+  valueJson: null,
+  conflictKey: null,
+  valueKey: null,
+  valueLow: null,
+  valueHigh: null,
+} as const;

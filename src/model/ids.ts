@@ -1,0 +1,33 @@
+/**
+ * How record ids are made from what they are, so that the same evidence always gets the same id whoever
+ * records it (bundle loader, importers, write API, merge).
+ */
+
+/** An excerpt is its source and its code-point range. */
+export function excerptId(sourceId: string, start: number, end: number): string {
+  return `ex-${sourceId.slice(4)}-${start}-${end}`;
+}
+
+/** The figure a figure claim asserts. */
+export function figureIdOf(claimId: string): string {
+  return `fg-${claimId.slice(3)}`;
+}
+
+/** Stable id of a relationship: the same assertion always maps to the same relationship. */
+export function relationId(type: string, fromId: string, toId: string, role: string | null): string {
+  return `rel-${type.toLowerCase()}-${fromId}-${toId}${role ? `-${role}` : ''}`;
+}
+
+/**
+ * Candidate start-node ids of a relationship id. Ids are made by relationId as
+ * rel-<type>-<fromId>-<toId>[-<role>], the type without hyphens, so the start node's id is one of the
+ * hyphen-delimited prefixes after the type. A statement still checks r.id exactly; this only lets it
+ * use the entity id index instead of scanning every relationship.
+ */
+export function relationStarts(id: string): string[] {
+  const rest = /^rel-[^-]+-(.+)$/.exec(id)?.[1];
+  if (!rest) return [];
+  const out: string[] = [];
+  for (let i = rest.indexOf('-'); i > 0; i = rest.indexOf('-', i + 1)) out.push(rest.slice(0, i));
+  return out;
+}

@@ -1,0 +1,116 @@
+import type { FuzzyDate } from './fuzzy-date.js';
+import type { EntityKind, RelationType } from './graph-model.js';
+import type { FigureDates, FigureValue, SourceFields } from './shapes.js';
+
+/**
+ * The rows the graph is written from, whoever makes them: the bundle loader, the importers and the write
+ * API all produce these shapes, and the stores write them. One declaration each.
+ */
+
+/** A problem with input or a clash with the stored graph, at a JSON path of the input (claims[3].quotes[0]). */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export interface SourceRow extends SourceFields {
+  publisherId: string | null;
+}
+
+export interface EntityRow {
+  id: string;
+  kind: EntityKind;
+  type: string;
+  name: string;
+  lang: string;
+  aliases: { value: string; lang: string }[];
+  description: string | null;
+  identifiers: { scheme: string; value: string }[];
+  sensitivity: string;
+  date: FuzzyDate | null;
+  endDate: FuzzyDate | null;
+}
+
+export interface ExcerptRow {
+  id: string;
+  sourceId: string;
+  exact: string;
+  start: number;
+  end: number;
+  prefix: string;
+  suffix: string;
+}
+
+export type ClaimKind = 'relation' | 'figure' | 'attribute' | 'statement';
+
+/** What a claim asserts, by kind: the fields model/claims.ts derives (one rule for every writer). */
+export interface ClaimValue {
+  kind: ClaimKind;
+  /** Relation type, figure measure, attribute name, or "statement". */
+  property: string;
+  role: string | null;
+  /** Object entity (relation claims) or the asserted figure's id (figure claims). */
+  objectId: string | null;
+  /** JSON of the asserted value (attribute claims; figure claims carry a copy of the figure). */
+  valueJson: string | null;
+  /** Claims with equal conflictKey on the same subject are about the same measure; differing valueKey = conflict. */
+  conflictKey: string | null;
+  valueKey: string | null;
+  /**
+   * The values the claim allows, as a numeric interval (figures: the number; dates: days since
+   * 1970-01-01). Two claims conflict when their intervals are disjoint: "late April" and "30 April"
+   * agree, 1,160 and 1,168 do not. Null bounds are open.
+   */
+  valueLow: number | null;
+  valueHigh: number | null;
+}
+
+export interface ClaimRow extends ClaimValue {
+  id: string;
+  fact: string | null;
+  subjectId: string;
+  summary: string;
+  status: string;
+  /** Why and when the status last changed, and by whom (absent: never changed). */
+  statusReason?: string | null;
+  statusChangedAt?: string | null;
+  statusChangedBy?: string | null;
+  confidence: number | null;
+  sensitivity: string;
+  recordedBy: string;
+  recordedAt: string;
+  excerptIds: string[];
+  /** Attribution chain, nearest first. */
+  attributedTo: string[];
+}
+
+export interface FigureRow extends FigureValue, FigureDates {
+  id: string;
+  claimId: string;
+  subjectId: string;
+  shareOfId: string | null;
+  duringId: string | null;
+  sensitivity: string;
+}
+
+export interface RelationRow {
+  /** Deterministic (model/ids.ts relationId): the same assertion from two claims is one relationship listing both. */
+  id: string;
+  type: RelationType;
+  fromId: string;
+  toId: string;
+  role: string | null;
+  claimIds: string[];
+}
+
+/** A complete, validated set of rows, written in one transaction (a bundle, an import). */
+export interface RecordSet {
+  recordedBy: string;
+  recordedAt: string;
+  sources: SourceRow[];
+  entities: EntityRow[];
+  excerpts: ExcerptRow[];
+  claims: ClaimRow[];
+  figures: FigureRow[];
+  relations: RelationRow[];
+}
