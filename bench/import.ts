@@ -16,12 +16,12 @@ import { createDriver } from '../src/graph/driver.js';
 import { startEmbeddedNeo4j } from '../src/graph/embedded.js';
 import { Executor } from '../src/graph/executor.js';
 import { migrate } from '../src/graph/migrate.js';
-import * as q from '../src/graph/queries/bundle.js';
-import { dateProps, entityParams } from '../src/graph/stores/rows.js';
+import * as q from '../src/graph/queries/import.js';
+import { dateProps, entityParams } from '../src/graph/stores/properties.js';
 import { resolveBundle, type ResolvedBundle } from '../src/io/bundle/resolve.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
-import { loadBundle } from '../src/services/bundles.js';
+import { loadBundle } from '../src/services/import.js';
 import { generate, shapeOf } from './generate.js';
 
 const BULK_EVENTS = 6_000;

@@ -18,8 +18,8 @@ import { Executor } from '../src/graph/executor.js';
 import { migrate } from '../src/graph/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
-import { KeyService } from '../src/services/auth.js';
-import { loadBundle, SAMPLE_BUNDLE } from '../src/services/bundles.js';
+import { KeyService } from '../src/services/keys.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../src/services/import.js';
 import { createAppServer } from '../src/server.js';
 
 const { values } = parseArgs({

@@ -20,7 +20,7 @@ import { migrate } from '../src/graph/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
 import { createAppServer, type AppServer } from '../src/server.js';
-import { loadBundle, SAMPLE_BUNDLE } from '../src/services/bundles.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../src/services/import.js';
 
 const IDS = [
   'ev-amnesty-decree-2022',

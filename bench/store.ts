@@ -12,7 +12,7 @@ import { Executor } from '../src/graph/executor.js';
 import { migrate } from '../src/graph/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
-import { loadBundle } from '../src/services/bundles.js';
+import { loadBundle } from '../src/services/import.js';
 import { generate, shapeOf, type Shape } from './generate.js';
 import type { Driver } from 'neo4j-driver';
 

@@ -1,4 +1,4 @@
-import type { Viewer } from './auth/roles.js';
+import type { Viewer } from './model/access.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
 

@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import { MAX_ID_LENGTH } from './limits.js';
+import { atLeast, type Role, type Viewer } from './model/access.js';
 
 /**
  * Stable error codes. Clients switch on `extensions.code`; messages may change, codes may not.
@@ -57,6 +59,16 @@ export function badInput(
   return new AppError(ErrorCode.BAD_USER_INPUT, message, inputPath ? { inputPath, ...details } : details);
 }
 
+/** Where in the arguments a value sits: ['input', 'excerpts', 0, 'quote']. */
+export type InputPath = (string | number)[];
+
+/** Refuses an id argument that no record can have (empty, or longer than MAX_ID_LENGTH). */
+export function checkId(id: string, path: InputPath): void {
+  if (!id || id.length > MAX_ID_LENGTH) {
+    throw badInput(`${path.join('.')} must be an id of 1 to ${MAX_ID_LENGTH} characters`, path);
+  }
+}
+
 export function notFound(what: string, id: string) {
   return new AppError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(id)} does not exist`, { id });
 }
@@ -65,4 +77,21 @@ export class DatabaseUnavailableError extends AppError {
   constructor(message = 'The graph database is unavailable; try again shortly') {
     super(ErrorCode.DATABASE_UNAVAILABLE, message);
   }
+}
+
+/** Refuses the operation unless the caller has at least the given role. */
+export function requireRole(viewer: Viewer, min: Role, operation: string): void {
+  if (atLeast(viewer, min)) return;
+  if (viewer.role === 'anonymous') {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, `${operation} needs an API key with role ${min} or above`, {
+      requiredRole: min,
+    });
+  }
+  throw new AppError(
+    ErrorCode.FORBIDDEN,
+    `${operation} needs role ${min} or above; this key has role ${viewer.role}`,
+    {
+      requiredRole: min,
+    },
+  );
 }

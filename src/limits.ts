@@ -6,6 +6,9 @@
  */
 
 /** Limits on documents, enforced before any resolver or database work. */
+/** Ids in arguments: longer is refused before any statement runs. */
+export const MAX_ID_LENGTH = 512;
+
 export const DOCUMENT_LIMITS = {
   maxDepth: 12,
   maxAliases: 30,

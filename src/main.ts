@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './graph/database.js';
 import { migrate } from './graph/migrate.js';
 import { createLogger } from './logger.js';
-import { loadBundle, SAMPLE_BUNDLE } from './services/bundles.js';
+import { loadBundle, SAMPLE_BUNDLE } from './services/import.js';
 import { createAppServer, type AppServer } from './server.js';
 
 /** `npm start`: Neo4j (embedded unless NEO4J_URI is set), migrations, the sample graph, then HTTP. */

@@ -5,7 +5,7 @@ import { openDatabase } from '../src/graph/database.js';
 import { migrate } from '../src/graph/migrate.js';
 import { createLogger } from '../src/logger.js';
 import { projectRoot } from '../src/paths.js';
-import { loadBundle, SAMPLE_BUNDLE } from '../src/services/bundles.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../src/services/import.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@ import { access, rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pino, type Logger } from 'pino';
-import { KEY_ROLES, type Viewer } from '../auth/roles.js';
+import { KEY_ROLES, type Viewer } from '../model/access.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { openDatabase, type Database } from '../graph/database.js';
@@ -13,8 +13,8 @@ import { passwordFile } from '../graph/embedded-password.js';
 import { migrate } from '../graph/migrate.js';
 import { BundleError, loadBundleFile } from '../io/bundle/resolve.js';
 import { SENSITIVITIES, type Sensitivity } from '../model/enums.js';
-import { KeyService } from '../services/auth.js';
-import { loadBundle, SAMPLE_BUNDLE } from '../services/bundles.js';
+import { KeyService } from '../services/keys.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../services/import.js';
 
 /**
  * `kg`: the command line of the knowledge graph, for the machine that holds the data (whoever runs it is
@@ -350,7 +350,7 @@ async function importCommand(args: string[]): Promise<number> {
   const format = oneOf('import', 'format', values.format, IMPORT_FORMATS);
   await readable(file);
   // Loaded on use, so that help, keys and seed do not depend on the import and export modules.
-  const { importFile } = await import('../services/imports.js');
+  const { importFile } = await import('../services/import.js');
   return withDatabase({ migrate: true }, async (db) => {
     const progress = new ProgressLine('importing');
     try {
@@ -380,8 +380,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const clearance = oneOf('export', 'clearance', values.clearance ?? 'confidential', SENSITIVITIES);
   const output = values.output as string | undefined;
   if (output === '') throw new UsageError('-o needs a file name', 'export');
-  const { exportGraph } = await import('../services/export.js');
-  const { exportBundle } = await import('../services/imports.js');
+  const { exportBundle, exportGraph } = await import('../services/export.js');
   return withDatabase({ migrate: false }, async (db) => {
     // What a caller with this clearance may see: the same redaction the API applies.
     const visible = SENSITIVITIES.slice(0, SENSITIVITIES.indexOf(clearance as Sensitivity) + 1);

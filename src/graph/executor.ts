@@ -9,8 +9,13 @@ import { toNative } from './values.js';
  * per-transaction timeout, round-trip counting and mapping of driver errors to stable codes.
  */
 
-/** A named, parameterised statement. The name shows up in logs, transaction metadata and benchmarks. */
-export interface Statement {
+/**
+ * A named, parameterised statement. The name shows up in logs, transaction metadata and benchmarks.
+ * P types its parameters ($visible is always added by the executor): a store declares
+ * `statement<{ id: string }>(...)` and the compiler checks every run of it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- P is a phantom type, checked at run()
+export interface Statement<P extends Params = Params> {
   readonly name: string;
   readonly cypher: string;
   /**
@@ -21,7 +26,11 @@ export interface Statement {
   readonly mustMatch?: boolean;
 }
 
-export function statement(name: string, cypher: string, opts: { mustMatch?: boolean } = {}): Statement {
+export function statement<P extends Params = Params>(
+  name: string,
+  cypher: string,
+  opts: { mustMatch?: boolean } = {},
+): Statement<P> {
   return Object.freeze({ name, cypher, ...(opts.mustMatch ? { mustMatch: true } : {}) });
 }
 
@@ -51,7 +60,7 @@ export class RoundTripCounter {
 
 /** A transaction handed to unit-of-work callbacks; every run is counted and converted. */
 export interface Tx {
-  run(stmt: Statement, params?: Params): Promise<Row[]>;
+  run<P extends Params>(stmt: Statement<P>, params?: P): Promise<Row[]>;
 }
 
 export interface ExecutorOptions {
@@ -86,12 +95,12 @@ export class Executor {
   }
 
   /** One statement in its own read transaction. */
-  read(stmt: Statement, params: Params = {}): Promise<Row[]> {
+  read<P extends Params>(stmt: Statement<P>, params: P = {} as P): Promise<Row[]> {
     return this.readTx(stmt.name, (tx) => tx.run(stmt, params));
   }
 
   /** One statement in its own write transaction. */
-  write(stmt: Statement, params: Params = {}): Promise<Row[]> {
+  write<P extends Params>(stmt: Statement<P>, params: P = {} as P): Promise<Row[]> {
     return this.writeTx(stmt.name, (tx) => tx.run(stmt, params));
   }
 
@@ -148,7 +157,7 @@ export class Executor {
     const requestId = this.requestId;
     const unit = async (mtx: ManagedTransaction) =>
       work({
-        async run(stmt, params = {}) {
+        async run(stmt, params) {
           counter.record(stmt.name);
           let result;
           try {

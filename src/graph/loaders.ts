@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { RELATION_TYPES } from '../model/graph-model.js';
 import type { Executor, Row, Statement } from './executor.js';
-import * as q from './queries/read.js';
+import * as q from './queries/records.js';
 import {
   toRecord,
   type AttributionRecord,

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { actorLabel, type Viewer } from '../auth/roles.js';
+import { actorLabel, type Viewer } from '../model/access.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Executor, Tx } from './executor.js';
 import * as q from './queries/audit.js';

@@ -1,4 +1,5 @@
 import type { FuzzyDate } from '../model/fuzzy-date.js';
+import { json, num, str } from './values.js';
 import type { EntityKind } from '../model/graph-model.js';
 import type { FigureDates, FigureValue, SourceFields } from '../model/shapes.js';
 
@@ -81,12 +82,6 @@ export interface AttributionRecord {
 export type NodeRecord = EntityRecord | SourceRecord | ExcerptRecord | ClaimRecord | FigureRecord;
 
 type Props = Record<string, unknown>;
-
-const json = <T>(v: unknown, fallback: T): T =>
-  typeof v === 'string' && v ? (JSON.parse(v) as T) : fallback;
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const num = (v: unknown): number | null =>
-  typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v);
 
 /** Turns a node (labels + properties, as toNative gives it) into its record. */
 export function toRecord(node: { labels: string[]; properties: Props }): NodeRecord | null {

@@ -49,3 +49,22 @@ export function toNative(value: unknown): unknown {
   }
   return value;
 }
+
+/*
+ * The one set of row decoders (after toNative): stores use these to turn a row's values into typed
+ * records, so that nothing above src/graph decodes rows.
+ */
+
+/** A string, or null when absent. */
+export const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** A number, or null when absent. */
+export const num = (v: unknown): number | null =>
+  typeof v === 'number' ? v : v === null || v === undefined ? null : Number(v);
+
+/** A list of strings (absent: empty). */
+export const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** A JSON property, parsed; the fallback when absent or empty. */
+export const json = <T>(v: unknown, fallback: T): T =>
+  typeof v === 'string' && v ? (JSON.parse(v) as T) : fallback;

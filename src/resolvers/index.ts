@@ -1,48 +1,49 @@
 import type { Resolvers } from '../generated/graphql.js';
-import { Actor, Entity, Event, Node, Place } from './entity/Entity.js';
-import { Query as EntityQuery } from './entity/Query.js';
-import { Relation } from './entity/Relation.js';
-import { Claim } from './provenance/Claim.js';
-import { Excerpt, Source } from './provenance/Excerpt.js';
-import { Figure } from './provenance/Figure.js';
-import { Query as SystemQuery } from './system/Query.js';
-import { authResolvers } from './auth/index.js';
-import { evidenceResolvers } from './evidence/index.js';
-import { exploreResolvers } from './explore/index.js';
-import { listingResolvers } from './listing/index.js';
-import { writeResolvers } from './write/index.js';
-import { adminResolvers } from './admin/index.js';
-import { identityResolvers } from './identity/index.js';
+import { auditResolvers } from './audit.js';
+import { exploreResolvers } from './explore.js';
+import { identityResolvers } from './identity.js';
+import { keysResolvers } from './keys.js';
+import { listingResolvers } from './listing.js';
+import { mergeResolvers } from './merge.js';
+import { provenanceResolvers } from './provenance.js';
+import { recordsResolvers } from './records.js';
+import { systemResolvers } from './system.js';
+import { writeResolvers } from './write.js';
 
-/** All resolvers, merged per type. Each domain folder owns the fields of its types. */
-export const resolvers: Resolvers = {
-  ...listingResolvers,
-  ...exploreResolvers,
-  ...evidenceResolvers,
-  Query: {
-    ...SystemQuery,
-    ...EntityQuery,
-    ...listingResolvers.Query,
-    ...exploreResolvers.Query,
-    ...evidenceResolvers.Query,
-    ...authResolvers.Query,
-    ...adminResolvers.Query,
-    ...identityResolvers.Query,
-  },
-  Mutation: {
-    ...authResolvers.Mutation,
-    ...writeResolvers.Mutation,
-    ...adminResolvers.Mutation,
-    ...identityResolvers.Mutation,
-  },
-  Node,
-  Entity,
-  Event,
-  Actor,
-  Place,
-  Relation,
-  Claim,
-  Excerpt,
-  Source,
-  Figure,
+/**
+ * One resolver module per capability, each named as its schema file, service, store and statements are
+ * (docs/ARCHITECTURE.md). Each exports `<capability>Resolvers: Resolvers`; they are merged per type here,
+ * and a field defined by two modules is a mistake caught at start-up.
+ */
+export const CAPABILITY_RESOLVERS: Readonly<Record<string, Resolvers>> = {
+  system: systemResolvers,
+  records: recordsResolvers,
+  listing: listingResolvers,
+  explore: exploreResolvers,
+  provenance: provenanceResolvers,
+  identity: identityResolvers,
+  write: writeResolvers,
+  merge: mergeResolvers,
+  audit: auditResolvers,
+  keys: keysResolvers,
 };
+
+export function combineResolvers(modules: Readonly<Record<string, Resolvers>>): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  const owner = new Map<string, string>();
+  for (const [name, module] of Object.entries(modules)) {
+    for (const [type, fields] of Object.entries(module)) {
+      const target = (merged[type] ??= {});
+      for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
+        const at = `${type}.${field}`;
+        const before = owner.get(at);
+        if (before) throw new Error(`${at} is resolved by both the ${before} and ${name} resolvers`);
+        owner.set(at, name);
+        target[field] = resolver;
+      }
+    }
+  }
+  return merged as Resolvers;
+}
+
+export const resolvers: Resolvers = combineResolvers(CAPABILITY_RESOLVERS);

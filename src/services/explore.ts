@@ -10,7 +10,7 @@ import {
 } from '../graph/records.js';
 import type { Role } from '../model/enums.js';
 import { decodeCursor, pageSize, toPage, type Page } from './pagination.js';
-import type { ReaderService } from './reader.js';
+import type { RecordsService } from './records.js';
 
 export type SearchKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'SOURCE' | 'EXCERPT';
 export type GraphNodeKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'FIGURE';
@@ -226,7 +226,7 @@ function graphNode(record: NodeRecord, distance: number): GraphNodeRecord {
 export class ExploreService {
   constructor(
     private readonly executor: Executor,
-    private readonly reader: ReaderService,
+    private readonly records: RecordsService,
   ) {}
 
   async search(
@@ -265,11 +265,11 @@ export class ExploreService {
     const hits = ((row?.hits as { score: number; kind: SearchKind; node: unknown; source: unknown }[]) ?? [])
       .map((h) => {
         const node = fromProjection(h.node);
-        if (h.source) this.reader.primeNodes([fromProjection(h.source)]);
+        if (h.source) this.records.primeNodes([fromProjection(h.source)]);
         return node && { score: h.score, kind: h.kind, node, matched: matchedText(node, tokens) };
       })
       .filter((h): h is SearchHitRecord => h !== null);
-    this.reader.primeNodes(hits.map((h) => h.node));
+    this.records.primeNodes(hits.map((h) => h.node));
     const page = toPage(
       hits,
       first,
@@ -308,7 +308,7 @@ export class ExploreService {
     if (!row) throw notFound('Entity or figure', id);
     const claims = this.primeClaims(row.claims);
     const records = (row.nodes as unknown[]).map((n) => fromProjection(n)!);
-    this.reader.primeNodes(records);
+    this.records.primeNodes(records);
     const distances = row.distances as number[];
     return {
       center: records[0]!.id,
@@ -337,13 +337,13 @@ export class ExploreService {
     const claims = this.primeClaims(row.claims);
     return (row.paths as { nodes: unknown[]; hops: EdgeRow[] }[]).map((p) => {
       const nodes = p.nodes.map((n) => fromProjection(n)!);
-      this.reader.primeNodes(nodes);
+      this.records.primeNodes(nodes);
       return { length: p.hops.length, nodes, hops: p.hops.map((e) => this.edge(e, claims)) };
     });
   }
 
   private primeClaims(details: unknown): Map<string, ClaimRecord> {
-    const claims = this.reader.primeClaimDetails((details as unknown[]) ?? []);
+    const claims = this.records.primeClaimDetails((details as unknown[]) ?? []);
     return new Map(claims.map((c) => [c.id, c]));
   }
 

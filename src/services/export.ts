@@ -1,4 +1,7 @@
 import { badInput } from '../errors.js';
+import * as qb from '../graph/queries/export-bundle.js';
+import { RELATION_TYPES } from '../model/graph-model.js';
+import { bundleFromRows, writeBundleJson, type ExportRows } from '../io/bundle/export.js';
 import type { Executor, Params, Row, Statement } from '../graph/executor.js';
 import * as q from '../graph/queries/export.js';
 import { writeAcled, ACLED_COUNTED } from '../io/export/acled.js';
@@ -358,4 +361,48 @@ class GraphExportReader implements ExportReader {
     const rows = await this.executor.read(q.exportRecorders);
     return rows.map((r) => String(r.name));
   }
+}
+
+const BUNDLE_PAGE = { sources: 200, rows: 2_000 };
+
+/**
+ * Writes the graph, as the executor's clearance sees it, as one hrkg-bundle/1 JSON document. Read in
+ * one transaction (a consistent view, bounded by NEO4J_TX_TIMEOUT_MS), written to the stream after it.
+ */
+export async function exportBundle(
+  executor: Executor,
+  out: NodeJS.WritableStream,
+): Promise<{ counts: Record<string, number> }> {
+  const rows = await executor.readTx('export.bundle', async (tx) => {
+    const all = async (stmt: Statement, limit: number, params: Record<string, unknown> = {}) => {
+      const found: Row[] = [];
+      let after = '';
+      for (;;) {
+        const page = await tx.run(stmt, { ...params, after, limit });
+        found.push(...page);
+        if (page.length < limit) return found;
+        after = String(page[page.length - 1]!.id);
+      }
+    };
+    return {
+      sources: await all(qb.exportSources, BUNDLE_PAGE.sources),
+      actors: await all(qb.exportEntities, BUNDLE_PAGE.rows, { kind: 'Actor' }),
+      places: await all(qb.exportEntities, BUNDLE_PAGE.rows, { kind: 'Place' }),
+      events: await all(qb.exportEntities, BUNDLE_PAGE.rows, { kind: 'Event' }),
+      claims: await all(qb.exportClaims, BUNDLE_PAGE.rows),
+      relations: await tx.run(qb.exportRelations, { types: RELATION_TYPES }),
+    } as unknown as ExportRows;
+  });
+  const doc = bundleFromRows(rows, executor.visible);
+  await writeBundleJson(doc, out);
+  return {
+    counts: {
+      sources: rows.sources.length,
+      actors: rows.actors.length,
+      places: rows.places.length,
+      events: rows.events.length,
+      claims: rows.claims.length,
+      links: Array.isArray(doc.links) ? doc.links.length : 0,
+    },
+  };
 }

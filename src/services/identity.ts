@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { actorLabel, requireRole, type Viewer } from '../auth/roles.js';
-import { AppError, badInput, ErrorCode } from '../errors.js';
+import { actorLabel, type Viewer } from '../model/access.js';
+import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
 import type { Executor, Row } from '../graph/executor.js';
 import { runMutation } from '../graph/mutation.js';
 import * as q from '../graph/queries/identity.js';
@@ -9,7 +9,7 @@ import { IDENTIFIER_SCHEMES } from '../model/enums.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
 import { compareNames, isArabic, NAME_RULES, normalizeName, transliterate } from '../model/names.js';
 import { pageSize } from './pagination.js';
-import type { ReaderService } from './reader.js';
+import type { RecordsService } from './records.js';
 
 /**
  * Identity use cases: an entity by external identifier, candidates that may be the same entity under
@@ -18,7 +18,6 @@ import type { ReaderService } from './reader.js';
  * the links admin merges write, it has no mergeId and merges nothing.
  */
 
-const MAX_ID = 200;
 const MAX_NOTE = 2000;
 const MAX_IDENTIFIER = 500;
 const CANDIDATES_PAGE = { default: 10, max: 50 };
@@ -193,10 +192,6 @@ export function scoreCandidate(
   return { score: Math.round(Math.min(1, Math.max(0, score)) * 1000) / 1000, reasons };
 }
 
-function checkId(id: string, argPath: string): void {
-  if (!id || id.length > MAX_ID) throw badInput(`${argPath} is not a valid id`, [argPath]);
-}
-
 function nextStep(j: Omit<SameAsJudgementOut, 'nextStep'>): string | null {
   if (j.mergeId) {
     return j.undoneAt
@@ -236,7 +231,7 @@ function toJudgement(row: Row): SameAsJudgementOut {
 export class IdentityService {
   constructor(
     private readonly executor: Executor,
-    private readonly reader: ReaderService,
+    private readonly records: RecordsService,
     private readonly viewer: Viewer,
     private readonly requestId?: string,
   ) {}
@@ -251,12 +246,12 @@ export class IdentityService {
     }
     const [row] = await this.executor.read(q.entityByIdentifier, { key: `${scheme}:${trimmed}` });
     const entity = (fromProjection(row?.entity) as EntityRecord | null) ?? null;
-    this.reader.primeNodes([entity]);
+    this.records.primeNodes([entity]);
     return entity;
   }
 
   async matchCandidates(id: string, first?: number | null): Promise<MatchCandidateOut[]> {
-    checkId(id, 'id');
+    checkId(id, ['id']);
     const n = pageSize(first, CANDIDATES_PAGE);
     const [row] = await this.executor.read(q.matchCandidates, {
       id,
@@ -283,16 +278,16 @@ export class IdentityService {
     }
     scored.sort((a, b) => b.score - a.score || (a.entity.id < b.entity.id ? -1 : 1));
     const page = scored.slice(0, n);
-    this.reader.primeNodes(page.map((c) => c.entity));
+    this.records.primeNodes(page.map((c) => c.entity));
     return page;
   }
 
   async judgements(id: string): Promise<SameAsJudgementOut[]> {
-    checkId(id, 'id');
+    checkId(id, ['id']);
     const [row] = await this.executor.read(q.judgementsOf, { id });
     if (!row) throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
     const out = (row.judgements as Row[]).map(toJudgement);
-    this.reader.primeNodes(out.flatMap((j) => [j.entity, j.candidate]));
+    this.records.primeNodes(out.flatMap((j) => [j.entity, j.candidate]));
     return out;
   }
 
@@ -304,8 +299,8 @@ export class IdentityService {
     idempotencyKey?: string | null;
   }): Promise<SameAsJudgementOut> {
     requireRole(this.viewer, 'analyst', 'Judging matches');
-    checkId(args.id, 'id');
-    checkId(args.candidateId, 'candidateId');
+    checkId(args.id, ['id']);
+    checkId(args.candidateId, ['candidateId']);
     if (args.id === args.candidateId) throw badInput('candidateId must differ from id', ['candidateId']);
     const stored = STORED_JUDGEMENT[args.judgement];
     if (!stored) throw badInput('judgement must be same, not_same or unsure', ['judgement']);
@@ -371,7 +366,7 @@ export class IdentityService {
   }
 
   private async entityOrNull(id: string): Promise<EntityRecord | null> {
-    const n = await this.reader.node(id);
+    const n = await this.records.node(id);
     return n && (n.__kind === 'Event' || n.__kind === 'Actor' || n.__kind === 'Place') ? n : null;
   }
 }

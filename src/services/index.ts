@@ -1,27 +1,29 @@
-import { ANONYMOUS, type Viewer } from '../auth/roles.js';
+import { ANONYMOUS, type Viewer } from '../model/access.js';
 import type { Driver } from '../graph/driver.js';
 import type { Executor } from '../graph/executor.js';
-import { KeyService } from './auth.js';
-import { EvidenceService } from './evidence.js';
+import { KeyService } from './keys.js';
+import { ProvenanceService } from './provenance.js';
 import { ExploreService } from './explore.js';
 import { ListingService } from './listing.js';
-import { ReaderService } from './reader.js';
+import { RecordsService } from './records.js';
 import { SystemService } from './system.js';
 import { WriteService } from './write.js';
-import { AdminService } from './admin.js';
+import { MergeService } from './merge.js';
 import { IdentityService } from './identity.js';
+import { AuditService } from './audit.js';
 
 /** The use cases resolvers may call, built per request around a request-scoped executor. */
 export interface Services {
   system: SystemService;
-  reader: ReaderService;
-  evidence: EvidenceService;
-  explore: ExploreService;
+  records: RecordsService;
   listing: ListingService;
-  keys: KeyService;
-  write: WriteService;
-  admin: AdminService;
+  explore: ExploreService;
+  provenance: ProvenanceService;
   identity: IdentityService;
+  write: WriteService;
+  merge: MergeService;
+  audit: AuditService;
+  keys: KeyService;
 }
 
 export interface ServiceDeps {
@@ -36,18 +38,20 @@ export interface ServiceDeps {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  // One reader per request: every service primes and reads the same loaders.
+  // One records service per request: every service primes and reads the same loaders.
   const viewer = deps.viewer ?? ANONYMOUS;
-  const reader = new ReaderService(deps.executor);
+  const records = new RecordsService(deps.executor);
+  const requestId = deps.executor.requestId;
   return {
     system: new SystemService(deps.executor, deps.driver, deps.uri, deps.environment),
-    reader,
-    evidence: new EvidenceService(deps.executor, reader),
-    explore: new ExploreService(deps.executor, reader),
-    listing: new ListingService(deps.executor, reader),
+    records,
+    listing: new ListingService(deps.executor, records),
+    explore: new ExploreService(deps.executor, records),
+    provenance: new ProvenanceService(deps.executor, records),
+    identity: new IdentityService(deps.executor, records, viewer, requestId),
+    write: new WriteService(deps.executor, records, viewer, requestId),
+    merge: new MergeService(deps.executor, records, viewer, requestId),
+    audit: new AuditService(deps.executor, viewer),
     keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
-    write: new WriteService(deps.executor, reader, viewer, deps.executor.requestId),
-    admin: new AdminService(deps.executor, reader, viewer, deps.executor.requestId),
-    identity: new IdentityService(deps.executor, reader, viewer, deps.executor.requestId),
   };
 }

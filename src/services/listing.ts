@@ -5,13 +5,12 @@ import { EMBEDDED_CLAIMS } from '../graph/queries/fragments.js';
 import {
   fromProjection,
   type EntityRecord,
-  type NodeRecord,
   type RelationRecord,
   type SourceRecord,
 } from '../graph/records.js';
 import { datePrefixProblem, MAX_YEAR, MIN_YEAR, overlap, spanOf } from '../model/fuzzy-date.js';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.js';
-import type { ReaderService } from './reader.js';
+import type { RecordsService } from './records.js';
 
 export interface EventFilterInput {
   types?: readonly string[] | null;
@@ -98,7 +97,7 @@ function datedFrom(afterKey: unknown): string {
 export class ListingService {
   constructor(
     private readonly executor: Executor,
-    private readonly reader: ReaderService,
+    private readonly records: RecordsService,
   ) {}
 
   async events(
@@ -197,8 +196,8 @@ export class ListingService {
     const edges = rows.slice(0, first).map((r) => {
       const node = fromProjection(r.node) as SourceRecord;
       const publisher = fromProjection(r.publisher) as EntityRecord | null;
-      this.reader.primeNodes([node, publisher]);
-      this.reader.primePublisher(node.id, publisher?.id ?? null);
+      this.records.primeNodes([node, publisher]);
+      this.records.primePublisher(node.id, publisher?.id ?? null);
       return { cursor: encodeCursor([r.key, node.id]), node };
     });
     return {
@@ -231,29 +230,24 @@ export class ListingService {
     return { entries, truncated: rows.length > first };
   }
 
-  async nodes(ids: readonly string[]): Promise<(NodeRecord | null)[]> {
-    if (ids.length > PAGE.max) pageSize(ids.length, PAGE, 'ids');
-    return Promise.all(ids.map((id) => this.reader.node(id)));
-  }
-
   /** Decodes an embedded entity projection and primes everything it carries. */
   private primeEntity(projection: unknown, embeds: Embeds): EntityRecord {
     const p = projection as Record<string, unknown>;
     const node = fromProjection(p) as EntityRecord;
-    this.reader.primeNodes([node]);
+    this.records.primeNodes([node]);
     if (embeds.relations) {
       const rels = (p._relations as (RelationRecord & { other: unknown })[]) ?? [];
-      this.reader.primeNodes(rels.map((r) => fromProjection(r.other)));
-      this.reader.primeRelations(
+      this.records.primeNodes(rels.map((r) => fromProjection(r.other)));
+      this.records.primeRelations(
         node.id,
         rels.map(({ other: _other, ...r }) => ({ ...r, claimIds: r.claimIds ?? [] })),
       );
     }
     if (embeds.claims) {
-      const claims = this.reader.primeClaimDetails((p._claims as unknown[]) ?? []);
+      const claims = this.records.primeClaimDetails((p._claims as unknown[]) ?? []);
       // Cut at EMBEDDED_CLAIMS: a record with more reads its claims through the loader instead.
-      if (claims.length < EMBEDDED_CLAIMS) this.reader.primeClaimsAbout(node.id, claims);
-      if (embeds.relations) this.reader.primeClaimDetails((p._relationClaims as unknown[]) ?? []);
+      if (claims.length < EMBEDDED_CLAIMS) this.records.primeClaimsAbout(node.id, claims);
+      if (embeds.relations) this.records.primeClaimDetails((p._relationClaims as unknown[]) ?? []);
     }
     return node;
   }

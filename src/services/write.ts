@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { actorLabel, clearance, requireRole, type Viewer } from '../auth/roles.js';
-import { AppError, badInput, ErrorCode } from '../errors.js';
+import { actorLabel, clearance, type Viewer } from '../model/access.js';
+import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
 import type { Executor, Tx } from '../graph/executor.js';
 import { runMutation, type Change, type MutationOutcome } from '../graph/mutation.js';
 import type {
@@ -11,8 +11,8 @@ import type {
   RelationRecord,
   SourceRecord,
 } from '../graph/records.js';
-import * as store from '../graph/stores/write-store.js';
-import type { FoundNode } from '../graph/stores/write-store.js';
+import * as store from '../graph/stores/write.js';
+import type { FoundNode } from '../graph/stores/write.js';
 import {
   attributeClaimValue,
   figureClaimValue,
@@ -35,7 +35,7 @@ import { ACTOR_TYPES, EVENT_TYPES, PLACE_TYPES, type Sensitivity } from '../mode
 import { FuzzyDateInput, normalizeFuzzyDate, type FuzzyDate } from '../model/fuzzy-date.js';
 import { RELATIONS, relationAllows, type EntityKind, type RelationType } from '../model/graph-model.js';
 import { codePointLength, codePoints, isWellFormed, selectorAt, sha256 } from '../model/text.js';
-import type { ReaderService } from './reader.js';
+import type { RecordsService } from './records.js';
 
 /**
  * The write API for evidence: sources, claims, entities and links, added by analysts. Input is checked
@@ -46,7 +46,6 @@ import type { ReaderService } from './reader.js';
 
 export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 /** Ids longer than this cannot be ours; refused before they reach the database. */
-const MAX_ID_LENGTH = 512;
 const MAX_EXCERPTS = 50;
 const MAX_ATTRIBUTION = 10;
 const MAX_LINK_CLAIMS = 100;
@@ -236,12 +235,6 @@ function assertWellFormed(value: unknown, path: Path): void {
   }
 }
 
-function checkId(id: string, path: Path): void {
-  if (!id || id.length > MAX_ID_LENGTH) {
-    throw badInput(`${at(path)} must be an id of 1 to ${MAX_ID_LENGTH} characters`, path);
-  }
-}
-
 function notFoundAt(what: string, id: string, path: Path): AppError {
   return new AppError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(id)} does not exist`, {
     id,
@@ -397,7 +390,7 @@ export class WriteService {
 
   constructor(
     private readonly executor: Executor,
-    private readonly reader: ReaderService,
+    private readonly records: RecordsService,
     private readonly viewer: Viewer,
     private readonly requestId?: string,
     options: WriteOptions = {},
@@ -491,7 +484,7 @@ export class WriteService {
       const changes: Change[] = merged.created ? [{ id: merged.id, before: null, after }] : [];
       return { result: { id: merged.id, created: merged.created }, affectedIds: [merged.id], changes };
     });
-    return { source: await this.reader.source(result.id), created: result.created };
+    return { source: await this.records.source(result.id), created: result.created };
   }
 
   async recordClaim(input: RecordClaimArgs, idempotencyKey?: Maybe<string>): Promise<ClaimRecord> {
@@ -701,7 +694,7 @@ export class WriteService {
         changes: [{ id: row.id, before: null, after: { ...entityView(row), version: 1 } }],
       };
     });
-    return this.reader.entity(result.id);
+    return this.records.entity(result.id);
   }
 
   async updateEntity(
@@ -783,7 +776,7 @@ export class WriteService {
         changes: [{ id, before: pick(was, current), after: pick(now, current + 1) }],
       };
     });
-    return this.reader.entity(result.id);
+    return this.records.entity(result.id);
   }
 
   async linkEntities(input: LinkEntitiesArgs, idempotencyKey?: Maybe<string>): Promise<RelationRecord> {
@@ -914,13 +907,13 @@ export class WriteService {
         ],
       };
     });
-    const node = await this.reader.node(result.id);
+    const node = await this.records.node(result.id);
     if (!node) throw notFoundAt('Record', id, ['id']);
     return node;
   }
 
   private async claim(id: string): Promise<ClaimRecord> {
-    const [claim] = await this.reader.claims([id]);
+    const [claim] = await this.records.claims([id]);
     if (!claim) throw notFoundAt('Claim', id, ['id']);
     return claim;
   }

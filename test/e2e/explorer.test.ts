@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/model/text.js';
 import { dataDir } from '../../src/paths.js';
-import { loadBundle } from '../../src/services/bundles.js';
+import { loadBundle } from '../../src/services/import.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/graph/database.js';
-import { KeyService } from '../../src/services/auth.js';
+import { KeyService } from '../../src/services/keys.js';
 
 /** Creates an API key of the given role (as the CLI does) and returns the headers to send it with. */
 export async function keyHeaders(

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement, type Executor } from '../../src/graph/executor.js';
 import { sha256 } from '../../src/model/text.js';
-import { loadBundle } from '../../src/services/bundles.js';
-import { keptAfterUndo, unionNames, type EntitySnapshot, type Moved } from '../../src/services/admin.js';
+import { loadBundle } from '../../src/services/import.js';
+import { keptAfterUndo, unionNames, type EntitySnapshot, type Moved } from '../../src/services/merge.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
 import { canonical, digest, fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';

@@ -6,7 +6,7 @@ import {
   FAILED_KEY_ATTEMPTS,
   FAILED_KEY_WINDOW_SECONDS,
   KeyService,
-} from '../../src/services/auth.js';
+} from '../../src/services/keys.js';
 import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
 import { keyHeaders } from '../helpers/keys.js';
 

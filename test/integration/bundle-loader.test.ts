@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { statement } from '../../src/graph/executor.js';
 import { BundleError } from '../../src/io/bundle/resolve.js';
-import { loadBundle, SAMPLE_BUNDLE } from '../../src/services/bundles.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../../src/services/import.js';
 import { loadBundleFile } from '../../src/io/bundle/resolve.js';
 import { digest, fixtureBundle, presentIds, uniq, writeBundle } from '../helpers/bundles.js';
 import { testDatabase } from '../helpers/app.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDir } from '../../src/paths.js';
-import { loadBundle } from '../../src/services/bundles.js';
+import { loadBundle } from '../../src/services/import.js';
 import { relationStarts } from '../../src/model/ids.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';

@@ -10,7 +10,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { xmlEscape } from '../../src/io/export/graphml.js';
 import { sha256 } from '../../src/model/text.js';
 import { dataDir } from '../../src/paths.js';
-import { loadBundle, SAMPLE_BUNDLE } from '../../src/services/bundles.js';
+import { loadBundle, SAMPLE_BUNDLE } from '../../src/services/import.js';
 import { exportGraph, type ExportFormat } from '../../src/services/export.js';
 import { testDatabase } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';

@@ -546,7 +546,7 @@ describe('faults', () => {
       try {
         const res = await session.run(
           `SHOW TRANSACTIONS YIELD transactionId, metaData, currentQuery, elapsedTime
-           WHERE metaData.operation = 'bundle.write'
+           WHERE metaData.operation = 'import.write'
            RETURN transactionId, currentQuery, elapsedTime.milliseconds AS ms`,
         );
         const r = res.records[0];

@@ -3,7 +3,7 @@ import { buildSchema, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement } from '../../src/graph/executor.js';
 import { loadBundleFile } from '../../src/io/bundle/resolve.js';
-import { SAMPLE_BUNDLE } from '../../src/services/bundles.js';
+import { SAMPLE_BUNDLE } from '../../src/services/import.js';
 import { loadTypeDefs } from '../../src/server.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { digest, uniq } from '../helpers/bundles.js';

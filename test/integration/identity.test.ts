@@ -3,7 +3,7 @@ import { statement } from '../../src/graph/executor.js';
 import { NAME_KEY } from '../../src/graph/queries/identity.js';
 import { nameKey, NAME_RULES } from '../../src/model/names.js';
 import { sha256 } from '../../src/model/text.js';
-import { loadBundle } from '../../src/services/bundles.js';
+import { loadBundle } from '../../src/services/import.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundle } from '../../src/services/bundles.js';
+import { loadBundle } from '../../src/services/import.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 

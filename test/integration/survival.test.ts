@@ -6,7 +6,7 @@ import { BODY_LIMITS, TEXT_LIMITS } from '../../src/limits.js';
 import { createLogger } from '../../src/logger.js';
 import { migrate } from '../../src/graph/migrate.js';
 import { sha256 } from '../../src/model/text.js';
-import { loadBundle } from '../../src/services/bundles.js';
+import { loadBundle } from '../../src/services/import.js';
 import { startOwnApp, type TestApp } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';

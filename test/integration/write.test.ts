@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement } from '../../src/graph/executor.js';
 import { digestOf } from '../../src/graph/mutation.js';
 import { codePoints, sha256 } from '../../src/model/text.js';
-import { loadBundle } from '../../src/services/bundles.js';
-import { ReaderService } from '../../src/services/reader.js';
+import { loadBundle } from '../../src/services/import.js';
+import { RecordsService } from '../../src/services/records.js';
 import { WriteService } from '../../src/services/write.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { digest, fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
@@ -265,9 +265,15 @@ describe('write API for evidence', () => {
     it('takes its size limit from the constructor, in bytes of UTF-8', async () => {
       const key = await keyHeaders(app.db, 'analyst');
       const viewer = { role: 'analyst' as const, keyId: key.keyId, name: key.name };
-      const write = new WriteService(app.db.executor, new ReaderService(app.db.executor), viewer, undefined, {
-        maxSourceBytes: 64,
-      });
+      const write = new WriteService(
+        app.db.executor,
+        new RecordsService(app.db.executor),
+        viewer,
+        undefined,
+        {
+          maxSourceBytes: 64,
+        },
+      );
       // 33 Arabic letters are 66 bytes: over the limit although under 64 characters.
       const big = `${'م'.repeat(33)}`;
       await expect(write.ingestSource({ text: big, title: 't', language: 'ar' })).rejects.toMatchObject({

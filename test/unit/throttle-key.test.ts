@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { throttleKey } from '../../src/services/auth.js';
+import { throttleKey } from '../../src/services/keys.js';
 
 /** Failed key attempts are counted per IPv4 address and per IPv6 /64 (one client holds a whole /64). */
 describe('throttle key', () => {

@@ -1,4 +1,4 @@
-import { statement } from '../executor.js';
+import { statement, type Statement } from '../executor.js';
 
 export const appendAudit = statement(
   'audit.append',
@@ -22,3 +22,28 @@ export const storeIdempotentResult = statement(
   'idempotency.store',
   'MATCH (i:IdempotencyKey {key: $key}) SET i.resultJson = $resultJson',
 );
+
+/** Audit filter shared by the page and the count. */
+const AUDIT_FILTER = `WHERE ($operation IS NULL OR a.operation = $operation)
+     AND ($keyId IS NULL OR a.keyId = $keyId)
+     AND ($affectedId IS NULL OR $affectedId IN a.affectedIds)
+     AND ($from IS NULL OR a.at >= datetime($from))
+     AND ($to IS NULL OR a.at <= datetime($to))`;
+
+/**
+ * A page of the audit log, newest first, keyset after ($afterAt, $afterId); $limit rows (the caller asks
+ * one more than it shows). With total, the number of matching records too. Always one row.
+ */
+export function auditPage(total: boolean): Statement {
+  return statement(
+    `audit.log${total ? '+total' : ''}`,
+    `${total ? `CALL () { MATCH (a:AuditRecord) ${AUDIT_FILTER} RETURN count(a) AS total }` : 'WITH null AS total'}
+     CALL () {
+       MATCH (a:AuditRecord) ${AUDIT_FILTER}
+         AND ($afterAt IS NULL OR a.at < datetime($afterAt) OR (a.at = datetime($afterAt) AND a.id < $afterId))
+       WITH a ORDER BY a.at DESC, a.id DESC LIMIT toInteger($limit)
+       RETURN collect(a {.*}) AS rows
+     }
+     RETURN total, rows`,
+  );
+}

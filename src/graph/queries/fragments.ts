@@ -1,7 +1,7 @@
 /**
  * Cypher map projections shared by the read statements. A root field that returns claims embeds
  * CLAIM_DETAILS so that the claims' excerpts, sources, attribution, subject, object and conflicts come back
- * in the same round trip; ReaderService.primeClaimDetails then seeds the request's DataLoaders with them.
+ * in the same round trip; RecordsService.primeClaimDetails then seeds the request's DataLoaders with them.
  *
  * Each fragment expects the variable named in its doc comment to be bound; its own variables start with
  * `cd` so that they never shadow the caller's.

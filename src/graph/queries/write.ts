@@ -7,7 +7,7 @@ import {
   type EntityKind,
   type RelationType,
 } from '../../model/graph-model.js';
-import * as bundle from './bundle.js';
+import * as bundle from './import.js';
 import { VISIBLE, VISIBLE_CLAIM, VISIBLE_NODE } from './fragments.js';
 
 /**

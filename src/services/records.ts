@@ -2,8 +2,11 @@ import DataLoader from 'dataloader';
 import { AppError, badInput, ErrorCode } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
 import { TEXT_LIMITS } from '../limits.js';
+import { pageSize } from './pagination.js';
+
+const NODES_MAX = { default: 100, max: 100 };
 import { createLoaders, type Loaders } from '../graph/loaders.js';
-import * as q from '../graph/queries/read.js';
+import * as q from '../graph/queries/records.js';
 import { EMBEDDED_CLAIMS } from '../graph/queries/fragments.js';
 import {
   decodeClaimDetails,
@@ -22,7 +25,7 @@ import {
  * Read use cases behind the GraphQL types: follow entity → claim → excerpt → source, figures and
  * conflicts. One instance per request (its loaders cache and batch within the request only).
  */
-export class ReaderService {
+export class RecordsService {
   private readonly loaders: Loaders;
   /** Source texts by range ("" for whole texts): one batched statement per range and level. */
   private readonly textLoaders = new Map<string, DataLoader<string, string | null>>();
@@ -166,6 +169,12 @@ export class ReaderService {
 
   primeClaimsOfFigure(figureId: string, claims: ClaimRecord[]): void {
     this.loaders.claimsOfFigure.prime(figureId, claims);
+  }
+
+  /** Several records by id, in the order asked (null for ids that do not exist), at most 100 at once. */
+  async nodes(ids: readonly string[]): Promise<(NodeRecord | null)[]> {
+    if (ids.length > NODES_MAX.max) pageSize(ids.length, NODES_MAX, 'ids');
+    return Promise.all(ids.map((id) => this.node(id)));
   }
 
   node(id: string): Promise<NodeRecord | null> {

@@ -1,9 +1,9 @@
-import type { Resolvers } from '../../generated/graphql.js';
-import { firstOf } from '../lists.js';
-import { selects } from '../lookahead.js';
+import type { Resolvers } from '../generated/graphql.js';
+import { firstOf } from './lists.js';
+import { selects } from './lookahead.js';
 
 /**
- * Resolvers of the explore read fields (schema/read.graphql): search, neighborhood, paths. Each root
+ * Resolvers of the explore read fields (schema/explore.graphql): search, neighborhood, paths. Each root
  * field is one service call; the selection decides what nested data its one statement fetches.
  */
 export const exploreResolvers: Resolvers = {

@@ -1,27 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { actorLabel, requireRole, type Viewer } from '../auth/roles.js';
-import { AppError, badInput, ErrorCode } from '../errors.js';
+import { actorLabel, type Viewer } from '../model/access.js';
+import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
 import type { Executor, Row, Tx } from '../graph/executor.js';
 import { runMutation, type Change } from '../graph/mutation.js';
-import * as q from '../graph/queries/admin.js';
+import * as q from '../graph/queries/merge.js';
 import { fromProjection, type EntityRecord } from '../graph/records.js';
 import { relationId } from '../model/ids.js';
 import { SENSITIVITIES } from '../model/enums.js';
-import { isRealDay, MAX_YEAR, MIN_YEAR } from '../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../model/graph-model.js';
-import { decodeCursor, encodeCursor, pageSize } from './pagination.js';
-import type { ReaderService } from './reader.js';
+import type { RecordsService } from './records.js';
 
 /**
- * Admin use cases: merging a duplicate entity into another (and undoing it exactly), and reading the
- * audit log. Merges write through runMutation: one transaction does the moves, records how to undo them
+ * Merging a duplicate entity into another, and undoing it exactly. Merges write through runMutation: one transaction does the moves, records how to undo them
  * and appends the audit record.
  */
 
-const MAX_ID = 200;
 const MAX_NOTE = 2000;
-const AUDIT_PAGE = { default: 20, max: 100 };
 
 /** A relationship property with its Cypher type (valueType), so undo restores it as it was. */
 export interface TypedProp {
@@ -144,28 +138,6 @@ export interface MergeRecord {
   undoneBy: string | null;
   undoNote: string | null;
   moved: MergeCounts;
-}
-
-export interface AuditRecordOut {
-  id: string;
-  at: string;
-  operation: string;
-  actor: string;
-  role: string;
-  keyId: string | null;
-  inputDigest: string;
-  affectedIds: string[];
-  changes: string;
-  requestId: string | null;
-  clientRequestId: string | null;
-}
-
-export interface AuditLogFilter {
-  operation?: string | null;
-  actorKeyId?: string | null;
-  affectedId?: string | null;
-  from?: string | null;
-  to?: string | null;
 }
 
 /** One move per relationship, as the move statement of its type takes it. */
@@ -527,10 +499,6 @@ function toMergeRecord(m: Row): MergeRecord {
   };
 }
 
-function checkId(id: string, argPath: string): void {
-  if (!id || id.length > MAX_ID) throw badInput(`${argPath} is not a valid id`, [argPath]);
-}
-
 function checkNote(note: string): string {
   const trimmed = note.trim();
   if (!trimmed || trimmed.length > MAX_NOTE)
@@ -538,34 +506,10 @@ function checkNote(note: string): string {
   return trimmed;
 }
 
-/**
- * An ISO 8601 date-time with zone (Z or ±hh:mm; seconds and fractions optional) on a real calendar day,
- * years MIN_YEAR to MAX_YEAR: what Neo4j's datetime() reads without failing.
- */
-const isoInstant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true, precision: -1 })])
-  .refine((v) => isRealDay(v.slice(0, 10)));
-
-/** An ISO 8601 instant with zone, or a day (its start for `from`, its end for `to`). */
-function instant(value: string | null | undefined, side: 'from' | 'to'): string | null {
-  if (value === null || value === undefined) return null;
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  if (day ? !isRealDay(value) : !isoInstant.safeParse(value).success) {
-    throw badInput(
-      `filter.${side} must be an ISO 8601 date-time with zone or a date YYYY-MM-DD (years ${String(MIN_YEAR).padStart(4, '0')} to ${MAX_YEAR})`,
-      ['filter', side],
-    );
-  }
-  return day ? `${value}T${side === 'from' ? '00:00:00.000' : '23:59:59.999'}Z` : value;
-}
-
-/** An audit log cursor: [at, id] of the last record shown, as auditLog encoded them. */
-const AuditCursor = z.tuple([isoInstant, z.string().min(1).max(MAX_ID)]);
-
-export class AdminService {
+export class MergeService {
   constructor(
     private readonly executor: Executor,
-    private readonly reader: ReaderService,
+    private readonly records: RecordsService,
     private readonly viewer: Viewer,
     private readonly requestId?: string,
   ) {}
@@ -577,8 +521,8 @@ export class AdminService {
     idempotencyKey?: string | null;
   }): Promise<{ merge: MergeRecord; kept: EntityRecord }> {
     requireRole(this.viewer, 'admin', 'Merging entities');
-    checkId(args.keepId, 'keepId');
-    checkId(args.mergeId, 'mergeId');
+    checkId(args.keepId, ['keepId']);
+    checkId(args.mergeId, ['mergeId']);
     const note = checkNote(args.note);
     if (args.keepId === args.mergeId) throw badInput('mergeId must differ from keepId', ['mergeId']);
     const { keepId, mergeId } = args;
@@ -640,13 +584,13 @@ export class AdminService {
     if (!row || !kept) {
       throw new AppError(ErrorCode.CONFLICT, `The entity kept by ${result.id} has been merged away since`);
     }
-    this.reader.primeNodes([kept]);
+    this.records.primeNodes([kept]);
     return { merge: toMergeRecord(row.merge as Row), kept };
   }
 
   async unmerge(args: { mergeId: string; note: string }): Promise<MergeRecord> {
     requireRole(this.viewer, 'admin', 'Undoing merges');
-    checkId(args.mergeId, 'mergeId');
+    checkId(args.mergeId, ['mergeId']);
     const note = checkNote(args.note);
     const { result } = await runMutation(
       this.executor,
@@ -762,60 +706,6 @@ export class AdminService {
       },
     );
     return result;
-  }
-
-  async auditLog(
-    args: { filter?: AuditLogFilter | null; first?: number | null; after?: string | null },
-    total: boolean,
-  ): Promise<{
-    edges: { cursor: string; node: AuditRecordOut }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    totalCount: number;
-  }> {
-    requireRole(this.viewer, 'admin', 'Reading the audit log');
-    const first = pageSize(args.first, AUDIT_PAGE);
-    const decoded = decodeCursor(args.after, 2);
-    const cursor = decoded ? AuditCursor.safeParse(decoded).data : null;
-    if (decoded && !cursor) throw badInput('after is not a cursor this field returned', ['after']);
-    const f = args.filter ?? {};
-    const from = instant(f.from, 'from');
-    const to = instant(f.to, 'to');
-    if (from && to && Date.parse(from) > Date.parse(to)) {
-      throw badInput('filter.from is after filter.to', ['filter', 'from']);
-    }
-    const [row] = await this.executor.read(q.auditPage(total), {
-      operation: f.operation ?? null,
-      keyId: f.actorKeyId ?? null,
-      affectedId: f.affectedId ?? null,
-      from,
-      to,
-      afterAt: cursor?.[0] ?? null,
-      afterId: cursor?.[1] ?? null,
-      limit: first + 1,
-    });
-    const rows = (row?.rows as Row[]) ?? [];
-    const edges = rows.slice(0, first).map((a) => {
-      const node: AuditRecordOut = {
-        id: String(a.id),
-        at: String(a.at),
-        operation: String(a.operation),
-        actor: String(a.actor),
-        role: String(a.role),
-        keyId: (a.keyId as string | null) ?? null,
-        inputDigest: String(a.inputDigest),
-        affectedIds: (a.affectedIds as string[] | null) ?? [],
-        changes: String(a.changesJson ?? '[]'),
-        requestId: (a.requestId as string | null) ?? null,
-        clientRequestId: (a.clientRequestId as string | null) ?? null,
-      };
-      return { cursor: encodeCursor([node.at, node.id]), node };
-    });
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      // Only computed when selected; otherwise never resolved.
-      totalCount: (row?.total as number | null) ?? 0,
-    };
   }
 
   /** Both ends of a merge, refused with the argument's path when missing, merged before or unlike. */

@@ -1,5 +1,4 @@
-import { AppError, ErrorCode } from '../errors.js';
-import type { Sensitivity } from '../model/enums.js';
+import type { Sensitivity } from './enums.js';
 
 /**
  * Who may do what. Anonymous callers and viewers read public records; analysts also read restricted
@@ -34,23 +33,6 @@ export function clearance(role: Role): readonly Sensitivity[] {
 
 export function atLeast(viewer: Viewer, min: Role): boolean {
   return ROLE_ORDER.indexOf(viewer.role) >= ROLE_ORDER.indexOf(min);
-}
-
-/** Refuses the operation unless the caller has at least the given role. */
-export function requireRole(viewer: Viewer, min: Role, operation: string): void {
-  if (atLeast(viewer, min)) return;
-  if (viewer.role === 'anonymous') {
-    throw new AppError(ErrorCode.UNAUTHENTICATED, `${operation} needs an API key with role ${min} or above`, {
-      requiredRole: min,
-    });
-  }
-  throw new AppError(
-    ErrorCode.FORBIDDEN,
-    `${operation} needs role ${min} or above; this key has role ${viewer.role}`,
-    {
-      requiredRole: min,
-    },
-  );
 }
 
 /** A human-readable label of the caller, recorded in audit records and on claims. */

@@ -1,6 +1,6 @@
-import { AppError, badInput, ErrorCode, notFound } from '../errors.js';
+import { AppError, badInput, checkId, ErrorCode, notFound } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
-import * as q from '../graph/queries/evidence.js';
+import * as q from '../graph/queries/provenance.js';
 import {
   decodeClaimDetails,
   fromProjection,
@@ -12,7 +12,7 @@ import {
 import type { FuzzyDate } from '../model/fuzzy-date.js';
 import { relationStarts } from '../model/ids.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from './pagination.js';
-import type { ReaderService } from './reader.js';
+import type { RecordsService } from './records.js';
 
 /**
  * Evidence read use cases: the provenance of any record, conflicting claims side by side, and figures
@@ -71,12 +71,11 @@ const PROVENANCE_PAGE = { default: 100, max: 500 };
 /** Most values in one list filter of statistics. */
 const MAX_FILTER_VALUES = 100;
 /** Ids longer than this cannot be ours; refused before they reach the database. */
-const MAX_ID_LENGTH = 512;
 
-export class EvidenceService {
+export class ProvenanceService {
   constructor(
     private readonly executor: Executor,
-    private readonly reader: ReaderService,
+    private readonly records: RecordsService,
   ) {}
 
   /**
@@ -111,9 +110,9 @@ export class EvidenceService {
     const items = row.claims as unknown[];
     const details = opts.details ? items.map(decodeClaimDetails) : [];
     const claims = opts.details
-      ? this.reader.primeClaimDetails(details)
+      ? this.records.primeClaimDetails(details)
       : items.map((c) => fromProjection(c) as ClaimRecord);
-    if (!opts.details) this.reader.primeNodes(claims);
+    if (!opts.details) this.records.primeNodes(claims);
     const sources = new Map<string, SourceRecord>();
     for (const d of details) for (const s of d.sources) sources.set(s.source.id, s.source);
     const last = claims.at(-1);
@@ -160,9 +159,9 @@ export class EvidenceService {
       const subject = fromProjection(g.subject) as EntityRecord;
       const items = g.claims as unknown[];
       const claims = opts.details
-        ? this.reader.primeClaimDetails(items)
+        ? this.records.primeClaimDetails(items)
         : items.map((c) => fromProjection(c) as ClaimRecord);
-      this.reader.primeNodes([subject, ...claims]);
+      this.records.primeNodes([subject, ...claims]);
       return {
         key: [String(g.subjectId), String(g.conflictKey)],
         node: { subject, property: claims[0]?.property ?? '', claims },
@@ -205,19 +204,19 @@ export class EvidenceService {
     });
     return rows.map((row) => {
       const subject = fromProjection(row.subject) as EntityRecord;
-      this.reader.primeNodes([subject]);
+      this.records.primeNodes([subject]);
       const figures = (row.figures as Record<string, unknown>[]).map((v) => {
         const figure = fromProjection(v.figure) as FigureRecord;
         const items = v.claims as unknown[];
         const claims = opts.details
-          ? this.reader.primeClaimDetails(items)
+          ? this.records.primeClaimDetails(items)
           : items.map((c) => fromProjection(c) as ClaimRecord);
         const sources = (v.sources as Record<string, unknown>[]).map((s) => ({
           source: fromProjection(s) as SourceRecord,
           publisher: fromProjection(s._publisher) as EntityRecord | null,
         }));
-        this.reader.primeNodes([figure, ...claims, ...sources.flatMap((s) => [s.source, s.publisher])]);
-        this.reader.primeClaimsOfFigure(figure.id, claims);
+        this.records.primeNodes([figure, ...claims, ...sources.flatMap((s) => [s.source, s.publisher])]);
+        this.records.primeClaimsOfFigure(figure.id, claims);
         return {
           figure,
           sources: sources.map((s) => s.source),
@@ -236,10 +235,6 @@ export class EvidenceService {
       };
     });
   }
-}
-
-function checkId(id: string, inputPath: string[]): void {
-  if (!id || id.length > MAX_ID_LENGTH) throw badInput(`${inputPath.join('.')} is not a valid id`, inputPath);
 }
 
 /** A list filter: null or empty means no filter (as elsewhere in the API); too long is refused. */

@@ -30,7 +30,7 @@ const SOURCE = `s {${SOURCE_PROPERTIES}, _labels: labels(s), _publisher: head(CO
  * node is looked up among $relationStarts (candidate ids parsed from the rel- id) and r.id checked exactly.
  */
 export const provenance = statement(
-  'evidence.provenance',
+  'provenance.provenance',
   `CALL () {
      MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
      RETURN head([l IN labels(n) WHERE l IN ['Event', 'Actor', 'Place']]) AS kind, n.name AS label,
@@ -94,7 +94,7 @@ const CONFLICT_GROUPS = `CALL (page) {
  * are found, instead of checking every claim of the graph first. Same groups, same order as `conflicts`.
  */
 export const conflictsPage = statement(
-  'evidence.conflictsPage',
+  'provenance.conflictsPage',
   `MATCH (k:Claim)
    WHERE k.subjectId IS NOT NULL AND k.conflictKey IS NOT NULL
      AND ($after IS NULL OR k.subjectId > $after[0] OR (k.subjectId = $after[0] AND k.conflictKey > $after[1]))
@@ -134,10 +134,10 @@ function conflictsStatement(name: string, match: string) {
   );
 }
 
-export const conflicts = conflictsStatement('evidence.conflicts', 'MATCH (c:Claim)');
+export const conflicts = conflictsStatement('provenance.conflicts', 'MATCH (c:Claim)');
 
 export const conflictsAbout = conflictsStatement(
-  'evidence.conflictsAbout',
+  'provenance.conflictsAbout',
   'MATCH (c:Claim)-[:ABOUT]->(:Entity {id: $subjectId})',
 );
 
@@ -181,7 +181,7 @@ function statisticsStatement(name: string, match: string) {
 }
 
 export const statistics = statisticsStatement(
-  'evidence.statistics',
+  'provenance.statistics',
   'MATCH (f:Figure)-[:FIGURE_OF]->(subject:Entity)',
 );
 
@@ -190,7 +190,7 @@ export const statistics = statisticsStatement(
  * visible events and relationships backed by a visible claim only (VISIBLE_PATH).
  */
 export const statisticsAbout = statisticsStatement(
-  'evidence.statisticsAbout',
+  'provenance.statisticsAbout',
   `MATCH (root:Entity) WHERE root.id IN $subjectIds AND ${VISIBLE('root')}
    CALL (root) {
      RETURN root AS subject
@@ -209,7 +209,7 @@ export const statisticsAbout = statisticsStatement(
  * exactly those whose live, visible claims cite one (as in statistics), so the answer is the same.
  */
 export const statisticsFromSources = statisticsStatement(
-  'evidence.statisticsFromSources',
+  'provenance.statisticsFromSources',
   `MATCH (src:Source) WHERE src.id IN $sourceIds
    MATCH (src)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(:Claim)-[:OBJECT]->(candidate:Figure)
    WITH DISTINCT candidate AS f

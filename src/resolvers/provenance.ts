@@ -1,25 +1,29 @@
-import type { FigureUnit, Resolvers } from '../../generated/graphql.js';
-import { AppError, ErrorCode } from '../../errors.js';
-import { ASSUMED_LIST_SIZES } from '../../limits.js';
-import { firstOf } from '../lists.js';
-import { selects } from '../lookahead.js';
+import type { FigureUnit, Resolvers } from '../generated/graphql.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { ASSUMED_LIST_SIZES } from '../limits.js';
+import { firstOf } from './lists.js';
+import { selects } from './lookahead.js';
 
 /**
- * Resolvers of the evidence read fields (schema/read.graphql). Each root field is one statement; the
+ * Resolvers of the provenance fields (schema/provenance.graphql): provenance, conflicts, statistics. Each root field is one statement; the
  * lookahead only decides whether claims come with their details and whether to count. Every field of
  * Provenance, Conflict, StatisticGroup and StatisticValue is a property of what the service returns.
  */
-export const evidenceResolvers: Resolvers = {
+export const provenanceResolvers: Resolvers = {
   Query: {
     provenance: (_parent, { id, first, after }, ctx, info) =>
-      ctx.services.evidence.provenance(id, { first, after }, { details: selects(info, 'claims', 'sources') }),
+      ctx.services.provenance.provenance(
+        id,
+        { first, after },
+        { details: selects(info, 'claims', 'sources') },
+      ),
     conflicts: (_parent, args, ctx, info) =>
-      ctx.services.evidence.conflicts(args, {
+      ctx.services.provenance.conflicts(args, {
         details: selects(info, 'claims'),
         withTotal: selects(info, 'totalCount'),
       }),
     statistics: async (_parent, { filter }, ctx, info) => {
-      const groups = await ctx.services.evidence.statistics(filter ?? {}, {
+      const groups = await ctx.services.provenance.statistics(filter ?? {}, {
         // Claims (Figure.claims/conflicts) and publishers are primed only from claim details.
         details: selects(info, 'claims', 'conflicts', 'publisher'),
       });

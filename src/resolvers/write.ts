@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql.js';
+import type { Resolvers } from '../generated/graphql.js';
 
 /** The write API for evidence (schema/write.graphql): each field is one call of the write service. */
 export const writeResolvers: Resolvers = {

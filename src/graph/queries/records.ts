@@ -19,7 +19,7 @@ import {
 
 /** Any record by id; each branch uses its label's unique-id index. */
 export const nodesById = statement(
-  'read.nodesById',
+  'records.nodesById',
   `UNWIND $ids AS id
    CALL (id) {
      MATCH (n:Entity {id: id}) RETURN n
@@ -38,7 +38,7 @@ export const nodesById = statement(
  * asks for the entity's claims: the whole evidence in one round trip. Claims in claimsAbout's order.
  */
 export const entityWithClaims = statement(
-  'read.entityWithClaims',
+  'records.entityWithClaims',
   `MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
    RETURN n {.*} AS props, labels(n) AS labels,
           COLLECT {
@@ -49,7 +49,7 @@ export const entityWithClaims = statement(
 );
 
 export const claimsAbout = statement(
-  'read.claimsAbout',
+  'records.claimsAbout',
   `UNWIND $ids AS id
    MATCH (c:Claim)-[:ABOUT]->(:Entity {id: id})
    WHERE ${VISIBLE_CLAIM('c')}
@@ -58,7 +58,7 @@ export const claimsAbout = statement(
 );
 
 export const figuresOf = statement(
-  'read.figuresOf',
+  'records.figuresOf',
   `UNWIND $ids AS id
    MATCH (f:Figure)-[:FIGURE_OF]->(:Entity {id: id})
    WHERE ${VISIBLE_FIGURE('f')}
@@ -68,7 +68,7 @@ export const figuresOf = statement(
 
 /** Relationships of the model's allow-list only ($types comes from RELATION_TYPES, filtered by the caller). */
 export const relationsOf = statement(
-  'read.relationsOf',
+  'records.relationsOf',
   `UNWIND $ids AS id
    MATCH (e:Entity {id: id})-[r]-(o:Entity)
    WHERE type(r) IN $types AND ${VISIBLE('o')}
@@ -79,7 +79,7 @@ export const relationsOf = statement(
 );
 
 export const excerptsOfClaims = statement(
-  'read.excerptsOfClaims',
+  'records.excerptsOfClaims',
   `UNWIND $ids AS id
    MATCH (:Claim {id: id})-[:SUPPORTED_BY]->(e:Excerpt)-[:IN_SOURCE]->(s:Source)
    WHERE ${VISIBLE('s')}
@@ -88,7 +88,7 @@ export const excerptsOfClaims = statement(
 );
 
 export const attributionOfClaims = statement(
-  'read.attributionOfClaims',
+  'records.attributionOfClaims',
   `UNWIND $ids AS id
    MATCH (c:Claim {id: id})
    RETURN id, ${VISIBLE_ATTRIBUTION('c', 'at', 'agentId', (a) => `${a}.id`)} AS hops`,
@@ -96,7 +96,7 @@ export const attributionOfClaims = statement(
 
 /** Claims on the same subject and measure whose value intervals are disjoint (see ClaimRow.valueLow). */
 export const conflictsOfClaims = statement(
-  'read.conflictsOfClaims',
+  'records.conflictsOfClaims',
   `UNWIND $ids AS id
    MATCH (c:Claim {id: id}) WHERE c.conflictKey IS NOT NULL
    MATCH (o:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
@@ -106,7 +106,7 @@ export const conflictsOfClaims = statement(
 );
 
 export const claimsOfFigures = statement(
-  'read.claimsOfFigures',
+  'records.claimsOfFigures',
   `UNWIND $ids AS id
    MATCH (c:Claim)-[:OBJECT]->(:Figure {id: id})
    WHERE ${VISIBLE_CLAIM('c')}
@@ -115,7 +115,7 @@ export const claimsOfFigures = statement(
 );
 
 export const figureLinks = statement(
-  'read.figureLinks',
+  'records.figureLinks',
   `UNWIND $ids AS id
    MATCH (f:Figure {id: id})
    OPTIONAL MATCH (f)-[:SHARE_OF]->(whole:Figure) WHERE ${VISIBLE_FIGURE('whole')}
@@ -124,7 +124,7 @@ export const figureLinks = statement(
 );
 
 export const publishersOf = statement(
-  'read.publishersOf',
+  'records.publishersOf',
   `UNWIND $ids AS id
    MATCH (:Source {id: id})-[:PUBLISHED_BY]->(a:Actor)
    WHERE ${VISIBLE('a')}
@@ -137,7 +137,7 @@ export const publishersOf = statement(
  * source's text for the API; one row per visible source.
  */
 export const sourceTexts = statement(
-  'read.sourceTexts',
+  'records.sourceTexts',
   `UNWIND $ids AS id
    MATCH (s:Source {id: id}) WHERE ${VISIBLE('s')}
    RETURN id, s.length AS length,

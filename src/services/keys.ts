@@ -1,18 +1,9 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError, ErrorCode } from '../errors.js';
+import { AppError, badInput, ErrorCode, requireRole } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
-import { findKey, hashKey, insertKey, revokeKey, type StoredKey } from '../graph/stores/key-store.js';
-import {
-  actorLabel,
-  ANONYMOUS,
-  KEY_ROLES,
-  requireRole,
-  type KeyRole,
-  type Role,
-  type Viewer,
-} from '../auth/roles.js';
+import { findKey, hashKey, insertKey, revokeKey, type StoredKey } from '../graph/stores/keys.js';
+import { actorLabel, ANONYMOUS, KEY_ROLES, type KeyRole, type Role, type Viewer } from '../model/access.js';
 import { runMutation } from '../graph/mutation.js';
-import { badInput } from '../errors.js';
 
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 1_000;

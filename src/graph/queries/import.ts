@@ -22,7 +22,7 @@ const KEPT = (v: string) => `WITH ${v}, edited, before, r
           CASE WHEN ${RANK('before')} > ${RANK("coalesce(r.sensitivity, 'public')")} THEN ${v}.id END AS stricterKept`;
 
 export const findSourcesByHash = statement(
-  'bundle.findSourcesByHash',
+  'import.findSourcesByHash',
   `UNWIND $rows AS r
    MATCH (s:Source {sha256: r.sha256})
    WHERE s.id <> r.id
@@ -31,19 +31,19 @@ export const findSourcesByHash = statement(
 
 /** Entities of the bundle that were merged into another since: loading them again would revive them. */
 export const findMergedEntities = statement(
-  'bundle.findMergedEntities',
+  'import.findMergedEntities',
   `UNWIND $ids AS id
    MATCH (m:Merged {id: id})
    RETURN m.id AS id, m.mergedInto AS mergedInto`,
 );
 
 export const findBundleLoad = statement(
-  'bundle.findLoad',
+  'import.findLoad',
   'MATCH (b:BundleLoad {sha256: $sha256}) RETURN b.sha256 AS sha256, b.loadedAt AS loadedAt',
 );
 
 export const upsertEntities = statement(
-  'bundle.upsertEntities',
+  'import.upsertEntities',
   `UNWIND $rows AS r
    MERGE (n:Entity {id: r.id})
    ON CREATE SET n.createdAt = datetime(r.recordedAt), n.version = 1
@@ -64,7 +64,7 @@ export const upsertEntities = statement(
 );
 
 export const upsertSources = statement(
-  'bundle.upsertSources',
+  'import.upsertSources',
   `UNWIND $rows AS r
    MERGE (s:Source {id: r.id})
    ON CREATE SET s.createdAt = datetime(r.recordedAt), s.version = 1
@@ -84,7 +84,7 @@ export const upsertSources = statement(
 );
 
 export const upsertExcerpts = statement(
-  'bundle.upsertExcerpts',
+  'import.upsertExcerpts',
   `UNWIND $rows AS r
    MATCH (s:Source {id: r.sourceId})
    MERGE (e:Excerpt {id: r.id})
@@ -125,7 +125,7 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
    }`;
 
 export const upsertClaims = statement(
-  'bundle.upsertClaims',
+  'import.upsertClaims',
   `${UPSERT_CLAIMS_BODY}
    ${KEPT('c')}`,
 );
@@ -146,13 +146,13 @@ export const UPSERT_FIGURES_BODY = `UNWIND $rows AS r
    WITH f, r, edited, before`;
 
 export const upsertFigures = statement(
-  'bundle.upsertFigures',
+  'import.upsertFigures',
   `${UPSERT_FIGURES_BODY}
    ${KEPT('f')}`,
 );
 
 export const linkFigures = statement(
-  'bundle.linkFigures',
+  'import.linkFigures',
   `UNWIND $rows AS r
    MATCH (f:Figure {id: r.id})
    CALL (f, r) {
@@ -173,7 +173,7 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
     RELATION_TYPES.map((type) => [
       type,
       statement(
-        `bundle.upsertRelations.${type}`,
+        `import.upsertRelations.${type}`,
         `UNWIND $rows AS r
        MATCH (a:Entity {id: r.fromId}), (b:Entity {id: r.toId})
        // Lock the start node first, as the write API does, so a concurrent recordClaim cannot lose ids.
@@ -189,7 +189,7 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
   ) as Record<RelationType, ReturnType<typeof statement>>;
 
 export const recordBundleLoad = statement(
-  'bundle.recordLoad',
+  'import.recordLoad',
   `MERGE (b:BundleLoad {sha256: $sha256})
    ON CREATE SET b.loadedAt = datetime(), b.recordedBy = $recordedBy, b.counts = $counts`,
 );

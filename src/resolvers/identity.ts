@@ -1,8 +1,8 @@
-import type { Resolvers } from '../../generated/graphql.js';
-import { AppError, ErrorCode } from '../../errors.js';
-import { ASSUMED_LIST_SIZES } from '../../limits.js';
+import type { Resolvers } from '../generated/graphql.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { ASSUMED_LIST_SIZES } from '../limits.js';
 
-/** Identity fields: lookup by external identifier, match candidates and same-as judgements. */
+/** Identity fields (schema/identity.graphql): lookup by external identifier, match candidates and same-as judgements. */
 export const identityResolvers: Resolvers = {
   Query: {
     entityByIdentifier: (_p, { scheme, value }, ctx) =>

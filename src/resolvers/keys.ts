@@ -1,8 +1,8 @@
-import type { Resolvers } from '../../generated/graphql.js';
-import { clearance } from '../../auth/roles.js';
+import type { Resolvers } from '../generated/graphql.js';
+import { clearance } from '../model/access.js';
 
-/** Who the caller is, and API key management. */
-export const authResolvers: Resolvers = {
+/** Who the caller is, and API key management (schema/keys.graphql). */
+export const keysResolvers: Resolvers = {
   Query: {
     viewer: (_p, _a, ctx) => ({ ...ctx.viewer, clearance: [...clearance(ctx.viewer.role)] }),
   },

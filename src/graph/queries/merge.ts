@@ -76,7 +76,7 @@ const ENTITY_PROPS = (n: string) => `${n} {.id, .kind, .name, .lang, .aliasesJso
 
 /** Both ends of a merge as they stand, and whether either was merged before (refused with a clear error). */
 export const mergeEnds = statement(
-  'admin.mergeEnds',
+  'merge.mergeEnds',
   `UNWIND [$keepId, $mergeId] AS id
    CALL (id) {
      OPTIONAL MATCH (n:Entity {id: id})
@@ -92,7 +92,7 @@ export const mergeEnds = statement(
  * is read after this, so it sees what the transaction that held the locks before committed.
  */
 export const lockMergeEnds = statement(
-  'admin.lockMergeEnds',
+  'merge.lockMergeEnds',
   `UNWIND $ids AS id
    CALL (id) {
      MATCH (n:Entity {id: id}) RETURN n
@@ -110,7 +110,7 @@ export const lockMergeEnds = statement(
  * or none when either stopped being an entity meanwhile (the merge then fails).
  */
 export const mergeSnapshot = statement(
-  'admin.mergeSnapshot',
+  'merge.mergeSnapshot',
   `MATCH (k:Entity {id: $keepId}), (x:Entity {id: $mergeId})
    RETURN elementId(x) AS xEid,
      COLLECT { MATCH (x)-[r]-(o) WHERE type(r) IN $moveTypes RETURN ${REL('x')} } AS mergedRels,
@@ -127,7 +127,7 @@ export const mergeSnapshot = statement(
 function moveStatement(type: MoveType): Statement {
   const t = assertRelType(type);
   return statement(
-    `admin.move.${type}`,
+    `merge.move.${type}`,
     `UNWIND $rows AS row
      MATCH (a)-[old:${t}]->(b) WHERE elementId(old) = row.eid
      MATCH (k:Entity {id: $keepId})
@@ -161,7 +161,7 @@ export const moveRels: Readonly<Record<MoveType, Statement>> = Object.fromEntrie
  * claim must still exist, or the transaction fails.
  */
 export const retargetClaims = statement(
-  'admin.retargetClaims',
+  'merge.retargetClaims',
   `UNWIND $rows AS row
    MATCH (c:Claim {id: row.id})
    SET c.subjectId = CASE WHEN row.subject AND c.subjectId = $from THEN $to ELSE c.subjectId END,
@@ -175,7 +175,7 @@ export const retargetClaims = statement(
 
 /** Figures' subjectId follows their FIGURE_OF link. Every figure must still exist. */
 export const retargetFigures = statement(
-  'admin.retargetFigures',
+  'merge.retargetFigures',
   `UNWIND $ids AS id
    MATCH (f:Figure {id: id})
    SET f.subjectId = CASE WHEN f.subjectId = $from THEN $to ELSE f.subjectId END
@@ -191,7 +191,7 @@ export const retargetFigures = statement(
  * either end is no longer an entity it matches nothing, and the transaction fails.
  */
 export const finishMerge = statement(
-  'admin.finishMerge',
+  'merge.finishMerge',
   `MATCH (k:Entity {id: $keepId}), (x:Entity {id: $mergeId})
    SET k.aliasesJson = $kept.aliasesJson, k.names = $kept.names,
        k.identifiersJson = $kept.identifiersJson, k.identifierKeys = $kept.identifierKeys,
@@ -208,7 +208,7 @@ export const finishMerge = statement(
 
 /** A merge record with its kept entity (null when that was merged away since). */
 export const mergeById = statement(
-  'admin.mergeById',
+  'merge.mergeById',
   `MATCH (m:Merge {id: $id})
    OPTIONAL MATCH (k:Entity {id: m.keepId})
    RETURN m {.*} AS merge, k {.*, _labels: labels(k)} AS kept`,
@@ -216,7 +216,7 @@ export const mergeById = statement(
 
 /** A merge to undo, locked (so two undos cannot both pass the check), with both entities as they stand now. */
 export const unmergeSnapshot = statement(
-  'admin.unmergeSnapshot',
+  'merge.unmergeSnapshot',
   `MATCH (m:Merge {id: $id})
    SET m._lock = true
    REMOVE m._lock
@@ -234,7 +234,7 @@ export const unmergeSnapshot = statement(
  * than guesses.
  */
 export const unmergeChecks = statement(
-  'admin.unmergeChecks',
+  'merge.unmergeChecks',
   `MATCH (k) WHERE elementId(k) = $kEid
    RETURN [c IN $checks WHERE NOT EXISTS {
        MATCH (k)-[r]-(o) WHERE type(r) = c.type AND o.id = c.otherId AND (c.targetId IS NULL OR r.id = c.targetId)
@@ -253,7 +253,7 @@ function unmoveStatement(type: MoveType): Statement {
   const t = assertRelType(type);
   const otherLabel = assertLabel(type in LINK_TYPES ? LINK_TYPES[type as LinkType] : 'Entity');
   return statement(
-    `admin.unmove.${type}`,
+    `merge.unmove.${type}`,
     `MATCH (x) WHERE elementId(x) = $xEid
      MATCH (k) WHERE elementId(k) = $kEid
      CALL (x) {
@@ -292,7 +292,7 @@ export const unmoveRels: Readonly<Record<MoveType, Statement>> = Object.fromEntr
  * back, the merge record and its SAME_AS judgement marked undone (never deleted).
  */
 export const finishUnmerge = statement(
-  'admin.finishUnmerge',
+  'merge.finishUnmerge',
   `MATCH (m:Merge {id: $id})
    MATCH (x) WHERE elementId(x) = $xEid
    MATCH (k) WHERE elementId(k) = $kEid
@@ -311,28 +311,3 @@ export const finishUnmerge = statement(
    RETURN m {.*} AS merge`,
   { mustMatch: true },
 );
-
-/** Audit filter shared by the page and the count. */
-const AUDIT_FILTER = `WHERE ($operation IS NULL OR a.operation = $operation)
-     AND ($keyId IS NULL OR a.keyId = $keyId)
-     AND ($affectedId IS NULL OR $affectedId IN a.affectedIds)
-     AND ($from IS NULL OR a.at >= datetime($from))
-     AND ($to IS NULL OR a.at <= datetime($to))`;
-
-/**
- * A page of the audit log, newest first, keyset after ($afterAt, $afterId); $limit rows (the caller asks
- * one more than it shows). With total, the number of matching records too. Always one row.
- */
-export function auditPage(total: boolean): Statement {
-  return statement(
-    `admin.auditLog${total ? '+total' : ''}`,
-    `${total ? `CALL () { MATCH (a:AuditRecord) ${AUDIT_FILTER} RETURN count(a) AS total }` : 'WITH null AS total'}
-     CALL () {
-       MATCH (a:AuditRecord) ${AUDIT_FILTER}
-         AND ($afterAt IS NULL OR a.at < datetime($afterAt) OR (a.at = datetime($afterAt) AND a.id < $afterId))
-       WITH a ORDER BY a.at DESC, a.id DESC LIMIT toInteger($limit)
-       RETURN collect(a {.*}) AS rows
-     }
-     RETURN total, rows`,
-  );
-}

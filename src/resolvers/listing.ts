@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Resolvers } from '../../generated/graphql.js';
-import type { Embeds } from '../../services/listing.js';
-import { selects } from '../lookahead.js';
+import type { Resolvers } from '../generated/graphql.js';
+import type { Embeds } from '../services/listing.js';
+import { selects } from './lookahead.js';
 
 /** What nested data the selection needs from the one listing statement. */
 const embedsFor = (info: GraphQLResolveInfo): Embeds => ({
@@ -10,10 +10,9 @@ const embedsFor = (info: GraphQLResolveInfo): Embeds => ({
   total: selects(info, 'totalCount'),
 });
 
-/** Resolvers of the listing read fields: nodes, events, actors, places, sources, timeline. */
+/** Resolvers of the listing fields (schema/listing.graphql): events, actors, places, sources, timeline. */
 export const listingResolvers: Resolvers = {
   Query: {
-    nodes: (_p, { ids }, ctx) => ctx.services.listing.nodes(ids),
     events: (_p, args, ctx, info) => ctx.services.listing.events(args, embedsFor(info)),
     actors: (_p, args, ctx, info) => ctx.services.listing.entities('Actor', args, embedsFor(info)),
     places: (_p, args, ctx, info) => ctx.services.listing.entities('Place', args, embedsFor(info)),

@@ -1,8 +1,8 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import type { Problem, RecordSet } from '../../model/rows.js';
 import type { Executor, Tx } from '../executor.js';
-import * as q from '../queries/bundle.js';
-import { dateProps, entityParams } from './rows.js';
+import * as q from '../queries/import.js';
+import { dateProps, entityParams } from './properties.js';
 import { appendAudit } from '../queries/audit.js';
 import { randomUUID } from 'node:crypto';
 
@@ -76,7 +76,7 @@ export async function writeBundle(
     figures: b.figures.length,
     relations: b.relations.length,
   };
-  return executor.writeTx('bundle.write', async (tx): Promise<BundleWriteResult> => {
+  return executor.writeTx('import.write', async (tx): Promise<BundleWriteResult> => {
     // The same text twice is one source: refuse a bundle that gives known text a new id.
     const clashes = await tx.run(q.findSourcesByHash, {
       rows: b.sources.map((s) => ({ id: s.id, sha256: s.sha256 })),

@@ -2,7 +2,7 @@ import type { EntityKind, RelationType } from '../../model/graph-model.js';
 import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../../model/rows.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
-import { dateProps, entityParams } from './rows.js';
+import { dateProps, entityParams } from './properties.js';
 import { toRecord, type EntityRecord } from '../records.js';
 
 /**
