@@ -5,15 +5,19 @@
  */
 import './styles.css';
 import { ApiError, apiKey, request, setApiKey } from './api.js';
-import type {
-  GraphNodePartsFragment,
-  NeighborhoodQuery,
-  PathsQuery,
-  SearchQuery,
+import {
+  NeighborhoodDocument,
+  PathsDocument,
+  ProvenanceDocument,
+  SearchDocument,
+  ViewerDocument,
+  type GraphNodePartsFragment,
+  type NeighborhoodQuery,
+  type PathsQuery,
+  type SearchQuery,
 } from './generated/graphql.js';
 import { download, formatDate, h } from './format.js';
 import { GraphView, type ViewNode } from './graph-view.js';
-import { NeighborhoodOp, PathsOp, ProvenanceOp, SearchOp, ViewerOp } from './operations.js';
 import { CLAIMS_PAGE, renderPanelMessage, renderProvenance } from './panel.js';
 import { ALL_KINDS, emptyState, parseState, serializeState, type ViewState } from './state.js';
 import { renderTimeline } from './timeline.js';
@@ -167,7 +171,7 @@ function refreshLists(): void {
 
 async function expand(id: string): Promise<void> {
   await track(async () => {
-    const data: NeighborhoodQuery = await request(NeighborhoodOp, {
+    const data: NeighborhoodQuery = await request(NeighborhoodDocument, {
       id,
       depth: 1,
       limit: state.limit,
@@ -205,12 +209,12 @@ async function select(id: string | null): Promise<void> {
   }
   renderPanelMessage(els.panel, labelOf(id), 'Loading the evidence…');
   await track(async () => {
-    const data = await request(ProvenanceOp, { id, first: CLAIMS_PAGE });
+    const data = await request(ProvenanceDocument, { id, first: CLAIMS_PAGE });
     if (seq !== selectSeq) return; // a later selection won
     renderProvenance(els.panel, data.provenance, {
       ...panelActions(id, data.provenance.kind),
       more: async (after) => {
-        const next = await track(() => request(ProvenanceOp, { id, first: CLAIMS_PAGE, after }));
+        const next = await track(() => request(ProvenanceDocument, { id, first: CLAIMS_PAGE, after }));
         if (!next) throw new Error('the next claims could not be loaded');
         return next.provenance;
       },
@@ -289,7 +293,7 @@ async function findPath(): Promise<void> {
   const { from, to } = state;
   if (!from || !to) return;
   await track(async () => {
-    const data = await request(PathsOp, { from, to, maxLength: MAX_PATH });
+    const data = await request(PathsDocument, { from, to, maxLength: MAX_PATH });
     const path = data.paths[0];
     if (!path) {
       pathIds = null;
@@ -364,7 +368,7 @@ async function search(query: string): Promise<void> {
     els.results.replaceChildren();
     return;
   }
-  await track(async () => renderResults(await request(SearchOp, { query, first: 25 })));
+  await track(async () => renderResults(await request(SearchDocument, { query, first: 25 })));
 }
 
 // ---------- export ----------
@@ -396,7 +400,7 @@ function exportJson(): void {
 
 async function who(): Promise<void> {
   await track(async () => {
-    const data = await request(ViewerOp, {});
+    const data = await request(ViewerDocument, {});
     const v = data.viewer;
     els.who.textContent =
       v.role === 'anonymous' ? 'anonymous (public records)' : `${v.name ?? 'key'} — ${v.role}`;

@@ -4,9 +4,8 @@
  * where sources disagree.
  */
 import { request } from './api.js';
-import type { ClaimPartsFragment, ProvenanceQuery } from './generated/graphql.js';
+import { SourceTextDocument, type ClaimPartsFragment, type ProvenanceQuery } from './generated/graphql.js';
 import { codePointSlice, formatDate, formatNumber, formatRange, h } from './format.js';
-import { SourceTextOp } from './operations.js';
 
 export type Provenance = ProvenanceQuery['provenance'];
 type Source = Provenance['sources'][number];
@@ -95,7 +94,7 @@ async function showSourceText(
   button.disabled = true;
   holder.replaceChildren(h('p', { class: 'muted' }, 'Loading the source…'));
   try {
-    const data = await request(SourceTextOp, { id: e.source.id });
+    const data = await request(SourceTextDocument, { id: e.source.id });
     const text = data.node && 'text' in data.node ? data.node.text : null;
     if (text == null) {
       holder.replaceChildren(h('p', { class: 'error' }, 'The source text is not available to you.'));
