@@ -1,21 +1,7 @@
 /** The graph canvas: Cytoscape.js holding the nodes and edges the investigator has opened. */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import type { GraphEdgePartsFragment, GraphNodeKind } from './generated/graphql.js';
-
-export interface ViewNode {
-  id: string;
-  kind: GraphNodeKind | 'SOURCE' | 'OTHER';
-  label: string;
-  type: string | null;
-  /** A figure another source contradicts. */
-  conflict: boolean;
-  /** Visible only with clearance: drawn with a dashed outline. */
-  sensitivity: string;
-  /** Event dates, for the timeline. */
-  date: { earliest: string | null; latest: string | null; text: string } | null;
-}
-
-export type ViewEdge = GraphEdgePartsFragment;
+import type { GraphPort } from './controller.js';
+import type { ViewEdge, ViewNode } from './model.js';
 
 const COLORS: Record<string, string> = {
   EVENT: '#b45309',
@@ -34,7 +20,7 @@ const SHAPES: Record<string, cytoscape.Css.NodeShape> = {
   OTHER: 'ellipse',
 };
 
-export class GraphView {
+export class GraphView implements GraphPort {
   readonly cy: Core;
   private readonly nodes = new Map<string, ViewNode>();
 
