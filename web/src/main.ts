@@ -85,7 +85,8 @@ function bindControls(els: Elements): void {
 
 bindControls(els);
 document.body.dataset.busy = '0';
-installTestHook(graph, explorer);
+// Only a test build (vite build --mode test) has the hook; production drops this branch and the module.
+if (import.meta.env.MODE === 'test') installTestHook(graph, explorer);
 
 void (async () => {
   await explorer.who();
