@@ -12,11 +12,15 @@ export const ARTIFACTS = path.join(projectRoot, 'test-results', 'e2e');
 /** Debian's Chromium (apt-get install -y chromium); CHROMIUM_PATH overrides. No browser is downloaded. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Builds the explorer from web/ into a fresh folder, so the tests always drive the current source. */
+/**
+ * Builds the explorer from web/ into a fresh folder, so the tests always drive the current source. It is
+ * a test build (mode `test`): only that has the `window.__explorer` hook the tests read the canvas with.
+ */
 export async function buildExplorer(): Promise<string> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'hrkg-explorer-'));
   await build({
     configFile: path.join(projectRoot, 'web', 'vite.config.ts'),
+    mode: 'test',
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, sourcemap: false },
   });

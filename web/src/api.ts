@@ -1,9 +1,10 @@
 /**
- * The explorer's GraphQL client: POSTs the typed operations of operations.graphql to /graphql.
+ * The explorer's GraphQL client: POSTs the typed documents generated from operations.graphql to /graphql
+ * (each holds one operation and the fragments it uses).
  * The API key, when the investigator gives one, lives in sessionStorage only (never in the URL or a
  * shared link) and goes out as `Authorization: Bearer <key>`; without one the API answers as anonymous.
  */
-import type { TypedOperation } from './operations.js';
+import type { TypedDocumentString } from './generated/graphql.js';
 
 const KEY_STORAGE = 'hrkg.apiKey';
 
@@ -32,9 +33,14 @@ interface GraphQLBody<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
+/** The name of a document's operation (a generated document holds exactly one), sent as operationName. */
+export function operationName(document: string): string | undefined {
+  return /(?:^|\n)\s*(?:query|mutation|subscription)\s+(\w+)/.exec(document)?.[1];
+}
+
 /** Runs one operation; a GraphQL error becomes an ApiError carrying the API's stable code. */
 export async function request<TData, TVars>(
-  op: TypedOperation<TData, TVars>,
+  document: TypedDocumentString<TData, TVars>,
   variables: TVars,
   signal?: AbortSignal,
 ): Promise<TData> {
@@ -44,12 +50,13 @@ export async function request<TData, TVars>(
   };
   const key = apiKey();
   if (key) headers.authorization = `Bearer ${key}`;
+  const query = document.toString();
   let res: Response;
   try {
     res = await fetch('/graphql', {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query: op.document, operationName: op.name, variables }),
+      body: JSON.stringify({ query, operationName: operationName(query), variables }),
       signal,
     });
   } catch (err) {

@@ -34,9 +34,27 @@ export function formatNumber(n: number | null | undefined): string {
   return n == null ? '—' : n.toLocaleString('en-GB');
 }
 
-/** Slices by Unicode code points, as the API counts offsets (a character outside the BMP counts once). */
-export function codePointSlice(text: string, start: number, end?: number): string {
-  return Array.from(text).slice(start, end).join('');
+/**
+ * Code points, as the API counts offsets (a character outside the BMP counts once). The same as
+ * codePoints and sliceCodePoints in src/model/text.ts, which the browser cannot import while that module
+ * also imports node:crypto.
+ */
+export function codePoints(text: string): string[] {
+  return Array.from(text);
+}
+
+export function sliceCodePoints(points: readonly string[], start: number, end: number): string {
+  return points.slice(start, end).join('');
+}
+
+/** A text cut at two code-point offsets: before, between (end exclusive) and after. */
+export function splitAtCodePoints(text: string, start: number, end: number): [string, string, string] {
+  const points = codePoints(text);
+  return [
+    sliceCodePoints(points, 0, start),
+    sliceCodePoints(points, start, end),
+    sliceCodePoints(points, end, points.length),
+  ];
 }
 
 type Child = Node | string | null | undefined | false;

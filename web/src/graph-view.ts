@@ -1,21 +1,7 @@
 /** The graph canvas: Cytoscape.js holding the nodes and edges the investigator has opened. */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import type { GraphEdgePartsFragment, GraphNodeKind } from './generated/graphql.js';
-
-export interface ViewNode {
-  id: string;
-  kind: GraphNodeKind | 'SOURCE' | 'OTHER';
-  label: string;
-  type: string | null;
-  /** A figure another source contradicts. */
-  conflict: boolean;
-  /** Visible only with clearance: drawn with a dashed outline. */
-  sensitivity: string;
-  /** Event dates, for the timeline. */
-  date: { earliest: string | null; latest: string | null; text: string } | null;
-}
-
-export type ViewEdge = GraphEdgePartsFragment;
+import type { GraphPort } from './controller.js';
+import type { ViewEdge, ViewNode } from './model.js';
 
 const COLORS: Record<string, string> = {
   EVENT: '#b45309',
@@ -34,7 +20,67 @@ const SHAPES: Record<string, cytoscape.Css.NodeShape> = {
   OTHER: 'ellipse',
 };
 
-export class GraphView {
+/** Nodes by kind; conflicts double-outlined in red, restricted records dashed; the path in red. */
+const STYLE: cytoscape.StylesheetJson = [
+  {
+    selector: 'node',
+    style: {
+      label: 'data(label)',
+      'background-color': (n: cytoscape.NodeSingular) => COLORS[n.data('kind') as string] ?? '#6b7280',
+      shape: (n: cytoscape.NodeSingular) => SHAPES[n.data('kind') as string] ?? 'ellipse',
+      width: 30,
+      height: 30,
+      'font-size': 11,
+      'text-wrap': 'wrap',
+      'text-max-width': '140px',
+      'text-valign': 'bottom',
+      'text-margin-y': 4,
+      color: '#111827',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.8,
+      'text-background-padding': '1px',
+    },
+  },
+  {
+    selector: 'node[?conflict]',
+    style: { 'border-width': 4, 'border-color': '#dc2626', 'border-style': 'double' },
+  },
+  {
+    selector: 'node[sensitivity != "public"]',
+    style: { 'border-width': 3, 'border-color': '#111827', 'border-style': 'dashed' },
+  },
+  {
+    selector: 'node:selected',
+    style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 },
+  },
+  {
+    selector: 'edge',
+    style: {
+      width: 1.5,
+      'line-color': '#9ca3af',
+      'target-arrow-color': '#9ca3af',
+      'target-arrow-shape': 'triangle',
+      'curve-style': 'bezier',
+      label: 'data(label)',
+      'font-size': 9,
+      color: '#374151',
+      'text-rotation': 'autorotate',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.85,
+    },
+  },
+  {
+    selector: 'edge:selected',
+    style: { width: 3, 'line-color': '#f59e0b', 'target-arrow-color': '#f59e0b' },
+  },
+  {
+    selector: 'edge.on-path',
+    style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', width: 4 },
+  },
+  { selector: 'node.on-path', style: { 'border-width': 4, 'border-color': '#dc2626' } },
+];
+
+export class GraphView implements GraphPort {
   readonly cy: Core;
   private readonly nodes = new Map<string, ViewNode>();
 
@@ -47,64 +93,7 @@ export class GraphView {
       minZoom: 0.2,
       maxZoom: 3,
       boxSelectionEnabled: false,
-      style: [
-        {
-          selector: 'node',
-          style: {
-            label: 'data(label)',
-            'background-color': (n: cytoscape.NodeSingular) => COLORS[n.data('kind') as string] ?? '#6b7280',
-            shape: (n: cytoscape.NodeSingular) => SHAPES[n.data('kind') as string] ?? 'ellipse',
-            width: 30,
-            height: 30,
-            'font-size': 11,
-            'text-wrap': 'wrap',
-            'text-max-width': '140px',
-            'text-valign': 'bottom',
-            'text-margin-y': 4,
-            color: '#111827',
-            'text-background-color': '#ffffff',
-            'text-background-opacity': 0.8,
-            'text-background-padding': '1px',
-          },
-        },
-        {
-          selector: 'node[?conflict]',
-          style: { 'border-width': 4, 'border-color': '#dc2626', 'border-style': 'double' },
-        },
-        {
-          selector: 'node[sensitivity != "public"]',
-          style: { 'border-width': 3, 'border-color': '#111827', 'border-style': 'dashed' },
-        },
-        {
-          selector: 'node:selected',
-          style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 },
-        },
-        {
-          selector: 'edge',
-          style: {
-            width: 1.5,
-            'line-color': '#9ca3af',
-            'target-arrow-color': '#9ca3af',
-            'target-arrow-shape': 'triangle',
-            'curve-style': 'bezier',
-            label: 'data(label)',
-            'font-size': 9,
-            color: '#374151',
-            'text-rotation': 'autorotate',
-            'text-background-color': '#ffffff',
-            'text-background-opacity': 0.85,
-          },
-        },
-        {
-          selector: 'edge:selected',
-          style: { width: 3, 'line-color': '#f59e0b', 'target-arrow-color': '#f59e0b' },
-        },
-        {
-          selector: 'edge.on-path',
-          style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', width: 4 },
-        },
-        { selector: 'node.on-path', style: { 'border-width': 4, 'border-color': '#dc2626' } },
-      ],
+      style: STYLE,
     });
     this.cy.on('tap', 'node, edge', (e) => handlers.select(e.target.id() as string));
     this.cy.on('tap', (e) => {

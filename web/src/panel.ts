@@ -3,12 +3,11 @@
  * (highlighted inside their source's text on request), who said it, the sources' metadata, and a flag
  * where sources disagree.
  */
-import { request } from './api.js';
-import type { ClaimPartsFragment, ProvenanceQuery } from './generated/graphql.js';
-import { codePointSlice, formatDate, formatNumber, formatRange, h } from './format.js';
-import { SourceTextOp } from './operations.js';
+import { excerptBlock } from './excerpt.js';
+import { formatDate, formatNumber, formatRange, h } from './format.js';
+import type { ClaimPartsFragment } from './generated/graphql.js';
+import { CLAIMS_PAGE, type Provenance } from './model.js';
 
-export type Provenance = ProvenanceQuery['provenance'];
 type Source = Provenance['sources'][number];
 
 const RELIABILITY: Record<string, string> = {
@@ -54,85 +53,6 @@ function conflictNote(c: ClaimPartsFragment): HTMLElement | null {
     ]),
     ' says otherwise. Both are kept.',
   );
-}
-
-function excerptBlock(e: ClaimPartsFragment['excerpts'][number]): HTMLElement {
-  const showInSource = h(
-    'button',
-    { type: 'button', class: 'link', 'data-action': 'show-in-source' },
-    'Show in source',
-  );
-  const holder = h('div', { class: 'source-view' });
-  showInSource.addEventListener('click', () => void showSourceText(holder, e, showInSource));
-  return h(
-    'figure',
-    { class: 'excerpt', 'data-excerpt': e.id },
-    h(
-      'blockquote',
-      { dir: 'auto' },
-      e.prefix ? `…${e.prefix}` : '',
-      h('mark', {}, e.exact),
-      e.suffix ? `${e.suffix}…` : '',
-    ),
-    h(
-      'figcaption',
-      {},
-      `Characters ${e.start}–${e.end} of `,
-      h('cite', { dir: 'auto' }, e.source.title),
-      ' · ',
-      showInSource,
-    ),
-    holder,
-  );
-}
-
-/** Loads the source's full text and highlights the excerpt at its offsets, checking the words match. */
-async function showSourceText(
-  holder: HTMLElement,
-  e: ClaimPartsFragment['excerpts'][number],
-  button: HTMLButtonElement,
-) {
-  button.disabled = true;
-  holder.replaceChildren(h('p', { class: 'muted' }, 'Loading the source…'));
-  try {
-    const data = await request(SourceTextOp, { id: e.source.id });
-    const text = data.node && 'text' in data.node ? data.node.text : null;
-    if (text == null) {
-      holder.replaceChildren(h('p', { class: 'error' }, 'The source text is not available to you.'));
-      return;
-    }
-    const at = codePointSlice(text, e.start, e.end);
-    const mark = h(
-      'mark',
-      { class: 'in-source', 'data-start': String(e.start), 'data-end': String(e.end) },
-      at,
-    );
-    const pre = h(
-      'pre',
-      {
-        class: 'source-text',
-        dir: 'auto',
-        tabindex: '0',
-        'aria-label': `Text of ${data.node && 'title' in data.node ? data.node.title : 'the source'}`,
-      },
-      codePointSlice(text, 0, e.start),
-      mark,
-      codePointSlice(text, e.end),
-    );
-    holder.replaceChildren(
-      at === e.exact
-        ? h('p', { class: 'ok' }, '✓ The source has these exact words at these offsets.')
-        : h('p', { class: 'error' }, '✗ The source text at these offsets differs from the excerpt.'),
-      pre,
-    );
-    mark.scrollIntoView({ block: 'center' });
-  } catch (err) {
-    holder.replaceChildren(
-      h('p', { class: 'error' }, `Could not load the source: ${(err as Error).message}`),
-    );
-  } finally {
-    button.disabled = false;
-  }
 }
 
 function claimBlock(c: ClaimPartsFragment): HTMLElement {
@@ -189,9 +109,6 @@ function sourceBlock(s: Source): HTMLElement {
     ),
   );
 }
-
-/** Claims per request: a hub can have thousands, and the page must stay responsive. */
-export const CLAIMS_PAGE = 50;
 
 /** The first page of claims, and a button that asks the server for the next one. */
 function claimList(p: Provenance, more: (after: string) => Promise<Provenance>): HTMLElement[] {
