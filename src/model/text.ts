@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { sliceCodePoints, toCodePointOffset } from './code-points.js';
+
+export { codePointLength, codePoints, sliceCodePoints, toCodePointOffset } from './code-points.js';
 
 /**
  * Offsets into source text count Unicode code points, as the W3C TextPositionSelector does: a character
@@ -8,26 +11,6 @@ import { createHash } from 'node:crypto';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-export function codePoints(text: string): string[] {
-  return Array.from(text);
-}
-
-export function codePointLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n += 1;
-  return n;
-}
-
-/** Code-point offset of a UTF-16 index. */
-export function toCodePointOffset(text: string, utf16Index: number): number {
-  return codePointLength(text.slice(0, utf16Index));
-}
-
-/** The text between two code-point offsets (end exclusive). */
-export function sliceCodePoints(points: readonly string[], start: number, end: number): string {
-  return points.slice(start, end).join('');
 }
 
 /** Every code-point start offset at which quote occurs (overlapping occurrences included). */

@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string> = {
   // nodeProjection's ELSE branch: the CASE takes SOURCE_PROPERTIES for sources.
   'src/graph/queries/fragments.ts ${v}': 'guarded by CASE WHEN ${v}:Source',
   // nodesById's ELSE branch: the CASE takes SOURCE_PROPERTIES for sources.
-  'src/graph/queries/read.ts n': 'guarded by CASE WHEN n:Source',
+  'src/graph/queries/records.ts n': 'guarded by CASE WHEN n:Source',
 };
 
 function tsFiles(dir: string): string[] {

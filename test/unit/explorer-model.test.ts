@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codePoints as sharedCodePoints, sliceCodePoints as sharedSlice } from '../../src/model/text.js';
 import { ApiError } from '../../web/src/api.js';
-import {
-  codePoints,
-  formatDate,
-  formatNumber,
-  formatRange,
-  sliceCodePoints,
-  splitAtCodePoints,
-} from '../../web/src/format.js';
+import { formatDate, formatNumber, formatRange, splitAtCodePoints } from '../../web/src/format.js';
 import type { GraphNodePartsFragment } from '../../web/src/generated/graphql.js';
 import {
   errorMessage,
@@ -74,19 +66,8 @@ describe('explorer dates and numbers', () => {
   });
 });
 
-describe('explorer code points', () => {
+describe('explorer code points (src/model/code-points.ts)', () => {
   const text = 'a😀b𝕏c ريف دمشق';
-
-  it('agree with src/model/text.ts, which the API counts offsets with', () => {
-    expect(codePoints(text)).toEqual(sharedCodePoints(text));
-    for (const [s, e] of [
-      [0, 2],
-      [1, 4],
-      [3, 9],
-      [5, 15],
-    ] as const)
-      expect(sliceCodePoints(codePoints(text), s, e)).toBe(sharedSlice(sharedCodePoints(text), s, e));
-  });
 
   it('cut a text at code-point offsets: astral characters count once', () => {
     expect(splitAtCodePoints(text, 1, 4)).toEqual(['a', '😀b𝕏', 'c ريف دمشق']);

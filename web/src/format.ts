@@ -1,3 +1,5 @@
+import { codePoints, sliceCodePoints } from '../../src/model/code-points.js';
+
 /** Display helpers: fuzzy dates as sources give them, code-point slicing, safe element building. */
 import type { FuzzyDatePartsFragment } from './generated/graphql.js';
 
@@ -32,19 +34,6 @@ export function formatRange(d: FuzzyDatePartsFragment | null | undefined): strin
 
 export function formatNumber(n: number | null | undefined): string {
   return n == null ? '—' : n.toLocaleString('en-GB');
-}
-
-/**
- * Code points, as the API counts offsets (a character outside the BMP counts once). The same as
- * codePoints and sliceCodePoints in src/model/text.ts, which the browser cannot import while that module
- * also imports node:crypto.
- */
-export function codePoints(text: string): string[] {
-  return Array.from(text);
-}
-
-export function sliceCodePoints(points: readonly string[], start: number, end: number): string {
-  return points.slice(start, end).join('');
 }
 
 /** A text cut at two code-point offsets: before, between (end exclusive) and after. */
