@@ -1,3 +1,4 @@
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 import { MAX_ID_LENGTH } from './limits.js';
 import { atLeast, type Role, type Viewer } from './model/access.js';
@@ -7,7 +8,7 @@ import { atLeast, type Role, type Viewer } from './model/access.js';
  * Documented in README ("Errors").
  */
 export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_USER_INPUT: ApolloServerErrorCode.BAD_USER_INPUT,
   NOT_FOUND: 'NOT_FOUND',
   EXCERPT_MISMATCH: 'EXCERPT_MISMATCH',
   QUOTE_NOT_FOUND: 'QUOTE_NOT_FOUND',
@@ -22,7 +23,7 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   DATABASE_TIMEOUT: 'DATABASE_TIMEOUT',
   DATABASE_MEMORY_LIMIT: 'DATABASE_MEMORY_LIMIT',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -30,13 +31,13 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Codes whose message is safe to show to clients as is. Anything else is masked by formatError. */
 export const PUBLIC_CODES: ReadonlySet<string> = new Set([
   ...Object.values(ErrorCode).filter((c) => c !== ErrorCode.INTERNAL_SERVER_ERROR),
-  // graphql-js / Apollo / graphql-armor codes for documents refused before execution.
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
+  // Apollo's codes for documents and requests refused before execution.
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
 ]);
 
 /** An expected failure: carries a stable code and, for input problems, the path of the offending value. */

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
 import type { RequestContext } from '../context.js';
 import { checkCost } from '../cost.js';
+import { errorBody } from './errors.js';
 import { ErrorCode } from '../errors.js';
 
 /**
@@ -75,12 +76,11 @@ export function responseSizePlugin(maxBytes: number): ApolloServerPlugin<Request
           contextValue.logger?.warn({ maxBytes }, 'response over the size limit replaced by an error');
           response.body.singleResult = {
             data: null,
-            errors: [
-              {
-                message: `The response is larger than the limit of ${maxBytes} bytes; ask for smaller pages, fewer fields or slices of source texts (text(start, end))`,
-                extensions: { code: ErrorCode.LIMIT_EXCEEDED, limit: maxBytes },
-              },
-            ],
+            errors: errorBody(
+              `The response is larger than the limit of ${maxBytes} bytes; ask for smaller pages, fewer fields or slices of source texts (text(start, end))`,
+              ErrorCode.LIMIT_EXCEEDED,
+              { limit: maxBytes },
+            ).errors,
             ...(result.extensions ? { extensions: result.extensions } : {}),
           };
         },
