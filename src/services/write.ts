@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { actorLabel, clearance, type Viewer } from '../model/access.js';
 import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
 import type { Executor, Tx } from '../graph/executor.js';
@@ -12,30 +11,50 @@ import type {
   SourceRecord,
 } from '../graph/records.js';
 import * as store from '../graph/stores/write.js';
-import type { FoundNode } from '../graph/stores/write.js';
 import {
   attributeClaimValue,
   figureClaimValue,
   relationClaimValue,
   statementClaimValue,
 } from '../model/claims.js';
-import { excerptId, figureIdOf, relationId } from '../model/ids.js';
-import { locateQuote } from '../model/quotes.js';
+import { figureIdOf, relationId } from '../model/ids.js';
 import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../model/rows.js';
-import {
-  ActorInput,
-  Alias,
-  AttributeValue,
-  ClaimInput,
-  ExternalIdentifier,
-  FigureValue,
-  SourceInput,
-} from '../io/bundle/schema.js';
-import { ACTOR_TYPES, EVENT_TYPES, PLACE_TYPES, type Sensitivity } from '../model/enums.js';
-import { FuzzyDateInput, normalizeFuzzyDate, type FuzzyDate } from '../model/fuzzy-date.js';
-import { RELATIONS, relationAllows, type EntityKind, type RelationType } from '../model/graph-model.js';
-import { codePointLength, codePoints, isWellFormed, selectorAt, sha256 } from '../model/text.js';
+import type { Sensitivity } from '../model/enums.js';
+import type { RelationType } from '../model/graph-model.js';
+import { codePointLength, sha256 } from '../model/text.js';
 import type { RecordsService } from './records.js';
+import {
+  actorAt,
+  assertWellFormed,
+  at,
+  checkClaimInput,
+  checkDates,
+  type CheckedClaim,
+  checkRelation,
+  checkType,
+  type CreateEntityArgs,
+  DEFAULT_MAX_SOURCE_BYTES,
+  defined,
+  entityAt,
+  EntityMeta,
+  type EntityPatchArgs,
+  entityView,
+  fuzzy,
+  ID_PREFIX,
+  type IngestSourceArgs,
+  KIND_OF,
+  type LinkEntitiesArgs,
+  MAX_LINK_CLAIMS,
+  type Maybe,
+  notFoundAt,
+  parse,
+  type Path,
+  Reason,
+  type RecordClaimArgs,
+  resolveExcerpts,
+  SourceMeta,
+  type WriteOptions,
+} from './write-input.js';
 
 /**
  * The write API for evidence: sources, claims, entities and links, added by analysts. Input is checked
@@ -43,347 +62,6 @@ import type { RecordsService } from './records.js';
  * current versions) is checked inside the mutation's transaction, so a refused request writes nothing.
  * Results are re-read through the request's reader, so they resolve exactly as reads do.
  */
-
-export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
-/** Ids longer than this cannot be ours; refused before they reach the database. */
-const MAX_EXCERPTS = 50;
-const MAX_ATTRIBUTION = 10;
-const MAX_LINK_CLAIMS = 100;
-const MAX_ALIASES = 100;
-const MAX_IDENTIFIERS = 50;
-const MAX_QUOTE_CODE_POINTS = 5000;
-const MAX_REASON = 2000;
-
-export interface WriteOptions {
-  /** Largest source text accepted, in bytes of UTF-8 (default 5 MB). */
-  maxSourceBytes?: number;
-}
-
-type Maybe<T> = T | null | undefined;
-type Path = (string | number)[];
-
-export interface FuzzyDateArgs {
-  value?: Maybe<string>;
-  precision: string;
-  qualifier?: Maybe<string>;
-  earliest?: Maybe<string>;
-  latest?: Maybe<string>;
-  text?: Maybe<string>;
-}
-
-export interface IngestSourceArgs {
-  text: string;
-  title: string;
-  language: string;
-  publisherId?: Maybe<string>;
-  url?: Maybe<string>;
-  retrievedAt?: Maybe<string>;
-  published?: Maybe<FuzzyDateArgs>;
-  reliability?: Maybe<string>;
-  sensitivity?: Maybe<string>;
-  notes?: Maybe<string>;
-}
-
-export interface ExcerptArgs {
-  quote?: Maybe<string>;
-  start?: Maybe<number>;
-  end?: Maybe<number>;
-}
-
-export interface RecordClaimArgs {
-  subjectId: string;
-  summary: string;
-  sourceId: string;
-  excerpts: readonly ExcerptArgs[];
-  relation?: Maybe<{ type: string; objectId: string; role?: Maybe<string> }>;
-  figure?: Maybe<{
-    measure: string;
-    value?: Maybe<number>;
-    min?: Maybe<number>;
-    max?: Maybe<number>;
-    qualifier?: Maybe<string>;
-    unit: string;
-    subgroup?: Maybe<string>;
-    text?: Maybe<string>;
-    periodStart?: Maybe<FuzzyDateArgs>;
-    periodEnd?: Maybe<FuzzyDateArgs>;
-    asOf?: Maybe<FuzzyDateArgs>;
-  }>;
-  attribute?: Maybe<{ property: string; value?: Maybe<string>; date?: Maybe<FuzzyDateArgs> }>;
-  attributedTo?: Maybe<readonly string[]>;
-  confidence?: Maybe<number>;
-  sensitivity?: Maybe<string>;
-  fact?: Maybe<string>;
-}
-
-interface AliasArgs {
-  value: string;
-  lang: string;
-}
-interface IdentifierArgs {
-  scheme: string;
-  value: string;
-}
-
-export interface CreateEntityArgs {
-  kind: 'EVENT' | 'ACTOR' | 'PLACE';
-  type: string;
-  name: string;
-  lang?: Maybe<string>;
-  aliases?: Maybe<readonly AliasArgs[]>;
-  description?: Maybe<string>;
-  identifiers?: Maybe<readonly IdentifierArgs[]>;
-  sensitivity?: Maybe<string>;
-  date?: Maybe<FuzzyDateArgs>;
-  endDate?: Maybe<FuzzyDateArgs>;
-}
-
-export interface EntityPatchArgs {
-  name?: Maybe<string>;
-  lang?: Maybe<string>;
-  aliases?: Maybe<readonly AliasArgs[]>;
-  description?: Maybe<string>;
-  identifiers?: Maybe<readonly IdentifierArgs[]>;
-  type?: Maybe<string>;
-  date?: Maybe<FuzzyDateArgs>;
-  endDate?: Maybe<FuzzyDateArgs>;
-}
-
-export interface LinkEntitiesArgs {
-  type: string;
-  fromId: string;
-  toId: string;
-  role?: Maybe<string>;
-  claimIds: readonly string[];
-}
-
-const KIND_OF: Record<CreateEntityArgs['kind'], EntityKind> = {
-  EVENT: 'Event',
-  ACTOR: 'Actor',
-  PLACE: 'Place',
-};
-const ID_PREFIX: Record<EntityKind, string> = { Event: 'ev-', Actor: 'ac-', Place: 'pl-' };
-const TYPES: Record<EntityKind, readonly string[]> = {
-  Event: EVENT_TYPES,
-  Actor: ACTOR_TYPES,
-  Place: PLACE_TYPES,
-};
-const ENTITY_KINDS = new Set<string>(['Event', 'Actor', 'Place']);
-
-// Field rules shared with the bundle format, so the two ways in accept the same values.
-const Lang = Alias.shape.lang;
-const SourceMeta = z.object({
-  title: SourceInput.shape.title,
-  language: Lang,
-  url: z.string().url().max(2000).nullish(),
-  retrievedAt: SourceInput.shape.retrievedAt,
-  notes: SourceInput.shape.notes,
-});
-const ClaimMeta = z.object({
-  summary: ClaimInput.shape.summary,
-  fact: ClaimInput.shape.fact,
-  confidence: ClaimInput.shape.confidence,
-});
-const FigureMeta = FigureValue.omit({
-  periodStart: true,
-  periodEnd: true,
-  asOf: true,
-  shareOf: true,
-  during: true,
-});
-const EntityMeta = z.object({
-  name: ActorInput.shape.name,
-  lang: Lang,
-  description: ActorInput.shape.description,
-  aliases: z.array(Alias).max(MAX_ALIASES),
-  identifiers: z.array(ExternalIdentifier).max(MAX_IDENTIFIERS),
-});
-const Reason = z.string().trim().min(1, 'give a reason').max(MAX_REASON);
-
-const at = (path: Path) => path.join('.');
-
-/** Parses with a zod schema; the first problem becomes BAD_USER_INPUT at its path (all are listed). */
-function parse<S extends z.ZodType>(schema: S, value: unknown, path: Path): z.output<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const full = (p: readonly PropertyKey[]) => [
-    ...path,
-    ...p.map((k) => (typeof k === 'number' ? k : String(k))),
-  ];
-  const first = r.error.issues[0]!;
-  const inputPath = full(first.path);
-  throw badInput(`${at(inputPath)}: ${first.message}`, inputPath, {
-    problems: r.error.issues.map((i) => ({ inputPath: full(i.path), message: i.message })),
-  });
-}
-
-/** GraphQL gives explicit nulls; the shared zod rules default only missing values. */
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
-}
-
-/** Strings that cannot be encoded as UTF-8 would be silently altered by the database: refused. */
-function assertWellFormed(value: unknown, path: Path): void {
-  if (typeof value === 'string') {
-    if (!isWellFormed(value)) {
-      throw badInput(`${at(path)} is not well-formed Unicode (it contains a lone surrogate)`, path);
-    }
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertWellFormed(v, [...path, i]));
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) assertWellFormed(v, [...path, k]);
-  }
-}
-
-function notFoundAt(what: string, id: string, path: Path): AppError {
-  return new AppError(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(id)} does not exist`, {
-    id,
-    inputPath: path,
-  });
-}
-
-function fuzzy(input: Maybe<FuzzyDateArgs>, path: Path): FuzzyDate | null {
-  if (!input) return null;
-  const parsed = parse(FuzzyDateInput, defined(input), path);
-  const { date, problems } = normalizeFuzzyDate(parsed);
-  if (!date) throw badInput(`${at(path)}: ${problems.join('; ')}`, path, { problems });
-  return date;
-}
-
-function entityAt(found: Map<string, FoundNode>, id: string, path: Path): EntityKind {
-  const n = found.get(id);
-  if (!n) throw notFoundAt('Entity', id, path);
-  if (!ENTITY_KINDS.has(n.kind)) {
-    throw badInput(`${at(path)}: ${id} is a ${n.kind}, not an event, actor or place`, path);
-  }
-  return n.kind as EntityKind;
-}
-
-function actorAt(found: Map<string, FoundNode>, id: string, path: Path): void {
-  const n = found.get(id);
-  if (!n) throw notFoundAt('Actor', id, path);
-  if (n.kind !== 'Actor') throw badInput(`${at(path)}: ${id} is a ${n.kind}, not an actor`, path);
-}
-
-function checkRelation(
-  type: RelationType,
-  role: Maybe<string>,
-  fromKind: EntityKind,
-  toKind: EntityKind,
-  path: Path,
-): void {
-  const spec = RELATIONS[type];
-  if (!relationAllows(type, fromKind, toKind)) {
-    throw badInput(
-      `${at([...path, 'type'])}: ${type} does not join ${fromKind} to ${toKind} (${spec.description})`,
-      [...path, 'type'],
-    );
-  }
-  if (spec.hasRole && !role) throw badInput(`${type} needs a role`, [...path, 'role']);
-  if (!spec.hasRole && role) throw badInput(`${type} takes no role`, [...path, 'role']);
-}
-
-function checkType(kind: EntityKind, type: string, path: Path): void {
-  if (!TYPES[kind].includes(type)) {
-    throw badInput(`${at(path)}: an ${kind.toLowerCase()} type is one of ${TYPES[kind].join(', ')}`, path);
-  }
-}
-
-function checkDates(kind: EntityKind, date: FuzzyDate | null, endDate: FuzzyDate | null, path: Path): void {
-  if (kind !== 'Event' && (date || endDate)) {
-    throw badInput('only events have dates', [...path, date ? 'date' : 'endDate']);
-  }
-  if (date?.earliest && endDate?.latest && endDate.latest < date.earliest) {
-    throw badInput(`ends (${endDate.latest}) before it starts (${date.earliest})`, [...path, 'endDate']);
-  }
-}
-
-/** The entity as its audit record shows it. */
-function entityView(e: EntityRow): Record<string, unknown> {
-  return {
-    kind: e.kind,
-    type: e.type,
-    name: e.name,
-    lang: e.lang,
-    aliases: e.aliases,
-    description: e.description,
-    identifiers: e.identifiers,
-    sensitivity: e.sensitivity,
-    date: e.date,
-    endDate: e.endDate,
-  };
-}
-
-/** Where each excerpt sits in the stored text, verified; refused with the bundle loader's codes. */
-function resolveExcerpts(sourceId: string, text: string, excerpts: readonly ExcerptArgs[]): ExcerptRow[] {
-  const points = codePoints(text);
-  const rows = new Map<string, ExcerptRow>();
-  excerpts.forEach((e, i) => {
-    const p: Path = ['input', 'excerpts', i];
-    let start = e.start ?? null;
-    let end = e.end ?? null;
-    if (start !== null && end !== null && end > points.length) {
-      throw badInput(
-        `${at(p)}: offsets ${start}-${end} lie outside the text (${points.length} code points)`,
-        [...p, 'end'],
-        { length: points.length },
-      );
-    }
-    if (e.quote != null) {
-      const given = start !== null && end !== null;
-      const found = locateQuote(text, points, given ? { exact: e.quote, start: start!, end: end! } : e.quote);
-      if ('problem' in found) {
-        const message = `${at(p)}: ${found.problem} (${sourceId})`;
-        if (given) {
-          throw new AppError(ErrorCode.EXCERPT_MISMATCH, message, {
-            inputPath: p,
-            candidates: found.candidates ?? [],
-          });
-        }
-        if (found.candidates?.length) {
-          throw new AppError(ErrorCode.QUOTE_AMBIGUOUS, message, {
-            inputPath: [...p, 'quote'],
-            candidates: found.candidates,
-          });
-        }
-        throw new AppError(ErrorCode.QUOTE_NOT_FOUND, message, { inputPath: [...p, 'quote'] });
-      }
-      start = found.start;
-      end = found.end;
-    }
-    const sel = selectorAt(points, start!, end!);
-    if (!sel.exact.trim()) throw badInput(`${at(p)}: the words at ${start}-${end} are only white space`, p);
-    const id = excerptId(sourceId, sel.start, sel.end);
-    rows.set(id, { id, sourceId, ...sel });
-  });
-  return [...rows.values()];
-}
-
-/** Shape checks of excerpts that need no text. */
-function checkExcerptShapes(excerpts: readonly ExcerptArgs[]): void {
-  if (excerpts.length < 1 || excerpts.length > MAX_EXCERPTS) {
-    throw badInput(`give 1 to ${MAX_EXCERPTS} excerpts`, ['input', 'excerpts']);
-  }
-  excerpts.forEach((e, i) => {
-    const p: Path = ['input', 'excerpts', i];
-    const hasStart = e.start != null;
-    const hasEnd = e.end != null;
-    if (hasStart !== hasEnd) {
-      throw badInput(`${at(p)}: give both start and end, or neither`, [...p, hasStart ? 'end' : 'start']);
-    }
-    if (e.quote == null && !hasStart) {
-      throw badInput(`${at(p)}: give the quote, its start and end offsets, or both`, p);
-    }
-    if (e.quote != null && !e.quote.trim()) throw badInput(`${at(p)}: the quote is empty`, [...p, 'quote']);
-    if (e.quote != null && codePointLength(e.quote) > MAX_QUOTE_CODE_POINTS) {
-      throw badInput(`${at(p)}: a quote is at most ${MAX_QUOTE_CODE_POINTS} characters`, [...p, 'quote']);
-    }
-    if (hasStart) {
-      if (e.start! < 0) throw badInput(`${at(p)}: start must be 0 or more`, [...p, 'start']);
-      if (e.end! <= e.start!) throw badInput(`${at(p)}: end must be after start`, [...p, 'end']);
-    }
-  });
-}
 
 export class WriteService {
   private readonly maxSourceBytes: number;
@@ -489,169 +167,45 @@ export class WriteService {
 
   async recordClaim(input: RecordClaimArgs, idempotencyKey?: Maybe<string>): Promise<ClaimRecord> {
     requireRole(this.viewer, 'analyst', 'Recording claims');
-    assertWellFormed(input, ['input']);
-    checkId(input.subjectId, ['input', 'subjectId']);
-    checkId(input.sourceId, ['input', 'sourceId']);
-    const meta = parse(
-      ClaimMeta,
-      defined({ summary: input.summary, fact: input.fact, confidence: input.confidence }),
-      ['input'],
-    );
-    checkExcerptShapes(input.excerpts);
-    const asserted = [input.relation, input.figure, input.attribute].filter((x) => x != null).length;
-    if (asserted > 1) {
-      throw badInput('a claim asserts at most one of relation, figure or attribute', ['input']);
-    }
-    const attributedTo = [...(input.attributedTo ?? [])];
-    if (attributedTo.length > MAX_ATTRIBUTION) {
-      throw badInput(`at most ${MAX_ATTRIBUTION} attribution hops`, ['input', 'attributedTo']);
-    }
-    attributedTo.forEach((id, i) => checkId(id, ['input', 'attributedTo', i]));
-    const relation = input.relation;
-    if (relation) checkId(relation.objectId, ['input', 'relation', 'objectId']);
+    const checked = checkClaimInput(input);
     const sensitivity = this.sensitivity(input.sensitivity);
-
     const claimId = `cl-${randomUUID()}`;
-    let figure: Omit<FigureRow, 'id' | 'claimId' | 'subjectId' | 'sensitivity'> | null = null;
-    if (input.figure) {
-      const p: Path = ['input', 'figure'];
-      const f = input.figure;
-      const m = parse(
-        FigureMeta,
-        defined({
-          measure: f.measure,
-          value: f.value,
-          min: f.min,
-          max: f.max,
-          qualifier: f.qualifier ?? 'exact',
-          unit: f.unit,
-          subgroup: f.subgroup,
-          text: f.text,
-        }),
-        p,
-      );
-      if (m.value == null && m.min == null && m.max == null)
-        throw badInput('give a value, or min and/or max', p);
-      if (m.min != null && m.max != null && m.min > m.max) {
-        throw badInput(`min ${m.min} is above max ${m.max}`, [...p, 'min']);
-      }
-      figure = {
-        measure: m.measure,
-        value: m.value ?? null,
-        min: m.min ?? null,
-        max: m.max ?? null,
-        qualifier: m.qualifier,
-        unit: m.unit,
-        subgroup: m.subgroup ?? null,
-        text: m.text ?? null,
-        periodStart: fuzzy(f.periodStart, [...p, 'periodStart']),
-        periodEnd: fuzzy(f.periodEnd, [...p, 'periodEnd']),
-        asOf: fuzzy(f.asOf, [...p, 'asOf']),
-        shareOfId: null,
-        duringId: null,
-      };
-    }
-    let attribute: { property: string; value: unknown } | null = null;
-    if (input.attribute) {
-      const p: Path = ['input', 'attribute'];
-      const a = input.attribute;
-      const property = parse(AttributeValue.shape.property, a.property, [...p, 'property']);
-      if ((a.value == null) === (a.date == null)) throw badInput('give exactly one of value or date', p);
-      if (a.value != null && (!a.value.trim() || a.value.length > 5000)) {
-        throw badInput('value must be 1 to 5000 characters', [...p, 'value']);
-      }
-      attribute = { property, value: a.value ?? fuzzy(a.date, [...p, 'date']) };
-    }
-
     const result = await this.mutate('recordClaim', input, idempotencyKey, async (tx) => {
-      const ids = [input.subjectId, ...attributedTo, ...(relation ? [relation.objectId] : [])];
-      const found = await store.findNodes(tx, ids);
-      const subjectKind = entityAt(found, input.subjectId, ['input', 'subjectId']);
-      if (relation) {
-        const objectKind = entityAt(found, relation.objectId, ['input', 'relation', 'objectId']);
-        if (relation.objectId === input.subjectId) {
-          throw badInput('an entity cannot be related to itself', ['input', 'relation', 'objectId']);
-        }
-        checkRelation(relation.type as RelationType, relation.role, subjectKind, objectKind, [
-          'input',
-          'relation',
-        ]);
-      }
-      attributedTo.forEach((id, i) => actorAt(found, id, ['input', 'attributedTo', i]));
-      const text = await store.sourceText(tx, input.sourceId);
-      if (text === null) throw notFoundAt('Source', input.sourceId, ['input', 'sourceId']);
-      const excerpts = resolveExcerpts(input.sourceId, text, input.excerpts);
-
-      const base = {
-        id: claimId,
-        fact: meta.fact ?? null,
-        subjectId: input.subjectId,
-        summary: meta.summary,
-        status: 'asserted',
-        confidence: meta.confidence ?? null,
+      const excerpts = await this.claimEvidence(tx, input, checked);
+      const rows = claimRows(input, checked, {
+        claimId,
         sensitivity,
         recordedBy: actorLabel(this.viewer),
-        recordedAt: new Date().toISOString(),
         excerptIds: excerpts.map((e) => e.id),
-        attributedTo,
-      };
-      let claim: ClaimRow;
-      let figureRow: FigureRow | null = null;
-      let relationRow: RelationRow | null = null;
-      if (relation) {
-        const role = relation.role ?? null;
-        claim = { ...base, ...relationClaimValue(relation.type, relation.objectId, role) };
-        relationRow = {
-          id: relationId(relation.type, input.subjectId, relation.objectId, role),
-          type: relation.type as RelationType,
-          fromId: input.subjectId,
-          toId: relation.objectId,
-          role,
-          claimIds: [claimId],
-        };
-      } else if (figure) {
-        figureRow = {
-          ...figure,
-          id: figureIdOf(claimId),
-          claimId,
-          subjectId: input.subjectId,
-          sensitivity,
-        };
-        claim = { ...base, ...figureClaimValue(figureRow) };
-      } else if (attribute) {
-        claim = { ...base, ...attributeClaimValue(attribute.property, attribute.value) };
-      } else {
-        claim = { ...base, ...statementClaimValue() };
-      }
-
-      const existing = await store.existingExcerpts(
-        tx,
-        excerpts.map((e) => e.id),
-      );
-      await store.insertExcerpts(tx, excerpts);
-      if (!(await store.insertClaim(tx, claim)))
-        throw notFoundAt('Entity', input.subjectId, ['input', 'subjectId']);
-      const changes: Change[] = excerpts
-        .filter((e) => !existing.has(e.id))
-        .map(({ id, ...e }) => ({ id, before: null, after: e }));
-      const { recordedAt: _at, ...claimAfter } = claim;
-      changes.push({ id: claimId, before: null, after: { ...claimAfter, sourceId: input.sourceId } });
-      const affectedIds = [claimId, input.subjectId, ...excerpts.map((e) => e.id)];
-      if (figureRow) {
-        await store.insertFigure(tx, figureRow);
-        const { id, ...after } = figureRow;
-        changes.push({ id, before: null, after });
-        affectedIds.push(id);
-      }
-      if (relationRow) {
-        const merged = await store.mergeRelation(tx, relationRow);
-        if (!merged) throw notFoundAt('Entity', relation!.objectId, ['input', 'relation', 'objectId']);
-        changes.push(relationChange(relationRow, merged));
-        affectedIds.push(relationRow.id);
-      }
-      return { result: { id: claimId }, affectedIds, changes };
+      });
+      return writeClaim(tx, input, rows, excerpts);
     });
     return this.claim(result.id);
+  }
+
+  /**
+   * What recording a claim needs from the graph, checked in its transaction: the subject, object and
+   * attribution agents exist and fit the relation, and the excerpts are the source's own words.
+   */
+  private async claimEvidence(tx: Tx, input: RecordClaimArgs, checked: CheckedClaim): Promise<ExcerptRow[]> {
+    const { relation, attributedTo } = checked;
+    const ids = [input.subjectId, ...attributedTo, ...(relation ? [relation.objectId] : [])];
+    const found = await store.findNodes(tx, ids);
+    const subjectKind = entityAt(found, input.subjectId, ['input', 'subjectId']);
+    if (relation) {
+      const objectKind = entityAt(found, relation.objectId, ['input', 'relation', 'objectId']);
+      if (relation.objectId === input.subjectId) {
+        throw badInput('an entity cannot be related to itself', ['input', 'relation', 'objectId']);
+      }
+      checkRelation(relation.type as RelationType, relation.role, subjectKind, objectKind, [
+        'input',
+        'relation',
+      ]);
+    }
+    attributedTo.forEach((id, i) => actorAt(found, id, ['input', 'attributedTo', i]));
+    const text = await store.sourceText(tx, input.sourceId);
+    if (text === null) throw notFoundAt('Source', input.sourceId, ['input', 'sourceId']);
+    return resolveExcerpts(input.sourceId, text, input.excerpts);
   }
 
   async createEntity(input: CreateEntityArgs, idempotencyKey?: Maybe<string>): Promise<EntityRecord> {
@@ -917,6 +471,91 @@ export class WriteService {
     if (!claim) throw notFoundAt('Claim', id, ['id']);
     return claim;
   }
+}
+
+/** The rows a claim writes: the claim itself, and the figure or relationship it asserts. */
+function claimRows(
+  input: RecordClaimArgs,
+  checked: CheckedClaim,
+  c: { claimId: string; sensitivity: Sensitivity; recordedBy: string; excerptIds: string[] },
+): { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null } {
+  const { relation, figure, attribute, meta, attributedTo } = checked;
+  const base = {
+    id: c.claimId,
+    fact: meta.fact ?? null,
+    subjectId: input.subjectId,
+    summary: meta.summary,
+    status: 'asserted',
+    confidence: meta.confidence ?? null,
+    sensitivity: c.sensitivity,
+    recordedBy: c.recordedBy,
+    recordedAt: new Date().toISOString(),
+    excerptIds: c.excerptIds,
+    attributedTo,
+  };
+  if (relation) {
+    const role = relation.role ?? null;
+    return {
+      claim: { ...base, ...relationClaimValue(relation.type, relation.objectId, role) },
+      figure: null,
+      relation: {
+        id: relationId(relation.type, input.subjectId, relation.objectId, role),
+        type: relation.type as RelationType,
+        fromId: input.subjectId,
+        toId: relation.objectId,
+        role,
+        claimIds: [c.claimId],
+      },
+    };
+  }
+  if (figure) {
+    const row: FigureRow = {
+      ...figure,
+      id: figureIdOf(c.claimId),
+      claimId: c.claimId,
+      subjectId: input.subjectId,
+      sensitivity: c.sensitivity,
+    };
+    return { claim: { ...base, ...figureClaimValue(row) }, figure: row, relation: null };
+  }
+  const value = attribute ? attributeClaimValue(attribute.property, attribute.value) : statementClaimValue();
+  return { claim: { ...base, ...value }, figure: null, relation: null };
+}
+
+/** Writes a claim's rows in the mutation's transaction; the changes and ids its audit record lists. */
+async function writeClaim(
+  tx: Tx,
+  input: RecordClaimArgs,
+  rows: { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null },
+  excerpts: ExcerptRow[],
+): Promise<MutationOutcome<{ id: string }>> {
+  const { claim } = rows;
+  const existing = await store.existingExcerpts(
+    tx,
+    excerpts.map((e) => e.id),
+  );
+  await store.insertExcerpts(tx, excerpts);
+  if (!(await store.insertClaim(tx, claim)))
+    throw notFoundAt('Entity', input.subjectId, ['input', 'subjectId']);
+  const changes: Change[] = excerpts
+    .filter((e) => !existing.has(e.id))
+    .map(({ id, ...e }) => ({ id, before: null, after: e }));
+  const { recordedAt: _at, ...claimAfter } = claim;
+  changes.push({ id: claim.id, before: null, after: { ...claimAfter, sourceId: input.sourceId } });
+  const affectedIds = [claim.id, input.subjectId, ...excerpts.map((e) => e.id)];
+  if (rows.figure) {
+    await store.insertFigure(tx, rows.figure);
+    const { id, ...after } = rows.figure;
+    changes.push({ id, before: null, after });
+    affectedIds.push(id);
+  }
+  if (rows.relation) {
+    const merged = await store.mergeRelation(tx, rows.relation);
+    if (!merged) throw notFoundAt('Entity', rows.relation.toId, ['input', 'relation', 'objectId']);
+    changes.push(relationChange(rows.relation, merged));
+    affectedIds.push(rows.relation.id);
+  }
+  return { result: { id: claim.id }, affectedIds, changes };
 }
 
 function relationChange(row: RelationRow, merged: { before: string[] | null; claimIds: string[] }): Change {
