@@ -1,6 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { neo4jDir } from '../paths.js';
@@ -148,21 +155,16 @@ export function defaultTxMemory(heap: string): string {
   return `${Math.max(16, Math.floor(parseByteSize(heap) / 4 / 1024 ** 2))}m`;
 }
 
-export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<EmbeddedNeo4j> {
-  const log = opts.log ?? (() => {});
+function checkJava(): void {
   const java = javaMajorVersion();
   if (java === undefined) throw new EmbeddedNeo4jError(`Java was not found on PATH.\n${HELP}`);
   if (java < 17)
     throw new EmbeddedNeo4jError(`Java ${java} is too old: the embedded Neo4j 5.26 needs Java 17+.\n${HELP}`);
+}
 
-  const dataDir = path.resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const classpath = resolveClasspath(path.dirname(dataDir), log);
-  const port = opts.boltPort && opts.boltPort > 0 ? opts.boltPort : await freePort();
-  const logFile = path.join(dataDir, 'launcher.log');
-  const logStream = createWriteStream(logFile, { flags: 'a' });
-
-  const args = [
+/** The launcher's command line: JVM sizing, classpath, then Launcher.java's own options. */
+function launcherArgs(opts: EmbeddedOptions, classpath: string, dataDir: string, port: number): string[] {
+  return [
     `-Xms${opts.heap ?? '768m'}`,
     `-Xmx${opts.heap ?? '768m'}`,
     ...JVM_FLAGS,
@@ -181,32 +183,26 @@ export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<Embedde
     opts.txMemory ?? defaultTxMemory(opts.heap ?? '768m'),
     '--exit-on-stdin-close',
   ];
-  const started = Date.now();
-  const env = { ...process.env };
-  delete env.NEO4J_EMBEDDED_PASSWORD;
-  if (opts.password) env.NEO4J_EMBEDDED_PASSWORD = opts.password;
-  const child = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'], env });
-  child.stderr!.pipe(logStream);
+}
 
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-  });
-
-  const lines: string[] = [];
-  const neo4jStartMs = await new Promise<number>((resolve, reject) => {
+/**
+ * Waits for the launcher's ready line and resolves with the start time Neo4j reported; rejects (with the
+ * log's tail and a hint when the store is locked) if the JVM exits first, fails to start, or takes longer
+ * than timeoutMs.
+ */
+function whenReady(
+  child: ChildProcess,
+  logStream: WriteStream,
+  logFile: string,
+  dataDir: string,
+  timeoutMs: number,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     let reported = 0;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
-        new EmbeddedNeo4jError(
-          `Neo4j did not start within ${opts.startTimeoutMs ?? 180_000} ms; see ${logFile}`,
-        ),
-      );
-    }, opts.startTimeoutMs ?? 180_000);
+      reject(new EmbeddedNeo4jError(`Neo4j did not start within ${timeoutMs} ms; see ${logFile}`));
+    }, timeoutMs);
     let buf = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       logStream.write(chunk);
@@ -215,7 +211,6 @@ export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<Embedde
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl).trim();
         buf = buf.slice(nl + 1);
-        lines.push(line);
         if (line.startsWith('NEO4J_STARTED_MS ')) reported = Number(line.split(' ')[1]);
         if (line.startsWith('NEO4J_READY ')) {
           clearTimeout(timer);
@@ -242,6 +237,36 @@ export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<Embedde
       reject(new EmbeddedNeo4jError(`Could not start Java: ${err.message}\n${HELP}`));
     });
   });
+}
+
+export async function startEmbeddedNeo4j(opts: EmbeddedOptions): Promise<EmbeddedNeo4j> {
+  const log = opts.log ?? (() => {});
+  checkJava();
+  const dataDir = path.resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const classpath = resolveClasspath(path.dirname(dataDir), log);
+  const port = opts.boltPort && opts.boltPort > 0 ? opts.boltPort : await freePort();
+  const logFile = path.join(dataDir, 'launcher.log');
+  const logStream = createWriteStream(logFile, { flags: 'a' });
+
+  const started = Date.now();
+  const env = { ...process.env };
+  delete env.NEO4J_EMBEDDED_PASSWORD;
+  if (opts.password) env.NEO4J_EMBEDDED_PASSWORD = opts.password;
+  const child = spawn('java', launcherArgs(opts, classpath, dataDir, port), {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env,
+  });
+  child.stderr!.pipe(logStream);
+
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const neo4jStartMs = await whenReady(child, logStream, logFile, dataDir, opts.startTimeoutMs ?? 180_000);
 
   const stop = async (graceMs = 30_000) => {
     if (exited) return;

@@ -56,6 +56,74 @@ export async function bundleLoaded(executor: Executor, sha256: string): Promise<
   return (await executor.read(q.findBundleLoad, { sha256 })).length > 0;
 }
 
+/** Rows that clash with the stored graph: known text under a new id, entities merged away. */
+async function clashesOf(tx: Tx, b: RecordSet): Promise<Problem[]> {
+  // The same text twice is one source: refuse a record set that gives known text a new id.
+  const clashes = await tx.run(q.findSourcesByHash, {
+    rows: b.sources.map((s) => ({ id: s.id, sha256: s.sha256 })),
+  });
+  const merged = await tx.run(q.findMergedEntities, { ids: b.entities.map((e) => e.id) });
+  return [
+    ...clashes.map((c) => ({
+      path: `sources[${b.sources.findIndex((s) => s.id === c.bundleId)}]`,
+      message: `this text is already in the graph as ${String(c.existingId)}; use that id`,
+    })),
+    ...merged.map((m) => ({
+      path: `entities(${String(m.id)})`,
+      message: `${String(m.id)} was merged into ${String(m.mergedInto)}; refer to that id (or undo the merge first)`,
+    })),
+  ];
+}
+
+/** Every row, kind by kind, in UNWIND batches; what a (re)load did not apply is noted in `kept`. */
+async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void> {
+  const recordedAt = b.recordedAt;
+  await runBatched(
+    tx,
+    q.upsertEntities,
+    b.entities.map((e) => ({ ...entityParams(e), recordedAt })),
+    kept,
+  );
+  await runBatched(
+    tx,
+    q.upsertSources,
+    b.sources.map((s) => ({
+      id: s.id,
+      title: s.title,
+      text: s.text,
+      sha256: s.sha256,
+      length: s.length,
+      language: s.language,
+      url: s.url,
+      retrievedAt: s.retrievedAt,
+      reliability: s.reliability,
+      sensitivity: s.sensitivity,
+      notes: s.notes,
+      publisherId: s.publisherId,
+      recordedAt,
+      ...dateProps('published', s.published),
+    })),
+    kept,
+  );
+  await runBatched(tx, q.upsertExcerpts, b.excerpts as unknown as Record<string, unknown>[]);
+  await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[], kept);
+  const figureRows = b.figures.map(({ periodStart, periodEnd, asOf, ...f }) => ({
+    ...f,
+    periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
+    periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
+    asOfJson: asOf ? JSON.stringify(asOf) : null,
+    periodEarliest: periodStart?.earliest ?? null,
+    periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
+  }));
+  await runBatched(tx, q.upsertFigures, figureRows, kept);
+  await runBatched(tx, q.linkFigures, figureRows);
+  for (const type of RELATION_TYPES) {
+    const rows = b.relations.filter((r) => r.type === type);
+    if (rows.length)
+      await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
+  }
+}
+
 /**
  * Writes a record set in ONE transaction: every row or none. Batched with UNWIND so the number of
  * round trips grows with the number of row kinds, not rows. Rows that clash with the stored graph (known
@@ -77,74 +145,9 @@ export async function writeBundle(
     relations: b.relations.length,
   };
   return executor.writeTx('import.write', async (tx): Promise<BundleWriteResult> => {
-    // The same text twice is one source: refuse a bundle that gives known text a new id.
-    const clashes = await tx.run(q.findSourcesByHash, {
-      rows: b.sources.map((s) => ({ id: s.id, sha256: s.sha256 })),
-    });
-    if (clashes.length) {
-      return {
-        written: false,
-        clashes: clashes.map((c) => ({
-          path: `sources[${b.sources.findIndex((s) => s.id === c.bundleId)}]`,
-          message: `this text is already in the graph as ${String(c.existingId)}; use that id`,
-        })),
-      };
-    }
-    const merged = await tx.run(q.findMergedEntities, { ids: b.entities.map((e) => e.id) });
-    if (merged.length) {
-      return {
-        written: false,
-        clashes: merged.map((m) => ({
-          path: `entities(${String(m.id)})`,
-          message: `${String(m.id)} was merged into ${String(m.mergedInto)}; refer to that id (or undo the merge first)`,
-        })),
-      };
-    }
-    const recordedAt = b.recordedAt;
-    await runBatched(
-      tx,
-      q.upsertEntities,
-      b.entities.map((e) => ({ ...entityParams(e), recordedAt })),
-      kept,
-    );
-    await runBatched(
-      tx,
-      q.upsertSources,
-      b.sources.map((s) => ({
-        id: s.id,
-        title: s.title,
-        text: s.text,
-        sha256: s.sha256,
-        length: s.length,
-        language: s.language,
-        url: s.url,
-        retrievedAt: s.retrievedAt,
-        reliability: s.reliability,
-        sensitivity: s.sensitivity,
-        notes: s.notes,
-        publisherId: s.publisherId,
-        recordedAt,
-        ...dateProps('published', s.published),
-      })),
-      kept,
-    );
-    await runBatched(tx, q.upsertExcerpts, b.excerpts as unknown as Record<string, unknown>[]);
-    await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[], kept);
-    const figureRows = b.figures.map(({ periodStart, periodEnd, asOf, ...f }) => ({
-      ...f,
-      periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
-      periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
-      asOfJson: asOf ? JSON.stringify(asOf) : null,
-      periodEarliest: periodStart?.earliest ?? null,
-      periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
-    }));
-    await runBatched(tx, q.upsertFigures, figureRows, kept);
-    await runBatched(tx, q.linkFigures, figureRows);
-    for (const type of RELATION_TYPES) {
-      const rows = b.relations.filter((r) => r.type === type);
-      if (rows.length)
-        await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
-    }
+    const clashes = await clashesOf(tx, b);
+    if (clashes.length) return { written: false, clashes };
+    await writeRows(tx, b, kept);
     await tx.run(q.recordBundleLoad, {
       sha256: bundleSha256,
       recordedBy: b.recordedBy,
