@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import type {
+  CreateEntityInput,
+  EntityPatch,
+  ExcerptInput,
+  FuzzyDateInput as FuzzyDateInputArg,
+  IngestSourceInput,
+  LinkEntitiesInput,
+  RecordClaimInput,
+} from '../generated/graphql.js';
 import { AppError, badInput, checkId, ErrorCode } from '../errors.js';
 import type { FoundNode } from '../graph/stores/write.js';
 import {
@@ -42,100 +51,17 @@ export interface WriteOptions {
 export type Maybe<T> = T | null | undefined;
 export type Path = (string | number)[];
 
-export interface FuzzyDateArgs {
-  value?: Maybe<string>;
-  precision: string;
-  qualifier?: Maybe<string>;
-  earliest?: Maybe<string>;
-  latest?: Maybe<string>;
-  text?: Maybe<string>;
-}
-
-export interface IngestSourceArgs {
-  text: string;
-  title: string;
-  language: string;
-  publisherId?: Maybe<string>;
-  url?: Maybe<string>;
-  retrievedAt?: Maybe<string>;
-  published?: Maybe<FuzzyDateArgs>;
-  reliability?: Maybe<string>;
-  sensitivity?: Maybe<string>;
-  notes?: Maybe<string>;
-}
-
-export interface ExcerptArgs {
-  quote?: Maybe<string>;
-  start?: Maybe<number>;
-  end?: Maybe<number>;
-}
-
-export interface RecordClaimArgs {
-  subjectId: string;
-  summary: string;
-  sourceId: string;
-  excerpts: readonly ExcerptArgs[];
-  relation?: Maybe<{ type: string; objectId: string; role?: Maybe<string> }>;
-  figure?: Maybe<{
-    measure: string;
-    value?: Maybe<number>;
-    min?: Maybe<number>;
-    max?: Maybe<number>;
-    qualifier?: Maybe<string>;
-    unit: string;
-    subgroup?: Maybe<string>;
-    text?: Maybe<string>;
-    periodStart?: Maybe<FuzzyDateArgs>;
-    periodEnd?: Maybe<FuzzyDateArgs>;
-    asOf?: Maybe<FuzzyDateArgs>;
-  }>;
-  attribute?: Maybe<{ property: string; value?: Maybe<string>; date?: Maybe<FuzzyDateArgs> }>;
-  attributedTo?: Maybe<readonly string[]>;
-  confidence?: Maybe<number>;
-  sensitivity?: Maybe<string>;
-  fact?: Maybe<string>;
-}
-
-export interface AliasArgs {
-  value: string;
-  lang: string;
-}
-export interface IdentifierArgs {
-  scheme: string;
-  value: string;
-}
-
-export interface CreateEntityArgs {
-  kind: 'EVENT' | 'ACTOR' | 'PLACE';
-  type: string;
-  name: string;
-  lang?: Maybe<string>;
-  aliases?: Maybe<readonly AliasArgs[]>;
-  description?: Maybe<string>;
-  identifiers?: Maybe<readonly IdentifierArgs[]>;
-  sensitivity?: Maybe<string>;
-  date?: Maybe<FuzzyDateArgs>;
-  endDate?: Maybe<FuzzyDateArgs>;
-}
-
-export interface EntityPatchArgs {
-  name?: Maybe<string>;
-  lang?: Maybe<string>;
-  aliases?: Maybe<readonly AliasArgs[]>;
-  description?: Maybe<string>;
-  identifiers?: Maybe<readonly IdentifierArgs[]>;
-  type?: Maybe<string>;
-  date?: Maybe<FuzzyDateArgs>;
-  endDate?: Maybe<FuzzyDateArgs>;
-}
-
-export interface LinkEntitiesArgs {
-  type: string;
-  fromId: string;
-  toId: string;
-  role?: Maybe<string>;
-  claimIds: readonly string[];
-}
+/*
+ * The write API's arguments are the GraphQL inputs of schema/write.graphql, as codegen types them: one
+ * declaration (the SDL), checked here with the bundle format's zod schemas.
+ */
+export type FuzzyDateArgs = FuzzyDateInputArg;
+export type IngestSourceArgs = IngestSourceInput;
+export type ExcerptArgs = ExcerptInput;
+export type RecordClaimArgs = RecordClaimInput;
+export type CreateEntityArgs = CreateEntityInput;
+export type EntityPatchArgs = EntityPatch;
+export type LinkEntitiesArgs = LinkEntitiesInput;
 
 export const KIND_OF: Record<CreateEntityArgs['kind'], EntityKind> = {
   EVENT: 'Event',
