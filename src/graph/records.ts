@@ -1,6 +1,6 @@
-import type { FuzzyDate } from '../model/fuzzy-date.js';
 import { json, num, str } from './values.js';
 import type { EntityKind } from '../model/graph-model.js';
+import type { EntityRow } from '../model/rows.js';
 import type { FigureDates, FigureValue, SourceFields } from '../model/shapes.js';
 
 /**
@@ -8,18 +8,9 @@ import type { FigureDates, FigureValue, SourceFields } from '../model/shapes.js'
  * a driver type; JSON-encoded properties are decoded once, here.
  */
 
-export interface EntityRecord {
+/** An entity as stored: the row it was written from (model/rows.ts), and its version. */
+export interface EntityRecord extends Omit<EntityRow, 'kind'> {
   __kind: EntityKind;
-  id: string;
-  type: string;
-  name: string;
-  lang: string;
-  aliases: { value: string; lang: string }[];
-  description: string | null;
-  identifiers: { scheme: string; value: string }[];
-  sensitivity: string;
-  date: FuzzyDate | null;
-  endDate: FuzzyDate | null;
   version: number;
 }
 

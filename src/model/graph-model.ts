@@ -140,6 +140,26 @@ export function relationAllows(type: RelationType, from: EntityKind, to: EntityK
   return type !== 'PART_OF' || from === to;
 }
 
+/**
+ * What is wrong with asserting `type` from a `from` entity to a `to` entity with this role, if anything:
+ * the relation joins other kinds, or needs a role, or takes none. One rule for the bundle loader, the
+ * importers and the write API; `field` names the offending input (the type or the role).
+ */
+export function relationProblem(
+  type: RelationType,
+  from: EntityKind,
+  to: EntityKind,
+  role: string | null | undefined,
+): { field: 'type' | 'role'; message: string } | null {
+  const spec = RELATIONS[type];
+  if (!relationAllows(type, from, to)) {
+    return { field: 'type', message: `${type} does not join ${from} to ${to} (${spec.description})` };
+  }
+  if (spec.hasRole && !role) return { field: 'role', message: `${type} needs a role` };
+  if (!spec.hasRole && role) return { field: 'role', message: `${type} takes no role` };
+  return null;
+}
+
 export function kindOfId(id: string): NodeKind | undefined {
   for (const [kind, spec] of Object.entries(NODE_KINDS))
     if (id.startsWith(spec.idPrefix)) return kind as NodeKind;

@@ -21,7 +21,7 @@ import {
 } from '../io/bundle/schema.js';
 import { ACTOR_TYPES, EVENT_TYPES, PLACE_TYPES } from '../model/enums.js';
 import { FuzzyDateInput, normalizeFuzzyDate, type FuzzyDate } from '../model/fuzzy-date.js';
-import { RELATIONS, relationAllows, type EntityKind, type RelationType } from '../model/graph-model.js';
+import { relationProblem, type EntityKind, type RelationType } from '../model/graph-model.js';
 import { excerptId } from '../model/ids.js';
 import { locateQuote } from '../model/quotes.js';
 import type { EntityRow, ExcerptRow, FigureRow } from '../model/rows.js';
@@ -178,15 +178,11 @@ export function checkRelation(
   toKind: EntityKind,
   path: Path,
 ): void {
-  const spec = RELATIONS[type];
-  if (!relationAllows(type, fromKind, toKind)) {
-    throw badInput(
-      `${at([...path, 'type'])}: ${type} does not join ${fromKind} to ${toKind} (${spec.description})`,
-      [...path, 'type'],
-    );
-  }
-  if (spec.hasRole && !role) throw badInput(`${type} needs a role`, [...path, 'role']);
-  if (!spec.hasRole && role) throw badInput(`${type} takes no role`, [...path, 'role']);
+  const problem = relationProblem(type, fromKind, toKind, role);
+  if (!problem) return;
+  const where = [...path, problem.field];
+  // The kinds are the caller's own records: say where, as the other messages of a whole input do.
+  throw badInput(problem.field === 'type' ? `${at(where)}: ${problem.message}` : problem.message, where);
 }
 
 export function checkType(kind: EntityKind, type: string, path: Path): void {
