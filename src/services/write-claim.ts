@@ -1,0 +1,115 @@
+import type { Change, MutationOutcome } from '../graph/mutation.js';
+import type { Tx } from '../graph/executor.js';
+import * as store from '../graph/stores/write.js';
+import {
+  attributeClaimValue,
+  figureClaimValue,
+  relationClaimValue,
+  statementClaimValue,
+} from '../model/claims.js';
+import type { Sensitivity } from '../model/enums.js';
+import type { RelationType } from '../model/graph-model.js';
+import { figureIdOf, relationId } from '../model/ids.js';
+import type { ClaimRow, ExcerptRow, FigureRow, RelationRow } from '../model/rows.js';
+import { notFoundAt, type CheckedClaim, type RecordClaimArgs } from './write-input.js';
+
+/** The rows of a recorded claim, and how they are written: pure construction apart from the writes. */
+
+/** The rows a claim writes: the claim itself, and the figure or relationship it asserts. */
+export function claimRows(
+  input: RecordClaimArgs,
+  checked: CheckedClaim,
+  c: { claimId: string; sensitivity: Sensitivity; recordedBy: string; excerptIds: string[] },
+): { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null } {
+  const { relation, figure, attribute, meta, attributedTo } = checked;
+  const base = {
+    id: c.claimId,
+    fact: meta.fact ?? null,
+    subjectId: input.subjectId,
+    summary: meta.summary,
+    status: 'asserted',
+    confidence: meta.confidence ?? null,
+    sensitivity: c.sensitivity,
+    recordedBy: c.recordedBy,
+    recordedAt: new Date().toISOString(),
+    excerptIds: c.excerptIds,
+    attributedTo,
+  };
+  if (relation) {
+    const role = relation.role ?? null;
+    return {
+      claim: { ...base, ...relationClaimValue(relation.type, relation.objectId, role) },
+      figure: null,
+      relation: {
+        id: relationId(relation.type, input.subjectId, relation.objectId, role),
+        type: relation.type as RelationType,
+        fromId: input.subjectId,
+        toId: relation.objectId,
+        role,
+        claimIds: [c.claimId],
+      },
+    };
+  }
+  if (figure) {
+    const row: FigureRow = {
+      ...figure,
+      id: figureIdOf(c.claimId),
+      claimId: c.claimId,
+      subjectId: input.subjectId,
+      sensitivity: c.sensitivity,
+    };
+    return { claim: { ...base, ...figureClaimValue(row) }, figure: row, relation: null };
+  }
+  const value = attribute ? attributeClaimValue(attribute.property, attribute.value) : statementClaimValue();
+  return { claim: { ...base, ...value }, figure: null, relation: null };
+}
+
+/** Writes a claim's rows in the mutation's transaction; the changes and ids its audit record lists. */
+export async function writeClaim(
+  tx: Tx,
+  input: RecordClaimArgs,
+  rows: { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null },
+  excerpts: ExcerptRow[],
+): Promise<MutationOutcome<{ id: string }>> {
+  const { claim } = rows;
+  const existing = await store.existingExcerpts(
+    tx,
+    excerpts.map((e) => e.id),
+  );
+  await store.insertExcerpts(tx, excerpts);
+  if (!(await store.insertClaim(tx, claim)))
+    throw notFoundAt('Entity', input.subjectId, ['input', 'subjectId']);
+  const changes: Change[] = excerpts
+    .filter((e) => !existing.has(e.id))
+    .map(({ id, ...e }) => ({ id, before: null, after: e }));
+  const { recordedAt: _at, ...claimAfter } = claim;
+  changes.push({ id: claim.id, before: null, after: { ...claimAfter, sourceId: input.sourceId } });
+  const affectedIds = [claim.id, input.subjectId, ...excerpts.map((e) => e.id)];
+  if (rows.figure) {
+    await store.insertFigure(tx, rows.figure);
+    const { id, ...after } = rows.figure;
+    changes.push({ id, before: null, after });
+    affectedIds.push(id);
+  }
+  if (rows.relation) {
+    const merged = await store.mergeRelation(tx, rows.relation);
+    if (!merged) throw notFoundAt('Entity', rows.relation.toId, ['input', 'relation', 'objectId']);
+    changes.push(relationChange(rows.relation, merged));
+    affectedIds.push(rows.relation.id);
+  }
+  return { result: { id: claim.id }, affectedIds, changes };
+}
+
+export function relationChange(
+  row: RelationRow,
+  merged: { before: string[] | null; claimIds: string[] },
+): Change {
+  const after = {
+    type: row.type,
+    fromId: row.fromId,
+    toId: row.toId,
+    role: row.role,
+    claimIds: merged.claimIds,
+  };
+  return { id: row.id, before: merged.before ? { claimIds: merged.before } : null, after };
+}
