@@ -19,9 +19,10 @@ import { planUndo, undoChanges, undoChecks } from './unmerge-plan.js';
 import type { RecordsService } from './records.js';
 
 /**
- * Merging a duplicate entity into another, and undoing it exactly (the use case; src/services/merge-plan.ts
- * plans both). Merges write through runMutation: one transaction does the moves, records how to undo them
- * and appends the audit record.
+ * Merging a duplicate entity into another, and undoing it exactly: the use case. merge-plan.ts plans a
+ * merge and unmerge-plan.ts its undo, without the database; src/graph/stores/merge.ts reads and writes.
+ * Merges write through runMutation: one transaction does the moves, records how to undo them and appends
+ * the audit record.
  */
 
 const MAX_NOTE = 2000;
