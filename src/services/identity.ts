@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { actorLabel, type Viewer } from '../model/access.js';
 import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
-import type { Executor, Row } from '../graph/executor.js';
+import type { Executor } from '../graph/executor.js';
 import { runMutation } from '../graph/mutation.js';
-import * as q from '../graph/queries/identity.js';
-import { fromProjection, type EntityRecord } from '../graph/records.js';
+import type { EntityRecord } from '../graph/records.js';
+import * as store from '../graph/stores/identity.js';
+import type { PlaceRef, PriorJudgement, StoredJudgement } from '../graph/stores/identity.js';
 import { IDENTIFIER_SCHEMES } from '../model/enums.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
-import { compareNames, isArabic, NAME_RULES, normalizeName, transliterate } from '../model/names.js';
+import { compareNames, isArabic, normalizeName, transliterate } from '../model/names.js';
 import { pageSize } from './pagination.js';
 import type { RecordsService } from './records.js';
 
@@ -24,12 +25,6 @@ const CANDIDATES_PAGE = { default: 10, max: 50 };
 /** How many candidates the statement hands over for scoring, and how many full-text hits it asks for. */
 const POOL = 200;
 const TEXT_LIMIT = 100;
-
-/** Lucene's special characters (escaped) and whitespace variants (a plain space), for the name query. */
-const LUCENE_ESCAPE: Record<string, string> = {
-  ...Object.fromEntries([...'+-&|!(){}[]^"~*?:\\/'].map((c) => [c, `\\${c}`])),
-  ...Object.fromEntries([...'\t\n\r\u00a0'].map((c) => [c, ' '])),
-};
 
 /** API judgement ↔ the judgement stored on SAME_AS links (the vocabulary admin merges also use). */
 export const STORED_JUDGEMENT = { same: 'positive', not_same: 'negative', unsure: 'unsure' } as const;
@@ -52,22 +47,10 @@ export const WEIGHTS = {
   sharedPlace: 0.1,
 } as const;
 
-export interface PlaceRef {
-  id: string;
-  name: string;
-}
-
 /** An entity with what matching compares: its record (names, type, dates, identifiers) and places. */
 export interface MatchSubject {
   entity: EntityRecord;
   places: PlaceRef[];
-}
-
-export interface PriorJudgement {
-  judgement: string;
-  by: string;
-  at: string;
-  mergeId?: string | null;
 }
 
 export interface MatchCandidateOut {
@@ -210,21 +193,9 @@ function nextStep(j: Omit<SameAsJudgementOut, 'nextStep'>): string | null {
   return 'Recorded; matchCandidates still proposes this pair.';
 }
 
-function toJudgement(row: Row): SameAsJudgementOut {
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  const j = {
-    id: String(row.id),
-    entityId: String(row.entityId),
-    candidateId: String(row.candidateId),
-    entity: (fromProjection(row.entity) as EntityRecord | null) ?? null,
-    candidate: (fromProjection(row.candidate) as EntityRecord | null) ?? null,
-    judgement: API_JUDGEMENT[String(row.judgement)] ?? 'unsure',
-    by: String(row.by ?? ''),
-    at: String(row.at ?? ''),
-    note: str(row.note),
-    mergeId: str(row.mergeId),
-    undoneAt: str(row.undoneAt),
-  };
+/** A stored same-as link as the API shows it: the API's judgement, and what to do next. */
+function toJudgement(stored: StoredJudgement): SameAsJudgementOut {
+  const j = { ...stored, judgement: API_JUDGEMENT[stored.judgement] ?? 'unsure' };
   return { ...j, nextStep: nextStep(j) };
 }
 
@@ -244,8 +215,7 @@ export class IdentityService {
     if (!trimmed || trimmed.length > MAX_IDENTIFIER) {
       throw badInput(`value must be 1 to ${MAX_IDENTIFIER} characters`, ['value']);
     }
-    const [row] = await this.executor.read(q.entityByIdentifier, { key: `${scheme}:${trimmed}` });
-    const entity = (fromProjection(row?.entity) as EntityRecord | null) ?? null;
+    const entity = await store.entityByIdentifier(this.executor, `${scheme}:${trimmed}`);
     this.records.primeNodes([entity]);
     return entity;
   }
@@ -253,28 +223,19 @@ export class IdentityService {
   async matchCandidates(id: string, first?: number | null): Promise<MatchCandidateOut[]> {
     checkId(id, ['id']);
     const n = pageSize(first, CANDIDATES_PAGE);
-    const [row] = await this.executor.read(q.matchCandidates, {
-      id,
-      nameRules: NAME_RULES,
-      luceneEscape: LUCENE_ESCAPE,
-      textLimit: TEXT_LIMIT,
-      pool: POOL,
-    });
-    if (!row) throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
-    const subject: MatchSubject = {
-      entity: fromProjection(row.entity) as EntityRecord,
-      places: row.places as PlaceRef[],
-    };
+    const found = await store.matchCandidates(this.executor, id, { textLimit: TEXT_LIMIT, pool: POOL });
+    if (!found)
+      throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
+    const subject: MatchSubject = { entity: found.entity, places: found.places };
     const scored: MatchCandidateOut[] = [];
-    for (const c of row.candidates as Row[]) {
-      const entity = fromProjection(c.entity) as EntityRecord;
+    for (const c of found.candidates) {
       const result = scoreCandidate(
         subject,
-        { entity, places: c.places as PlaceRef[] },
-        { textScore: Number(c.textScore ?? 0), judged: c.judged as PriorJudgement | null },
+        { entity: c.entity, places: c.places },
+        { textScore: c.textScore, judged: c.judged },
       );
       // Nothing left in favour (e.g. a shared word, but dates that exclude each other): not a candidate.
-      if (result && result.score > 0) scored.push({ entity, ...result });
+      if (result && result.score > 0) scored.push({ entity: c.entity, ...result });
     }
     scored.sort((a, b) => b.score - a.score || (a.entity.id < b.entity.id ? -1 : 1));
     const page = scored.slice(0, n);
@@ -284,9 +245,10 @@ export class IdentityService {
 
   async judgements(id: string): Promise<SameAsJudgementOut[]> {
     checkId(id, ['id']);
-    const [row] = await this.executor.read(q.judgementsOf, { id });
-    if (!row) throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
-    const out = (row.judgements as Row[]).map(toJudgement);
+    const stored = await store.judgementsOf(this.executor, id);
+    if (!stored)
+      throw new AppError(ErrorCode.NOT_FOUND, `Entity ${JSON.stringify(id)} does not exist`, { id });
+    const out = stored.map(toJudgement);
     this.records.primeNodes(out.flatMap((j) => [j.entity, j.candidate]));
     return out;
   }
@@ -318,14 +280,14 @@ export class IdentityService {
         requestId: this.requestId,
       },
       async (tx) => {
-        const ends = await tx.run(q.judgementEnds, { id, candidateId });
+        const ends = await store.judgementEnds(tx, id, candidateId);
         const kindOf = (eid: string, argPath: string): string => {
           const end = ends.find((r) => r.id === eid);
-          if (end?.kind) return String(end.kind);
+          if (end?.kind) return end.kind;
           if (end?.mergedInto) {
             throw new AppError(
               ErrorCode.CONFLICT,
-              `${argPath} ${JSON.stringify(eid)} was merged into ${String(end.mergedInto)}; judge that one`,
+              `${argPath} ${JSON.stringify(eid)} was merged into ${end.mergedInto}; judge that one`,
               { inputPath: [argPath], mergedInto: end.mergedInto },
             );
           }
@@ -343,7 +305,7 @@ export class IdentityService {
           );
         }
         const sid = `sameas-${randomUUID()}`;
-        const [row] = await tx.run(q.recordJudgement, {
+        const recorded = await store.recordJudgement(tx, {
           id,
           candidateId,
           sid,
@@ -353,7 +315,7 @@ export class IdentityService {
           note,
         });
         // Entities are re-read after the commit (a replayed request returns this without them).
-        const { entity: _e, candidate: _c, ...plain } = toJudgement(row!.judgement as Row);
+        const { entity: _e, candidate: _c, ...plain } = toJudgement(recorded);
         return {
           result: plain,
           affectedIds: [id, candidateId, sid],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement, type Executor } from '../../src/graph/executor.js';
 import { sha256 } from '../../src/model/text.js';
 import { loadBundle } from '../../src/services/import.js';
-import { keptAfterUndo, unionNames, type EntitySnapshot, type Moved } from '../../src/services/merge.js';
+import type { Moved } from '../../src/graph/stores/merge.js';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
 import { canonical, digest, fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
@@ -762,73 +762,6 @@ describe('admin: merging duplicate entities, undo, audit log', () => {
       const names = res.data!.__schema.mutationType.fields.map((f) => f.name);
       expect(names).toEqual(expect.arrayContaining(['mergeEntities', 'unmergeEntities']));
       expect(names.filter((n) => /audit/i.test(n))).toEqual([]);
-    });
-  });
-
-  describe('name and undo rules (no database)', () => {
-    const entity = (over: Partial<EntitySnapshot>): EntitySnapshot => ({
-      id: 'ac-a',
-      kind: 'Actor',
-      name: 'A',
-      lang: 'en',
-      aliasesJson: '[]',
-      names: ['A'],
-      identifiersJson: '[]',
-      identifierKeys: [],
-      version: 3,
-      sensitivity: 'public',
-      _labels: ['Entity', 'Actor'],
-      ...over,
-    });
-
-    it('adds the duplicate names as aliases once, never the kept name', () => {
-      const kept = entity({ aliasesJson: JSON.stringify([{ value: 'B', lang: 'en' }]), names: ['A', 'B'] });
-      const merged = entity({
-        id: 'ac-b',
-        name: 'B',
-        aliasesJson: JSON.stringify([
-          { value: 'A', lang: 'ar' },
-          { value: 'C', lang: 'en' },
-          { value: 'C', lang: 'en' },
-        ]),
-        identifiersJson: JSON.stringify([{ scheme: 'wikidata', value: 'Q1' }]),
-      });
-      const out = unionNames(kept, merged);
-      expect(out.aliasesAdded).toEqual([{ value: 'C', lang: 'en' }]);
-      expect(out.after.names).toEqual(['A', 'B', 'C']);
-      expect(out.after.identifierKeys).toEqual(['wikidata:Q1']);
-      expect(out.after.version).toBe(4);
-    });
-
-    it('undo restores the kept properties exactly, or removes only what the merge added', () => {
-      const kept = entity({});
-      const merged = entity({ id: 'ac-b', name: 'B' });
-      const { after, aliasesAdded, identifiersAdded } = unionNames(kept, merged);
-      const before = {
-        aliasesJson: '[]',
-        names: ['A'],
-        identifiersJson: '[]',
-        identifierKeys: [],
-        version: 3,
-      };
-      const moved = { kept: { before, after }, aliasesAdded, identifiersAdded } as unknown as Moved;
-      expect(keptAfterUndo(after, moved)).toEqual(before);
-      const edited = {
-        ...after,
-        aliasesJson: JSON.stringify([
-          { value: 'B', lang: 'en' },
-          { value: 'Z', lang: 'en' },
-        ]),
-        names: ['A', 'B', 'Z'],
-        version: 5,
-      };
-      expect(keptAfterUndo(edited, moved)).toEqual({
-        aliasesJson: JSON.stringify([{ value: 'Z', lang: 'en' }]),
-        names: ['A', 'Z'],
-        identifiersJson: '[]',
-        identifierKeys: [],
-        version: 6,
-      });
     });
   });
 });

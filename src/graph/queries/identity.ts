@@ -1,3 +1,4 @@
+import type { NAME_RULES } from '../../model/names.js';
 import { statement } from '../executor.js';
 import { VISIBLE, VISIBLE_CLAIM_IDS } from './fragments.js';
 
@@ -57,7 +58,13 @@ const KEY_BRANCH = (label: 'Event' | 'Actor' | 'Place') => `
  * kind whose newest judgement with the entity is not negative; at most $pool of them (key matches first,
  * then by full-text score) for the caller to score. No row when the entity is missing or hidden.
  */
-export const matchCandidates = statement(
+export const matchCandidates = statement<{
+  id: string;
+  nameRules: typeof NAME_RULES;
+  luceneEscape: Readonly<Record<string, string>>;
+  textLimit: number;
+  pool: number;
+}>(
   'identity.matchCandidates',
   `MATCH (e:Entity {id: $id}) WHERE ${VISIBLE('e')}
    WITH e, coalesce(e.names, [e.name]) AS eNames, coalesce(e.identifierKeys, []) AS eIdentifiers
@@ -89,7 +96,7 @@ export const matchCandidates = statement(
  * Entity.identifierKeys cannot answer list membership, so this scans that index (entities with
  * identifiers, values cached from the index) rather than every Entity node.
  */
-export const entityByIdentifier = statement(
+export const entityByIdentifier = statement<{ key: string }>(
   'identity.entityByIdentifier',
   `MATCH (n:Entity) USING INDEX n:Entity(identifierKeys)
    WHERE n.identifierKeys IS NOT NULL AND $key IN n.identifierKeys AND ${VISIBLE('n')}
@@ -106,7 +113,7 @@ const JUDGEMENT = `{id: coalesce(s.id, s.mergeId), judgement: s.judgement, by: s
  * Every same-as link of the entity $id (or of a merged entity with that id), either direction, newest
  * first, whose other end the caller may see. No row when there is no such visible entity.
  */
-export const judgementsOf = statement(
+export const judgementsOf = statement<{ id: string }>(
   'identity.judgementsOf',
   `CALL () {
      MATCH (x:Entity {id: $id}) RETURN x
@@ -125,7 +132,7 @@ export const judgementsOf = statement(
  * Both ends of a judgement as the caller may see them: kind when a visible entity, mergedInto when a
  * visible merged one. One row per id.
  */
-export const judgementEnds = statement(
+export const judgementEnds = statement<{ id: string; candidateId: string }>(
   'identity.judgementEnds',
   `UNWIND [$id, $candidateId] AS id
    OPTIONAL MATCH (n:Entity {id: id}) WHERE ${VISIBLE('n')}
@@ -134,7 +141,15 @@ export const judgementEnds = statement(
 );
 
 /** Records a judgement from $id to $candidateId (both checked by judgementEnds in the same transaction). */
-export const recordJudgement = statement(
+export const recordJudgement = statement<{
+  id: string;
+  candidateId: string;
+  sid: string;
+  judgement: string;
+  by: string;
+  keyId: string | null;
+  note: string | null;
+}>(
   'identity.recordJudgement',
   `MATCH (a:Entity {id: $id}), (b:Entity {id: $candidateId})
    CREATE (a)-[s:SAME_AS {id: $sid, judgement: $judgement, by: $by, byKeyId: $keyId, at: datetime(), note: $note}]->(b)

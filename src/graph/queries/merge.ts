@@ -48,6 +48,55 @@ export const RESTORABLE_TYPES: ReadonlySet<string> = new Set([
   'LIST<FLOAT NOT NULL> NOT NULL',
 ]);
 
+/** A relationship property with its Cypher type (valueType), so undo restores it as it was. */
+export interface TypedProp {
+  k: string;
+  t: string;
+  v: unknown;
+}
+
+/** The kept entity's properties a merge changes (and undo restores): $kept of finishMerge/finishUnmerge. */
+export interface KeptProps {
+  aliasesJson: string | null;
+  names: string[] | null;
+  identifiersJson: string | null;
+  identifierKeys: string[] | null;
+  version: number | null;
+}
+
+/** One move per relationship, as the move statement of its type takes it (see moveStatement). */
+export interface MoveRow {
+  eid: string;
+  out: boolean;
+  mode: 'create' | 'union' | 'drop';
+  overrides: Record<string, unknown>;
+  targetId: string | null;
+  added: string[];
+}
+
+/** One claim to point at another subject/object (see retargetClaims). */
+export interface RetargetRow {
+  id: string;
+  subject: boolean;
+  object: boolean;
+  versionIf: number | null;
+  versionThen: number | null;
+}
+
+/** What undo expects to find on the kept entity (see unmergeChecks). */
+export interface UndoCheck {
+  type: MoveType;
+  otherId: string;
+  targetId: string | null;
+}
+
+/** The moves of one type to undo (see unmoveStatement). */
+export type UnmoveRows = {
+  recreate: { out: boolean; otherId: string; props: TypedProp[] }[];
+  targets: { otherId: string; targetId: string; remove: string[]; keepIfEmpty: boolean }[];
+  links: { otherId: string; props: TypedProp[] }[];
+};
+
 /** A relationship's properties as [{k, t, v}] (key, Cypher value type, value), so undo can restore the type. */
 const TYPED_PROPS = (r: string) => `[key IN keys(${r}) | {k: key, t: valueType(${r}[key]), v: ${r}[key]}]`;
 
@@ -75,7 +124,7 @@ const ENTITY_PROPS = (n: string) => `${n} {.id, .kind, .name, .lang, .aliasesJso
     .identifierKeys, .version, .sensitivity, _labels: labels(${n})}`;
 
 /** Both ends of a merge as they stand, and whether either was merged before (refused with a clear error). */
-export const mergeEnds = statement(
+export const mergeEnds = statement<{ keepId: string; mergeId: string }>(
   'merge.mergeEnds',
   `UNWIND [$keepId, $mergeId] AS id
    CALL (id) {
@@ -91,7 +140,7 @@ export const mergeEnds = statement(
  * order (so two merges of one pair wait for each other instead of deadlocking). Everything a merge reads
  * is read after this, so it sees what the transaction that held the locks before committed.
  */
-export const lockMergeEnds = statement(
+export const lockMergeEnds = statement<{ ids: string[] }>(
   'merge.lockMergeEnds',
   `UNWIND $ids AS id
    CALL (id) {
@@ -109,7 +158,7 @@ export const lockMergeEnds = statement(
  * Every relationship of the move types that touches either entity (read under lockMergeEnds). One row,
  * or none when either stopped being an entity meanwhile (the merge then fails).
  */
-export const mergeSnapshot = statement(
+export const mergeSnapshot = statement<{ keepId: string; mergeId: string; moveTypes: readonly MoveType[] }>(
   'merge.mergeSnapshot',
   `MATCH (k:Entity {id: $keepId}), (x:Entity {id: $mergeId})
    RETURN elementId(x) AS xEid,
@@ -124,9 +173,11 @@ export const mergeSnapshot = statement(
  * or drop (the kept entity already has it). The old relationship is deleted in every mode. Every row must
  * find its relationship and the kept entity: otherwise no row comes back and the transaction fails.
  */
-function moveStatement(type: MoveType): Statement {
+type MoveParams = { keepId: string; rows: MoveRow[] };
+
+function moveStatement(type: MoveType): Statement<MoveParams> {
   const t = assertRelType(type);
-  return statement(
+  return statement<MoveParams>(
     `merge.move.${type}`,
     `UNWIND $rows AS row
      MATCH (a)-[old:${t}]->(b) WHERE elementId(old) = row.eid
@@ -150,9 +201,9 @@ function moveStatement(type: MoveType): Statement {
   );
 }
 
-export const moveRels: Readonly<Record<MoveType, Statement>> = Object.fromEntries(
+export const moveRels: Readonly<Record<MoveType, Statement<MoveParams>>> = Object.fromEntries(
   MOVE_TYPES.map((type) => [type, moveStatement(type)]),
-) as Record<MoveType, Statement>;
+) as Record<MoveType, Statement<MoveParams>>;
 
 /**
  * Points claims at another subject/object. Rows: {id, subject, object (booleans: which to change),
@@ -160,7 +211,7 @@ export const moveRels: Readonly<Record<MoveType, Statement>> = Object.fromEntrie
  * claim unchanged since the merge), else it moves on by one. Only values equal to $from change. Every
  * claim must still exist, or the transaction fails.
  */
-export const retargetClaims = statement(
+export const retargetClaims = statement<{ rows: RetargetRow[]; from: string; to: string }>(
   'merge.retargetClaims',
   `UNWIND $rows AS row
    MATCH (c:Claim {id: row.id})
@@ -174,7 +225,7 @@ export const retargetClaims = statement(
 );
 
 /** Figures' subjectId follows their FIGURE_OF link. Every figure must still exist. */
-export const retargetFigures = statement(
+export const retargetFigures = statement<{ ids: string[]; from: string; to: string }>(
   'merge.retargetFigures',
   `UNWIND $ids AS id
    MATCH (f:Figure {id: id})
@@ -190,7 +241,17 @@ export const retargetFigures = statement(
  * types still attached to the duplicate besides history, which must be none (the caller checks). When
  * either end is no longer an entity it matches nothing, and the transaction fails.
  */
-export const finishMerge = statement(
+export const finishMerge = statement<{
+  keepId: string;
+  mergeId: string;
+  id: string;
+  kind: string;
+  note: string;
+  by: string;
+  kept: KeptProps;
+  movedJson: string;
+  historyTypes: readonly string[];
+}>(
   'merge.finishMerge',
   `MATCH (k:Entity {id: $keepId}), (x:Entity {id: $mergeId})
    SET k.aliasesJson = $kept.aliasesJson, k.names = $kept.names,
@@ -207,7 +268,7 @@ export const finishMerge = statement(
 );
 
 /** A merge record with its kept entity (null when that was merged away since). */
-export const mergeById = statement(
+export const mergeById = statement<{ id: string }>(
   'merge.mergeById',
   `MATCH (m:Merge {id: $id})
    OPTIONAL MATCH (k:Entity {id: m.keepId})
@@ -215,7 +276,7 @@ export const mergeById = statement(
 );
 
 /** A merge to undo, locked (so two undos cannot both pass the check), with both entities as they stand now. */
-export const unmergeSnapshot = statement(
+export const unmergeSnapshot = statement<{ id: string }>(
   'merge.unmergeSnapshot',
   `MATCH (m:Merge {id: $id})
    SET m._lock = true
@@ -233,7 +294,7 @@ export const unmergeSnapshot = statement(
  * there, otherMissing the other ends ($entityOthers) that are no longer entities, so undo refuses rather
  * than guesses.
  */
-export const unmergeChecks = statement(
+export const unmergeChecks = statement<{ kEid: string; checks: UndoCheck[]; entityOthers: string[] }>(
   'merge.unmergeChecks',
   `MATCH (k) WHERE elementId(k) = $kEid
    RETURN [c IN $checks WHERE NOT EXISTS {
@@ -249,10 +310,12 @@ export const unmergeChecks = statement(
  * before the merge either); $links: structural links the merge
  * created on the kept entity ({otherId, props}), deleted.
  */
-function unmoveStatement(type: MoveType): Statement {
+type UnmoveParams = { xEid: string; kEid: string } & UnmoveRows;
+
+function unmoveStatement(type: MoveType): Statement<UnmoveParams> {
   const t = assertRelType(type);
   const otherLabel = assertLabel(type in LINK_TYPES ? LINK_TYPES[type as LinkType] : 'Entity');
-  return statement(
+  return statement<UnmoveParams>(
     `merge.unmove.${type}`,
     `MATCH (x) WHERE elementId(x) = $xEid
      MATCH (k) WHERE elementId(k) = $kEid
@@ -283,15 +346,22 @@ function unmoveStatement(type: MoveType): Statement {
   );
 }
 
-export const unmoveRels: Readonly<Record<MoveType, Statement>> = Object.fromEntries(
+export const unmoveRels: Readonly<Record<MoveType, Statement<UnmoveParams>>> = Object.fromEntries(
   MOVE_TYPES.map((type) => [type, unmoveStatement(type)]),
-) as Record<MoveType, Statement>;
+) as Record<MoveType, Statement<UnmoveParams>>;
 
 /**
  * Completes an undo: the kept entity's properties ($kept, computed by the caller), the duplicate's labels
  * back, the merge record and its SAME_AS judgement marked undone (never deleted).
  */
-export const finishUnmerge = statement(
+export const finishUnmerge = statement<{
+  id: string;
+  xEid: string;
+  kEid: string;
+  kept: KeptProps;
+  by: string;
+  note: string;
+}>(
   'merge.finishUnmerge',
   `MATCH (m:Merge {id: $id})
    MATCH (x) WHERE elementId(x) = $xEid
