@@ -5,7 +5,7 @@ import { sha256 } from '../../model/text.js';
 import type { Problem } from '../bundle/resolve.js';
 import { clip, CodePointCursor, guessLang, LineMap, slugId } from './common.js';
 import { parseCsv } from './csv.js';
-import type { ConvertOptions, ImportPlan } from './ftm.js';
+import type { ConvertOptions, ImportPlan } from './common.js';
 import { ACLED_COLUMNS } from '../export/acled.js';
 
 /**
