@@ -37,15 +37,16 @@ import { json, num, str, strs } from '../values.js';
 /** Sources carry their text (up to megabytes each), so a page of them is smaller. */
 const TEXT_PAGE = 20;
 
-type Map_ = Record<string, unknown>;
-const maps = (v: unknown): Map_[] => (Array.isArray(v) ? (v as Map_[]) : []);
+type Props = Record<string, unknown>;
+/** A list of maps, as COLLECT returns them (absent: empty). */
+const maps = (v: unknown): Props[] => (Array.isArray(v) ? (v as Props[]) : []);
 
 function kindOf(labels: unknown): EntityKind {
   const l = strs(labels);
   return l.includes('Event') ? 'Event' : l.includes('Actor') ? 'Actor' : 'Place';
 }
 
-function placeNode(m: Map_): PlaceNode {
+function placeNode(m: Props): PlaceNode {
   return {
     id: String(m.id),
     type: String(m.type),
@@ -54,14 +55,14 @@ function placeNode(m: Map_): PlaceNode {
   };
 }
 
-function placeRef(m: Map_): PlaceRef {
+function placeRef(m: Props): PlaceRef {
   return {
     ...placeNode(m),
     ancestors: maps(m.ancestors).map((a) => ({ ...placeNode(a), depth: Number(a.depth) })),
   };
 }
 
-function entityBase(m: Map_) {
+function entityBase(m: Props) {
   return {
     id: String(m.id),
     type: String(m.type),
@@ -73,12 +74,12 @@ function entityBase(m: Map_) {
   };
 }
 
-function involvement(m: Map_): Involvement {
+function involvement(m: Props): Involvement {
   return { actorId: String(m.actorId), name: String(m.name), type: String(m.type), role: str(m.role) };
 }
 
 function eventBase(row: Row) {
-  const m = row.entity as Map_;
+  const m = row.entity as Props;
   return {
     ...entityBase(m),
     date: json<FuzzyDate | null>(m.dateJson, null),
@@ -89,8 +90,8 @@ function eventBase(row: Row) {
 }
 
 function toSource(row: Row): ExportSource {
-  const s = row.source as Map_;
-  const pub = row.publisher as Map_ | null;
+  const s = row.source as Props;
+  const pub = row.publisher as Props | null;
   return {
     id: String(s.id),
     title: String(s.title),
@@ -108,7 +109,7 @@ function toSource(row: Row): ExportSource {
 
 function toActor(row: Row): ExportActor {
   return {
-    ...entityBase(row.entity as Map_),
+    ...entityBase(row.entity as Props),
     locatedIn: maps(row.places).map(placeRef),
     proofSourceIds: strs(row.proof),
   };
@@ -118,7 +119,7 @@ function toEvent(row: Row): ExportEvent {
   return { ...eventBase(row), proofSourceIds: strs(row.proof) };
 }
 
-function acledFigure(f: Map_): AcledFigure {
+function acledFigure(f: Props): AcledFigure {
   return {
     id: String(f.id),
     measure: String(f.measure),
@@ -171,8 +172,8 @@ function toRelations(row: Row): ExportRelation[] {
 }
 
 function toClaim(row: Row): ExportClaim {
-  const c = row.claim as Map_;
-  const subject = row.subject as Map_ | null;
+  const c = row.claim as Props;
+  const subject = row.subject as Props | null;
   return {
     id: String(c.id),
     kind: String(c.kind),
@@ -197,7 +198,7 @@ function toClaim(row: Row): ExportClaim {
 }
 
 function toExcerpt(row: Row): ExportExcerpt {
-  const x = row.excerpt as Map_;
+  const x = row.excerpt as Props;
   return {
     id: String(x.id),
     exact: String(x.exact),
@@ -210,7 +211,7 @@ function toExcerpt(row: Row): ExportExcerpt {
 }
 
 function toFigure(row: Row): ExportFigure {
-  const f = row.figure as Map_;
+  const f = row.figure as Props;
   return {
     id: String(f.id),
     measure: String(f.measure),
@@ -230,7 +231,7 @@ function toFigure(row: Row): ExportFigure {
 }
 
 function toAgent(row: Row): ExportAgent {
-  const a = row.agent as Map_;
+  const a = row.agent as Props;
   return { id: String(a.id), type: String(a.type), name: String(a.name) };
 }
 
@@ -375,7 +376,7 @@ function toBundleEntity(r: Row): BundleEntityRecord {
   };
 }
 
-function toBundleFigure(f: Map_ | null): BundleClaimRecord['figure'] {
+function toBundleFigure(f: Props | null): BundleClaimRecord['figure'] {
   if (!f) return null;
   return {
     measure: String(f.measure),
@@ -421,7 +422,7 @@ function toBundleClaim(r: Row): BundleClaimRecord {
       end: Number(x.end),
     })),
     attributedTo: strs(r.attributedTo),
-    figure: toBundleFigure(r.figure as Map_ | null),
+    figure: toBundleFigure(r.figure as Props | null),
   };
 }
 
