@@ -1,11 +1,13 @@
+import type { EntityKind } from '../../model/graph-model.js';
 import { statement } from '../executor.js';
 import { VISIBLE, VISIBLE_CLAIM } from './fragments.js';
 
 /**
- * Reads for the lossless hrkg-bundle/1 export (src/io/bundle/export.ts), keyset-paged by id so that the
- * output order is the ids' order. Redaction as everywhere: $visible drops what the caller may not see;
- * on top of that, a claim is exported only when the bundle can carry it whole — its evidence, subject,
- * object and attribution all visible — so that the export is always a valid bundle.
+ * Reads for the lossless hrkg-bundle/1 export (src/io/bundle/export.ts), run by src/graph/stores/export.ts
+ * and keyset-paged by id so that the output order is the ids' order. Redaction as everywhere: $visible
+ * drops what the caller may not see; on top of that, a claim is exported only when the bundle can carry
+ * it whole — its evidence, subject, object and attribution all visible — so that the export is always a
+ * valid bundle.
  */
 
 /** Claim variable `c` can be exported: visible (itself, subject, object), with visible evidence and agents. */
@@ -17,7 +19,10 @@ export const EXPORTABLE_CLAIM = (c: string) => `(${VISIBLE_CLAIM(c)}
     AND (${c}.kind <> 'relation' OR EXISTS { MATCH (${c})-[:OBJECT]->(:Entity) })
     AND (${c}.kind <> 'figure' OR EXISTS { MATCH (${c})-[:OBJECT]->(:Figure) }))`;
 
-export const exportSources = statement(
+/** The keyset cursor of the bundle's pages ('' before the first). */
+export type BundlePageParams = { after: string; limit: number };
+
+export const exportSources = statement<BundlePageParams>(
   'bundleExport.sources',
   `MATCH (s:Source) WHERE s.id > $after AND ${VISIBLE('s')}
    WITH s ORDER BY s.id LIMIT toInteger($limit)
@@ -29,7 +34,7 @@ export const exportSources = statement(
 );
 
 /** Events, actors or places ($kind); merged-away entities have no Entity label and are left out. */
-export const exportEntities = statement(
+export const exportEntities = statement<BundlePageParams & { kind: EntityKind }>(
   'bundleExport.entities',
   `MATCH (n:Entity) WHERE n.kind = $kind AND n.id > $after AND ${VISIBLE('n')}
    WITH n ORDER BY n.id LIMIT toInteger($limit)
@@ -40,7 +45,7 @@ export const exportEntities = statement(
 );
 
 /** Claims with their subject, object or figure, exact quotes and attribution chain (nearest first). */
-export const exportClaims = statement(
+export const exportClaims = statement<BundlePageParams>(
   'bundleExport.claims',
   `MATCH (c:Claim) WHERE c.id > $after AND ${EXPORTABLE_CLAIM('c')}
    WITH c ORDER BY c.id LIMIT toInteger($limit)
@@ -71,7 +76,7 @@ export const exportClaims = statement(
 );
 
 /** Relationships between visible entities, with the ids of the claims they cite ($types: the model's). */
-export const exportRelations = statement(
+export const exportRelations = statement<{ types: readonly string[] }>(
   'bundleExport.relations',
   `MATCH (a:Entity)-[r]->(b:Entity)
    WHERE type(r) IN $types AND ${VISIBLE('a')} AND ${VISIBLE('b')}

@@ -1,3 +1,4 @@
+import type { ExportCounts } from '../../model/export-records.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement } from '../executor.js';
 import {
@@ -11,7 +12,7 @@ import {
 } from './fragments.js';
 
 /**
- * Statements behind the exports (src/services/export.ts). Each reads one page of one kind of record in id
+ * Statements behind the exports (run by src/graph/stores/export.ts). Each reads one page of one kind of record in id
  * order with a keyset cursor ($after: the last id of the previous page, null for the first; $limit), using
  * the label's unique-id index, and embeds what the formats need in the same round trip. Every statement
  * filters with the VISIBLE fragments on the $visible clearance the executor injects, as the read API does:
@@ -19,6 +20,9 @@ import {
  */
 
 export const EXPORT_RELATION_TYPES = RELATION_TYPES;
+
+/** The keyset cursor every page statement takes. */
+export type PageParams = { after: string | null; limit: number };
 
 /** One page of a label by id, visible records only (variable `n`). */
 const page = (label: string, visible = VISIBLE('n')) => `
@@ -61,7 +65,7 @@ const COUNT = (kind: string, match: string, v: string) =>
   `CALL () { WITH 1 AS wanted WHERE '${kind}' IN $kinds ${match} RETURN count(${v}) AS ${kind} }`;
 
 /** How many records of each kind the caller may see (for progress). */
-export const exportCounts = statement(
+export const exportCounts = statement<{ kinds: readonly (keyof ExportCounts)[] }>(
   'export.counts',
   `${COUNT('sources', `MATCH (n:Source) WHERE ${VISIBLE('n')}`, 'n')}
    ${COUNT('actors', `MATCH (n:Actor) WHERE ${VISIBLE('n')}`, 'n')}
@@ -79,7 +83,7 @@ export const exportCounts = statement(
 );
 
 /** Sources with their publisher; the text only when $withText (it can be megabytes). */
-export const exportSources = statement(
+export const exportSources = statement<PageParams & { withText: boolean }>(
   'export.sources',
   `${page('Source')}
    RETURN n {.id, .title, .sha256, .language, .url, .retrievedAt, .publishedJson, .reliability, .notes,
@@ -87,13 +91,13 @@ export const exportSources = statement(
      head(COLLECT { MATCH (n)-[:PUBLISHED_BY]->(sp:Actor) WHERE ${VISIBLE('sp')} RETURN sp {.id, .name, .type} }) AS publisher`,
 );
 
-export const exportActors = statement(
+export const exportActors = statement<PageParams>(
   'export.actors',
   `${page('Actor')}
    RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'LOCATED_IN')} AS places, ${PROOF('n')} AS proof`,
 );
 
-export const exportEvents = statement(
+export const exportEvents = statement<PageParams>(
   'export.events',
   `${page('Event')}
    RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'OCCURRED_IN')} AS places,
@@ -101,7 +105,7 @@ export const exportEvents = statement(
 );
 
 /** Events with what an ACLED row needs: places, actors, claims with their publishers, figures. */
-export const exportAcledEvents = statement(
+export const exportAcledEvents = statement<PageParams>(
   'export.acledEvents',
   `${page('Event')}
    RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'OCCURRED_IN')} AS places,
@@ -128,14 +132,14 @@ export const exportAcledEvents = statement(
 );
 
 /** Entities of every kind (GraphML nodes). */
-export const exportNodes = statement(
+export const exportNodes = statement<PageParams>(
   'export.nodes',
   `${page('Entity')}
    RETURN n.id AS id, labels(n) AS labels, n.type AS type, n.name AS name`,
 );
 
 /** Places (FtM lists them as left out). */
-export const exportPlaces = statement(
+export const exportPlaces = statement<PageParams>(
   'export.places',
   `${page('Place')}
    RETURN n.id AS id, labels(n) AS labels, n.type AS type, n.name AS name`,
@@ -145,7 +149,7 @@ export const exportPlaces = statement(
  * Entities with their outgoing relationships (both ends and a claim visible). The page is over start
  * nodes, so every relationship comes exactly once, through its start node's unique-id index.
  */
-export const exportRelations = statement(
+export const exportRelations = statement<PageParams & { relationTypes: readonly string[] }>(
   'export.relations',
   `${page('Entity')}
    RETURN n.id AS id, labels(n) AS labels, COLLECT {
@@ -159,7 +163,7 @@ export const exportRelations = statement(
 );
 
 /** Claims with their subject, excerpts in visible sources and the visible hops of their attribution. */
-export const exportClaims = statement(
+export const exportClaims = statement<PageParams>(
   'export.claims',
   `${page('Claim', VISIBLE_CLAIM('n'))}
    RETURN n {.id, .kind, .fact, .summary, .property, .role, .objectId, .status, .confidence,
@@ -173,7 +177,7 @@ export const exportClaims = statement(
 );
 
 /** Excerpts in visible sources that support at least one visible claim. */
-export const exportExcerpts = statement(
+export const exportExcerpts = statement<PageParams>(
   'export.excerpts',
   `${page(
     'Excerpt',
@@ -185,7 +189,7 @@ export const exportExcerpts = statement(
 );
 
 /** Figures with what they count, the figure they are a share of and the event of their period. */
-export const exportFigures = statement(
+export const exportFigures = statement<PageParams>(
   'export.figures',
   `${page('Figure', VISIBLE_FIGURE('n'))}
    RETURN n {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text, .claimId} AS figure,
@@ -196,7 +200,7 @@ export const exportFigures = statement(
 );
 
 /** Actors that publish a visible source or appear in the attribution of a visible claim (PROV agents). */
-export const exportAgents = statement(
+export const exportAgents = statement<PageParams>(
   'export.agents',
   `${page(
     'Actor',
@@ -207,7 +211,7 @@ export const exportAgents = statement(
 );
 
 /** Who recorded the visible claims. */
-export const exportRecorders = statement(
+export const exportRecorders = statement<Record<string, never>>(
   'export.recorders',
   `MATCH (c:Claim) WHERE ${VISIBLE_CLAIM('c')} AND c.recordedBy IS NOT NULL
    RETURN DISTINCT c.recordedBy AS name ORDER BY name`,

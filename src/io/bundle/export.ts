@@ -1,7 +1,12 @@
 import { once } from 'node:events';
+import type {
+  BundleClaimRecord,
+  BundleEntityRecord,
+  BundleRecords,
+  BundleRelationRecord,
+} from '../../model/export-records.js';
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../../model/graph-model.js';
-import type { FigureValue } from '../../model/shapes.js';
 
 /**
  * The graph as an hrkg-bundle/1 JSON document, losslessly: what the bundle loader writes, read back
@@ -19,84 +24,6 @@ import type { FigureValue } from '../../model/shapes.js';
  * audit records, API keys, bundle-load records.
  */
 
-/** Rows as src/graph/queries/bundle-export.ts returns them. */
-export interface SourceExportRow {
-  id: string;
-  text: string;
-  sha256: string;
-  title: string;
-  publisher: string | null;
-  language: string;
-  url: string | null;
-  retrievedAt: string | null;
-  publishedJson: string | null;
-  reliability: string | null;
-  sensitivity: string;
-  notes: string | null;
-}
-
-export interface EntityExportRow {
-  id: string;
-  type: string;
-  name: string;
-  lang: string | null;
-  aliasesJson: string | null;
-  identifiersJson: string | null;
-  description: string | null;
-  sensitivity: string;
-  dateJson: string | null;
-  endDateJson: string | null;
-}
-
-export interface ClaimExportRow {
-  id: string;
-  fact: string | null;
-  kind: string;
-  summary: string;
-  property: string;
-  role: string | null;
-  valueJson: string | null;
-  status: string | null;
-  statusReason: string | null;
-  statusChangedAt: string | null;
-  statusChangedBy: string | null;
-  confidence: number | null;
-  sensitivity: string;
-  recordedBy: string;
-  recordedAt: string;
-  subject: string;
-  object: string | null;
-  quotes: { source: string; exact: string; start: number; end: number }[];
-  attributedTo: string[];
-  figure:
-    | (FigureValue & {
-        periodStartJson: string | null;
-        periodEndJson: string | null;
-        asOfJson: string | null;
-        sensitivity: string;
-        shareOf: string | null;
-        during: string | null;
-      })
-    | null;
-}
-
-export interface RelationExportRow {
-  type: string;
-  fromId: string;
-  toId: string;
-  role: string | null;
-  claimIds: string[];
-}
-
-export interface ExportRows {
-  sources: SourceExportRow[];
-  actors: EntityExportRow[];
-  places: EntityExportRow[];
-  events: EntityExportRow[];
-  claims: ClaimExportRow[];
-  relations: RelationExportRow[];
-}
-
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
 
@@ -110,10 +37,9 @@ function compact(o: Record<string, unknown>): JsonObject {
   return out;
 }
 
-/** A stored fuzzy date (JSON) with everything it says: value, precision, qualifier, bounds, wording. */
-function fuzzy(json: string | null): JsonObject | null {
-  if (!json) return null;
-  return fuzzyObject(JSON.parse(json) as FuzzyDate);
+/** A stored fuzzy date with everything it says: value, precision, qualifier, bounds, wording. */
+function fuzzy(d: FuzzyDate | null): JsonObject | null {
+  return d ? fuzzyObject(d) : null;
 }
 
 function fuzzyObject(d: FuzzyDate): JsonObject {
@@ -127,22 +53,22 @@ function fuzzyObject(d: FuzzyDate): JsonObject {
   });
 }
 
-function entity(e: EntityExportRow, withDates: boolean): JsonObject {
+function entity(e: BundleEntityRecord, withDates: boolean): JsonObject {
   return compact({
     id: e.id,
     type: e.type,
     name: e.name,
     lang: e.lang,
-    aliases: e.aliasesJson ? JSON.parse(e.aliasesJson) : [],
-    identifiers: e.identifiersJson ? JSON.parse(e.identifiersJson) : [],
+    aliases: e.aliases,
+    identifiers: e.identifiers,
     description: e.description,
     sensitivity: e.sensitivity,
-    ...(withDates ? { date: fuzzy(e.dateJson), endDate: fuzzy(e.endDateJson) } : {}),
+    ...(withDates ? { date: fuzzy(e.date), endDate: fuzzy(e.endDate) } : {}),
   });
 }
 
 /** The pair (recordedBy, recordedAt) most claims share; ties go to the later time, then the name. */
-function commonRecorder(claims: ClaimExportRow[]): { recordedBy: string; recordedAt: string } {
+function commonRecorder(claims: BundleClaimRecord[]): { recordedBy: string; recordedAt: string } {
   const counts = new Map<string, { recordedBy: string; recordedAt: string; n: number }>();
   for (const c of claims) {
     const key = JSON.stringify([c.recordedBy, c.recordedAt]);
@@ -160,7 +86,7 @@ function commonRecorder(claims: ClaimExportRow[]): { recordedBy: string; recorde
   return best ?? { recordedBy: 'hrkg export', recordedAt: '1970-01-01T00:00:00Z' };
 }
 
-function claim(c: ClaimExportRow, top: { recordedBy: string; recordedAt: string }): JsonObject {
+function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: string }): JsonObject {
   // A claim cites one source (the loader and recordClaim both take one); its excerpts are all there.
   const source = c.quotes[0]!.source;
   let value: Record<string, unknown> = {};
@@ -178,16 +104,16 @@ function claim(c: ClaimExportRow, top: { recordedBy: string; recordedAt: string 
         unit: f.unit,
         subgroup: f.subgroup,
         text: f.text,
-        periodStart: fuzzy(f.periodStartJson),
-        periodEnd: fuzzy(f.periodEndJson),
-        asOf: fuzzy(f.asOfJson),
+        periodStart: fuzzy(f.periodStart),
+        periodEnd: fuzzy(f.periodEnd),
+        asOf: fuzzy(f.asOf),
         shareOf: f.shareOf,
         during: f.during,
         sensitivity: f.sensitivity === c.sensitivity ? null : f.sensitivity,
       }),
     };
   } else if (c.kind === 'attribute') {
-    const v = JSON.parse(c.valueJson ?? 'null') as unknown;
+    const v = c.value;
     const isDate = v !== null && typeof v === 'object' && 'precision' in v;
     value = {
       attribute: { property: c.property, value: isDate ? fuzzyObject(v as FuzzyDate) : (v as Json) },
@@ -219,7 +145,7 @@ function claim(c: ClaimExportRow, top: { recordedBy: string; recordedAt: string 
  * Relationships some of whose claims are not relation claims of that very relationship (linkEntities
  * cites any claim about one of its ends): the bundle lists them as links, or they would be lost.
  */
-function links(relations: RelationExportRow[], claims: ClaimExportRow[]): JsonObject[] {
+function links(relations: BundleRelationRecord[], claims: BundleClaimRecord[]): JsonObject[] {
   const byId = new Map(claims.map((c) => [c.id, c] as const));
   const out: JsonObject[] = [];
   for (const r of relations) {
@@ -248,8 +174,8 @@ function links(relations: RelationExportRow[], claims: ClaimExportRow[]): JsonOb
   return out;
 }
 
-/** The bundle document, records in id order (the rows come sorted by id). */
-export function bundleFromRows(rows: ExportRows, visible: readonly string[]): JsonObject {
+/** The bundle document, records in id order (the records come sorted by id). */
+export function bundleFromRows(rows: BundleRecords, visible: readonly string[]): JsonObject {
   const top = commonRecorder(rows.claims);
   return compact({
     format: 'hrkg-bundle/1',
@@ -266,7 +192,7 @@ export function bundleFromRows(rows: ExportRows, visible: readonly string[]): Js
         language: s.language,
         url: s.url,
         retrievedAt: s.retrievedAt,
-        published: fuzzy(s.publishedJson),
+        published: fuzzy(s.published),
         reliability: s.reliability,
         sensitivity: s.sensitivity,
         notes: s.notes,

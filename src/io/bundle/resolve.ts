@@ -77,280 +77,368 @@ function zodPath(p: readonly PropertyKey[]): string {
   );
 }
 
-export async function resolveBundle(doc: unknown, readText: ReadText): Promise<ResolvedBundle> {
+/** A parsed bundle, or BundleError with every schema problem at its path. */
+function parseBundle(doc: unknown): BundleInput {
   const parsed = BundleInput.safeParse(doc);
   if (!parsed.success) {
     throw new BundleError(
       parsed.error.issues.map((i) => ({ path: zodPath(i.path) || '(root)', message: i.message })),
     );
   }
-  const b = parsed.data;
-  const problems: Problem[] = [];
-  const problem = (p: string, message: string) => problems.push({ path: p, message });
+  return parsed.data;
+}
 
-  const fuzzy = (p: string, input: z.output<typeof FuzzyDateInput> | null | undefined): FuzzyDate | null => {
-    if (!input) return null;
-    const { date, problems: ps } = normalizeFuzzyDate(input);
-    ps.forEach((m) => problem(p, m));
-    return date ?? null;
-  };
+export async function resolveBundle(doc: unknown, readText: ReadText): Promise<ResolvedBundle> {
+  const r = new BundleResolution(parseBundle(doc));
+  r.addEntities();
+  await r.addSources(readText);
+  r.addClaims();
+  r.addLinks();
+  return r.result();
+}
 
-  // Ids are unique across the whole bundle, whatever their kind.
-  const seen = new Map<string, string>();
-  const register = (id: string, p: string) => {
-    const before = seen.get(id);
-    if (before) problem(p, `duplicate id ${id} (also at ${before})`);
-    else seen.set(id, p);
-  };
+type EntityInput = (BundleInput['actors'] | BundleInput['places'] | BundleInput['events'])[number];
+type FigureInput = NonNullable<ClaimInput['figure']>;
 
-  const entities: EntityRow[] = [];
-  const entityKinds = new Map<string, EntityKind>();
-  const addEntities = (
-    kind: EntityKind,
-    list: (typeof b.actors | typeof b.places | typeof b.events)[number][],
-    key: string,
-  ) => {
-    list.forEach((e, i) => {
-      const p = `${key}[${i}]`;
-      register(e.id, `${p}.id`);
-      entityKinds.set(e.id, kind);
-      const ev = kind === 'Event' ? (e as (typeof b.events)[number]) : undefined;
-      const date = fuzzy(`${p}.date`, ev?.date);
-      const endDate = fuzzy(`${p}.endDate`, ev?.endDate);
-      if (date?.earliest && endDate?.latest && endDate.latest < date.earliest) {
-        problem(`${p}.endDate`, `ends (${endDate.latest}) before it starts (${date.earliest})`);
-      }
-      entities.push({
-        id: e.id,
-        kind,
-        type: e.type,
-        name: e.name,
-        lang: e.lang,
-        aliases: e.aliases,
-        description: e.description ?? null,
-        identifiers: e.identifiers,
-        sensitivity: e.sensitivity,
-        date,
-        endDate,
-      });
-    });
-  };
-  addEntities('Actor', b.actors, 'actors');
-  addEntities('Place', b.places, 'places');
-  addEntities('Event', b.events, 'events');
-
-  const sources: SourceRow[] = [];
-  const sourcePoints = new Map<string, string[]>();
-  const sourceTexts = new Map<string, string>();
-  for (const [i, s] of b.sources.entries()) {
-    const p = `sources[${i}]`;
-    register(s.id, `${p}.id`);
-    let text: string;
-    try {
-      text = s.text ?? (await readText(s.file!));
-    } catch (err) {
-      problem(`${p}.file`, `cannot read ${s.file}: ${(err as Error).message}`);
-      continue;
-    }
-    if (!text.length) problem(`${p}.text`, 'the source text is empty');
-    if (!isWellFormed(text)) problem(`${p}.text`, 'the source text is not well-formed Unicode');
-    const hash = sha256(text);
-    if (hash !== s.sha256) problem(`${p}.sha256`, `the text's sha256 is ${hash}, not ${s.sha256}`);
-    if (s.publisher && entityKinds.get(s.publisher) !== 'Actor') {
-      problem(`${p}.publisher`, `no actor ${s.publisher} in the bundle`);
-    }
-    const points = codePoints(text);
-    sourcePoints.set(s.id, points);
-    sourceTexts.set(s.id, text);
-    sources.push({
-      id: s.id,
-      title: s.title,
-      text,
-      sha256: hash,
-      length: points.length,
-      language: s.language,
-      url: s.url ?? null,
-      retrievedAt: s.retrievedAt ?? null,
-      published: fuzzy(`${p}.published`, s.published),
-      reliability: s.reliability,
-      sensitivity: s.sensitivity,
-      publisherId: s.publisher ?? null,
-      notes: s.notes ?? null,
-    });
-  }
-  const hashes = new Map<string, string>();
-  for (const s of sources) {
-    const other = hashes.get(s.sha256);
-    if (other) problem(`sources`, `${s.id} has the same text as ${other}: the same text is one source`);
-    hashes.set(s.sha256, s.id);
-  }
-
-  const excerpts = new Map<string, ExcerptRow>();
-  const claims: ClaimRow[] = [];
-  const figures: FigureRow[] = [];
-  const relations = new Map<string, RelationRow>();
-  const figureClaims = new Map(b.claims.filter((c) => c.figure).map((c) => [c.id, c] as const));
-
-  for (const [i, c] of b.claims.entries()) {
-    const p = `claims[${i}]`;
-    register(c.id, `${p}.id`);
-    const subjectKind = entityKinds.get(c.subject);
-    if (!subjectKind) problem(`${p}.subject`, `no entity ${c.subject} in the bundle`);
-    for (const [h, a] of c.attributedTo.entries()) {
-      if (entityKinds.get(a) !== 'Actor') problem(`${p}.attributedTo[${h}]`, `no actor ${a} in the bundle`);
-    }
-
-    // Evidence: each quote exactly once in its source.
-    const excerptIds: string[] = [];
-    const points = sourcePoints.get(c.source);
-    const text = sourceTexts.get(c.source);
-    if (!points || text === undefined) {
-      problem(`${p}.source`, `no source ${c.source} in the bundle`);
-    } else {
-      c.quotes.forEach((q, qi) => {
-        const at = locateQuote(text, points, q);
-        if ('problem' in at) {
-          problem(`${p}.quotes[${qi}]`, `${at.problem} (${c.source})`);
-          return;
-        }
-        const sel = selectorAt(points, at.start, at.end);
-        const exId = excerptId(c.source, sel.start, sel.end);
-        if (!excerpts.has(exId)) excerpts.set(exId, { id: exId, sourceId: c.source, ...sel });
-        excerptIds.push(exId);
-      });
-    }
-
-    const base = {
-      id: c.id,
-      fact: c.fact ?? null,
-      subjectId: c.subject,
-      summary: c.summary,
-      status: c.status,
-      statusReason: c.statusReason ?? null,
-      statusChangedAt: c.statusChangedAt ?? null,
-      statusChangedBy: c.statusChangedBy ?? null,
-      confidence: c.confidence ?? null,
-      sensitivity: c.sensitivity,
-      recordedBy: c.recordedBy ?? b.recordedBy,
-      recordedAt: c.recordedAt ?? b.recordedAt,
-      excerptIds,
-      attributedTo: c.attributedTo,
-    };
-    if (c.relation) {
-      claims.push(relationClaim(c, base, p, entityKinds, subjectKind, relations, problem));
-    } else if (c.figure) {
-      const f = c.figure;
-      const figureId = figureIdOf(c.id);
-      if (f.value == null && f.min == null && f.max == null)
-        problem(`${p}.figure`, 'give a value, or min and/or max');
-      if (f.min != null && f.max != null && f.min > f.max)
-        problem(`${p}.figure`, `min ${f.min} is above max ${f.max}`);
-      if (f.shareOf && !figureClaims.has(f.shareOf))
-        problem(`${p}.figure.shareOf`, `no figure claim ${f.shareOf}`);
-      if (f.during && entityKinds.get(f.during) !== 'Event')
-        problem(`${p}.figure.during`, `no event ${f.during}`);
-      const row: FigureRow = {
-        id: figureId,
-        claimId: c.id,
-        subjectId: c.subject,
-        measure: f.measure,
-        value: f.value ?? null,
-        min: f.min ?? null,
-        max: f.max ?? null,
-        qualifier: f.qualifier,
-        unit: f.unit,
-        subgroup: f.subgroup ?? null,
-        text: f.text ?? null,
-        periodStart: fuzzy(`${p}.figure.periodStart`, f.periodStart),
-        periodEnd: fuzzy(`${p}.figure.periodEnd`, f.periodEnd),
-        asOf: fuzzy(`${p}.figure.asOf`, f.asOf),
-        shareOfId: f.shareOf ? figureIdOf(f.shareOf) : null,
-        duringId: f.during ?? null,
-        sensitivity: f.sensitivity ?? c.sensitivity,
-      };
-      figures.push(row);
-      claims.push({ ...base, ...figureClaimValue(row) });
-    } else if (c.attribute) {
-      const a = c.attribute;
-      let value: unknown = a.value;
-      if (typeof a.value === 'object') value = fuzzy(`${p}.attribute.value`, a.value);
-      claims.push({ ...base, ...attributeClaimValue(a.property, value) });
-    } else {
-      claims.push({ ...base, ...statementClaimValue() });
-    }
-  }
-
-  // Links: relationships cited by claims that do not assert them as relations (see LinkInput).
-  const claimsById = new Map(b.claims.map((c) => [c.id, c] as const));
-  for (const [i, l] of b.links.entries()) {
-    const p = `links[${i}]`;
-    const type = l.type as RelationType;
-    const spec = RELATIONS[type];
-    const fromKind = entityKinds.get(l.from);
-    const toKind = entityKinds.get(l.to);
-    if (!fromKind) problem(`${p}.from`, `no entity ${l.from} in the bundle`);
-    if (!toKind) problem(`${p}.to`, `no entity ${l.to} in the bundle`);
-    if (fromKind && toKind && !relationAllows(type, fromKind, toKind)) {
-      problem(`${p}.type`, `${type} does not join ${fromKind} to ${toKind} (${spec.description})`);
-    }
-    if (spec.hasRole && !l.role) problem(`${p}.role`, `${type} needs a role`);
-    if (!spec.hasRole && l.role) problem(`${p}.role`, `${type} takes no role`);
-    l.claims.forEach((cid, ci) => {
-      const c = claimsById.get(cid);
-      if (!c) problem(`${p}.claims[${ci}]`, `no claim ${cid} in the bundle`);
-      // As linkEntities requires: evidence for a link is about one of its ends.
-      else if (![l.from, l.to].includes(c.subject) && ![l.from, l.to].includes(c.relation?.object ?? '')) {
-        problem(`${p}.claims[${ci}]`, `claim ${cid} is about neither ${l.from} nor ${l.to}`);
-      }
-    });
-    const role = l.role ?? null;
-    const relId = relationId(type, l.from, l.to, role);
-    const existing = relations.get(relId);
-    if (existing) existing.claimIds.push(...l.claims.filter((x) => !existing.claimIds.includes(x)));
-    else relations.set(relId, { id: relId, type, fromId: l.from, toId: l.to, role, claimIds: [...l.claims] });
-  }
-
-  if (problems.length) throw new BundleError(problems);
+function entityRow(
+  e: EntityInput,
+  kind: EntityKind,
+  date: FuzzyDate | null,
+  endDate: FuzzyDate | null,
+): EntityRow {
   return {
-    recordedBy: b.recordedBy,
-    recordedAt: b.recordedAt,
-    sources,
-    entities,
-    excerpts: [...excerpts.values()],
-    claims,
-    figures,
-    relations: [...relations.values()],
+    id: e.id,
+    kind,
+    type: e.type,
+    name: e.name,
+    lang: e.lang,
+    aliases: e.aliases,
+    description: e.description ?? null,
+    identifiers: e.identifiers,
+    sensitivity: e.sensitivity,
+    date,
+    endDate,
   };
 }
 
-function relationClaim(
+/** What every kind of claim row carries: who recorded it (the bundle's curator unless it says), status, evidence. */
+function claimBase(c: ClaimInput, b: BundleInput, excerptIds: string[]): Omit<ClaimRow, keyof ClaimValue> {
+  return {
+    id: c.id,
+    fact: c.fact ?? null,
+    subjectId: c.subject,
+    summary: c.summary,
+    status: c.status,
+    statusReason: c.statusReason ?? null,
+    statusChangedAt: c.statusChangedAt ?? null,
+    statusChangedBy: c.statusChangedBy ?? null,
+    confidence: c.confidence ?? null,
+    sensitivity: c.sensitivity,
+    recordedBy: c.recordedBy ?? b.recordedBy,
+    recordedAt: c.recordedAt ?? b.recordedAt,
+    excerptIds,
+    attributedTo: c.attributedTo,
+  };
+}
+
+function figureRow(
   c: ClaimInput,
-  base: Omit<ClaimRow, keyof ClaimValue>,
-  p: string,
-  entityKinds: Map<string, EntityKind>,
-  subjectKind: EntityKind | undefined,
-  relations: Map<string, RelationRow>,
-  problem: (p: string, m: string) => void,
-): ClaimRow {
-  const r = c.relation!;
-  const type = r.type as RelationType;
+  f: FigureInput,
+  dates: Pick<FigureRow, 'periodStart' | 'periodEnd' | 'asOf'>,
+): FigureRow {
+  return {
+    id: figureIdOf(c.id),
+    claimId: c.id,
+    subjectId: c.subject,
+    measure: f.measure,
+    value: f.value ?? null,
+    min: f.min ?? null,
+    max: f.max ?? null,
+    qualifier: f.qualifier,
+    unit: f.unit,
+    subgroup: f.subgroup ?? null,
+    text: f.text ?? null,
+    ...dates,
+    shareOfId: f.shareOf ? figureIdOf(f.shareOf) : null,
+    duringId: f.during ?? null,
+    sensitivity: f.sensitivity ?? c.sensitivity,
+  };
+}
+
+/** Whether a relationship of this type may join these kinds and takes the role given (or none). */
+function relationProblems(
+  type: RelationType,
+  fromKind: EntityKind | undefined,
+  toKind: EntityKind | undefined,
+  role: string | null | undefined,
+): { field: 'type' | 'role'; message: string }[] {
   const spec = RELATIONS[type];
-  const objectKind = entityKinds.get(r.object);
-  if (!objectKind) problem(`${p}.relation.object`, `no entity ${r.object} in the bundle`);
-  if (subjectKind && objectKind && !relationAllows(type, subjectKind, objectKind)) {
-    problem(
-      `${p}.relation.type`,
-      `${type} does not join ${subjectKind} to ${objectKind} (${spec.description})`,
-    );
+  const out: { field: 'type' | 'role'; message: string }[] = [];
+  if (fromKind && toKind && !relationAllows(type, fromKind, toKind)) {
+    out.push({
+      field: 'type',
+      message: `${type} does not join ${fromKind} to ${toKind} (${spec.description})`,
+    });
   }
-  if (spec.hasRole && !r.role) problem(`${p}.relation.role`, `${type} needs a role`);
-  if (!spec.hasRole && r.role) problem(`${p}.relation.role`, `${type} takes no role`);
-  const role = r.role ?? null;
-  const relId = relationId(type, c.subject, r.object, role);
-  const existing = relations.get(relId);
-  if (existing) existing.claimIds.push(c.id);
-  else relations.set(relId, { id: relId, type, fromId: c.subject, toId: r.object, role, claimIds: [c.id] });
-  return { ...base, ...relationClaimValue(type, r.object, role) };
+  if (spec.hasRole && !role) out.push({ field: 'role', message: `${type} needs a role` });
+  if (!spec.hasRole && role) out.push({ field: 'role', message: `${type} takes no role` });
+  return out;
+}
+
+/**
+ * A bundle's rows as they are resolved, and every problem found on the way. Ids are unique across the
+ * whole bundle, whatever their kind; entities come first (sources name their publisher, claims their
+ * subject), then sources (claims quote them), claims, and links between the entities claims are about.
+ */
+class BundleResolution {
+  private readonly problems: Problem[] = [];
+  private readonly seen = new Map<string, string>();
+  private readonly entities: EntityRow[] = [];
+  private readonly entityKinds = new Map<string, EntityKind>();
+  private readonly sources: SourceRow[] = [];
+  private readonly sourceTexts = new Map<string, { text: string; points: string[] }>();
+  private readonly excerpts = new Map<string, ExcerptRow>();
+  private readonly claims: ClaimRow[] = [];
+  private readonly figures: FigureRow[] = [];
+  private readonly relations = new Map<string, RelationRow>();
+
+  constructor(private readonly b: BundleInput) {}
+
+  private problem(path: string, message: string) {
+    this.problems.push({ path, message });
+  }
+
+  private fuzzy(p: string, input: z.output<typeof FuzzyDateInput> | null | undefined): FuzzyDate | null {
+    if (!input) return null;
+    const { date, problems } = normalizeFuzzyDate(input);
+    problems.forEach((m) => this.problem(p, m));
+    return date ?? null;
+  }
+
+  private register(id: string, p: string) {
+    const before = this.seen.get(id);
+    if (before) this.problem(p, `duplicate id ${id} (also at ${before})`);
+    else this.seen.set(id, p);
+  }
+
+  addEntities() {
+    const add = (kind: EntityKind, list: EntityInput[], key: string) => {
+      list.forEach((e, i) => {
+        const p = `${key}[${i}]`;
+        this.register(e.id, `${p}.id`);
+        this.entityKinds.set(e.id, kind);
+        const ev = kind === 'Event' ? (e as BundleInput['events'][number]) : undefined;
+        const date = this.fuzzy(`${p}.date`, ev?.date);
+        const endDate = this.fuzzy(`${p}.endDate`, ev?.endDate);
+        if (date?.earliest && endDate?.latest && endDate.latest < date.earliest) {
+          this.problem(`${p}.endDate`, `ends (${endDate.latest}) before it starts (${date.earliest})`);
+        }
+        this.entities.push(entityRow(e, kind, date, endDate));
+      });
+    };
+    add('Actor', this.b.actors, 'actors');
+    add('Place', this.b.places, 'places');
+    add('Event', this.b.events, 'events');
+  }
+
+  /** Sources with their texts (inline, or read from files); the same text twice is one source. */
+  async addSources(readText: ReadText) {
+    for (const [i, s] of this.b.sources.entries()) {
+      const p = `sources[${i}]`;
+      this.register(s.id, `${p}.id`);
+      let text: string;
+      try {
+        text = s.text ?? (await readText(s.file!));
+      } catch (err) {
+        this.problem(`${p}.file`, `cannot read ${s.file}: ${(err as Error).message}`);
+        continue;
+      }
+      if (!text.length) this.problem(`${p}.text`, 'the source text is empty');
+      if (!isWellFormed(text)) this.problem(`${p}.text`, 'the source text is not well-formed Unicode');
+      const hash = sha256(text);
+      if (hash !== s.sha256) this.problem(`${p}.sha256`, `the text's sha256 is ${hash}, not ${s.sha256}`);
+      if (s.publisher && this.entityKinds.get(s.publisher) !== 'Actor') {
+        this.problem(`${p}.publisher`, `no actor ${s.publisher} in the bundle`);
+      }
+      const points = codePoints(text);
+      this.sourceTexts.set(s.id, { text, points });
+      this.sources.push({
+        id: s.id,
+        title: s.title,
+        text,
+        sha256: hash,
+        length: points.length,
+        language: s.language,
+        url: s.url ?? null,
+        retrievedAt: s.retrievedAt ?? null,
+        published: this.fuzzy(`${p}.published`, s.published),
+        reliability: s.reliability,
+        sensitivity: s.sensitivity,
+        publisherId: s.publisher ?? null,
+        notes: s.notes ?? null,
+      });
+    }
+    const hashes = new Map<string, string>();
+    for (const s of this.sources) {
+      const other = hashes.get(s.sha256);
+      if (other)
+        this.problem(`sources`, `${s.id} has the same text as ${other}: the same text is one source`);
+      hashes.set(s.sha256, s.id);
+    }
+  }
+
+  addClaims() {
+    const figureClaims = new Set(this.b.claims.filter((c) => c.figure).map((c) => c.id));
+    for (const [i, c] of this.b.claims.entries()) {
+      const p = `claims[${i}]`;
+      this.register(c.id, `${p}.id`);
+      const subjectKind = this.entityKinds.get(c.subject);
+      if (!subjectKind) this.problem(`${p}.subject`, `no entity ${c.subject} in the bundle`);
+      for (const [h, a] of c.attributedTo.entries()) {
+        if (this.entityKinds.get(a) !== 'Actor')
+          this.problem(`${p}.attributedTo[${h}]`, `no actor ${a} in the bundle`);
+      }
+      const base = claimBase(c, this.b, this.evidence(c, p));
+      if (c.relation) {
+        this.claims.push(this.relationClaim(c, base, p, subjectKind));
+      } else if (c.figure) {
+        this.claims.push(this.figureClaim(c, c.figure, base, p, figureClaims));
+      } else if (c.attribute) {
+        const a = c.attribute;
+        const value = typeof a.value === 'object' ? this.fuzzy(`${p}.attribute.value`, a.value) : a.value;
+        this.claims.push({ ...base, ...attributeClaimValue(a.property, value) });
+      } else {
+        this.claims.push({ ...base, ...statementClaimValue() });
+      }
+    }
+  }
+
+  /** Evidence: each quote exactly once in its source (or at the offsets given), as an excerpt; their ids. */
+  private evidence(c: ClaimInput, p: string): string[] {
+    const excerptIds: string[] = [];
+    const source = this.sourceTexts.get(c.source);
+    if (!source) {
+      this.problem(`${p}.source`, `no source ${c.source} in the bundle`);
+      return excerptIds;
+    }
+    c.quotes.forEach((q, qi) => {
+      const at = locateQuote(source.text, source.points, q);
+      if ('problem' in at) {
+        this.problem(`${p}.quotes[${qi}]`, `${at.problem} (${c.source})`);
+        return;
+      }
+      const sel = selectorAt(source.points, at.start, at.end);
+      const exId = excerptId(c.source, sel.start, sel.end);
+      if (!this.excerpts.has(exId)) this.excerpts.set(exId, { id: exId, sourceId: c.source, ...sel });
+      excerptIds.push(exId);
+    });
+    return excerptIds;
+  }
+
+  /** A relation claim, and the relationship it asserts (one per type, ends and role, citing every claim). */
+  private relationClaim(
+    c: ClaimInput,
+    base: Omit<ClaimRow, keyof ClaimValue>,
+    p: string,
+    subjectKind: EntityKind | undefined,
+  ): ClaimRow {
+    const r = c.relation!;
+    const type = r.type as RelationType;
+    const objectKind = this.entityKinds.get(r.object);
+    if (!objectKind) this.problem(`${p}.relation.object`, `no entity ${r.object} in the bundle`);
+    for (const x of relationProblems(type, subjectKind, objectKind, r.role))
+      this.problem(`${p}.relation.${x.field}`, x.message);
+    const role = r.role ?? null;
+    const relId = relationId(type, c.subject, r.object, role);
+    const existing = this.relations.get(relId);
+    if (existing) existing.claimIds.push(c.id);
+    else
+      this.relations.set(relId, {
+        id: relId,
+        type,
+        fromId: c.subject,
+        toId: r.object,
+        role,
+        claimIds: [c.id],
+      });
+    return { ...base, ...relationClaimValue(type, r.object, role) };
+  }
+
+  /** A figure claim and the figure it asserts. */
+  private figureClaim(
+    c: ClaimInput,
+    f: FigureInput,
+    base: Omit<ClaimRow, keyof ClaimValue>,
+    p: string,
+    figureClaims: ReadonlySet<string>,
+  ): ClaimRow {
+    if (f.value == null && f.min == null && f.max == null)
+      this.problem(`${p}.figure`, 'give a value, or min and/or max');
+    if (f.min != null && f.max != null && f.min > f.max)
+      this.problem(`${p}.figure`, `min ${f.min} is above max ${f.max}`);
+    if (f.shareOf && !figureClaims.has(f.shareOf))
+      this.problem(`${p}.figure.shareOf`, `no figure claim ${f.shareOf}`);
+    if (f.during && this.entityKinds.get(f.during) !== 'Event')
+      this.problem(`${p}.figure.during`, `no event ${f.during}`);
+    const row = figureRow(c, f, {
+      periodStart: this.fuzzy(`${p}.figure.periodStart`, f.periodStart),
+      periodEnd: this.fuzzy(`${p}.figure.periodEnd`, f.periodEnd),
+      asOf: this.fuzzy(`${p}.figure.asOf`, f.asOf),
+    });
+    this.figures.push(row);
+    return { ...base, ...figureClaimValue(row) };
+  }
+
+  /** Links: relationships cited by claims that do not assert them as relations (see LinkInput). */
+  addLinks() {
+    const claimsById = new Map(this.b.claims.map((c) => [c.id, c] as const));
+    for (const [i, l] of this.b.links.entries()) {
+      const p = `links[${i}]`;
+      const type = l.type as RelationType;
+      const fromKind = this.entityKinds.get(l.from);
+      const toKind = this.entityKinds.get(l.to);
+      if (!fromKind) this.problem(`${p}.from`, `no entity ${l.from} in the bundle`);
+      if (!toKind) this.problem(`${p}.to`, `no entity ${l.to} in the bundle`);
+      for (const x of relationProblems(type, fromKind, toKind, l.role))
+        this.problem(`${p}.${x.field}`, x.message);
+      l.claims.forEach((cid, ci) => {
+        const c = claimsById.get(cid);
+        if (!c) this.problem(`${p}.claims[${ci}]`, `no claim ${cid} in the bundle`);
+        // As linkEntities requires: evidence for a link is about one of its ends.
+        else if (![l.from, l.to].includes(c.subject) && ![l.from, l.to].includes(c.relation?.object ?? '')) {
+          this.problem(`${p}.claims[${ci}]`, `claim ${cid} is about neither ${l.from} nor ${l.to}`);
+        }
+      });
+      const role = l.role ?? null;
+      const relId = relationId(type, l.from, l.to, role);
+      const existing = this.relations.get(relId);
+      if (existing) existing.claimIds.push(...l.claims.filter((x) => !existing.claimIds.includes(x)));
+      else
+        this.relations.set(relId, {
+          id: relId,
+          type,
+          fromId: l.from,
+          toId: l.to,
+          role,
+          claimIds: [...l.claims],
+        });
+    }
+  }
+
+  /** The rows, or BundleError with every problem found. */
+  result(): ResolvedBundle {
+    if (this.problems.length) throw new BundleError(this.problems);
+    return {
+      recordedBy: this.b.recordedBy,
+      recordedAt: this.b.recordedAt,
+      sources: this.sources,
+      entities: this.entities,
+      excerpts: [...this.excerpts.values()],
+      claims: this.claims,
+      figures: this.figures,
+      relations: [...this.relations.values()],
+    };
+  }
 }
 
 export { kindOfId };

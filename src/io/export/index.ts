@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import type { FuzzyDate } from '../../model/fuzzy-date.js';
-import type { FigureAmount, FigureValue } from '../../model/shapes.js';
+import type { PlaceNode, PlaceRef } from '../../model/export-records.js';
 
 /**
  * Shared pieces of the exports (FollowTheMoney, ACLED, PROV-JSON, GraphML): the plain records the graph
- * layer pages out to the writers, a backpressure-aware sink, progress reporting and the code tables the
- * formats need. Nothing here talks to the database; src/services/export.ts implements ExportReader.
+ * layer pages out to the writers (declared in src/model/export-records.ts, re-exported here), a
+ * backpressure-aware sink, progress reporting and the code tables the formats need. Nothing here talks to
+ * the database; src/graph/stores/export.ts implements ExportReader.
  */
 
 /** A graph record that an export left out, and why (so nothing disappears silently). */
@@ -20,201 +20,28 @@ export interface ExportResult {
   skipped: Skipped[];
 }
 
-export interface Identifier {
-  scheme: string;
-  value: string;
-}
-
-export interface Alias {
-  value: string;
-  lang: string;
-}
-
-export interface PlaceNode {
-  id: string;
-  type: string;
-  name: string;
-  identifiers: Identifier[];
-}
-
-/** A place with the visible places it lies in (PART_OF, nearest first). */
-export interface PlaceRef extends PlaceNode {
-  ancestors: (PlaceNode & { depth: number })[];
-}
-
-interface EntityBase {
-  id: string;
-  type: string;
-  name: string;
-  lang: string;
-  aliases: Alias[];
-  description: string | null;
-  identifiers: Identifier[];
-}
-
-export interface ExportActor extends EntityBase {
-  /** LOCATED_IN places. */
-  locatedIn: PlaceRef[];
-  /** Visible sources of the visible claims about the actor. */
-  proofSourceIds: string[];
-}
-
-export interface Involvement {
-  actorId: string;
-  name: string;
-  type: string;
-  role: string | null;
-}
-
-export interface ExportEvent extends EntityBase {
-  date: FuzzyDate | null;
-  endDate: FuzzyDate | null;
-  /** OCCURRED_IN places. */
-  occurredIn: PlaceRef[];
-  /** INVOLVED_IN actors with their roles. */
-  involvements: Involvement[];
-  /** Visible sources of the visible claims about the event or naming it as their object. */
-  proofSourceIds: string[];
-}
-
-export interface AcledClaim {
-  id: string;
-  summary: string;
-  status: string;
-  fact: string | null;
-  /** Publisher names (or titles, when a source has no visible publisher) of the claim's sources. */
-  publishers: string[];
-}
-
-export interface AcledFigure extends FigureAmount {
-  id: string;
-  /** Status of the figure's claim; null when the caller may not see that claim. */
-  claimStatus: string | null;
-}
-
-export interface ExportAcledEvent extends Omit<ExportEvent, 'proofSourceIds'> {
-  /** Visible claims about the event or naming it as their object. */
-  claims: AcledClaim[];
-  figures: AcledFigure[];
-}
-
-export interface ExportSource {
-  id: string;
-  title: string;
-  /** The text, when the reader was asked for it. */
-  text: string | null;
-  sha256: string;
-  language: string;
-  url: string | null;
-  retrievedAt: string | null;
-  published: FuzzyDate | null;
-  reliability: string;
-  notes: string | null;
-  publisher: { id: string; name: string; type: string } | null;
-}
-
-export interface ExportClaim {
-  id: string;
-  kind: string;
-  fact: string | null;
-  summary: string;
-  subjectId: string | null;
-  subjectKind: string | null;
-  property: string;
-  role: string | null;
-  objectId: string | null;
-  status: string;
-  confidence: number | null;
-  recordedBy: string;
-  recordedAt: string;
-  /** Excerpts in visible sources, by source then offset. */
-  excerpts: { id: string; exact: string; sourceId: string }[];
-  /** Visible hops of the attribution chain, nearest first. */
-  attribution: { hop: number; agentId: string }[];
-}
-
-export interface ExportExcerpt {
-  id: string;
-  exact: string;
-  prefix: string;
-  suffix: string;
-  start: number;
-  end: number;
-  sourceId: string;
-}
-
-export type EntityKind = 'Event' | 'Actor' | 'Place';
-
-export interface ExportRelation {
-  id: string;
-  type: string;
-  role: string | null;
-  fromId: string;
-  fromKind: EntityKind;
-  toId: string;
-  toKind: EntityKind;
-  /** The type (event, actor or place type) of the end node. */
-  toType: string;
-  /** Ids of the visible claims that assert the relationship. */
-  claimIds: string[];
-  summaries: string[];
-  /** Dates of the end node, when it is an event. */
-  toDate: FuzzyDate | null;
-  toEndDate: FuzzyDate | null;
-}
-
-export interface ExportFigure extends FigureValue {
-  id: string;
-  subjectId: string | null;
-  shareOfId: string | null;
-  duringId: string | null;
-  claimId: string | null;
-  claimStatus: string | null;
-}
-
-export interface ExportNode {
-  id: string;
-  kind: EntityKind;
-  type: string;
-  name: string;
-}
-
-export interface ExportAgent {
-  id: string;
-  type: string;
-  name: string;
-}
-
-export interface ExportCounts {
-  sources: number;
-  actors: number;
-  events: number;
-  places: number;
-  claims: number;
-  excerpts: number;
-  figures: number;
-}
-
-/**
- * What the writers read, one page at a time (keyset-paginated, redacted by the executor's clearance).
- * Each iterable yields pages in id order.
- */
-export interface ExportReader {
-  /** Counts of the given kinds (the others are 0). */
-  counts(kinds: readonly (keyof ExportCounts)[]): Promise<ExportCounts>;
-  sources(opts: { withText: boolean }): AsyncIterable<ExportSource[]>;
-  actors(): AsyncIterable<ExportActor[]>;
-  events(): AsyncIterable<ExportEvent[]>;
-  acledEvents(): AsyncIterable<ExportAcledEvent[]>;
-  places(): AsyncIterable<ExportNode[]>;
-  nodes(): AsyncIterable<ExportNode[]>;
-  relations(): AsyncIterable<ExportRelation[]>;
-  claims(): AsyncIterable<ExportClaim[]>;
-  excerpts(): AsyncIterable<ExportExcerpt[]>;
-  figures(): AsyncIterable<ExportFigure[]>;
-  agents(): AsyncIterable<ExportAgent[]>;
-  recorders(): Promise<string[]>;
-}
+export type {
+  AcledClaim,
+  AcledFigure,
+  Alias,
+  EntityKind,
+  ExportAcledEvent,
+  ExportActor,
+  ExportAgent,
+  ExportClaim,
+  ExportCounts,
+  ExportEvent,
+  ExportExcerpt,
+  ExportFigure,
+  ExportNode,
+  ExportReader,
+  ExportRelation,
+  ExportSource,
+  Identifier,
+  Involvement,
+  PlaceNode,
+  PlaceRef,
+} from '../../model/export-records.js';
 
 /** Writes text to a stream, waiting for 'drain' when its buffer is full, so exports run in bounded memory. */
 export class Sink {

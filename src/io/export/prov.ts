@@ -162,10 +162,190 @@ class Section {
   }
 }
 
+/** What the agent and entity sections wrote: the relations after them refer to these only. */
+interface Written {
+  agents: Map<string, ExportAgent>;
+  recorders: Set<string>;
+  /** [source, publisher] of the sources whose publisher was written as an agent. */
+  publishers: [string, string][];
+  sourceIds: Set<string>;
+  excerptIds: Set<string>;
+  /** Claims written as entities: later passes only relate these (the graph may change during the export). */
+  claimIds: Set<string>;
+  /** Agents that are the primary source of a claim, written as entities too. */
+  primarySources: Set<string>;
+}
+
+type Entry = [string, Attrs];
+type Fill = (s: Section) => Promise<void>;
+
+const recording = (c: ExportClaim) => qn(`recording-${c.id}`);
+
+function recorderAgent(name: string): Entry {
+  return [recorderQn(name), { 'prov:type': qualified('prov:Agent'), 'prov:label': name }];
+}
+
+/** An agent that is the primary source of a claim, as an entity. */
+function primarySourceEntity(agent: ExportAgent): Entry {
+  return [qn(agent.id), { 'prov:type': qualified('hrkg:Actor'), 'prov:label': agent.name }];
+}
+
+function activityEntry(c: ExportClaim): Entry {
+  return [
+    recording(c),
+    attrs({
+      'prov:type': qualified('hrkg:Recording'),
+      'prov:startTime': c.recordedAt || null,
+      'prov:endTime': c.recordedAt || null,
+    }),
+  ];
+}
+
+function generationEntry(c: ExportClaim): Entry {
+  return [
+    blank('gen', c.id),
+    attrs({ 'prov:entity': qn(c.id), 'prov:activity': recording(c), 'prov:time': c.recordedAt || null }),
+  ];
+}
+
+/** The recording of a claim, associated with its recorder (when the recorder is an agent written). */
+function associationEntries(c: ExportClaim, recorders: ReadonlySet<string>): Entry[] {
+  if (!recorders.has(c.recordedBy)) return [];
+  return [[blank('assoc', c.id), { 'prov:activity': recording(c), 'prov:agent': recorderQn(c.recordedBy) }]];
+}
+
+/** An excerpt derived from its source, as a quotation. */
+function quotationEntry(x: ExportExcerpt): Entry {
+  return [
+    blank('quote', x.id),
+    {
+      'prov:generatedEntity': qn(x.id),
+      'prov:usedEntity': qn(x.sourceId),
+      'prov:type': qualified('prov:Quotation'),
+    },
+  ];
+}
+
+/** A claim derived from its excerpts (those written) and from its primary source (when written). */
+function derivationEntries(c: ExportClaim, w: Pick<Written, 'excerptIds' | 'primarySources'>): Entry[] {
+  const entries: Entry[] = [];
+  for (const x of c.excerpts) {
+    if (!w.excerptIds.has(x.id)) continue;
+    entries.push([
+      blank('support', c.id, x.id),
+      { 'prov:generatedEntity': qn(c.id), 'prov:usedEntity': qn(x.id) },
+    ]);
+  }
+  const p = chain(c).primary;
+  if (p && w.primarySources.has(p.agentId)) {
+    entries.push([
+      blank('primary', c.id),
+      {
+        'prov:generatedEntity': qn(c.id),
+        'prov:usedEntity': qn(p.agentId),
+        'prov:type': qualified('prov:PrimarySource'),
+        'hrkg:hop': p.hop,
+      },
+    ]);
+  }
+  return entries;
+}
+
+/** A claim attributed to hop 1 of its chain (when written as an agent). */
+function attributionEntries(c: ExportClaim, agents: ReadonlyMap<string, ExportAgent>): Entry[] {
+  const first = chain(c).first;
+  if (!first || !agents.has(first)) return [];
+  return [[blank('said', c.id), { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1 }]];
+}
+
+function publicationEntry([src, pub]: [string, string]): Entry {
+  return [blank('published', src), { 'prov:entity': qn(src), 'prov:agent': qn(pub) }];
+}
+
+/** A claim influenced by the intermediate hops of its chain (those written as agents). */
+function influenceEntries(c: ExportClaim, agents: ReadonlyMap<string, ExportAgent>): Entry[] {
+  return chain(c)
+    .middle.filter((h) => agents.has(h.agentId))
+    .map((h) => [
+      blank('hop', c.id, String(h.hop)),
+      { 'prov:influencee': qn(c.id), 'prov:influencer': qn(h.agentId), 'hrkg:hop': h.hop },
+    ]);
+}
+
+/** Agents first: their names are needed again for the primary-source entities. */
+async function fillAgents(reader: ExportReader, s: Section, w: Written): Promise<void> {
+  for await (const page of reader.agents()) {
+    for (const a of page) w.agents.set(a.id, a);
+    await s.add(page.map((a) => [qn(a.id), agentRecord(a)]));
+  }
+  w.recorders = new Set(await reader.recorders());
+  await s.add([...w.recorders].map(recorderAgent));
+}
+
+/** Sources, their excerpts (in sources written), claims and the primary sources of claims. */
+async function fillEntities(reader: ExportReader, s: Section, w: Written, progress: Progress): Promise<void> {
+  for await (const page of reader.sources({ withText: false })) {
+    await s.add(page.map((src) => [qn(src.id), sourceRecord(src)]));
+    for (const src of page) w.sourceIds.add(src.id);
+    for (const src of page)
+      if (src.publisher && w.agents.has(src.publisher.id)) w.publishers.push([src.id, src.publisher.id]);
+    progress.tick(page.length);
+  }
+  for await (const page of reader.excerpts()) {
+    const quoted = page.filter((x) => w.sourceIds.has(x.sourceId));
+    await s.add(quoted.map((x) => [qn(x.id), excerptRecord(x)]));
+    for (const x of quoted) w.excerptIds.add(x.id);
+    progress.tick(page.length);
+  }
+  for await (const page of reader.claims()) {
+    await s.add(page.map((c) => [qn(c.id), claimRecord(c)]));
+    for (const c of page) {
+      w.claimIds.add(c.id);
+      const p = chain(c).primary;
+      if (p && w.agents.has(p.agentId)) w.primarySources.add(p.agentId);
+    }
+    progress.tick(page.length);
+  }
+  await s.add([...w.primarySources].sort().map((id) => primarySourceEntity(w.agents.get(id)!)));
+}
+
+/** The relation sections, in order; each walks the claims written again (one statement per page). */
+function relationSections(reader: ExportReader, w: Written): [string, Fill][] {
+  const perClaim = (entries: (c: ExportClaim) => Entry[]) => async (s: Section) => {
+    for await (const page of reader.claims())
+      await s.add(page.filter((c) => w.claimIds.has(c.id)).flatMap(entries));
+  };
+  const quotations = async (s: Section) => {
+    for await (const page of reader.excerpts())
+      await s.add(page.filter((x) => w.excerptIds.has(x.id)).map(quotationEntry));
+  };
+  const attributions = perClaim((c) => attributionEntries(c, w.agents));
+  return [
+    ['activity', perClaim((c) => [activityEntry(c)])],
+    ['wasGeneratedBy', perClaim((c) => [generationEntry(c)])],
+    ['wasAssociatedWith', perClaim((c) => associationEntries(c, w.recorders))],
+    [
+      'wasDerivedFrom',
+      async (s) => {
+        await quotations(s);
+        await perClaim((c) => derivationEntries(c, w))(s);
+      },
+    ],
+    [
+      'wasAttributedTo',
+      async (s) => {
+        await attributions(s);
+        await s.add(w.publishers.map(publicationEntry));
+      },
+    ],
+    ['wasInfluencedBy', perClaim((c) => influenceEntries(c, w.agents))],
+  ];
+}
+
 export async function writeProv(reader: ExportReader, sink: Sink, progress: Progress): Promise<ExportResult> {
   const skipped: Skipped[] = [];
   let records = 0;
-  const section = async (name: string, fill: (s: Section) => Promise<void>) => {
+  const section = async (name: string, fill: Fill) => {
     const s = new Section(sink, name);
     await s.open();
     await fill(s);
@@ -174,171 +354,18 @@ export async function writeProv(reader: ExportReader, sink: Sink, progress: Prog
 
   // Prefix declarations are not records; the sections after them are.
   await sink.write(`{\n"prefix": ${JSON.stringify(PROV_PREFIXES, null, 2)}`);
-
-  // Agents first: their names are needed again for the primary-source entities.
-  const agents = new Map<string, ExportAgent>();
-  let recorders = new Set<string>();
-  await section('agent', async (s) => {
-    for await (const page of reader.agents()) {
-      for (const a of page) agents.set(a.id, a);
-      await s.add(page.map((a) => [qn(a.id), agentRecord(a)]));
-    }
-    recorders = new Set(await reader.recorders());
-    await s.add(
-      [...recorders].map((r) => [recorderQn(r), { 'prov:type': qualified('prov:Agent'), 'prov:label': r }]),
-    );
-  });
-
-  const publishers: [string, string][] = [];
-  const sourceIds = new Set<string>();
-  const excerptIds = new Set<string>();
-  // Claims written as entities: later passes only relate these (the graph may change during the export).
-  const claimIds = new Set<string>();
-  const primarySources = new Set<string>();
-  await section('entity', async (s) => {
-    for await (const page of reader.sources({ withText: false })) {
-      await s.add(page.map((src) => [qn(src.id), sourceRecord(src)]));
-      for (const src of page) sourceIds.add(src.id);
-      for (const src of page)
-        if (src.publisher && agents.has(src.publisher.id)) publishers.push([src.id, src.publisher.id]);
-      progress.tick(page.length);
-    }
-    for await (const page of reader.excerpts()) {
-      const quoted = page.filter((x) => sourceIds.has(x.sourceId));
-      await s.add(quoted.map((x) => [qn(x.id), excerptRecord(x)]));
-      for (const x of quoted) excerptIds.add(x.id);
-      progress.tick(page.length);
-    }
-    for await (const page of reader.claims()) {
-      await s.add(page.map((c) => [qn(c.id), claimRecord(c)]));
-      for (const c of page) {
-        claimIds.add(c.id);
-        const p = chain(c).primary;
-        if (p && agents.has(p.agentId)) primarySources.add(p.agentId);
-      }
-      progress.tick(page.length);
-    }
-    await s.add(
-      [...primarySources]
-        .sort()
-        .map((id) => [qn(id), { 'prov:type': qualified('hrkg:Actor'), 'prov:label': agents.get(id)!.name }]),
-    );
-  });
-
-  // The remaining sections each walk the claims again (one statement per page).
-  const claimPages = async function* () {
-    for await (const page of reader.claims()) yield page.filter((c) => claimIds.has(c.id));
+  const w: Written = {
+    agents: new Map(),
+    recorders: new Set(),
+    publishers: [],
+    sourceIds: new Set(),
+    excerptIds: new Set(),
+    claimIds: new Set(),
+    primarySources: new Set(),
   };
-  await section('activity', async (s) => {
-    for await (const page of claimPages())
-      await s.add(
-        page.map((c) => [
-          qn(`recording-${c.id}`),
-          attrs({
-            'prov:type': qualified('hrkg:Recording'),
-            'prov:startTime': c.recordedAt || null,
-            'prov:endTime': c.recordedAt || null,
-          }),
-        ]),
-      );
-  });
-  await section('wasGeneratedBy', async (s) => {
-    for await (const page of claimPages())
-      await s.add(
-        page.map((c) => [
-          blank('gen', c.id),
-          attrs({
-            'prov:entity': qn(c.id),
-            'prov:activity': qn(`recording-${c.id}`),
-            'prov:time': c.recordedAt || null,
-          }),
-        ]),
-      );
-  });
-  await section('wasAssociatedWith', async (s) => {
-    for await (const page of claimPages())
-      await s.add(
-        page
-          .filter((c) => recorders.has(c.recordedBy))
-          .map((c) => [
-            blank('assoc', c.id),
-            { 'prov:activity': qn(`recording-${c.id}`), 'prov:agent': recorderQn(c.recordedBy) },
-          ]),
-      );
-  });
-  await section('wasDerivedFrom', async (s) => {
-    for await (const page of reader.excerpts())
-      await s.add(
-        page
-          .filter((x) => excerptIds.has(x.id))
-          .map((x) => [
-            blank('quote', x.id),
-            {
-              'prov:generatedEntity': qn(x.id),
-              'prov:usedEntity': qn(x.sourceId),
-              'prov:type': qualified('prov:Quotation'),
-            },
-          ]),
-      );
-    for await (const page of claimPages()) {
-      const entries: [string, Attrs][] = [];
-      for (const c of page) {
-        for (const x of c.excerpts) {
-          if (!excerptIds.has(x.id)) continue;
-          entries.push([
-            blank('support', c.id, x.id),
-            { 'prov:generatedEntity': qn(c.id), 'prov:usedEntity': qn(x.id) },
-          ]);
-        }
-        const p = chain(c).primary;
-        if (p && primarySources.has(p.agentId)) {
-          entries.push([
-            blank('primary', c.id),
-            {
-              'prov:generatedEntity': qn(c.id),
-              'prov:usedEntity': qn(p.agentId),
-              'prov:type': qualified('prov:PrimarySource'),
-              'hrkg:hop': p.hop,
-            },
-          ]);
-        }
-      }
-      await s.add(entries);
-    }
-  });
-  await section('wasAttributedTo', async (s) => {
-    for await (const page of claimPages()) {
-      const entries: [string, Attrs][] = [];
-      for (const c of page) {
-        const first = chain(c).first;
-        if (first && agents.has(first))
-          entries.push([
-            blank('said', c.id),
-            { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1 },
-          ]);
-      }
-      await s.add(entries);
-    }
-    await s.add(
-      publishers.map(([src, pub]) => [
-        blank('published', src),
-        { 'prov:entity': qn(src), 'prov:agent': qn(pub) },
-      ]),
-    );
-  });
-  await section('wasInfluencedBy', async (s) => {
-    for await (const page of claimPages()) {
-      const entries: [string, Attrs][] = [];
-      for (const c of page)
-        for (const h of chain(c).middle)
-          if (agents.has(h.agentId))
-            entries.push([
-              blank('hop', c.id, String(h.hop)),
-              { 'prov:influencee': qn(c.id), 'prov:influencer': qn(h.agentId), 'hrkg:hop': h.hop },
-            ]);
-      await s.add(entries);
-    }
-  });
+  await section('agent', (s) => fillAgents(reader, s, w));
+  await section('entity', (s) => fillEntities(reader, s, w, progress));
+  for (const [name, fill] of relationSections(reader, w)) await section(name, fill);
   await sink.write('\n}\n');
   return { records, skipped };
 }

@@ -1,12 +1,34 @@
 import path from 'node:path';
-import type { ActorType, EventType, Role } from '../../model/enums.js';
-import { isRealDay, type FuzzyDateInput } from '../../model/fuzzy-date.js';
-import { sha256 } from '../../model/text.js';
 import type { Problem } from '../bundle/resolve.js';
-import { clip, CodePointCursor, guessLang, LineMap, slugId } from './common.js';
+import {
+  clip,
+  CodePointCursor,
+  guessLang,
+  LineMap,
+  slugId,
+  type ConvertOptions,
+  type ImportPlan,
+  type ProblemAt,
+  type Quote,
+} from './common.js';
+import {
+  acledDate,
+  actorType,
+  checkFields,
+  closingClaims,
+  eventClaims,
+  eventDoc,
+  PLACE_LEVELS,
+  placeId,
+  roles,
+  type ClaimFields,
+  type Get,
+  type RowValues,
+} from './acled-fields.js';
 import { parseCsv } from './csv.js';
-import type { ConvertOptions, ImportPlan } from './ftm.js';
 import { ACLED_COLUMNS } from '../export/acled.js';
+
+export { acledDate, acledDay } from './acled-fields.js';
 
 /**
  * ACLED-style CSV (the columns of DOMAIN.md; ACLED's own extra columns are accepted and ignored) → an
@@ -65,111 +87,164 @@ const KNOWN = new Set<string>([
   'data_id',
 ]);
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
+type ActorDoc = NonNullable<ImportPlan['doc']['actors']>[number];
+type ClaimDoc = NonNullable<ImportPlan['doc']['claims']>[number];
+type EventDoc = NonNullable<ImportPlan['doc']['events']>[number];
+type PlaceDoc = NonNullable<ImportPlan['doc']['places']>[number];
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** Header: known columns, each once, the required ones present (case and a BOM forgiven). */
+function readHeader(
+  fields: string[],
+  line: number,
+  problem: ProblemAt,
+): { width: number; index: Map<string, number> } {
+  const columns = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim().toLowerCase());
+  const index = new Map<string, number>();
+  columns.forEach((c, i) => {
+    if (!KNOWN.has(c)) problem(line, `unknown column ${JSON.stringify(c)} (column ${i + 1})`);
+    else if (index.has(c)) problem(line, `column ${c} appears twice`);
+    else index.set(c, i);
+  });
+  const missing = REQUIRED.filter((c) => !index.has(c));
+  if (missing.length) problem(line, `missing required column(s): ${missing.join(', ')}`);
+  return { width: columns.length, index };
+}
 
-/** An ACLED event_date as YYYY-MM-DD, or why it is not one. */
-export function acledDay(raw: string): { day?: string; problem?: string } {
-  const v = raw.trim();
-  let y: number, m: number, d: number;
-  let match: RegExpExecArray | null;
-  if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v))) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = /^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$/.exec(v))) {
-    const name = match[2]!.toLowerCase();
-    const month = MONTHS.findIndex((x) => x === name || (name.length === 3 && x.startsWith(name)));
-    if (month < 0) return { problem: `event_date ${JSON.stringify(raw)}: no month ${match[2]}` };
-    [y, m, d] = [Number(match[3]), month + 1, Number(match[1])];
-  } else if ((match = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(v))) {
-    // ACLED's codebook writes dates day first (dd-mm-yyyy).
-    [y, m, d] = [Number(match[3]), Number(match[2]), Number(match[1])];
-  } else {
-    return { problem: `event_date ${JSON.stringify(raw)} is not a date (YYYY-MM-DD or 30 April 2022)` };
+/** One valid row while it is converted: its event's ids and a claim maker quoting the row. */
+interface RowContext {
+  line: number;
+  get: Get;
+  acledId: string;
+  evId: string;
+  claim: (suffix: string, c: ClaimFields) => void;
+}
+
+/**
+ * The bundle records of the rows, each remembering its line: places and actors once (the first row that
+ * names them), an event per row with the claims that quote it. Event ids are checked across rows here.
+ */
+class AcledConversion {
+  readonly lineOf = new Map<string, number>();
+  readonly actors = new Map<string, ActorDoc>();
+  readonly places = new Map<string, PlaceDoc>();
+  readonly events: EventDoc[] = [];
+  readonly claims: ClaimDoc[] = [];
+  private readonly eventLines = new Map<string, number>();
+  private readonly eventIds = new Map<string, string>();
+
+  constructor(private readonly evidenceId: string) {}
+
+  /** Problems with a row's event id: empty, repeated, or mapping to the id of another. */
+  idProblems(acledId: string, evId: string): string[] {
+    const problems: string[] = [];
+    if (!acledId) problems.push('event_id_cnty is empty');
+    const seenOn = this.eventLines.get(acledId);
+    if (acledId && seenOn !== undefined) problems.push(`event_id_cnty ${acledId} also on line ${seenOn}`);
+    const clash = this.eventIds.get(evId);
+    if (acledId && seenOn === undefined && clash)
+      problems.push(`event_id_cnty ${acledId} and ${clash} map to the same id ${evId}`);
+    return problems;
   }
-  const day = `${y}-${pad(m)}-${pad(d)}`;
-  if (!isRealDay(day)) return { problem: `event_date ${JSON.stringify(raw)} is not a real calendar day` };
-  return { day };
-}
 
-function addDays(day: string, n: number): string {
-  const t = new Date(`${day}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + n);
-  return t.toISOString().slice(0, 10);
-}
-
-/** The fuzzy date an ACLED row gives (see the module comment for time_precision). */
-export function acledDate(day: string, precision: 1 | 2 | 3, raw: string): FuzzyDateInput {
-  const text = `${raw.trim()} (ACLED time_precision ${precision})`;
-  if (precision === 1) return { precision: 'day', value: day, qualifier: 'exact', text };
-  if (precision === 2) {
-    return {
-      precision: 'day',
-      value: day,
-      qualifier: 'approximate',
-      earliest: addDays(day, -6),
-      latest: addDays(day, 6),
-      text,
+  addRow(line: number, quote: Quote, get: Get, acledId: string, evId: string, v: RowValues): void {
+    this.eventLines.set(acledId, line);
+    this.eventIds.set(evId, acledId);
+    const evPart = evId.slice('ev-acled-'.length);
+    const claim = (suffix: string, c: ClaimFields) => {
+      const id = `cl-acled-${evPart}--${suffix}`;
+      this.lineOf.set(id, line);
+      this.claims.push({
+        id,
+        ...c,
+        summary: clip(c.summary, 2000),
+        source: this.evidenceId,
+        quotes: [quote],
+      });
     };
+    const row: RowContext = { line, get, acledId, evId, claim };
+    const location = this.addPlaces(row);
+    const date = acledDate(v.day, v.precision, get('event_date'));
+    this.events.push(eventDoc(get, evId, acledId, v.day, date));
+    this.lineOf.set(evId, line);
+    for (const [suffix, c] of eventClaims(
+      get,
+      { event: evId, acled: acledId, location },
+      date,
+      v.coordinates,
+    ))
+      claim(suffix, c);
+    this.addActors(row);
+    for (const [suffix, c] of closingClaims(get, evId, acledId, v.fatalities)) claim(suffix, c);
   }
-  return { precision: 'month', value: day.slice(0, 7), qualifier: 'exact', text };
-}
 
-function actorType(inter: string): ActorType {
-  const v = inter.trim().toLowerCase();
-  if (v === '1' || v.startsWith('state')) return 'public_body';
-  if (/^[2-7]$/.test(v) || /^(rebel|political militia|identity militia|rioter|protester|civilian)/.test(v))
-    return 'group';
-  return 'unknown';
-}
-
-function eventType(subEventType: string): EventType {
-  const s = subEventType.trim().toLowerCase();
-  return s === 'arrests' || s === 'abduction/forced disappearance' ? 'arrest_detention' : 'other';
-}
-
-function roles(type: string, subType: string): [Role, Role] {
-  const t = type.trim().toLowerCase();
-  const s = subType.trim().toLowerCase();
-  if (t === 'violence against civilians' || s === 'arrests' || s === 'abduction/forced disappearance') {
-    return ['perpetrator', 'victim'];
+  /** The row's places, outermost first, each PART_OF the one before; the id of the innermost (the location). */
+  private addPlaces({ line, get, acledId, claim }: RowContext): string {
+    const names: string[] = [];
+    let inner: string | undefined;
+    let innerName = '';
+    for (const level of PLACE_LEVELS) {
+      const name = get(level.column);
+      if (!name) continue;
+      names.push(name);
+      const id = placeId(names);
+      if (!this.places.has(id)) {
+        this.places.set(id, { id, type: level.type, name: clip(name, 300), lang: guessLang(name, 'en') });
+        this.lineOf.set(id, line);
+      }
+      if (inner) {
+        claim(`part-of-${level.column}`, {
+          subject: id,
+          summary: `ACLED places ${name} in ${innerName} (event ${acledId}).`,
+          relation: { type: 'PART_OF', object: inner },
+        });
+      }
+      inner = id;
+      innerName = name;
+    }
+    // The location is required, so there is always one.
+    return inner!;
   }
-  return ['other', 'other'];
+
+  /** Actors: actor1 and actor2 with their associated actors, INVOLVED_IN the event. */
+  private addActors({ line, get, acledId, evId, claim }: RowContext): void {
+    const type = get('event_type');
+    const sub = get('sub_event_type');
+    const [role1, role2] = roles(type, sub);
+    for (const [k, role] of [
+      ['1', role1],
+      ['2', role2],
+    ] as const) {
+      const main = get(`actor${k}`);
+      const assoc = get(`assoc_actor_${k}`)
+        .split(';')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      [main, ...assoc].forEach((name, i) => {
+        if (!name) return;
+        const id = slugId('ac-acled-', name);
+        if (!this.actors.has(id)) {
+          this.actors.set(id, {
+            id,
+            type: i === 0 ? actorType(get(`inter${k}`)) : 'unknown',
+            name: clip(name, 300),
+            lang: guessLang(name, 'en'),
+          });
+          this.lineOf.set(id, line);
+        }
+        const which = i === 0 ? `actor${k}` : `assoc_actor_${k}`;
+        claim(i === 0 ? `actor${k}` : `actor${k}-assoc-${i}`, {
+          subject: id,
+          summary: `ACLED names ${name} as ${which} of event ${acledId} (${[type, sub].filter(Boolean).join(' / ')}).`,
+          relation: { type: 'INVOLVED_IN', object: evId, role },
+        });
+      });
+    }
+  }
 }
-
-const PLACE_LEVELS = [
-  { column: 'country', type: 'country' },
-  { column: 'admin1', type: 'governorate' },
-  { column: 'admin2', type: 'district' },
-  { column: 'admin3', type: 'area' },
-  { column: 'location', type: 'city' },
-] as const;
-
-/** A place's id from its path (country first): the same name under different parents is another place. */
-function placeId(names: string[]): string {
-  if (names.length === 1) return slugId('pl-acled-', names[0]!);
-  return `${slugId('pl-acled-', names[names.length - 1]!, 40)}-${sha256(names.join('\n')).slice(0, 8)}`;
-}
-
-type Doc = ImportPlan['doc'];
-type ClaimDoc = NonNullable<Doc['claims']>[number];
 
 export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
   const problems: Problem[] = [];
-  const problem = (line: number, message: string) => problems.push({ path: `line ${line}`, message });
+  const problem: ProblemAt = (line, message) => problems.push({ path: `line ${line}`, message });
   const evidenceId = `src-${opts.sha256.slice(0, 16)}`;
   const parsed = parseCsv(text);
   parsed.problems.forEach((p) => problem(p.line, p.message));
@@ -184,235 +259,54 @@ export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
     problem(1, 'no header row');
     return empty();
   }
-
-  // Header: known columns, each once, the required ones present (case and a BOM forgiven).
-  const columns = header.fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim().toLowerCase());
-  const index = new Map<string, number>();
-  columns.forEach((c, i) => {
-    if (!KNOWN.has(c)) problem(header.line, `unknown column ${JSON.stringify(c)} (column ${i + 1})`);
-    else if (index.has(c)) problem(header.line, `column ${c} appears twice`);
-    else index.set(c, i);
-  });
-  const missing = REQUIRED.filter((c) => !index.has(c));
-  if (missing.length) problem(header.line, `missing required column(s): ${missing.join(', ')}`);
+  const { width, index } = readHeader(header.fields, header.line, problem);
   if (problems.some((p) => p.path === `line ${header.line}`)) return empty();
 
   const cursor = new CodePointCursor(text);
-  const lineOf = new Map<string, number>();
-  const actors = new Map<string, NonNullable<Doc['actors']>[number]>();
-  const places = new Map<string, NonNullable<Doc['places']>[number]>();
-  const events: NonNullable<Doc['events']>[number][] = [];
-  const claims: ClaimDoc[] = [];
-  const eventLines = new Map<string, number>();
-  const eventIds = new Map<string, string>();
-
+  const c = new AcledConversion(evidenceId);
   for (const [n, row] of rows.entries()) {
     if (n % 1000 === 0) opts.onProgress?.(n, rows.length);
-    const line = row.line;
     const quote = cursor.quote(row.start, row.end);
-    if (row.fields.length !== columns.length) {
-      problem(line, `${row.fields.length} field(s), but the header has ${columns.length}`);
+    if (row.fields.length !== width) {
+      problem(row.line, `${row.fields.length} field(s), but the header has ${width}`);
       continue;
     }
-    const get = (c: string) => {
-      const i = index.get(c);
+    const get: Get = (col) => {
+      const i = index.get(col);
       return i === undefined ? '' : row.fields[i]!.trim();
     };
-    const bad = (m: string) => problem(line, m);
-    const problemsBefore = problems.length;
-
     const acledId = get('event_id_cnty');
-    if (!acledId) bad('event_id_cnty is empty');
-    const seenOn = eventLines.get(acledId);
-    if (acledId && seenOn !== undefined) bad(`event_id_cnty ${acledId} also on line ${seenOn}`);
     const evId = slugId('ev-acled-', acledId);
-    const clash = eventIds.get(evId);
-    if (acledId && seenOn === undefined && clash)
-      bad(`event_id_cnty ${acledId} and ${clash} map to the same id ${evId}`);
-    const rawDate = get('event_date');
-    const { day, problem: dateProblem } = acledDay(rawDate);
-    if (dateProblem) bad(dateProblem);
-    const tp = get('time_precision');
-    if (!/^[123]$/.test(tp)) bad(`time_precision ${JSON.stringify(tp)} is not 1, 2 or 3`);
-    const fatalitiesRaw = get('fatalities');
-    if (!/^\d+$/.test(fatalitiesRaw))
-      bad(`fatalities ${JSON.stringify(fatalitiesRaw)} is not a whole number`);
-    const [latRaw, lonRaw] = [get('latitude'), get('longitude')];
-    const lat = Number(latRaw);
-    const lon = Number(lonRaw);
-    if ((latRaw === '') !== (lonRaw === '')) bad('give both latitude and longitude, or neither');
-    else if (latRaw !== '' && (!Number.isFinite(lat) || Math.abs(lat) > 90 || !/^[-+]?\d/.test(latRaw)))
-      bad(`latitude ${JSON.stringify(latRaw)} is not a number between -90 and 90`);
-    else if (lonRaw !== '' && (!Number.isFinite(lon) || Math.abs(lon) > 180 || !/^[-+]?\d/.test(lonRaw)))
-      bad(`longitude ${JSON.stringify(lonRaw)} is not a number between -180 and 180`);
-    for (const c of ['event_type', 'actor1', 'country', 'location'] as const)
-      if (!get(c)) bad(`${c} is empty`);
-    if (problems.length > problemsBefore) continue;
-
-    eventLines.set(acledId, line);
-    eventIds.set(evId, acledId);
-    const evPart = evId.slice('ev-acled-'.length);
-    const claim = (suffix: string, c: Omit<ClaimDoc, 'id' | 'source' | 'quotes'>) => {
-      const id = `cl-acled-${evPart}--${suffix}`;
-      lineOf.set(id, line);
-      claims.push({ id, ...c, summary: clip(c.summary, 2000), source: evidenceId, quotes: [quote] });
-    };
-
-    // Places, outermost first.
-    const names: string[] = [];
-    let inner: string | undefined;
-    let innerName = '';
-    for (const level of PLACE_LEVELS) {
-      const name = get(level.column);
-      if (!name) continue;
-      names.push(name);
-      const id = placeId(names);
-      if (!places.has(id)) {
-        places.set(id, { id, type: level.type, name: clip(name, 300), lang: guessLang(name, 'en') });
-        lineOf.set(id, line);
-      }
-      if (inner) {
-        claim(`part-of-${level.column}`, {
-          subject: id,
-          summary: `ACLED places ${name} in ${innerName} (event ${acledId}).`,
-          relation: { type: 'PART_OF', object: inner },
-        });
-      }
-      inner = id;
-      innerName = name;
-    }
-
-    const type = get('event_type');
-    const sub = get('sub_event_type');
-    const date = acledDate(day!, Number(tp) as 1 | 2 | 3, rawDate);
-    const location = get('location');
-    const notes = get('notes');
-    const sourceNames = get('source');
-    events.push({
-      id: evId,
-      type: eventType(sub),
-      name: clip(`${sub || type} in ${location} (${day})`, 300),
-      lang: 'en',
-      identifiers: [{ scheme: 'acled', value: acledId }],
-      description: clip(
-        [
-          `ACLED event ${acledId}: ${[get('disorder_type'), type, sub].filter(Boolean).join(' / ')}.`,
-          sourceNames
-            ? `ACLED's source(s): ${sourceNames}${get('source_scale') ? ` (${get('source_scale')})` : ''}.`
-            : '',
-          notes,
-        ]
-          .filter(Boolean)
-          .join(' '),
-        5000,
-      ),
-      date,
-    });
-    lineOf.set(evId, line);
-
-    claim('date', {
-      subject: evId,
-      summary: `ACLED dates event ${acledId} ${rawDate} with time precision ${tp}.`,
-      attribute: { property: 'date', value: date },
-    });
-    claim('type', {
-      subject: evId,
-      summary: `ACLED classifies event ${acledId} as ${[type, sub].filter(Boolean).join(' / ')}.`,
-      attribute: {
-        property: 'acledEventType',
-        value: [get('disorder_type'), type, sub].filter(Boolean).join(' / '),
-      },
-    });
-    claim('place', {
-      subject: evId,
-      summary: `ACLED event ${acledId} took place in ${location}.`,
-      relation: { type: 'OCCURRED_IN', object: inner! },
-    });
-    if (latRaw !== '') {
-      const precision = get('geo_precision');
-      for (const [property, value] of [
-        ['latitude', lat],
-        ['longitude', lon],
-      ] as const) {
-        claim(property, {
-          subject: inner!,
-          summary: `ACLED gives ${location} the ${property} ${value}${precision ? ` (geo_precision ${precision})` : ''} (event ${acledId}).`,
-          attribute: { property, value },
-        });
-      }
-    }
-
-    // Actors: actor1 and actor2 with their associated actors.
-    const [role1, role2] = roles(type, sub);
-    for (const [k, role] of [
-      ['1', role1],
-      ['2', role2],
-    ] as const) {
-      const main = get(`actor${k}`);
-      const assoc = get(`assoc_actor_${k}`)
-        .split(';')
-        .map((a) => a.trim())
-        .filter(Boolean);
-      [main, ...assoc].forEach((name, i) => {
-        if (!name) return;
-        const id = slugId('ac-acled-', name);
-        if (!actors.has(id)) {
-          actors.set(id, {
-            id,
-            type: i === 0 ? actorType(get(`inter${k}`)) : 'unknown',
-            name: clip(name, 300),
-            lang: guessLang(name, 'en'),
-          });
-          lineOf.set(id, line);
-        }
-        const which = i === 0 ? `actor${k}` : `assoc_actor_${k}`;
-        claim(i === 0 ? `actor${k}` : `actor${k}-assoc-${i}`, {
-          subject: id,
-          summary: `ACLED names ${name} as ${which} of event ${acledId} (${[type, sub].filter(Boolean).join(' / ')}).`,
-          relation: { type: 'INVOLVED_IN', object: evId, role },
-        });
-      });
-    }
-
-    const fatalities = Number(fatalitiesRaw);
-    if (fatalities > 0) {
-      claim('fatalities', {
-        subject: evId,
-        summary: `ACLED reports ${fatalities} fatalities in event ${acledId}.`,
-        figure: {
-          measure: 'fatalities',
-          value: fatalities,
-          qualifier: 'approximately',
-          unit: 'people',
-          text: `fatalities: ${fatalitiesRaw}`,
-        },
-      });
-    }
-    if (notes) claim('notes', { subject: evId, summary: `ACLED notes on event ${acledId}: ${notes}` });
+    const checked = checkFields(get);
+    const rowProblems = [...c.idProblems(acledId, evId), ...('problems' in checked ? checked.problems : [])];
+    rowProblems.forEach((m) => problem(row.line, m));
+    if (rowProblems.length || 'problems' in checked) continue;
+    c.addRow(row.line, quote, get, acledId, evId, checked.values);
   }
 
-  const doc: Doc = {
+  const file = path.basename(opts.file);
+  const doc: ImportPlan['doc'] = {
     format: 'hrkg-bundle/1',
     recordedBy: opts.recordedBy,
     recordedAt: opts.recordedAt,
-    description: `Import of ${path.basename(opts.file)} (ACLED CSV, sha256 ${opts.sha256}).`,
+    description: `Import of ${file} (ACLED CSV, sha256 ${opts.sha256}).`,
     sources: [
       {
         id: evidenceId,
         text,
         sha256: opts.sha256,
-        title: `ACLED file ${path.basename(opts.file)}`,
+        title: `ACLED file ${file}`,
         language: 'en',
         reliability: 'unknown',
         notes:
           'The imported ACLED CSV file itself: every claim derived from it quotes the row it comes from.',
       },
     ],
-    actors: [...actors.values()],
-    places: [...places.values()],
-    events,
-    claims,
+    actors: [...c.actors.values()],
+    places: [...c.places.values()],
+    events: c.events,
+    claims: c.claims,
   };
   opts.onProgress?.(rows.length, rows.length);
-  return { doc, lines: LineMap.of(doc, lineOf), problems, records: rows.length };
+  return { doc, lines: LineMap.of(doc, c.lineOf), problems, records: rows.length };
 }

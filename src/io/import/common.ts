@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import { BundleError, type Problem } from '../bundle/resolve.js';
+import type { BundleInput } from '../bundle/schema.js';
 import { codePointLength, isWellFormed, sha256 } from '../../model/text.js';
 
 /**
@@ -6,6 +8,31 @@ import { codePointLength, isWellFormed, sha256 } from '../../model/text.js';
  * every import goes through the bundle loader's validation, idempotent writes and audit), store the file
  * itself as the evidence source, and cite each derived fact by the exact words of its line or record.
  */
+
+/** A bundle document as the importers make it (the loader then validates and resolves it). */
+export type BundleDoc = z.input<typeof BundleInput>;
+
+/** What an importer makes of a file: the bundle document and where each of its records came from. */
+export interface ImportPlan {
+  doc: BundleDoc;
+  /** Where each record of doc came from. */
+  lines: LineMap;
+  /** Problems found while reading the file; the loader finds the rest when it resolves doc. */
+  problems: Problem[];
+  /** Lines or rows read. */
+  records: number;
+}
+
+export interface ConvertOptions {
+  file: string;
+  sha256: string;
+  recordedBy: string;
+  recordedAt: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Notes a problem on a line of the input. */
+export type ProblemAt = (line: number, message: string) => void;
 
 /** A quote as the bundle format takes it: exact words at code-point offsets (verified by the loader). */
 export interface Quote {

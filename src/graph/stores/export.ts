@@ -1,0 +1,463 @@
+import type {
+  AcledFigure,
+  BundleClaimRecord,
+  BundleEntityRecord,
+  BundleRecords,
+  BundleSourceRecord,
+  EntityKind,
+  ExportAcledEvent,
+  ExportActor,
+  ExportAgent,
+  ExportClaim,
+  ExportCounts,
+  ExportEvent,
+  ExportExcerpt,
+  ExportFigure,
+  ExportNode,
+  ExportReader,
+  ExportRelation,
+  ExportSource,
+  Involvement,
+  PlaceNode,
+  PlaceRef,
+} from '../../model/export-records.js';
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import { RELATION_TYPES } from '../../model/graph-model.js';
+import type { Executor, Row, Statement, Tx } from '../executor.js';
+import * as qb from '../queries/export-bundle.js';
+import * as q from '../queries/export.js';
+import { json, num, str, strs } from '../values.js';
+
+/**
+ * The exports' reads (src/services/export.ts): the graph in pages of typed records, decoded once here.
+ * Every page is one named statement with a keyset cursor (the last id of the page before), so memory
+ * does not grow with the graph; what the executor's clearance hides is absent.
+ */
+
+/** Sources carry their text (up to megabytes each), so a page of them is smaller. */
+const TEXT_PAGE = 20;
+
+type Props = Record<string, unknown>;
+/** A list of maps, as COLLECT returns them (absent: empty). */
+const maps = (v: unknown): Props[] => (Array.isArray(v) ? (v as Props[]) : []);
+
+function kindOf(labels: unknown): EntityKind {
+  const l = strs(labels);
+  return l.includes('Event') ? 'Event' : l.includes('Actor') ? 'Actor' : 'Place';
+}
+
+function placeNode(m: Props): PlaceNode {
+  return {
+    id: String(m.id),
+    type: String(m.type),
+    name: String(m.name),
+    identifiers: json(m.identifiersJson, []),
+  };
+}
+
+function placeRef(m: Props): PlaceRef {
+  return {
+    ...placeNode(m),
+    ancestors: maps(m.ancestors).map((a) => ({ ...placeNode(a), depth: Number(a.depth) })),
+  };
+}
+
+function entityBase(m: Props) {
+  return {
+    id: String(m.id),
+    type: String(m.type),
+    name: String(m.name),
+    lang: String(m.lang ?? 'en'),
+    aliases: json<{ value: string; lang: string }[]>(m.aliasesJson, []),
+    description: str(m.description),
+    identifiers: json<{ scheme: string; value: string }[]>(m.identifiersJson, []),
+  };
+}
+
+function involvement(m: Props): Involvement {
+  return { actorId: String(m.actorId), name: String(m.name), type: String(m.type), role: str(m.role) };
+}
+
+function eventBase(row: Row) {
+  const m = row.entity as Props;
+  return {
+    ...entityBase(m),
+    date: json<FuzzyDate | null>(m.dateJson, null),
+    endDate: json<FuzzyDate | null>(m.endDateJson, null),
+    occurredIn: maps(row.places).map(placeRef),
+    involvements: maps(row.involvements).map(involvement),
+  };
+}
+
+function toSource(row: Row): ExportSource {
+  const s = row.source as Props;
+  const pub = row.publisher as Props | null;
+  return {
+    id: String(s.id),
+    title: String(s.title),
+    text: str(s.text),
+    sha256: String(s.sha256),
+    language: String(s.language),
+    url: str(s.url),
+    retrievedAt: str(s.retrievedAt),
+    published: json<FuzzyDate | null>(s.publishedJson, null),
+    reliability: String(s.reliability ?? 'unknown'),
+    notes: str(s.notes),
+    publisher: pub ? { id: String(pub.id), name: String(pub.name), type: String(pub.type) } : null,
+  };
+}
+
+function toActor(row: Row): ExportActor {
+  return {
+    ...entityBase(row.entity as Props),
+    locatedIn: maps(row.places).map(placeRef),
+    proofSourceIds: strs(row.proof),
+  };
+}
+
+function toEvent(row: Row): ExportEvent {
+  return { ...eventBase(row), proofSourceIds: strs(row.proof) };
+}
+
+function acledFigure(f: Props): AcledFigure {
+  return {
+    id: String(f.id),
+    measure: String(f.measure),
+    value: num(f.value),
+    min: num(f.min),
+    max: num(f.max),
+    qualifier: String(f.qualifier),
+    unit: String(f.unit),
+    subgroup: str(f.subgroup),
+    claimStatus: str(f.claimStatus),
+  };
+}
+
+function toAcledEvent(row: Row): ExportAcledEvent {
+  return {
+    ...eventBase(row),
+    claims: maps(row.claims).map((c) => ({
+      id: String(c.id),
+      summary: String(c.summary),
+      status: String(c.status ?? 'asserted'),
+      fact: str(c.fact),
+      publishers: strs(c.publishers),
+    })),
+    figures: maps(row.figures).map(acledFigure),
+  };
+}
+
+function toNode(row: Row): ExportNode {
+  return { id: String(row.id), kind: kindOf(row.labels), type: String(row.type), name: String(row.name) };
+}
+
+/** The outgoing relationships of one start node (a row of export.relations). */
+function toRelations(row: Row): ExportRelation[] {
+  const fromId = String(row.id);
+  const fromKind = kindOf(row.labels);
+  return maps(row.relations).map((r) => ({
+    id: String(r.id),
+    type: String(r.type),
+    role: str(r.role),
+    fromId,
+    fromKind,
+    toId: String(r.toId),
+    toKind: kindOf(r.toLabels),
+    toType: String(r.toType),
+    claimIds: strs(r.claimIds),
+    summaries: strs(r.summaries),
+    toDate: json<FuzzyDate | null>(r.toDateJson, null),
+    toEndDate: json<FuzzyDate | null>(r.toEndDateJson, null),
+  }));
+}
+
+function toClaim(row: Row): ExportClaim {
+  const c = row.claim as Props;
+  const subject = row.subject as Props | null;
+  return {
+    id: String(c.id),
+    kind: String(c.kind),
+    fact: str(c.fact),
+    summary: String(c.summary),
+    subjectId: subject ? String(subject.id) : null,
+    subjectKind: subject ? kindOf(subject.labels) : null,
+    property: String(c.property),
+    role: str(c.role),
+    objectId: str(c.objectId),
+    status: String(c.status ?? 'asserted'),
+    confidence: num(c.confidence),
+    recordedBy: String(c.recordedBy ?? ''),
+    recordedAt: String(c.recordedAt ?? ''),
+    excerpts: maps(row.excerpts).map((x) => ({
+      id: String(x.id),
+      exact: String(x.exact),
+      sourceId: String(x.sourceId),
+    })),
+    attribution: maps(row.attribution).map((h) => ({ hop: Number(h.hop), agentId: String(h.agentId) })),
+  };
+}
+
+function toExcerpt(row: Row): ExportExcerpt {
+  const x = row.excerpt as Props;
+  return {
+    id: String(x.id),
+    exact: String(x.exact),
+    prefix: String(x.prefix ?? ''),
+    suffix: String(x.suffix ?? ''),
+    start: Number(x.start),
+    end: Number(x.end),
+    sourceId: String(row.sourceId),
+  };
+}
+
+function toFigure(row: Row): ExportFigure {
+  const f = row.figure as Props;
+  return {
+    id: String(f.id),
+    measure: String(f.measure),
+    value: num(f.value),
+    min: num(f.min),
+    max: num(f.max),
+    qualifier: String(f.qualifier),
+    unit: String(f.unit),
+    subgroup: str(f.subgroup),
+    text: str(f.text),
+    subjectId: str(row.subjectId),
+    shareOfId: str(row.shareOfId),
+    duringId: str(row.duringId),
+    claimId: str(f.claimId),
+    claimStatus: str(row.claimStatus),
+  };
+}
+
+function toAgent(row: Row): ExportAgent {
+  const a = row.agent as Props;
+  return { id: String(a.id), type: String(a.type), name: String(a.name) };
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Reads the graph for the export writers, page by page, through the executor (and so its clearance). */
+class GraphExportReader implements ExportReader {
+  constructor(
+    private readonly executor: Executor,
+    private readonly pageSize: number,
+  ) {}
+
+  /** Pages of a statement's rows, decoded, in id order; the cursor is the last id of the page before. */
+  private async *pages<P extends q.PageParams, T extends { id: string }>(
+    stmt: Statement<P>,
+    decode: (row: Row) => T,
+    limit = this.pageSize,
+    params: Omit<P, keyof q.PageParams> = {} as Omit<P, keyof q.PageParams>,
+  ): AsyncGenerator<T[]> {
+    let after: string | null = null;
+    for (;;) {
+      const rows: Row[] = await this.executor.read(stmt, { ...params, after, limit } as P);
+      if (!rows.length) return;
+      // The statement orders by id before LIMIT; sorting again keeps the page (and its cursor) in id order.
+      const items: T[] = rows.map(decode).sort(byId);
+      yield items;
+      if (rows.length < limit) return;
+      after = items[items.length - 1]!.id;
+    }
+  }
+
+  async counts(kinds: readonly (keyof ExportCounts)[]): Promise<ExportCounts> {
+    const [row] = await this.executor.read(q.exportCounts, { kinds });
+    const n = (k: keyof ExportCounts) => Number(row?.[k] ?? 0);
+    return {
+      sources: n('sources'),
+      actors: n('actors'),
+      events: n('events'),
+      places: n('places'),
+      claims: n('claims'),
+      excerpts: n('excerpts'),
+      figures: n('figures'),
+    };
+  }
+
+  sources({ withText }: { withText: boolean }): AsyncIterable<ExportSource[]> {
+    const limit = withText ? Math.min(TEXT_PAGE, this.pageSize) : this.pageSize;
+    return this.pages(q.exportSources, toSource, limit, { withText });
+  }
+
+  actors(): AsyncIterable<ExportActor[]> {
+    return this.pages(q.exportActors, toActor);
+  }
+
+  events(): AsyncIterable<ExportEvent[]> {
+    return this.pages(q.exportEvents, toEvent);
+  }
+
+  acledEvents(): AsyncIterable<ExportAcledEvent[]> {
+    return this.pages(q.exportAcledEvents, toAcledEvent);
+  }
+
+  places(): AsyncIterable<ExportNode[]> {
+    return this.pages(q.exportPlaces, toNode);
+  }
+
+  nodes(): AsyncIterable<ExportNode[]> {
+    return this.pages(q.exportNodes, toNode);
+  }
+
+  /** Pages over start nodes (half as many: each carries its relationships), flattened to relationships. */
+  async *relations(): AsyncIterable<ExportRelation[]> {
+    const pages = this.pages(
+      q.exportRelations,
+      (row) => ({ id: String(row.id), relations: toRelations(row) }),
+      Math.max(1, Math.floor(this.pageSize / 2)),
+      { relationTypes: q.EXPORT_RELATION_TYPES },
+    );
+    for await (const page of pages) yield page.flatMap((from) => from.relations);
+  }
+
+  claims(): AsyncIterable<ExportClaim[]> {
+    return this.pages(q.exportClaims, toClaim);
+  }
+
+  excerpts(): AsyncIterable<ExportExcerpt[]> {
+    return this.pages(q.exportExcerpts, toExcerpt);
+  }
+
+  figures(): AsyncIterable<ExportFigure[]> {
+    return this.pages(q.exportFigures, toFigure);
+  }
+
+  agents(): AsyncIterable<ExportAgent[]> {
+    return this.pages(q.exportAgents, toAgent);
+  }
+
+  async recorders(): Promise<string[]> {
+    const rows = await this.executor.read(q.exportRecorders, {});
+    return rows.map((r) => String(r.name));
+  }
+}
+
+/** The graph as the executor's clearance sees it, for the export writers, `pageSize` records a statement. */
+export function exportReader(executor: Executor, pageSize: number): ExportReader {
+  return new GraphExportReader(executor, pageSize);
+}
+
+/* The lossless bundle export: every record as stored, read in one transaction. */
+
+const BUNDLE_PAGE = { sources: 200, rows: 2_000 };
+
+function toBundleSource(r: Row): BundleSourceRecord {
+  return {
+    id: String(r.id),
+    text: String(r.text),
+    sha256: String(r.sha256),
+    title: String(r.title),
+    publisher: str(r.publisher),
+    language: String(r.language),
+    url: str(r.url),
+    retrievedAt: str(r.retrievedAt),
+    published: json<FuzzyDate | null>(r.publishedJson, null),
+    reliability: str(r.reliability),
+    sensitivity: String(r.sensitivity),
+    notes: str(r.notes),
+  };
+}
+
+function toBundleEntity(r: Row): BundleEntityRecord {
+  return {
+    id: String(r.id),
+    type: String(r.type),
+    name: String(r.name),
+    lang: str(r.lang),
+    aliases: json(r.aliasesJson, []),
+    identifiers: json(r.identifiersJson, []),
+    description: str(r.description),
+    sensitivity: String(r.sensitivity),
+    date: json<FuzzyDate | null>(r.dateJson, null),
+    endDate: json<FuzzyDate | null>(r.endDateJson, null),
+  };
+}
+
+function toBundleFigure(f: Props | null): BundleClaimRecord['figure'] {
+  if (!f) return null;
+  return {
+    measure: String(f.measure),
+    value: num(f.value),
+    min: num(f.min),
+    max: num(f.max),
+    qualifier: String(f.qualifier),
+    unit: String(f.unit),
+    subgroup: str(f.subgroup),
+    text: str(f.text),
+    periodStart: json<FuzzyDate | null>(f.periodStartJson, null),
+    periodEnd: json<FuzzyDate | null>(f.periodEndJson, null),
+    asOf: json<FuzzyDate | null>(f.asOfJson, null),
+    sensitivity: String(f.sensitivity),
+    shareOf: str(f.shareOf),
+    during: str(f.during),
+  };
+}
+
+function toBundleClaim(r: Row): BundleClaimRecord {
+  return {
+    id: String(r.id),
+    fact: str(r.fact),
+    kind: String(r.kind),
+    summary: String(r.summary),
+    property: String(r.property),
+    role: str(r.role),
+    value: json<unknown>(r.valueJson, null),
+    status: str(r.status),
+    statusReason: str(r.statusReason),
+    statusChangedAt: str(r.statusChangedAt),
+    statusChangedBy: str(r.statusChangedBy),
+    confidence: num(r.confidence),
+    sensitivity: String(r.sensitivity),
+    recordedBy: String(r.recordedBy),
+    recordedAt: String(r.recordedAt),
+    subject: String(r.subject),
+    object: str(r.object),
+    quotes: maps(r.quotes).map((x) => ({
+      source: String(x.source),
+      exact: String(x.exact),
+      start: Number(x.start),
+      end: Number(x.end),
+    })),
+    attributedTo: strs(r.attributedTo),
+    figure: toBundleFigure(r.figure as Props | null),
+  };
+}
+
+/** Every page of a bundle statement, in one transaction; the cursor is the last id of the page before. */
+async function allPages<P extends qb.BundlePageParams, T>(
+  tx: Tx,
+  stmt: Statement<P>,
+  decode: (row: Row) => T,
+  limit: number,
+  params: Omit<P, keyof qb.BundlePageParams> = {} as Omit<P, keyof qb.BundlePageParams>,
+): Promise<T[]> {
+  const found: T[] = [];
+  let after = '';
+  for (;;) {
+    const page = await tx.run(stmt, { ...params, after, limit } as P);
+    found.push(...page.map(decode));
+    if (page.length < limit) return found;
+    after = String(page[page.length - 1]!.id);
+  }
+}
+
+/** What the bundle export writes, read in one transaction (a consistent view, bounded by its timeout). */
+export function bundleRecords(executor: Executor): Promise<BundleRecords> {
+  return executor.readTx('export.bundle', async (tx) => ({
+    sources: await allPages(tx, qb.exportSources, toBundleSource, BUNDLE_PAGE.sources),
+    actors: await allPages(tx, qb.exportEntities, toBundleEntity, BUNDLE_PAGE.rows, { kind: 'Actor' }),
+    places: await allPages(tx, qb.exportEntities, toBundleEntity, BUNDLE_PAGE.rows, { kind: 'Place' }),
+    events: await allPages(tx, qb.exportEntities, toBundleEntity, BUNDLE_PAGE.rows, { kind: 'Event' }),
+    claims: await allPages(tx, qb.exportClaims, toBundleClaim, BUNDLE_PAGE.rows),
+    relations: (await tx.run(qb.exportRelations, { types: RELATION_TYPES })).map((r) => ({
+      type: String(r.type),
+      fromId: String(r.fromId),
+      toId: String(r.toId),
+      role: str(r.role),
+      claimIds: strs(r.claimIds),
+    })),
+  }));
+}

@@ -1,0 +1,292 @@
+import type { FuzzyDate } from './fuzzy-date.js';
+import type { EntityKind } from './graph-model.js';
+import type { FigureAmount, FigureDates, FigureValue } from './shapes.js';
+
+/**
+ * The records the exports read, declared once: the graph layer (src/graph/stores/export.ts) pages them
+ * out of the database, decoded, and the file formats (src/io/export, src/io/bundle/export.ts) write them.
+ * Plain data: no driver types, JSON properties already parsed.
+ */
+
+export type { EntityKind };
+
+export interface Identifier {
+  scheme: string;
+  value: string;
+}
+
+export interface Alias {
+  value: string;
+  lang: string;
+}
+
+export interface PlaceNode {
+  id: string;
+  type: string;
+  name: string;
+  identifiers: Identifier[];
+}
+
+/** A place with the visible places it lies in (PART_OF, nearest first). */
+export interface PlaceRef extends PlaceNode {
+  ancestors: (PlaceNode & { depth: number })[];
+}
+
+interface EntityBase {
+  id: string;
+  type: string;
+  name: string;
+  lang: string;
+  aliases: Alias[];
+  description: string | null;
+  identifiers: Identifier[];
+}
+
+export interface ExportActor extends EntityBase {
+  /** LOCATED_IN places. */
+  locatedIn: PlaceRef[];
+  /** Visible sources of the visible claims about the actor. */
+  proofSourceIds: string[];
+}
+
+export interface Involvement {
+  actorId: string;
+  name: string;
+  type: string;
+  role: string | null;
+}
+
+export interface ExportEvent extends EntityBase {
+  date: FuzzyDate | null;
+  endDate: FuzzyDate | null;
+  /** OCCURRED_IN places. */
+  occurredIn: PlaceRef[];
+  /** INVOLVED_IN actors with their roles. */
+  involvements: Involvement[];
+  /** Visible sources of the visible claims about the event or naming it as their object. */
+  proofSourceIds: string[];
+}
+
+export interface AcledClaim {
+  id: string;
+  summary: string;
+  status: string;
+  fact: string | null;
+  /** Publisher names (or titles, when a source has no visible publisher) of the claim's sources. */
+  publishers: string[];
+}
+
+export interface AcledFigure extends FigureAmount {
+  id: string;
+  /** Status of the figure's claim; null when the caller may not see that claim. */
+  claimStatus: string | null;
+}
+
+export interface ExportAcledEvent extends Omit<ExportEvent, 'proofSourceIds'> {
+  /** Visible claims about the event or naming it as their object. */
+  claims: AcledClaim[];
+  figures: AcledFigure[];
+}
+
+export interface ExportSource {
+  id: string;
+  title: string;
+  /** The text, when the reader was asked for it. */
+  text: string | null;
+  sha256: string;
+  language: string;
+  url: string | null;
+  retrievedAt: string | null;
+  published: FuzzyDate | null;
+  reliability: string;
+  notes: string | null;
+  publisher: { id: string; name: string; type: string } | null;
+}
+
+export interface ExportClaim {
+  id: string;
+  kind: string;
+  fact: string | null;
+  summary: string;
+  subjectId: string | null;
+  subjectKind: string | null;
+  property: string;
+  role: string | null;
+  objectId: string | null;
+  status: string;
+  confidence: number | null;
+  recordedBy: string;
+  recordedAt: string;
+  /** Excerpts in visible sources, by source then offset. */
+  excerpts: { id: string; exact: string; sourceId: string }[];
+  /** Visible hops of the attribution chain, nearest first. */
+  attribution: { hop: number; agentId: string }[];
+}
+
+export interface ExportExcerpt {
+  id: string;
+  exact: string;
+  prefix: string;
+  suffix: string;
+  start: number;
+  end: number;
+  sourceId: string;
+}
+
+export interface ExportRelation {
+  id: string;
+  type: string;
+  role: string | null;
+  fromId: string;
+  fromKind: EntityKind;
+  toId: string;
+  toKind: EntityKind;
+  /** The type (event, actor or place type) of the end node. */
+  toType: string;
+  /** Ids of the visible claims that assert the relationship. */
+  claimIds: string[];
+  summaries: string[];
+  /** Dates of the end node, when it is an event. */
+  toDate: FuzzyDate | null;
+  toEndDate: FuzzyDate | null;
+}
+
+export interface ExportFigure extends FigureValue {
+  id: string;
+  subjectId: string | null;
+  shareOfId: string | null;
+  duringId: string | null;
+  claimId: string | null;
+  claimStatus: string | null;
+}
+
+export interface ExportNode {
+  id: string;
+  kind: EntityKind;
+  type: string;
+  name: string;
+}
+
+export interface ExportAgent {
+  id: string;
+  type: string;
+  name: string;
+}
+
+export interface ExportCounts {
+  sources: number;
+  actors: number;
+  events: number;
+  places: number;
+  claims: number;
+  excerpts: number;
+  figures: number;
+}
+
+/**
+ * What the format writers read, one page at a time (keyset-paginated, redacted by the executor's
+ * clearance). Each iterable yields pages in id order.
+ */
+export interface ExportReader {
+  /** Counts of the given kinds (the others are 0). */
+  counts(kinds: readonly (keyof ExportCounts)[]): Promise<ExportCounts>;
+  sources(opts: { withText: boolean }): AsyncIterable<ExportSource[]>;
+  actors(): AsyncIterable<ExportActor[]>;
+  events(): AsyncIterable<ExportEvent[]>;
+  acledEvents(): AsyncIterable<ExportAcledEvent[]>;
+  places(): AsyncIterable<ExportNode[]>;
+  nodes(): AsyncIterable<ExportNode[]>;
+  relations(): AsyncIterable<ExportRelation[]>;
+  claims(): AsyncIterable<ExportClaim[]>;
+  excerpts(): AsyncIterable<ExportExcerpt[]>;
+  figures(): AsyncIterable<ExportFigure[]>;
+  agents(): AsyncIterable<ExportAgent[]>;
+  recorders(): Promise<string[]>;
+}
+
+/*
+ * The lossless hrkg-bundle/1 export (src/io/bundle/export.ts) reads every record as stored, with what the
+ * bundle needs to write it back: ids of publishers, subjects, objects, attribution and quotes.
+ */
+
+export interface BundleSourceRecord {
+  id: string;
+  text: string;
+  sha256: string;
+  title: string;
+  /** Id of the visible publisher. */
+  publisher: string | null;
+  language: string;
+  url: string | null;
+  retrievedAt: string | null;
+  published: FuzzyDate | null;
+  reliability: string | null;
+  sensitivity: string;
+  notes: string | null;
+}
+
+export interface BundleEntityRecord {
+  id: string;
+  type: string;
+  name: string;
+  lang: string | null;
+  aliases: Alias[];
+  identifiers: Identifier[];
+  description: string | null;
+  sensitivity: string;
+  date: FuzzyDate | null;
+  endDate: FuzzyDate | null;
+}
+
+/** The figure a figure claim asserts, with the claims and event it refers to. */
+export interface BundleFigureRecord extends FigureValue, FigureDates {
+  sensitivity: string;
+  /** Id of the (exportable) figure claim this figure is a share of. */
+  shareOf: string | null;
+  /** Id of the visible event whose period the figure covers. */
+  during: string | null;
+}
+
+export interface BundleClaimRecord {
+  id: string;
+  fact: string | null;
+  kind: string;
+  summary: string;
+  property: string;
+  role: string | null;
+  /** The asserted value (attribute claims), parsed; null when there is none. */
+  value: unknown;
+  status: string | null;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  statusChangedBy: string | null;
+  confidence: number | null;
+  sensitivity: string;
+  recordedBy: string;
+  recordedAt: string;
+  subject: string;
+  object: string | null;
+  /** Exact quotes at their code-point offsets, by source then offset. */
+  quotes: { source: string; exact: string; start: number; end: number }[];
+  /** Attribution chain, nearest first. */
+  attributedTo: string[];
+  figure: BundleFigureRecord | null;
+}
+
+export interface BundleRelationRecord {
+  type: string;
+  fromId: string;
+  toId: string;
+  role: string | null;
+  claimIds: string[];
+}
+
+/** Everything a bundle export writes, each list in id order (relations by their ends). */
+export interface BundleRecords {
+  sources: BundleSourceRecord[];
+  actors: BundleEntityRecord[];
+  places: BundleEntityRecord[];
+  events: BundleEntityRecord[];
+  claims: BundleClaimRecord[];
+  relations: BundleRelationRecord[];
+}

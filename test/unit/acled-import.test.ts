@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveBundle } from '../../src/io/bundle/resolve.js';
+import { acledDate, acledDay, acledToBundle } from '../../src/io/import/acled.js';
+import { noFiles } from '../../src/io/import/common.js';
+import { sha256 } from '../../src/model/text.js';
+
+/**
+ * ACLED CSV → hrkg-bundle/1, without a database: events with their date precision, actors with roles,
+ * nested places, the fatalities figure, row-exact evidence, and bad rows reported by line.
+ */
+
+const U = 'u7';
+const fixture = (name: string) =>
+  readFileSync(path.join(import.meta.dirname, '../fixtures', name), 'utf8').replaceAll('__U__', U);
+
+function convert(text: string) {
+  return acledToBundle(text, {
+    file: '/data/events.csv',
+    sha256: sha256(text),
+    recordedBy: 'unit test',
+    recordedAt: '2026-01-01T00:00:00Z',
+  });
+}
+
+const HEADER =
+  'event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,country,admin1,location,latitude,longitude,notes,fatalities';
+
+describe('ACLED import (conversion)', () => {
+  const text = fixture('acled-events.csv');
+  const rows = text.split('\n');
+  const { doc, problems, records } = convert(text);
+  const event = (n: number) => doc.events!.find((e) => e.id === `ev-acled-lbn${U}${n}`)!;
+  const claim = (id: string) => doc.claims!.find((c) => c.id === `cl-acled-lbn${U}${id}`);
+
+  it('makes one event per row, dated at the precision ACLED coded', () => {
+    expect(problems).toEqual([]);
+    expect(records).toBe(3);
+    // time_precision 1: the day; 2: the coded day, approximate, six days either side; 3: the month.
+    expect(event(1)).toMatchObject({
+      type: 'arrest_detention',
+      name: `Arrests in Arsal ${U} (2022-05-03)`,
+      identifiers: [{ scheme: 'acled', value: `LBN${U}1` }],
+      date: { precision: 'day', value: '2022-05-03', qualifier: 'exact' },
+    });
+    expect(event(2).date).toEqual({
+      precision: 'day',
+      value: '2022-05-10',
+      qualifier: 'approximate',
+      earliest: '2022-05-04',
+      latest: '2022-05-16',
+      text: '10 May 2022 (ACLED time_precision 2)',
+    });
+    expect(event(3)).toMatchObject({ type: 'other', date: { precision: 'month', value: '2022-06' } });
+    expect(event(3).description).toContain("ACLED's source(s): Local sources (Local partner-Other).");
+  });
+
+  it('names each actor once, typed by its inter code, involved with a role where ACLED gives one', () => {
+    expect(doc.actors!.map((a) => [a.name, a.type])).toEqual([
+      [`Lebanese Armed Forces ${U}`, 'public_body'],
+      [`Civilians ${U}`, 'group'],
+      [`Former prisoners ${U}`, 'unknown'],
+      [`Unidentified Armed Group ${U}`, 'group'],
+    ]);
+    const involvements = (n: number) =>
+      doc.claims!.filter((c) => c.relation?.type === 'INVOLVED_IN' && c.relation.object === event(n).id);
+    // Arrests and violence against civilians: actor1 the perpetrator, actor2 (and associates) the victims.
+    expect(involvements(1).map((c) => [c.subject, c.relation!.role])).toEqual([
+      [doc.actors![0]!.id, 'perpetrator'],
+      [doc.actors![1]!.id, 'victim'],
+      [doc.actors![2]!.id, 'victim'],
+    ]);
+    // The same army in rows 1 and 3 is one actor.
+    expect(involvements(3).map((c) => c.subject)).toEqual([doc.actors![0]!.id, doc.actors![1]!.id]);
+  });
+
+  it('nests places from the country down, each PART_OF the next level up, the event OCCURRED_IN the location', () => {
+    const place = (id: string) => doc.places!.find((p) => p.id === id)!;
+    const location = place(claim('2--place')!.relation!.object);
+    expect(location).toMatchObject({ type: 'city', name: `عرسال ${U}`, lang: 'ar' });
+    const chain: string[] = [];
+    for (let id = location.id; ;) {
+      const up = doc.claims!.find((c) => c.relation?.type === 'PART_OF' && c.subject === id);
+      if (!up) break;
+      id = up.relation!.object;
+      chain.push(`${place(id).type}: ${place(id).name}`);
+    }
+    expect(chain).toEqual([`district: بعلبك ${U}`, `governorate: بعلبك الهرمل ${U}`, 'country: Lebanon']);
+    // The same country in every row is one place; the same name under another parent is another place.
+    expect(doc.places!.filter((p) => p.type === 'country')).toHaveLength(1);
+    expect(doc.places!.filter((p) => p.name === `Akkar ${U}`).map((p) => p.type)).toEqual([
+      'governorate',
+      'district',
+    ]);
+  });
+
+  it('records fatalities above zero as an approximate figure, and coordinates on the location', () => {
+    expect(doc.claims!.filter((c) => c.figure)).toEqual([
+      expect.objectContaining({
+        id: `cl-acled-lbn${U}3--fatalities`,
+        subject: event(3).id,
+        figure: {
+          measure: 'fatalities',
+          value: 2,
+          qualifier: 'approximately',
+          unit: 'people',
+          text: 'fatalities: 2',
+        },
+      }),
+    ]);
+    expect(claim('1--latitude')).toMatchObject({
+      subject: claim('1--place')!.relation!.object,
+      attribute: { property: 'latitude', value: 34.1794 },
+    });
+    // Row 2 gives no coordinates.
+    expect(claim('2--latitude')).toBeUndefined();
+  });
+
+  it('has every claim quote its whole row, exactly, in the file stored as the source', async () => {
+    const points = Array.from(text);
+    for (const c of doc.claims!) {
+      const [q] = c.quotes as { exact: string; start: number; end: number }[];
+      const row = Number(new RegExp(`^cl-acled-lbn${U}(\\d)`).exec(c.id)![1]);
+      expect(q!.exact).toBe(rows[row]);
+      expect(points.slice(q!.start, q!.end).join('')).toBe(q!.exact);
+    }
+    expect(claim('2--notes')!.quotes[0]).toMatchObject({ exact: expect.stringContaining('""Wadi Hmeid""') });
+    const resolved = await resolveBundle(doc, noFiles);
+    expect(resolved.excerpts).toHaveLength(3);
+  });
+
+  it('cites a record whose quoted field spans lines by all of it, in code points, and counts its lines', () => {
+    const first = 'A1,2022-05-03,1,Protests,,P,,,,Syria,,Town,,,"two 🙂\nlines",0';
+    const third = 'A3,2022-05-04,1,Protests,,P,,,,Syria,,Town,,,x,0';
+    const text = [HEADER, first, 'A2,2022-05-32,1,Protests,,P,,,,Syria,,Town,,,x,0', third].join('\n');
+    const { doc, problems } = convert(text);
+    const quote = (id: string) => doc.claims!.find((c) => c.id === id)!.quotes[0];
+    expect(quote('cl-acled-a1--notes')).toEqual({
+      exact: first,
+      start: HEADER.length + 1,
+      end: HEADER.length + 1 + first.length - 1,
+    });
+    // The emoji is one code point: the third record starts one before its UTF-16 index.
+    const start = text.indexOf(third) - 1;
+    expect(quote('cl-acled-a3--notes')).toEqual({ exact: third, start, end: start + third.length });
+    expect(problems).toEqual([
+      { path: 'line 4', message: 'event_date "2022-05-32" is not a real calendar day' },
+    ]);
+  });
+});
+
+describe('ACLED import (problems)', () => {
+  it('reports every bad row by its line, and converts none of them', () => {
+    const { doc, problems } = convert(fixture('acled-invalid.csv'));
+    expect(problems).toEqual([
+      { path: 'line 3', message: 'event_date "2022-02-30" is not a real calendar day' },
+      { path: 'line 4', message: 'fatalities "several" is not a whole number' },
+      { path: 'line 5', message: 'time_precision "5" is not 1, 2 or 3' },
+      { path: 'line 6', message: '10 field(s), but the header has 14' },
+      { path: 'line 7', message: `event_id_cnty LBN${U}ok also on line 2` },
+      { path: 'line 7', message: 'latitude "abc" is not a number between -90 and 90' },
+    ]);
+    expect(doc.events!.map((e) => e.id)).toEqual([`ev-acled-lbn${U}ok`]);
+  });
+
+  it('refuses a header with unknown or missing columns before reading any row', () => {
+    const { doc, problems } = convert(fixture('acled-bad-header.csv'));
+    expect(problems).toEqual([
+      { path: 'line 1', message: 'unknown column "event_id" (column 1)' },
+      { path: 'line 1', message: 'unknown column "fatalites" (column 9)' },
+      { path: 'line 1', message: 'missing required column(s): event_id_cnty, fatalities' },
+    ]);
+    expect(doc.events).toBeUndefined();
+    expect(convert('').problems).toEqual([{ path: 'line 1', message: 'no header row' }]);
+  });
+
+  it('forgives a BOM and upper case in the header, and reports empty required fields and half coordinates', () => {
+    const text = [`\uFEFF${HEADER.toUpperCase()}`, 'B1,2022-05-03,1,,,,,,,Syria,,Town,34.1,,,0'].join('\r\n');
+    expect(convert(text).problems).toEqual([
+      { path: 'line 2', message: 'give both latitude and longitude, or neither' },
+      { path: 'line 2', message: 'event_type is empty' },
+      { path: 'line 2', message: 'actor1 is empty' },
+    ]);
+  });
+});
+
+describe('ACLED dates', () => {
+  it('reads ISO, "30 April 2022" and day-first dates', () => {
+    expect(acledDay('2022-04-30')).toEqual({ day: '2022-04-30' });
+    expect(acledDay('30 April 2022')).toEqual({ day: '2022-04-30' });
+    expect(acledDay('3 Apr 2022')).toEqual({ day: '2022-04-03' });
+    expect(acledDay('05-06-2022')).toEqual({ day: '2022-06-05' });
+    expect(acledDay('30 Foo 2022').problem).toBe('event_date "30 Foo 2022": no month Foo');
+    expect(acledDay('31-04-2022').problem).toBe('event_date "31-04-2022" is not a real calendar day');
+    expect(acledDay('2022/04/30').problem).toMatch(/is not a date/);
+  });
+
+  it('turns time precision into fuzzy-date precision', () => {
+    expect(acledDate('2022-01-03', 1, '2022-01-03')).toMatchObject({ precision: 'day', qualifier: 'exact' });
+    // Six days either side, across a month and a year boundary.
+    expect(acledDate('2022-01-03', 2, '3 January 2022')).toMatchObject({
+      qualifier: 'approximate',
+      earliest: '2021-12-28',
+      latest: '2022-01-09',
+      text: '3 January 2022 (ACLED time_precision 2)',
+    });
+    expect(acledDate('2022-01-03', 3, '2022-01-03')).toMatchObject({ precision: 'month', value: '2022-01' });
+  });
+});
