@@ -141,23 +141,24 @@ export function relationAllows(type: RelationType, from: EntityKind, to: EntityK
 }
 
 /**
- * What is wrong with asserting `type` from a `from` entity to a `to` entity with this role, if anything:
- * the relation joins other kinds, or needs a role, or takes none. One rule for the bundle loader, the
- * importers and the write API; `field` names the offending input (the type or the role).
+ * What is wrong with asserting `type` from a `from` entity to a `to` entity with this role: the relation
+ * joins other kinds (checked when both kinds are known), or needs a role, or takes none. One rule for the
+ * bundle loader, the importers and the write API; `field` names the offending input (the type or the role).
  */
-export function relationProblem(
+export function relationProblems(
   type: RelationType,
-  from: EntityKind,
-  to: EntityKind,
+  from: EntityKind | undefined,
+  to: EntityKind | undefined,
   role: string | null | undefined,
-): { field: 'type' | 'role'; message: string } | null {
+): { field: 'type' | 'role'; message: string }[] {
   const spec = RELATIONS[type];
-  if (!relationAllows(type, from, to)) {
-    return { field: 'type', message: `${type} does not join ${from} to ${to} (${spec.description})` };
+  const out: { field: 'type' | 'role'; message: string }[] = [];
+  if (from && to && !relationAllows(type, from, to)) {
+    out.push({ field: 'type', message: `${type} does not join ${from} to ${to} (${spec.description})` });
   }
-  if (spec.hasRole && !role) return { field: 'role', message: `${type} needs a role` };
-  if (!spec.hasRole && role) return { field: 'role', message: `${type} takes no role` };
-  return null;
+  if (spec.hasRole && !role) out.push({ field: 'role', message: `${type} needs a role` });
+  if (!spec.hasRole && role) out.push({ field: 'role', message: `${type} takes no role` });
+  return out;
 }
 
 export function kindOfId(id: string): NodeKind | undefined {

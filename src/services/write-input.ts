@@ -21,7 +21,7 @@ import {
 } from '../io/bundle/schema.js';
 import { ACTOR_TYPES, EVENT_TYPES, PLACE_TYPES } from '../model/enums.js';
 import { FuzzyDateInput, normalizeFuzzyDate, type FuzzyDate } from '../model/fuzzy-date.js';
-import { relationProblem, type EntityKind, type RelationType } from '../model/graph-model.js';
+import { relationProblems, type EntityKind, type RelationType } from '../model/graph-model.js';
 import { excerptId } from '../model/ids.js';
 import { locateQuote } from '../model/quotes.js';
 import type { EntityRow, ExcerptRow, FigureRow } from '../model/rows.js';
@@ -178,7 +178,7 @@ export function checkRelation(
   toKind: EntityKind,
   path: Path,
 ): void {
-  const problem = relationProblem(type, fromKind, toKind, role);
+  const [problem] = relationProblems(type, fromKind, toKind, role);
   if (!problem) return;
   const where = [...path, problem.field];
   // The kinds are the caller's own records: say where, as the other messages of a whole input do.

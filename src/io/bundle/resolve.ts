@@ -3,13 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { normalizeFuzzyDate, type FuzzyDate, FuzzyDateInput } from '../../model/fuzzy-date.js';
-import {
-  kindOfId,
-  RELATIONS,
-  relationAllows,
-  type EntityKind,
-  type RelationType,
-} from '../../model/graph-model.js';
+import { kindOfId, relationProblems, type EntityKind, type RelationType } from '../../model/graph-model.js';
 import { isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
 import {
   attributeClaimValue,
@@ -163,26 +157,6 @@ function figureRow(
     duringId: f.during ?? null,
     sensitivity: f.sensitivity ?? c.sensitivity,
   };
-}
-
-/** Whether a relationship of this type may join these kinds and takes the role given (or none). */
-function relationProblems(
-  type: RelationType,
-  fromKind: EntityKind | undefined,
-  toKind: EntityKind | undefined,
-  role: string | null | undefined,
-): { field: 'type' | 'role'; message: string }[] {
-  const spec = RELATIONS[type];
-  const out: { field: 'type' | 'role'; message: string }[] = [];
-  if (fromKind && toKind && !relationAllows(type, fromKind, toKind)) {
-    out.push({
-      field: 'type',
-      message: `${type} does not join ${fromKind} to ${toKind} (${spec.description})`,
-    });
-  }
-  if (spec.hasRole && !role) out.push({ field: 'role', message: `${type} needs a role` });
-  if (!spec.hasRole && role) out.push({ field: 'role', message: `${type} takes no role` });
-  return out;
 }
 
 /**
