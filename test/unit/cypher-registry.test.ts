@@ -92,7 +92,8 @@ describe('Cypher registry', () => {
   });
 
   it('reads statements declared outside the queries modules, and says why when it cannot', () => {
-    expect(inline.entries.map((e) => e.name)).toEqual(expect.arrayContaining(['migrations.listApplied']));
+    // Wherever they are declared (a statement moved into a queries module is walked instead).
+    expect(names).toEqual(expect.arrayContaining(['migrations.listApplied', 'system.listMigrations']));
     expect(inline.computed.filter((c) => !(c in INLINE_EXCEPTIONS))).toEqual([]);
     expect(Object.keys(INLINE_EXCEPTIONS).filter((c) => !inline.computed.includes(c))).toEqual([]);
   });
