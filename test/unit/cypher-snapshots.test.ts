@@ -1,0 +1,461 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLAIM_DETAILS,
+  CONFLICTING_CLAIMS,
+  VISIBLE_CLAIM,
+  VISIBLE_FIGURE,
+  VISIBLE_NODE,
+  VISIBLE_PATH,
+  VISIBLE_REL,
+} from '../../src/graph/queries/fragments.js';
+import { fold } from '../cypher/fold.js';
+import { loadRegistry } from '../cypher/registry.js';
+
+/**
+ * The Cypher of the statements that matter most, so that a review shows the Cypher a change produces, not
+ * only the TypeScript that builds it. Each statement is shown as Neo4j receives it, with the shared fragments
+ * folded to their names («CLAIM_DETAILS», «VISIBLE_CLAIM(c)»: test/cypher/fold.ts); the fragments are shown
+ * once, at the end. A change to one of them updates its snapshot with
+ *   npx vitest run --project unit test/unit/cypher-snapshots.test.ts -u
+ * and the diff is the Cypher change to review. Statements are found by name in the registry
+ * (test/cypher/registry.ts), wherever they are declared.
+ */
+
+const registry = await loadRegistry();
+const cypher = (name: string) => fold(registry.get(name).cypher);
+
+// The statements that matter most; fragments are folded (see the header) and shown once, further down.
+
+it('provenance of a record, a page of the claims behind it', () => {
+  expect(cypher('provenance.provenance')).toMatchInlineSnapshot(`
+    "CALL () {
+         MATCH (n:Entity {id: $id}) WHERE coalesce(n.sensitivity, 'public') IN $visible
+         RETURN head([l IN labels(n) WHERE l IN ['Event', 'Actor', 'Place']]) AS kind, n.name AS label,
+                COLLECT { MATCH (c:Claim)-[:ABOUT]->(n) WHERE «VISIBLE_CLAIM(c)» RETURN c ORDER BY c.fact, c.id } AS claims
+         UNION
+         MATCH (n:Figure {id: $id}) WHERE «VISIBLE_FIGURE(n)»
+         RETURN 'Figure' AS kind, coalesce(n.text, n.measure) AS label,
+                COLLECT { MATCH (c:Claim)-[:OBJECT]->(n) WHERE «VISIBLE_CLAIM(c)» RETURN c ORDER BY c.id } AS claims
+         UNION
+         MATCH (n:Claim {id: $id}) WHERE «VISIBLE_CLAIM(n)»
+         RETURN 'Claim' AS kind, n.summary AS label, [n] AS claims
+         UNION
+         MATCH (n:Source {id: $id}) WHERE coalesce(n.sensitivity, 'public') IN $visible
+         RETURN 'Source' AS kind, n.title AS label,
+                COLLECT {
+                  MATCH (c:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(n)
+                  WHERE «VISIBLE_CLAIM(c)»
+                  WITH DISTINCT c RETURN c ORDER BY c.id
+                } AS claims
+         UNION
+         MATCH (a:Entity)-[r]->(b:Entity)
+         WHERE a.id IN $relationStarts AND r.id = $id AND coalesce(a.sensitivity, 'public') IN $visible AND coalesce(b.sensitivity, 'public') IN $visible
+           AND size(«VISIBLE_CLAIM_IDS(r)») > 0
+         RETURN 'Relation' AS kind,
+                type(r) + coalesce(' (' + r.role + ')', '') + ': ' + a.name + ' → ' + b.name AS label,
+                COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds AND «VISIBLE_CLAIM(c)» RETURN c ORDER BY c.id } AS claims
+       }
+       WITH kind, label, claims LIMIT 1
+       // One page ($limit claims after the claim with id $after): details are projected for the page only.
+       WITH kind, label, claims, size(claims) AS total,
+            CASE WHEN $after IS NULL THEN 0
+                 ELSE head([i IN range(0, size(claims) - 1) WHERE claims[i].id = $after]) + 1 END AS start
+       WITH kind, label, total, start, CASE WHEN start IS NULL THEN [] ELSE claims[start..start + $limit] END AS page
+       CALL (page) {
+         UNWIND page AS c
+         RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS projected
+       }
+       RETURN kind, label, projected AS claims, total, start IS NOT NULL AS cursorFound,
+              coalesce(start, 0) + size(page) < total AS hasNextPage"
+  `);
+});
+
+it('the first page of conflicts, walking the conflict keys', () => {
+  expect(cypher('provenance.conflictsPage')).toMatchInlineSnapshot(`
+    "MATCH (k:Claim)
+       WHERE k.subjectId IS NOT NULL AND k.conflictKey IS NOT NULL
+         AND ($after IS NULL OR k.subjectId > $after[0] OR (k.subjectId = $after[0] AND k.conflictKey > $after[1]))
+       WITH DISTINCT k.subjectId AS subjectId, k.conflictKey AS conflictKey
+       ORDER BY subjectId, conflictKey
+       WHERE EXISTS {
+         MATCH (c:Claim {subjectId: subjectId, conflictKey: conflictKey})
+         WHERE c.status <> 'retracted' AND «VISIBLE_CLAIM(c)» AND size(«CONFLICTING_CLAIMS») > 0
+       }
+       WITH subjectId, conflictKey LIMIT toInteger($limit)
+       WITH collect([subjectId, conflictKey]) AS page
+       CALL (page) {
+         UNWIND page AS k
+         MATCH (subject:Entity {id: k[0]})
+         CALL (subject, k) {
+           MATCH (c:Claim)-[:ABOUT]->(subject)
+           WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND «VISIBLE_CLAIM(c)»
+           WITH c ORDER BY c.id
+           RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS claims
+         }
+         RETURN collect({subjectId: k[0], conflictKey: k[1], subject: CASE WHEN subject:Source THEN subject {«SOURCE_PROPERTIES», _labels: labels(subject)} ELSE subject {.*, _labels: labels(subject)} END, claims: claims}) AS groups
+       }
+       RETURN null AS total, groups, true AS subjectExists"
+  `);
+});
+
+it('a node by id with its claims and their evidence', () => {
+  expect(cypher('records.entityWithClaims')).toMatchInlineSnapshot(`
+    "MATCH (n:Entity {id: $id}) WHERE coalesce(n.sensitivity, 'public') IN $visible
+       RETURN n {.*} AS props, labels(n) AS labels,
+              COLLECT {
+                MATCH (c:Claim)-[:ABOUT]->(n) WHERE «VISIBLE_CLAIM(c)»
+                WITH c ORDER BY c.fact, c.id LIMIT 501
+                RETURN «CLAIM_DETAILS»
+              } AS claims"
+  `);
+});
+
+it('events in a place, by date', () => {
+  expect(cypher('listing.events.DATE_ASC.by-place')).toMatchInlineSnapshot(`
+    "
+        WITH null AS total
+        CALL () {
+          MATCH (:Place {id: $placeId})<-[:PART_OF*0..6]-(:Place)<-[:OCCURRED_IN]-(e:Event) WITH DISTINCT e 
+      WITH e, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+      WHERE coalesce(e.sensitivity, 'public') IN $visible
+        AND ($types IS NULL OR e.type IN $types)
+        AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
+        AND ($to IS NULL OR lo IS NULL OR lo <= date($to))
+        AND ($from IS NULL OR hi IS NULL OR hi >= date($from))
+        AND ($placeId IS NULL OR EXISTS {
+          MATCH inPlace = (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(:Place {id: $placeId})
+          WHERE «VISIBLE_PATH(inPlace)» })
+        AND ($actorId IS NULL OR EXISTS {
+          MATCH (ea:Actor {id: $actorId})-[r:INVOLVED_IN]->(e)
+          WHERE ($role IS NULL OR r.role = $role) AND coalesce(ea.sensitivity, 'public') IN $visible AND «VISIBLE_REL(r)» })
+        AND ($sourceId IS NULL OR EXISTS {
+          MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
+          WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
+          WITH e, lo, hi, coalesce(toString(lo), '9999-12-31') AS k
+          WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId)
+          WITH e, lo, hi, k ORDER BY k ASC, e.id ASC LIMIT toInteger($limit)
+          RETURN collect({key: k, lo: toString(lo), hi: toString(hi), node: e {.*, _labels: labels(e)}}) AS rows
+        }
+        RETURN total, rows"
+  `);
+});
+
+it('full-text search', () => {
+  expect(cypher('explore.search')).toMatchInlineSnapshot(`
+    "CALL () {
+         WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['EVENT', 'ACTOR', 'PLACE'])
+         CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score
+         RETURN node, score
+         UNION ALL
+         WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['SOURCE', 'EXCERPT'])
+         UNWIND $textIndexes AS ix
+         CALL db.index.fulltext.queryNodes(ix, $q) YIELD node, score
+         RETURN node, score
+       }
+       WITH node, max(score) AS score
+       WITH node, score,
+            CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
+                 WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' END AS kind
+       WHERE kind IN $kinds AND «VISIBLE_NODE(node)»
+       ORDER BY score DESC, node.id
+       WITH collect({node: node, score: score, kind: kind}) AS ranked
+       WITH CASE WHEN $withTotal THEN size(ranked) END AS totalCount,
+            [h IN ranked WHERE $afterScore IS NULL OR h.score < $afterScore
+               OR (h.score = $afterScore AND h.node.id > $afterId)][0..toInteger($first) + 1] AS page
+       RETURN totalCount, COLLECT {
+         UNWIND page AS h
+         WITH h, h.node AS n
+         OPTIONAL MATCH (n:Excerpt)-[:IN_SOURCE]->(src:Source) WHERE coalesce(src.sensitivity, 'public') IN $visible
+         RETURN {score: h.score, kind: h.kind, node: CASE WHEN n:Source THEN n {«SOURCE_PROPERTIES», _labels: labels(n), sourceId: src.id} ELSE n {.*, _labels: labels(n), sourceId: src.id} END,
+                 source: CASE WHEN $withSource AND src IS NOT NULL THEN CASE WHEN src:Source THEN src {«SOURCE_PROPERTIES», _labels: labels(src)} ELSE src {.*, _labels: labels(src)} END END}
+       } AS hits"
+  `);
+});
+
+it('a neighbourhood of two hops', () => {
+  expect(cypher('explore.neighborhood.depth2')).toMatchInlineSnapshot(`
+    "CALL () {
+             MATCH (x:Entity {id: $id}) RETURN x AS center
+             UNION
+             MATCH (x:Figure {id: $id}) RETURN x AS center
+           }
+           WITH center WHERE «VISIBLE_NODE(center)»
+           WITH center, COLLECT {
+             // Walk only through records and relationships the caller may see (VISIBLE_STEP): a hidden record
+             // or a relationship backed only by hidden claims does not even connect others.
+             MATCH p = ANY SHORTEST (center) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){1,2} (n)
+             WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)) AND «VISIBLE_NODE(n)»
+             WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
+             RETURN {n: n, distance: distance}
+           } AS found
+           WITH center, found[0..toInteger($limit) - 1] AS kept, size(found) >= toInteger($limit) AS truncated
+           WITH truncated, [center] + [f IN kept | f.n] AS ns, [0] + [f IN kept | f.distance] AS distances
+           WITH truncated, ns, distances, COLLECT {
+             UNWIND ns AS na
+             MATCH (na)-[r:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|FIGURE_OF|SHARE_OF|DURING]->(nb) WHERE nb IN ns
+             WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
+             WITH {
+        id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
+        type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+        claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
+          THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
+          ELSE «VISIBLE_CLAIM_IDS(r)» END
+      } AS edge WHERE size(edge.claimIds) > 0
+             RETURN edge
+           } AS edges
+           RETURN truncated, distances, [n IN ns | CASE WHEN n:Source THEN n {«SOURCE_PROPERTIES», _labels: labels(n)} ELSE n {.*, _labels: labels(n)} END] AS nodes, edges,
+                  COLLECT {
+        UNWIND CASE WHEN $withClaims THEN edges ELSE [] END AS edge
+        UNWIND edge.claimIds AS cid
+        WITH DISTINCT cid
+        MATCH (c:Claim {id: cid})
+        RETURN «CLAIM_DETAILS» ORDER BY c.id
+      } AS claims"
+  `);
+});
+
+it('shortest paths of at most four hops (the default)', () => {
+  expect(cypher('explore.paths.max4')).toMatchInlineSnapshot(`
+    "OPTIONAL CALL () {
+             MATCH (x:Entity {id: $from}) RETURN x AS fromNode
+             UNION
+             MATCH (x:Figure {id: $from}) RETURN x AS fromNode
+           }
+           OPTIONAL CALL () {
+             MATCH (x:Entity {id: $to}) RETURN x AS toNode
+             UNION
+             MATCH (x:Figure {id: $to}) RETURN x AS toNode
+           }
+           WITH CASE WHEN fromNode IS NOT NULL AND «VISIBLE_NODE(fromNode)» THEN fromNode END AS fromNode,
+                CASE WHEN toNode IS NOT NULL AND «VISIBLE_NODE(toNode)» THEN toNode END AS toNode
+           WITH fromNode, toNode, COLLECT {
+             MATCH p = SHORTEST 10 (fromNode) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){0,4} (toNode)
+             WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+             // A hop the caller sees no claim for is not offered as evidence of a connection.
+             WITH p, [r IN relationships(p) | {
+        id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
+        type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+        claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
+          THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
+          ELSE «VISIBLE_CLAIM_IDS(r)» END
+      }] AS hops
+             WHERE all(h IN hops WHERE size(h.claimIds) > 0)
+             WITH p, hops ORDER BY length(p), [n IN nodes(p) | n.id] LIMIT toInteger($first)
+             RETURN {
+               nodes: [n IN nodes(p) | CASE WHEN n:Source THEN n {«SOURCE_PROPERTIES», _labels: labels(n)} ELSE n {.*, _labels: labels(n)} END],
+               hops: hops
+             }
+           } AS found
+           RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths,
+                  COLLECT {
+        UNWIND CASE WHEN $withClaims THEN reduce(acc = [], fp IN found | acc + fp.hops) ELSE [] END AS edge
+        UNWIND edge.claimIds AS cid
+        WITH DISTINCT cid
+        MATCH (c:Claim {id: cid})
+        RETURN «CLAIM_DETAILS» ORDER BY c.id
+      } AS claims"
+  `);
+});
+
+it("recordClaim's insert of excerpts", () => {
+  expect(cypher('write.insertExcerpts')).toMatchInlineSnapshot(`
+    "UNWIND $rows AS r
+       MATCH (s:Source {id: r.sourceId})
+       MERGE (e:Excerpt {id: r.id})
+       SET e.exact = r.exact, e.start = r.start, e.end = r.end, e.prefix = r.prefix, e.suffix = r.suffix
+       MERGE (e)-[:IN_SOURCE]->(s)"
+  `);
+});
+
+it("recordClaim's insert of the claim", () => {
+  expect(cypher('write.insertClaim')).toMatchInlineSnapshot(`
+    "UNWIND $rows AS r
+       MATCH (subject:Entity {id: r.subjectId})
+       MERGE (c:Claim {id: r.id})
+       ON CREATE SET c.recordedBy = r.recordedBy, c.recordedAt = datetime(r.recordedAt), c.version = 1
+       WITH c, r, subject, coalesce(c.version, 1) > 1 AS edited, coalesce(c.sensitivity, 'public') AS before
+       FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+         SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
+             c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
+             c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+             c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
+             c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
+             c.subjectId = r.subjectId, c.objectId = r.objectId)
+       SET c.sensitivity = CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END >= CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN before ELSE coalesce(r.sensitivity, 'public') END
+       MERGE (c)-[:ABOUT]->(subject)
+       WITH c, r, edited, before
+       CALL (c, r) {
+         UNWIND r.excerptIds AS exId
+         MATCH (e:Excerpt {id: exId})
+         MERGE (c)-[:SUPPORTED_BY]->(e)
+       }
+       CALL (c, r) {
+         UNWIND range(0, size(r.attributedTo) - 1) AS i
+         MATCH (a:Actor {id: r.attributedTo[i]})
+         MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
+       }
+       CALL (c, r) {
+         WITH c, r WHERE r.kind = 'relation'
+         MATCH (o:Entity {id: r.objectId})
+         MERGE (c)-[:OBJECT]->(o)
+       }
+       RETURN count(c) AS written"
+  `);
+});
+
+it('a merge moving one relationship type', () => {
+  expect(cypher('merge.move.INVOLVED_IN')).toMatchInlineSnapshot(`
+    "UNWIND $rows AS row
+         MATCH (a)-[old:INVOLVED_IN]->(b) WHERE elementId(old) = row.eid
+         MATCH (k:Entity {id: $keepId})
+         WITH row, old, CASE WHEN row.out THEN k ELSE a END AS s, CASE WHEN row.out THEN b ELSE k END AS e
+         CALL (row, old, s, e) {
+           WITH row, old, s, e WHERE row.mode = 'create'
+           CREATE (s)-[n:INVOLVED_IN]->(e)
+           SET n = properties(old)
+           SET n += row.overrides
+         }
+         CALL (row, s, e) {
+           WITH row, s, e WHERE row.mode = 'union'
+           MATCH (s)-[u:INVOLVED_IN]->(e) WHERE u.id = row.targetId
+           SET u.claimIds = coalesce(u.claimIds, []) + [c IN row.added WHERE NOT c IN coalesce(u.claimIds, [])]
+         }
+         DELETE old
+         WITH count(*) AS moved WHERE moved = size($rows)
+         RETURN moved"
+  `);
+});
+
+it('the bundle upsert of claims', () => {
+  expect(cypher('import.upsertClaims')).toMatchInlineSnapshot(`
+    "UNWIND $rows AS r
+       MATCH (subject:Entity {id: r.subjectId})
+       MERGE (c:Claim {id: r.id})
+       ON CREATE SET c.recordedBy = r.recordedBy, c.recordedAt = datetime(r.recordedAt), c.version = 1
+       WITH c, r, subject, coalesce(c.version, 1) > 1 AS edited, coalesce(c.sensitivity, 'public') AS before
+       FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+         SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
+             c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
+             c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+             c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
+             c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
+             c.subjectId = r.subjectId, c.objectId = r.objectId)
+       SET c.sensitivity = CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END >= CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN before ELSE coalesce(r.sensitivity, 'public') END
+       MERGE (c)-[:ABOUT]->(subject)
+       WITH c, r, edited, before
+       CALL (c, r) {
+         UNWIND r.excerptIds AS exId
+         MATCH (e:Excerpt {id: exId})
+         MERGE (c)-[:SUPPORTED_BY]->(e)
+       }
+       CALL (c, r) {
+         UNWIND range(0, size(r.attributedTo) - 1) AS i
+         MATCH (a:Actor {id: r.attributedTo[i]})
+         MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
+       }
+       CALL (c, r) {
+         WITH c, r WHERE r.kind = 'relation'
+         MATCH (o:Entity {id: r.objectId})
+         MERGE (c)-[:OBJECT]->(o)
+       }
+       WITH c, edited, before, r
+       WHERE edited OR CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END > CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END
+       RETURN CASE WHEN edited THEN c.id END AS changedSince,
+              CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END > CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN c.id END AS stricterKept"
+  `);
+});
+
+it('the audit append', () => {
+  expect(cypher('audit.append')).toMatchInlineSnapshot(`
+    "CREATE (a:AuditRecord {id: $id, at: datetime(), operation: $operation, actor: $actor, role: $role,
+         keyId: $keyId, inputDigest: $inputDigest, affectedIds: $affectedIds, changesJson: $changesJson,
+         requestId: $requestId, clientRequestId: $clientRequestId})
+       RETURN a.id AS id"
+  `);
+});
+
+it('an API key looked up by its hash', () => {
+  expect(cypher('keys.findByHash')).toMatchInlineSnapshot(`
+    "MATCH (k:ApiKey {hash: $hash}) WHERE k.revokedAt IS NULL
+       RETURN k.id AS id, k.role AS role, k.name AS name"
+  `);
+});
+
+it('folds only what is the fragment, word for word', () => {
+  expect(fold(`MATCH (c:Claim) WHERE ${VISIBLE_CLAIM('c')} RETURN ${CLAIM_DETAILS}`)).toBe(
+    'MATCH (c:Claim) WHERE «VISIBLE_CLAIM(c)» RETURN «CLAIM_DETAILS»',
+  );
+  expect(fold(VISIBLE_CLAIM('c').replace('ABOUT', 'OBJECT'))).not.toContain('«VISIBLE_CLAIM(c)»');
+});
+
+describe('Cypher of the shared fragments', () => {
+  it('CLAIM_DETAILS: a claim with its evidence, attribution, subject, object and conflicts', () => {
+    expect(fold(CLAIM_DETAILS, 'CLAIM_DETAILS')).toMatchInlineSnapshot(`
+      "c {.*, _labels: labels(c),
+          _excerpts: COLLECT {
+            MATCH (c)-[:SUPPORTED_BY]->(cdEx:Excerpt)-[:IN_SOURCE]->(cdSrc:Source) WHERE coalesce(cdSrc.sensitivity, 'public') IN $visible
+            RETURN cdEx {.*, sourceId: cdSrc.id, _labels: labels(cdEx)} ORDER BY cdSrc.id, cdEx.start
+          },
+          _sources: COLLECT {
+            MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdSrc:Source) WHERE coalesce(cdSrc.sensitivity, 'public') IN $visible
+            WITH DISTINCT cdSrc
+            OPTIONAL MATCH (cdSrc)-[:PUBLISHED_BY]->(cdPub:Actor) WHERE coalesce(cdPub.sensitivity, 'public') IN $visible
+            RETURN cdSrc {«SOURCE_PROPERTIES», _labels: labels(cdSrc), _publisher: cdPub {.*, _labels: labels(cdPub)}} ORDER BY cdSrc.id
+          },
+          _attribution: reduce(cdHops = [], cdAgent IN COLLECT {
+            MATCH (c)-[cdAt:ATTRIBUTED_TO]->(cdAg:Actor) WHERE coalesce(cdAg.sensitivity, 'public') IN $visible
+            RETURN cdAg {.*, _labels: labels(cdAg)} ORDER BY cdAt.hop
+          } | cdHops + [{hop: size(cdHops) + 1, agent: cdAgent}]),
+          _subject: head(COLLECT { MATCH (c)-[:ABOUT]->(cdX:Entity) RETURN cdX {.*, _labels: labels(cdX)} }),
+          _object: head(COLLECT { MATCH (c)-[:OBJECT]->(cdX:Entity|Figure) RETURN cdX {.*, _labels: labels(cdX)} }),
+          _conflicts: «CONFLICTING_CLAIMS»
+        }"
+    `);
+  });
+
+  it('CONFLICTING_CLAIMS', () => {
+    expect(fold(CONFLICTING_CLAIMS, 'CONFLICTING_CLAIMS')).toMatchInlineSnapshot(`
+      "COLLECT {
+          MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
+          WHERE c.conflictKey IS NOT NULL AND cdOther.id <> c.id AND cdOther.status <> 'retracted'
+            AND cdOther.valueKey <> c.valueKey
+            AND CASE
+              WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (cdOther.valueLow IS NULL AND cdOther.valueHigh IS NULL) THEN true
+              ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(cdOther.valueHigh, 1.0e300)
+                        AND coalesce(cdOther.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
+            END AND «VISIBLE_CLAIM(cdOther)»
+          RETURN cdOther {.*, _labels: labels(cdOther)} ORDER BY cdOther.id
+        }"
+    `);
+  });
+
+  it('the redaction rules', () => {
+    expect(
+      [
+        fold(VISIBLE_CLAIM('c'), 'VISIBLE_CLAIM'),
+        fold(VISIBLE_FIGURE('f'), 'VISIBLE_FIGURE'),
+        fold(VISIBLE_NODE('n'), 'VISIBLE_NODE'),
+        fold(VISIBLE_REL('r'), 'VISIBLE_REL'),
+        fold(VISIBLE_PATH('p'), 'VISIBLE_PATH'),
+      ].join('\n\n'),
+    ).toMatchInlineSnapshot(`
+      "(coalesce(c.sensitivity, 'public') IN $visible AND NOT EXISTS { MATCH (c)-[:ABOUT|OBJECT]->(cHidden) WHERE NOT coalesce(cHidden.sensitivity, 'public') IN $visible }
+          AND EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cSrc:Source) WHERE coalesce(cSrc.sensitivity, 'public') IN $visible })
+
+      (coalesce(f.sensitivity, 'public') IN $visible AND NOT EXISTS { MATCH (f)-[:FIGURE_OF]->(fHidden) WHERE NOT coalesce(fHidden.sensitivity, 'public') IN $visible }
+          AND EXISTS { MATCH (fClaim:Claim)-[:OBJECT]->(f) WHERE «VISIBLE_CLAIM(fClaim)» })
+
+      CASE
+          WHEN n:Claim THEN «VISIBLE_CLAIM(n)»
+          WHEN n:Figure THEN «VISIBLE_FIGURE(n)»
+          WHEN n:Excerpt THEN «VISIBLE_EXCERPT(n)»
+          ELSE coalesce(n.sensitivity, 'public') IN $visible END
+
+      any(rCid IN coalesce(r.claimIds, [])
+             WHERE EXISTS { MATCH (rClaim:Claim {id: rCid}) WHERE «VISIBLE_CLAIM(rClaim)» })
+
+      (all(pNode IN nodes(p) WHERE coalesce(pNode.sensitivity, 'public') IN $visible)
+          AND all(pRel IN relationships(p) WHERE «VISIBLE_REL(pRel)»))"
+    `);
+  });
+});
