@@ -540,6 +540,35 @@ export type WrittenProvenanceQueryVariables = Exact<{
 
 export type WrittenProvenanceQuery = { provenance: { kind: string, claims: Array<{ id: string, excerpts: Array<{ exact: string, start: number, end: number, prefix: string, suffix: string, source: { id: string } }> }>, sources: Array<{ id: string }> } };
 
+export type NodeIdQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type NodeIdQuery = { node:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+   | null };
+
+export type EventInvolvementsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EventInvolvementsQuery = { node:
+    | { involvements: Array<{ id: string, role: Role | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+         }> }
+    | Record<PropertyKey, never>
+   | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1025,3 +1054,25 @@ export const WrittenProvenanceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WrittenProvenanceQuery, WrittenProvenanceQueryVariables>;
+export const NodeIdDocument = new TypedDocumentString(`
+    query NodeId($id: ID!) {
+  node(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<NodeIdQuery, NodeIdQueryVariables>;
+export const EventInvolvementsDocument = new TypedDocumentString(`
+    query EventInvolvements($id: ID!) {
+  node(id: $id) {
+    ... on Event {
+      involvements {
+        id
+        role
+        from {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EventInvolvementsQuery, EventInvolvementsQueryVariables>;
