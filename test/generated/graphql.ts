@@ -118,6 +118,13 @@ export type CreateEntityInput = {
   type: string;
 };
 
+/** Whether an event's fuzzy date certainly lies in the filter's window. */
+export type DateMatch =
+  /** The whole range of possible dates lies inside the window, or no window was given. */
+  | 'certain'
+  /** Only part of the range lies inside: it may or may not fall in the window. */
+  | 'uncertain';
+
 /** How precisely a date is known. */
 export type DatePrecision =
   /** To the day: value is YYYY-MM-DD. */
@@ -168,6 +175,37 @@ export type EntityPatch = {
   /** New type within the entity's kind. */
   type?: string | null | undefined;
 };
+
+/** What events to include; all conditions must hold. */
+export type EventFilter = {
+  /** Only events this actor is involved in (through an involvement backed by a claim the caller may see). */
+  actorId?: string | null | undefined;
+  /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
+  from?: string | null | undefined;
+  /**
+   * Only events in this place or anywhere inside it. Like every filter naming a record, it crosses only what
+   * the caller may see (the record, and relationships backed by a visible claim): a hidden record, or one
+   * linked only through hidden claims, matches nothing, exactly like an id that does not exist.
+   */
+  placeId?: string | null | undefined;
+  /** With actorId: only in this role. */
+  role?: Role | null | undefined;
+  /** Only events a claim from this source is about (a claim and a source the caller may see). */
+  sourceId?: string | null | undefined;
+  /** Window end, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its last day). */
+  to?: string | null | undefined;
+  /** Only these types. */
+  types?: Array<EventType> | null | undefined;
+};
+
+/** Order of events. */
+export type EventOrder =
+  /** Earliest possible date first; undated last. */
+  | 'DATE_ASC'
+  /** Latest possible date first; undated last. */
+  | 'DATE_DESC'
+  /** By name. */
+  | 'NAME_ASC';
 
 /** What kind of event happened. */
 export type EventType =
@@ -386,6 +424,201 @@ export type Sensitivity =
   | 'public'
   /** Analysts and admins. */
   | 'restricted';
+
+/** What figures to include. */
+export type StatisticsFilter = {
+  /** Only these measures, e.g. people_released. */
+  measures?: Array<string> | null | undefined;
+  /** Only figures whose claims cite these sources. */
+  sourceIds?: Array<string> | null | undefined;
+  /** Only this subgroup (e.g. women); use "" for the whole population. */
+  subgroup?: string | null | undefined;
+  /**
+   * Only figures about these entities; for an event, also about the events that are part of it or carried
+   * out under it (releases under a decree), through links backed by a claim the caller may see. Hidden
+   * entities match nothing, like ids that do not exist.
+   */
+  subjectIds?: Array<string> | null | undefined;
+};
+
+export type FullProvenanceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type FullProvenanceQuery = { provenance: { id: string, kind: string, label: string, claims: Array<{ id: string, summary: string, excerpts: Array<{ exact: string, start: number, end: number, prefix: string, suffix: string, source: { id: string, title: string } }>, attribution: Array<{ hop: number, agent: { id: string, name: string } }>, subject:
+        | { id: string, name: string }
+        | { id: string, name: string }
+        | { id: string, name: string }
+       }>, sources: Array<{ id: string, title: string, sha256: string, reliability: Reliability, published: { value: string | null, precision: DatePrecision } | null, publisher: { id: string, name: string } | null }> } };
+
+export type ProvenanceLabelQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProvenanceLabelQuery = { provenance: { id: string, kind: string, label: string } };
+
+export type ProvenanceIdQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProvenanceIdQuery = { provenance: { id: string } };
+
+export type ProvenancePageQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ProvenancePageQuery = { provenance: { totalClaims: number, claims: Array<{ id: string, excerpts: Array<{ exact: string }> }>, sources: Array<{ id: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type EntityClaimIdsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EntityClaimIdsQuery = { node:
+    | { claims: Array<{ id: string }> }
+    | { claims: Array<{ id: string }> }
+    | { claims: Array<{ id: string }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type PlaceRelationsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type PlaceRelationsQuery = { node:
+    | { relations: Array<{ id: string, type: RelationType, claims: Array<{ id: string }> }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type CountedConflictsQueryVariables = Exact<{
+  subjectId?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CountedConflictsQuery = { conflicts: { totalCount: number, edges: Array<{ cursor: string, node: { property: string, subject:
+          | { id: string, name: string }
+          | { id: string, name: string }
+          | { id: string, name: string }
+        , claims: Array<{ id: string, status: ClaimStatus, figure: { value: number | null } | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type UncountedConflictsQueryVariables = Exact<{
+  subjectId?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type UncountedConflictsQuery = { conflicts: { edges: Array<{ cursor: string, node: { property: string, subject:
+          | { id: string, name: string }
+          | { id: string, name: string }
+          | { id: string, name: string }
+        , claims: Array<{ id: string, status: ClaimStatus, figure: { value: number | null } | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ConflictEvidenceQueryVariables = Exact<{
+  subjectId?: string | null | undefined;
+}>;
+
+
+export type ConflictEvidenceQuery = { conflicts: { edges: Array<{ node: { property: string, subject:
+          | { name: string }
+          | { name: string }
+          | { name: string }
+        , claims: Array<{ figure: { value: number | null } | null, excerpts: Array<{ exact: string }>, sources: Array<{ title: string }> }> } }> } };
+
+export type StatisticsQueryVariables = Exact<{
+  filter?: StatisticsFilter | null | undefined;
+}>;
+
+
+export type StatisticsQuery = { statistics: Array<{ measure: string, subgroup: string | null, unit: FigureUnit, disputed: boolean, subject:
+      | { id: string, name: string }
+      | { id: string, name: string }
+      | { id: string, name: string }
+    , figures: Array<{ figure: { id: string, value: number | null, qualifier: FigureQualifier }, sources: Array<{ id: string, title: string }>, asOf: { value: string | null } | null, periodStart: { value: string | null } | null }> }> };
+
+export type StatisticsSourcesQueryVariables = Exact<{
+  filter?: StatisticsFilter | null | undefined;
+}>;
+
+
+export type StatisticsSourcesQuery = { statistics: Array<{ figures: Array<{ figure: { value: number | null, qualifier: FigureQualifier }, sources: Array<{ title: string }> }>, subject:
+      | { name: string }
+      | { name: string }
+      | { name: string }
+     }> };
+
+export type StatisticsPrimedQueryVariables = Exact<{
+  filter?: StatisticsFilter | null | undefined;
+}>;
+
+
+export type StatisticsPrimedQuery = { statistics: Array<{ figures: Array<{ figure: { claims: Array<{ id: string }>, conflicts: Array<{ id: string }> }, sources: Array<{ publisher: { id: string } | null }> }> }> };
+
+export type ListEventsQueryVariables = Exact<{
+  filter?: EventFilter | null | undefined;
+  orderBy?: EventOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListEventsQuery = { events: { totalCount: number, edges: Array<{ cursor: string, dateMatch: DateMatch, node: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type EventIdPageQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type EventIdPageQuery = { events: { edges: Array<{ node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WholeTimelineQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WholeTimelineQuery = { timeline: { entries: Array<{ event: { id: string } }> } };
+
+export type SourceTimelineQueryVariables = Exact<{
+  sourceId: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type SourceTimelineQuery = { timeline: { truncated: boolean, entries: Array<{ earliest: string | null, latest: string | null, precision: DatePrecision, uncertain: boolean, event: { id: string } }> } };
+
+export type FilteredTimelineQueryVariables = Exact<{
+  filter?: EventFilter | null | undefined;
+}>;
+
+
+export type FilteredTimelineQuery = { timeline: { entries: Array<{ event: { id: string } }> } };
+
+export type ActorsPlacesSourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ActorsPlacesSourcesQuery = { actors: { edges: Array<{ node: { id: string, name: string } }> }, places: { totalCount: number, edges: Array<{ node: { id: string, name: string } }> }, sources: { edges: Array<{ node: { id: string, title: string, publisher: { name: string } | null } }> } };
+
+export type NodesInOrderQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type NodesInOrderQuery = { nodes: Array<
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+   | null> };
 
 export type WrittenClaimFragment = { id: string, kind: ClaimKind, summary: string, status: ClaimStatus, property: string, role: Role | null, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, value: string | null, fact: string | null, subject:
     | { id: string }
@@ -687,6 +920,378 @@ export const WrittenEntityFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WrittenEntity"}) as unknown as TypedDocumentString<WrittenEntityFragment, unknown>;
+export const FullProvenanceDocument = new TypedDocumentString(`
+    query FullProvenance($id: ID!) {
+  provenance(id: $id) {
+    id
+    kind
+    label
+    claims {
+      id
+      summary
+      excerpts {
+        exact
+        start
+        end
+        prefix
+        suffix
+        source {
+          id
+          title
+        }
+      }
+      attribution {
+        hop
+        agent {
+          id
+          name
+        }
+      }
+      subject {
+        id
+        name
+      }
+    }
+    sources {
+      id
+      title
+      sha256
+      reliability
+      published {
+        value
+        precision
+      }
+      publisher {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FullProvenanceQuery, FullProvenanceQueryVariables>;
+export const ProvenanceLabelDocument = new TypedDocumentString(`
+    query ProvenanceLabel($id: ID!) {
+  provenance(id: $id) {
+    id
+    kind
+    label
+  }
+}
+    `) as unknown as TypedDocumentString<ProvenanceLabelQuery, ProvenanceLabelQueryVariables>;
+export const ProvenanceIdDocument = new TypedDocumentString(`
+    query ProvenanceId($id: ID!) {
+  provenance(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ProvenanceIdQuery, ProvenanceIdQueryVariables>;
+export const ProvenancePageDocument = new TypedDocumentString(`
+    query ProvenancePage($id: ID!, $first: Int, $after: String) {
+  provenance(id: $id, first: $first, after: $after) {
+    totalClaims
+    claims {
+      id
+      excerpts {
+        exact
+      }
+    }
+    sources {
+      id
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProvenancePageQuery, ProvenancePageQueryVariables>;
+export const EntityClaimIdsDocument = new TypedDocumentString(`
+    query EntityClaimIds($id: ID!) {
+  node(id: $id) {
+    ... on Entity {
+      claims {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EntityClaimIdsQuery, EntityClaimIdsQueryVariables>;
+export const PlaceRelationsDocument = new TypedDocumentString(`
+    query PlaceRelations($id: ID!) {
+  node(id: $id) {
+    ... on Place {
+      relations {
+        id
+        type
+        claims {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlaceRelationsQuery, PlaceRelationsQueryVariables>;
+export const CountedConflictsDocument = new TypedDocumentString(`
+    query CountedConflicts($subjectId: ID, $first: Int, $after: String) {
+  conflicts(subjectId: $subjectId, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        subject {
+          id
+          name
+        }
+        property
+        claims {
+          id
+          status
+          figure {
+            value
+          }
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<CountedConflictsQuery, CountedConflictsQueryVariables>;
+export const UncountedConflictsDocument = new TypedDocumentString(`
+    query UncountedConflicts($subjectId: ID, $first: Int, $after: String) {
+  conflicts(subjectId: $subjectId, first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        subject {
+          id
+          name
+        }
+        property
+        claims {
+          id
+          status
+          figure {
+            value
+          }
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UncountedConflictsQuery, UncountedConflictsQueryVariables>;
+export const ConflictEvidenceDocument = new TypedDocumentString(`
+    query ConflictEvidence($subjectId: ID) {
+  conflicts(subjectId: $subjectId) {
+    edges {
+      node {
+        subject {
+          name
+        }
+        property
+        claims {
+          figure {
+            value
+          }
+          excerpts {
+            exact
+          }
+          sources {
+            title
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConflictEvidenceQuery, ConflictEvidenceQueryVariables>;
+export const StatisticsDocument = new TypedDocumentString(`
+    query Statistics($filter: StatisticsFilter) {
+  statistics(filter: $filter) {
+    measure
+    subject {
+      id
+      name
+    }
+    subgroup
+    unit
+    disputed
+    figures {
+      figure {
+        id
+        value
+        qualifier
+      }
+      sources {
+        id
+        title
+      }
+      asOf {
+        value
+      }
+      periodStart {
+        value
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StatisticsQuery, StatisticsQueryVariables>;
+export const StatisticsSourcesDocument = new TypedDocumentString(`
+    query StatisticsSources($filter: StatisticsFilter) {
+  statistics(filter: $filter) {
+    figures {
+      figure {
+        value
+        qualifier
+      }
+      sources {
+        title
+      }
+    }
+    subject {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StatisticsSourcesQuery, StatisticsSourcesQueryVariables>;
+export const StatisticsPrimedDocument = new TypedDocumentString(`
+    query StatisticsPrimed($filter: StatisticsFilter) {
+  statistics(filter: $filter) {
+    figures {
+      figure {
+        claims {
+          id
+        }
+        conflicts {
+          id
+        }
+      }
+      sources {
+        publisher {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StatisticsPrimedQuery, StatisticsPrimedQueryVariables>;
+export const ListEventsDocument = new TypedDocumentString(`
+    query ListEvents($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
+  events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    edges {
+      cursor
+      dateMatch
+      node {
+        id
+        name
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<ListEventsQuery, ListEventsQueryVariables>;
+export const EventIdPageDocument = new TypedDocumentString(`
+    query EventIdPage($after: String) {
+  events(first: 100, after: $after) {
+    edges {
+      node {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EventIdPageQuery, EventIdPageQueryVariables>;
+export const WholeTimelineDocument = new TypedDocumentString(`
+    query WholeTimeline {
+  timeline(first: 500) {
+    entries {
+      event {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WholeTimelineQuery, WholeTimelineQueryVariables>;
+export const SourceTimelineDocument = new TypedDocumentString(`
+    query SourceTimeline($sourceId: ID!, $first: Int) {
+  timeline(filter: {sourceId: $sourceId}, first: $first) {
+    truncated
+    entries {
+      event {
+        id
+      }
+      earliest
+      latest
+      precision
+      uncertain
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SourceTimelineQuery, SourceTimelineQueryVariables>;
+export const FilteredTimelineDocument = new TypedDocumentString(`
+    query FilteredTimeline($filter: EventFilter) {
+  timeline(filter: $filter) {
+    entries {
+      event {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FilteredTimelineQuery, FilteredTimelineQueryVariables>;
+export const ActorsPlacesSourcesDocument = new TypedDocumentString(`
+    query ActorsPlacesSources {
+  actors(filter: {namePrefix: "sohr"}, first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+  places(filter: {withinId: "pl-syria", types: ["governorate"]}, first: 10) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+    totalCount
+  }
+  sources(filter: {publisherId: "ac-sohr"}) {
+    edges {
+      node {
+        id
+        title
+        publisher {
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActorsPlacesSourcesQuery, ActorsPlacesSourcesQueryVariables>;
+export const NodesInOrderDocument = new TypedDocumentString(`
+    query NodesInOrder($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<NodesInOrderQuery, NodesInOrderQueryVariables>;
 export const IngestSourceDocument = new TypedDocumentString(`
     mutation IngestSource($input: IngestSourceInput!, $key: String) {
   ingestSource(input: $input, idempotencyKey: $key) {
