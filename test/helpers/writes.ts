@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { statement, type Executor, type Params, type Statement } from '../../src/graph/executor.js';
 import { codePoints } from '../../src/model/text.js';
-import { CreateEntityDocument, IngestSourceDocument } from '../generated/graphql.js';
+import { CreateEntityDocument, IngestSourceDocument, RecordClaimDocument } from '../generated/graphql.js';
 import type { TestApp, TypedDocument, Variables } from './app.js';
 import { uniq } from './bundles.js';
 import type { keyHeaders } from './keys.js';
@@ -54,6 +54,31 @@ export async function newWorld(app: TestApp, key: Key): Promise<World> {
     key,
   );
   return { u, text, actorId, eventId, placeId, sourceId: ingestSource.source.id };
+}
+
+/** A world with a claim on its event, and its text's length in code points. */
+export interface Scene extends World {
+  claim: string;
+  length: number;
+}
+
+/** A world of its own with a claim on its event, to refuse requests against. */
+export async function newScene(app: TestApp, key: Key): Promise<Scene> {
+  const w = await newWorld(app, key);
+  const { recordClaim } = await expectOk(
+    app,
+    RecordClaimDocument,
+    {
+      input: {
+        subjectId: w.eventId,
+        summary: 'Base claim.',
+        sourceId: w.sourceId,
+        excerpts: [{ quote: '𝕏 posted' }],
+      },
+    },
+    key,
+  );
+  return { ...w, claim: recordClaim.id, length: codePoints(w.text).length };
 }
 
 /** Code-point offset of the first occurrence of quote. */

@@ -241,15 +241,13 @@ describe('listings and the timeline', () => {
   });
 
   it.each([
-    [{ first: 101 }, 'LIMIT_EXCEEDED'],
-    [{ first: 0 }, 'BAD_USER_INPUT'],
-    [{ after: 'not-a-cursor' }, 'BAD_USER_INPUT'],
-    [{ filter: { from: '2022-13' } }, 'BAD_USER_INPUT'],
-    [{ filter: { from: '2022-05', to: '2022-04' } }, 'BAD_USER_INPUT'],
-  ])('refuses %j (%s) before any database work', async (variables, code) => {
-    expectRefused(await app.graphql(ListEventsDocument, variables), code, undefined, {
-      beforeDatabase: true,
-    });
+    [{ first: 101 }, 'LIMIT_EXCEEDED', ['first']],
+    [{ first: 0 }, 'BAD_USER_INPUT', ['first']],
+    [{ after: 'not-a-cursor' }, 'BAD_USER_INPUT', ['after']],
+    [{ filter: { from: '2022-13' } }, 'BAD_USER_INPUT', ['filter', 'from']],
+    [{ filter: { from: '2022-05', to: '2022-04' } }, 'BAD_USER_INPUT', ['filter', 'from']],
+  ])('refuses %j (%s at %j) before any database work', async (variables, code, path) => {
+    expectRefused(await app.graphql(ListEventsDocument, variables), code, path, { beforeDatabase: true });
   });
 
   // Year 0000 and impossible days are refused with the bound's path, on both listings of events.
