@@ -14,6 +14,7 @@ export default tseslint.config(
       'node_modules/',
       'src/generated/',
       'web/src/generated/',
+      'test/generated/',
       'coverage/',
       '.neo4j/',
       'test-results/',

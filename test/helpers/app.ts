@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDriver } from '../../src/graph/driver.js';
@@ -9,15 +10,35 @@ import { openDatabase, type Database } from '../../src/graph/database.js';
 import { createLogger } from '../../src/logger.js';
 import { createAppServer, type AppServer } from '../../src/server.js';
 
+/**
+ * An operation typed by codegen (test/operations/*.graphql, generated into test/generated/graphql.ts): its
+ * result type comes with it.
+ */
+export type TypedDocument<T> = DocumentTypeDecoration<T, never>;
+
+/**
+ * Variables are sent as given, unchecked against the operation's variable types: refusal tests send what
+ * those types would refuse.
+ */
+export type Variables = Record<string, unknown>;
+
 export interface TestApp {
   url: string;
   server: AppServer;
   db: Database;
   config: Config;
-  /** POSTs a GraphQL document to /graphql and returns the parsed JSON body with the HTTP status. */
+  /**
+   * POSTs a GraphQL document to /graphql and returns the parsed JSON body with the HTTP status. A generated
+   * document (`CreateEntityDocument`) types the answer; a string takes the answer's type as T.
+   */
+  graphql<T>(
+    document: TypedDocument<T>,
+    variables?: Variables,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   graphql<T = Record<string, unknown>>(
     query: string,
-    variables?: Record<string, unknown>,
+    variables?: Variables,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
@@ -60,20 +81,25 @@ export async function startTestApp(opts: { db?: Database; config?: Config } = {}
   const logger = createLogger(config.logLevel, 'test-app');
   const server = await createAppServer(config, logger, db);
   const url = await server.listen(0, '127.0.0.1');
+  async function graphql(
+    query: string | TypedDocument<unknown>,
+    variables?: Variables,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<never>> {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: String(query), variables }),
+    });
+    const body = (await res.json()) as Omit<GraphQLResponse<never>, 'status' | 'headers'>;
+    return { status: res.status, headers: res.headers, ...body };
+  }
   return {
     url,
     server,
     db,
     config,
-    async graphql(query, variables, headers = {}) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as Omit<GraphQLResponse<never>, 'status' | 'headers'>;
-      return { status: res.status, headers: res.headers, ...body } as never;
-    },
+    graphql,
     async close() {
       await server.stop();
       if (!opts.db) await db.close();

@@ -9,6 +9,7 @@ import {
 } from '../../src/services/keys.js';
 import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
 import { keyHeaders } from '../helpers/keys.js';
+import { expectRefused } from '../helpers/refusals.js';
 
 describe('API keys and roles', () => {
   let app: TestApp;
@@ -45,8 +46,7 @@ describe('API keys and roles', () => {
     const res = await app.graphql('{ viewer { role } }', undefined, {
       authorization: 'Bearer hrkg_not-a-real-key',
     });
-    expect(res.status).toBe(401);
-    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expectRefused(res, 'UNAUTHENTICATED', undefined, { status: 401 });
   });
 
   it('stores only the hash of a key', async () => {
@@ -59,15 +59,24 @@ describe('API keys and roles', () => {
     expect((rows[0]!.p as { hash: string }).hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('lets admins create and revoke keys, audited; others are refused', async () => {
-    const admin = await keyHeaders(app.db, 'admin');
-    const analyst = await keyHeaders(app.db, 'analyst');
-    const create = `mutation($role: KeyRole!, $name: String!) { createApiKey(role: $role, name: $name) { id role name secret } }`;
-    const anon = await app.graphql(create, { role: 'viewer', name: 'x' });
-    expect(anon.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const denied = await app.graphql(create, { role: 'viewer', name: 'x' }, analyst.headers);
-    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const CREATE_KEY = `mutation($name: String!) { createApiKey(role: viewer, name: $name) { id name } }`;
+  const keysNamed = statement('test.keysNamed', 'MATCH (k:ApiKey) WHERE k.name = $name RETURN count(k) AS n');
 
+  it.each([
+    ['anonymous callers', null, 'UNAUTHENTICATED'],
+    ['analysts', 'analyst', 'FORBIDDEN'],
+  ] as const)('refuses to create keys for %s (%s) before the database', async (_who, role, code) => {
+    const headers = role ? (await keyHeaders(app.db, role)).headers : {};
+    const name = `refused-${randomUUID()}`;
+    const res = await app.graphql(CREATE_KEY, { name }, headers);
+    expectRefused(res, code, undefined, { beforeDatabase: true });
+    const [row] = await app.db.executor.read(keysNamed, { name });
+    expect(row!.n).toBe(0);
+  });
+
+  it('lets admins create and revoke keys, audited', async () => {
+    const admin = await keyHeaders(app.db, 'admin');
+    const create = `mutation($role: KeyRole!, $name: String!) { createApiKey(role: $role, name: $name) { id role name secret } }`;
     const made = await app.graphql<{ createApiKey: { id: string; secret: string } }>(
       create,
       { role: 'viewer', name: 'reader' },
@@ -110,11 +119,8 @@ describe('API keys and roles', () => {
       undefined,
       admin.headers,
     );
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', inputPath: ['name'] });
+    expectRefused(res, 'BAD_USER_INPUT', ['name'], { beforeDatabase: true });
   });
-
-  const CREATE_KEY = `mutation($name: String!) { createApiKey(role: viewer, name: $name) { id name } }`;
-  const keysNamed = statement('test.keysNamed', 'MATCH (k:ApiKey) WHERE k.name = $name RETURN count(k) AS n');
 
   it.each([
     ['NUL', 'ops\u0000team'],
@@ -130,8 +136,7 @@ describe('API keys and roles', () => {
   ])('refuses a key name with %s (BAD_USER_INPUT), creating nothing', async (_case, name) => {
     const admin = await keyHeaders(app.db, 'admin');
     const res = await app.graphql(CREATE_KEY, { name }, admin.headers);
-    expect(res.data ?? null).toBeNull();
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', inputPath: ['name'] });
+    expectRefused(res, 'BAD_USER_INPUT', ['name'], { beforeDatabase: true });
     const [row] = await app.db.executor.read(keysNamed, { name: name.trim() });
     expect(row!.n).toBe(0);
   });

@@ -4,9 +4,10 @@ import { NAME_KEY } from '../../src/graph/queries/identity.js';
 import { nameKey, NAME_RULES } from '../../src/model/names.js';
 import { sha256 } from '../../src/model/text.js';
 import { loadBundle } from '../../src/services/import.js';
-import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
+import { expectRefused } from '../helpers/refusals.js';
 
 /**
  * Identity: lookup by external identifier, match candidates across spellings and scripts, and same-as
@@ -16,7 +17,6 @@ import { keyHeaders } from '../helpers/keys.js';
  */
 
 type Headers = Record<string, string>;
-const codeOf = (res: GraphQLResponse<unknown>) => res.errors?.[0]?.extensions?.code;
 
 interface Candidate {
   entity: { id: string; name: string };
@@ -162,8 +162,7 @@ describe('identity and matching', () => {
       const none = await app.graphql(BY_IDENTIFIER, { scheme: 'iso3166', value: `SY-${u}` });
       expect(none.data).toEqual({ entityByIdentifier: null });
       const bad = await app.graphql(BY_IDENTIFIER, { scheme: 'isbn', value: 'x' });
-      expect(codeOf(bad)).toBe('BAD_USER_INPUT');
-      expect(bad.errors?.[0]?.extensions?.inputPath).toEqual(['scheme']);
+      expectRefused(bad, 'BAD_USER_INPUT', ['scheme'], { beforeDatabase: true });
     });
   });
 
@@ -229,18 +228,16 @@ describe('identity and matching', () => {
       expect(find(asAnalyst, pl('secret'))).toBeUndefined();
       const asAdmin = await candidates(pl('dara'), admin);
       expect(find(asAdmin, pl('secret'))).toBeDefined();
-      const anon = await app.graphql(CANDIDATES, { id: pl('dara') });
-      expect(codeOf(anon)).toBe('NOT_FOUND');
+      expectRefused(await app.graphql(CANDIDATES, { id: pl('dara') }), 'NOT_FOUND');
       // Public Daraa, as anonymous: restricted fixtures are not offered.
       const pub = await candidates('pl-daraa', {});
       expect(pub.filter((c) => c.entity.id.startsWith('pl-id'))).toEqual([]);
     });
 
-    it('refuses page sizes over 50 before any database work', async () => {
+    it('refuses page sizes over 50 before any database work, and unknown ids', async () => {
       const res = await app.graphql(CANDIDATES, { id: 'pl-daraa', first: 51 });
-      expect(codeOf(res)).toBe('LIMIT_EXCEEDED');
-      const missing = await app.graphql(CANDIDATES, { id: `pl-missing-${u}` });
-      expect(codeOf(missing)).toBe('NOT_FOUND');
+      expectRefused(res, 'LIMIT_EXCEEDED', undefined, { beforeDatabase: true });
+      expectRefused(await app.graphql(CANDIDATES, { id: `pl-missing-${u}` }), 'NOT_FOUND');
     });
   });
 
@@ -311,22 +308,30 @@ describe('identity and matching', () => {
       expect(listed.data!.sameAsJudgements.map((x) => x.judgement)).toEqual(['same', 'not_same']);
     });
 
-    it('refuses viewers and anonymous callers, and unlike kinds', async () => {
-      const vars = { id: pl('tall'), candidateId: pl('tal'), judgement: 'same' };
-      expect(codeOf(await app.graphql(JUDGE, vars, viewer))).toBe('FORBIDDEN');
-      expect(codeOf(await app.graphql(JUDGE, vars))).toBe('UNAUTHENTICATED');
-      const kinds = await app.graphql(JUDGE, { ...vars, candidateId: `ev-id${u}-a` }, analyst);
-      expect(codeOf(kinds)).toBe('BAD_USER_INPUT');
-      const hidden = await app.graphql(JUDGE, { ...vars, candidateId: pl('secret') }, analyst);
-      expect(codeOf(hidden)).toBe('NOT_FOUND');
-      const self = await app.graphql(JUDGE, { ...vars, candidateId: pl('tall') }, analyst);
-      expect(codeOf(self)).toBe('BAD_USER_INPUT');
-      const listed = await app.graphql<{ sameAsJudgements: Judgement[] }>(
+    const judgements = async () => {
+      const res = await app.graphql<{ sameAsJudgements: Judgement[] }>(
         JUDGEMENTS,
         { id: pl('tall') },
         analyst,
       );
-      expect(listed.data!.sameAsJudgements).toHaveLength(2);
+      expect(res.errors).toBeUndefined();
+      return res.data!.sameAsJudgements;
+    };
+
+    // The refusal, who judges, the candidate judged against pl('tall'), and whether telling needs the database.
+    it.each([
+      ['viewers', 'FORBIDDEN', 'viewer', 'tal', false],
+      ['anonymous callers', 'UNAUTHENTICATED', 'anonymous', 'tal', false],
+      ['unlike kinds (an event)', 'BAD_USER_INPUT', 'analyst', 'event', true],
+      ['a candidate the caller may not see', 'NOT_FOUND', 'analyst', 'secret', true],
+      ['an entity against itself', 'BAD_USER_INPUT', 'analyst', 'tall', false],
+    ] as const)('refuses %s (%s), writing nothing', async (_case, code, caller, candidate, needsDb) => {
+      const headers = { viewer, analyst, anonymous: {} }[caller];
+      const candidateId = candidate === 'event' ? `ev-id${u}-a` : pl(candidate);
+      const before = await judgements();
+      const res = await app.graphql(JUDGE, { id: pl('tall'), candidateId, judgement: 'same' }, headers);
+      expectRefused(res, code, undefined, { beforeDatabase: !needsDb });
+      expect(await judgements()).toEqual(before);
     });
   });
 

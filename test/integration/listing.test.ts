@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundle } from '../../src/services/import.js';
-import { startTestApp, type GraphQLResponse, type TestApp } from '../helpers/app.js';
+import {
+  ActorsPlacesSourcesDocument,
+  EventIdPageDocument,
+  FilteredTimelineDocument,
+  ListEventsDocument,
+  NodesInOrderDocument,
+  SourceTimelineDocument,
+  WholeTimelineDocument,
+  type EventIdPageQuery,
+  type ListEventsQuery,
+} from '../generated/graphql.js';
+import { startTestApp, type GraphQLResponse, type TestApp, type TypedDocument } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
+import { expectRefused } from '../helpers/refusals.js';
 
-interface Edge {
-  cursor: string;
-  dateMatch?: string;
-  node: { id: string; name: string };
-}
-interface Conn {
-  edges: Edge[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount?: number;
-}
-
-const EVENTS = `query($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
-  events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-    edges { cursor dateMatch node { id name } } pageInfo { hasNextPage endCursor } totalCount } }`;
+/** Anything listed: its nodes' ids in order. */
+type Listed = { edges: { node: { id: string } }[] };
 
 /** A source of its own with events whose dates test the fuzzy-date window semantics. */
 function datedFixture(
@@ -70,11 +70,11 @@ describe('listings and the timeline', () => {
   afterAll(() => app.close());
 
   const events = async (variables: Record<string, unknown>) => {
-    const res = await app.graphql<{ events: Conn }>(EVENTS, variables);
+    const res = await app.graphql(ListEventsDocument, variables);
     expect(res.errors).toBeUndefined();
     return res.data!.events;
   };
-  const ids = (c: Conn) => c.edges.map((e) => e.node.id);
+  const ids = (c: Listed) => c.edges.map((e) => e.node.id);
 
   it('filters the sample by type, place (including everything inside it), actor and role', async () => {
     expect(
@@ -110,16 +110,8 @@ describe('listings and the timeline', () => {
     // (dated and undated, this fixture's and every other test's) and compare with the generic order.
     const seen: string[] = [];
     let after: string | null = null;
-    type EventPage = {
-      events: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-    };
     for (let i = 0; i < 400; i++) {
-      const res: GraphQLResponse<EventPage> = await app.graphql<EventPage>(
-        `query ($after: String) { events(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
-        {
-          after,
-        },
-      );
+      const res: GraphQLResponse<EventIdPageQuery> = await app.graphql(EventIdPageDocument, { after });
       expect(res.errors).toBeUndefined();
       seen.push(...res.data!.events.edges.map((e) => e.node.id));
       if (!res.data!.events.pageInfo.hasNextPage) break;
@@ -127,9 +119,7 @@ describe('listings and the timeline', () => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     // The same order as the timeline, which sorts every event by the same key without the index.
-    const timeline = await app.graphql<{ timeline: { entries: { event: { id: string } }[] } }>(
-      '{ timeline(first: 500) { entries { event { id } } } }',
-    );
+    const timeline = await app.graphql(WholeTimelineDocument);
     expect(timeline.errors).toBeUndefined();
     const generic = timeline.data!.timeline.entries.map((e) => e.event.id);
     expect(seen.slice(0, generic.length)).toEqual(generic);
@@ -165,7 +155,7 @@ describe('listings and the timeline', () => {
     let after: string | null = null;
     let page = 0;
     for (;;) {
-      const [conn]: [Conn, unknown] = await Promise.all([
+      const [conn]: [ListEventsQuery['events'], unknown] = await Promise.all([
         events({ filter: { sourceId: vsource }, first: 1, after }),
         // Each page, another event of the same source arrives, sorting before the cursor (2000) or after it.
         loadBundle(
@@ -192,15 +182,7 @@ describe('listings and the timeline', () => {
   });
 
   it('lists actors, places inside a place, and sources', async () => {
-    const res = await app.graphql<{
-      actors: Conn;
-      places: Conn;
-      sources: Conn & { edges: { node: { title: string; publisher: { name: string } } }[] };
-    }>(
-      `{ actors(filter: { namePrefix: "sohr" }, first: 100) { edges { node { id name } } }
-         places(filter: { withinId: "pl-syria", types: ["governorate"] }, first: 10) { edges { node { id name } } totalCount }
-         sources(filter: { publisherId: "ac-sohr" }) { edges { node { id title publisher { name } } } } }`,
-    );
+    const res = await app.graphql(ActorsPlacesSourcesDocument);
     expect(res.errors).toBeUndefined();
     // By name: "SOHR activists" sorts before "Syrian Observatory ..." (matched by its alias SOHR).
     // Other tests add actors named like SOHR: look at the sample's own.
@@ -223,20 +205,7 @@ describe('listings and the timeline', () => {
   });
 
   it('puts events on a timeline in date order, uncertain dates as ranges', async () => {
-    const res = await app.graphql<{
-      timeline: {
-        truncated: boolean;
-        entries: {
-          event: { id: string };
-          earliest: string | null;
-          latest: string | null;
-          precision: string;
-          uncertain: boolean;
-        }[];
-      };
-    }>(
-      `{ timeline(filter: { sourceId: "${source}" }) { truncated entries { event { id } earliest latest precision uncertain } } }`,
-    );
+    const res = await app.graphql(SourceTimelineDocument, { sourceId: source });
     const entries = res.data!.timeline.entries;
     expect(entries.map((e) => e.event.id)).toEqual([
       `ev-t${u}-since`,
@@ -259,9 +228,7 @@ describe('listings and the timeline', () => {
     expect(entries[0]).toMatchObject({ earliest: '2011-03-01', latest: null, uncertain: true });
     expect(entries[3]).toMatchObject({ earliest: null, latest: null, precision: 'unknown', uncertain: true });
     expect(res.data!.timeline.truncated).toBe(false);
-    const cut = await app.graphql<{ timeline: { truncated: boolean; entries: unknown[] } }>(
-      `{ timeline(filter: { sourceId: "${source}" }, first: 2) { truncated entries { event { id } } } }`,
-    );
+    const cut = await app.graphql(SourceTimelineDocument, { sourceId: source, first: 2 });
     expect(cut.data!.timeline).toMatchObject({
       truncated: true,
       entries: [expect.anything(), expect.anything()],
@@ -269,22 +236,18 @@ describe('listings and the timeline', () => {
   });
 
   it('returns nodes in the order asked, null for unknown ids', async () => {
-    const res = await app.graphql<{ nodes: ({ id: string } | null)[] }>(
-      `{ nodes(ids: ["pl-daraa", "ev-nothing-here", "ac-sohr"]) { id } }`,
-    );
+    const res = await app.graphql(NodesInOrderDocument, { ids: ['pl-daraa', 'ev-nothing-here', 'ac-sohr'] });
     expect(res.data!.nodes).toEqual([{ id: 'pl-daraa' }, null, { id: 'ac-sohr' }]);
   });
 
   it.each([
-    [{ first: 101 }, 'LIMIT_EXCEEDED'],
-    [{ first: 0 }, 'BAD_USER_INPUT'],
-    [{ after: 'not-a-cursor' }, 'BAD_USER_INPUT'],
-    [{ filter: { from: '2022-13' } }, 'BAD_USER_INPUT'],
-    [{ filter: { from: '2022-05', to: '2022-04' } }, 'BAD_USER_INPUT'],
-  ])('refuses %j before any database work', async (variables, code) => {
-    const res = await app.graphql(EVENTS, variables);
-    expect(res.errors?.[0]?.extensions?.code).toBe(code);
-    expect(res.extensions?.roundTrips).toBe(0);
+    [{ first: 101 }, 'LIMIT_EXCEEDED', ['first']],
+    [{ first: 0 }, 'BAD_USER_INPUT', ['first']],
+    [{ after: 'not-a-cursor' }, 'BAD_USER_INPUT', ['after']],
+    [{ filter: { from: '2022-13' } }, 'BAD_USER_INPUT', ['filter', 'from']],
+    [{ filter: { from: '2022-05', to: '2022-04' } }, 'BAD_USER_INPUT', ['filter', 'from']],
+  ])('refuses %j (%s at %j) before any database work', async (variables, code, path) => {
+    expectRefused(await app.graphql(ListEventsDocument, variables), code, path, { beforeDatabase: true });
   });
 
   // Year 0000 and impossible days are refused with the bound's path, on both listings of events.
@@ -299,22 +262,13 @@ describe('listings and the timeline', () => {
     ['timeline', 'to', '0000-12'],
     ['timeline', 'from', '2100-02-29'],
   ])('%s refuses filter.%s %j (BAD_USER_INPUT) before any database work', async (field, side, value) => {
-    const doc =
-      field === 'events'
-        ? EVENTS
-        : `query($filter: EventFilter) { timeline(filter: $filter) { entries { event { id } } } }`;
+    const doc: TypedDocument<unknown> = field === 'events' ? ListEventsDocument : FilteredTimelineDocument;
     const res = await app.graphql(doc, { filter: { [side]: value } });
-    expect(res.errors?.[0]?.extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      inputPath: ['filter', side],
-    });
-    expect(res.extensions?.roundTrips).toBe(0);
+    expectRefused(res, 'BAD_USER_INPUT', ['filter', side], { beforeDatabase: true });
   });
 
   it('reads the first years of the calendar: filter.from 0001 is a date like any other', async () => {
-    const res = await app.graphql<{ events: { edges: unknown[] } }>(EVENTS, {
-      filter: { from: '0001', to: '0001-12-31' },
-    });
+    const res = await app.graphql(ListEventsDocument, { filter: { from: '0001', to: '0001-12-31' } });
     // The database is shared and kept between runs: what matters is an answer, not an error.
     expect(res.errors).toBeUndefined();
     expect(Array.isArray(res.data!.events.edges)).toBe(true);
