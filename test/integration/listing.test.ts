@@ -122,7 +122,11 @@ describe('listings and the timeline', () => {
     const timeline = await app.graphql(WholeTimelineDocument);
     expect(timeline.errors).toBeUndefined();
     const generic = timeline.data!.timeline.entries.map((e) => e.event.id);
-    expect(seen.slice(0, generic.length)).toEqual(generic);
+    // Other files add events while this one pages: compare the order of the events both reads saw.
+    const inSeen = new Set(seen);
+    const inBoth = new Set(generic.filter((id) => inSeen.has(id)));
+    expect(inBoth.size).toBeGreaterThan(generic.length / 2);
+    expect(seen.filter((id) => inBoth.has(id))).toEqual(generic.filter((id) => inBoth.has(id)));
     expect(seen).toEqual(expect.arrayContaining([`ev-t${u}-since`, `ev-t${u}-day`, `ev-t${u}-undated`]));
     expect(seen.indexOf(`ev-t${u}-undated`)).toBeGreaterThan(seen.indexOf(`ev-t${u}-day`));
   });
