@@ -1,16 +1,15 @@
 import DataLoader from 'dataloader';
-import { RELATION_TYPES } from '../model/graph-model.js';
-import type { Executor, Row, Statement } from './executor.js';
-import * as q from './queries/records.js';
-import {
-  toRecord,
-  type AttributionRecord,
-  type ClaimRecord,
-  type ExcerptRecord,
-  type FigureRecord,
-  type NodeRecord,
-  type RelationRecord,
+import type { Executor } from './executor.js';
+import type {
+  AttributionRecord,
+  ClaimRecord,
+  ExcerptRecord,
+  FigureRecord,
+  NodeRecord,
+  RelationRecord,
 } from './records.js';
+import * as store from './stores/records.js';
+import type { FigureLinks } from './stores/records.js';
 
 /**
  * Per-request DataLoaders: every parent at one level of a GraphQL response is answered by one batched
@@ -25,93 +24,42 @@ export interface Loaders {
   attributionOfClaim: DataLoader<string, AttributionRecord[]>;
   conflictsOfClaim: DataLoader<string, ClaimRecord[]>;
   claimsOfFigure: DataLoader<string, ClaimRecord[]>;
-  figureLinks: DataLoader<string, { shareOfId: string | null; duringId: string | null }>;
+  figureLinks: DataLoader<string, FigureLinks>;
   publisherOf: DataLoader<string, string | null>;
 }
 
-const claimRecord = (props: unknown) =>
-  toRecord({ labels: ['Claim'], properties: props as Record<string, unknown> }) as ClaimRecord;
-const figureRecord = (props: unknown) =>
-  toRecord({ labels: ['Figure'], properties: props as Record<string, unknown> }) as FigureRecord;
-const excerptRecord = (props: unknown) =>
-  toRecord({ labels: ['Excerpt'], properties: props as Record<string, unknown> }) as ExcerptRecord;
-
-/** A loader whose statement returns rows {id, <field>}; ids without a row get the fallback. */
+/**
+ * A loader over a batched store read (answers by id); ids without an answer get the fallback. Batches hold
+ * at most 1000 ids unless told otherwise.
+ */
 function batched<V>(
-  executor: Executor,
-  stmt: Statement,
-  field: string,
-  map: (value: unknown) => V,
+  load: (ids: string[]) => Promise<Map<string, V>>,
   fallback: () => V,
-  extra: Record<string, unknown> = {},
+  options: DataLoader.Options<string, V> = { maxBatchSize: 1000 },
 ): DataLoader<string, V> {
-  return new DataLoader<string, V>(
-    async (ids) => {
-      const rows: Row[] = await executor.read(stmt, { ids: [...ids], ...extra });
-      const byId = new Map(rows.map((r) => [String(r.id), map(r[field])] as const));
-      return ids.map((id) => byId.get(id) ?? fallback());
-    },
-    { maxBatchSize: 1000 },
-  );
+  return new DataLoader<string, V>(async (ids) => {
+    const byId = await load([...ids]);
+    return ids.map((id) => byId.get(id) ?? fallback());
+  }, options);
 }
 
 export function createLoaders(executor: Executor): Loaders {
-  const list =
-    <T>(fn: (x: unknown) => T) =>
-    (v: unknown) =>
-      (v as unknown[]).map(fn);
+  const read =
+    <V>(fn: (executor: Executor, ids: string[]) => Promise<Map<string, V>>) =>
+    (ids: string[]) =>
+      fn(executor, ids);
+  const none = () => [];
   return {
-    node: new DataLoader<string, NodeRecord | null>(
-      async (ids) => {
-        const rows = await executor.read(q.nodesById, { ids: [...ids] });
-        const byId = new Map(
-          rows.map((r) => [
-            String(r.id),
-            toRecord({ labels: r.labels as string[], properties: r.props as Record<string, unknown> }),
-          ]),
-        );
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      { maxBatchSize: 1000 },
-    ),
-    claimsAbout: batched(executor, q.claimsAbout, 'claims', list(claimRecord), () => []),
-    figuresOf: batched(executor, q.figuresOf, 'figures', list(figureRecord), () => []),
-    relationsOf: batched(
-      executor,
-      q.relationsOf,
-      'relations',
-      (v) => v as RelationRecord[],
-      () => [],
-      {
-        types: RELATION_TYPES,
-      },
-    ),
-    excerptsOfClaim: batched(executor, q.excerptsOfClaims, 'excerpts', list(excerptRecord), () => []),
-    attributionOfClaim: batched(
-      executor,
-      q.attributionOfClaims,
-      'hops',
-      (v) => v as AttributionRecord[],
-      () => [],
-    ),
-    conflictsOfClaim: batched(executor, q.conflictsOfClaims, 'claims', list(claimRecord), () => []),
-    claimsOfFigure: batched(executor, q.claimsOfFigures, 'claims', list(claimRecord), () => []),
-    figureLinks: new DataLoader(async (ids) => {
-      const rows = await executor.read(q.figureLinks, { ids: [...ids] });
-      const byId = new Map(
-        rows.map((r) => [
-          String(r.id),
-          { shareOfId: (r.shareOfId as string) ?? null, duringId: (r.duringId as string) ?? null },
-        ]),
-      );
-      return ids.map((id) => byId.get(id) ?? { shareOfId: null, duringId: null });
-    }),
-    publisherOf: batched(
-      executor,
-      q.publishersOf,
-      'publisherId',
-      (v) => (v as string) ?? null,
-      () => null,
-    ),
+    node: batched(read(store.nodesById), () => null),
+    claimsAbout: batched(read(store.claimsAbout), none),
+    figuresOf: batched(read(store.figuresOf), none),
+    relationsOf: batched(read(store.relationsOf), none),
+    excerptsOfClaim: batched(read(store.excerptsOfClaims), none),
+    attributionOfClaim: batched(read(store.attributionOfClaims), none),
+    conflictsOfClaim: batched(read(store.conflictsOfClaims), none),
+    claimsOfFigure: batched(read(store.claimsOfFigures), none),
+    // DataLoader's default batches (unbounded): one statement for every figure of a level.
+    figureLinks: batched(read(store.figureLinks), () => ({ shareOfId: null, duringId: null }), {}),
+    publisherOf: batched(read(store.publishersOf), () => null),
   };
 }

@@ -1,4 +1,4 @@
-import { json, num, str } from './values.js';
+import { json, num, str, strs } from './values.js';
 import type { EntityKind } from '../model/graph-model.js';
 import type { EntityRow } from '../model/rows.js';
 import type { FigureDates, FigureValue, SourceFields } from '../model/shapes.js';
@@ -199,4 +199,32 @@ export function decodeClaimDetails(map: unknown): ClaimDetails {
     object: fromProjection(m._object),
     conflicts: ((m._conflicts as unknown[]) ?? []).map((c) => fromProjection(c) as ClaimRecord),
   };
+}
+
+/** A relationship map {id, type, role, fromId, toId, claimIds}, as the statements project it. */
+export function toRelationRecord(map: unknown): RelationRecord {
+  const r = map as Record<string, unknown>;
+  return {
+    id: String(r.id),
+    type: String(r.type),
+    role: str(r.role),
+    fromId: String(r.fromId),
+    toId: String(r.toId),
+    claimIds: strs(r.claimIds),
+  };
+}
+
+/**
+ * Claims a statement returned either with their details (CLAIM_DETAILS, when the selection needs their
+ * nested fields) or bare: RecordsService.primeClaims seeds the loaders with either.
+ */
+export type ClaimList =
+  { detailed: true; details: ClaimDetails[] } | { detailed: false; claims: ClaimRecord[] };
+
+/** A list of claim projections, decoded as details when the statement embedded them. */
+export function decodeClaimList(items: unknown, detailed: boolean): ClaimList {
+  const list = (items as unknown[] | null) ?? [];
+  return detailed
+    ? { detailed: true, details: list.map(decodeClaimDetails) }
+    : { detailed: false, claims: list.map((c) => fromProjection(c) as ClaimRecord) };
 }

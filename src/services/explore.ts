@@ -1,31 +1,19 @@
 import { AppError, badInput, ErrorCode, notFound } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
-import * as q from '../graph/queries/explore.js';
-import {
-  fromProjection,
-  type ClaimRecord,
-  type EntityRecord,
-  type FigureRecord,
-  type NodeRecord,
-} from '../graph/records.js';
+import type { ClaimDetails, ClaimRecord, EntityRecord, FigureRecord, NodeRecord } from '../graph/records.js';
+import * as store from '../graph/stores/explore.js';
+import type { EdgeRecord, GraphNodeKind, SearchKind } from '../graph/stores/explore.js';
 import type { Role } from '../model/enums.js';
 import { decodeCursor, pageSize, toPage, type Page } from './pagination.js';
 import type { RecordsService } from './records.js';
 
-export type SearchKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'SOURCE' | 'EXCERPT';
-export type GraphNodeKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'FIGURE';
+export type { GraphNodeKind, SearchKind } from '../graph/stores/explore.js';
 
 const SEARCH_KINDS: readonly SearchKind[] = ['EVENT', 'ACTOR', 'PLACE', 'SOURCE', 'EXCERPT'];
-const GRAPH_LABELS: Record<GraphNodeKind, string> = {
-  EVENT: 'Event',
-  ACTOR: 'Actor',
-  PLACE: 'Place',
-  FIGURE: 'Figure',
-};
 
 const SEARCH_PAGE = { default: 20, max: 100 };
 const NEIGHBORHOOD_LIMIT = { default: 100, max: 500 };
-const PATHS_FIRST = { default: 3, max: q.MAX_PATHS };
+const PATHS_FIRST = { default: 3, max: store.MAX_PATHS };
 const DEPTH = { default: 1, min: 1, max: 3 };
 const MAX_LENGTH = { default: 4, min: 1, max: 6 };
 /** Longest search query accepted (keeps the Lucene query well under its clause limit). */
@@ -73,32 +61,6 @@ export interface PathRecord {
   length: number;
   nodes: NodeRecord[];
   hops: GraphEdgeRecord[];
-}
-
-interface EdgeRow {
-  id: string;
-  type: string;
-  role: Role | null;
-  source: string;
-  target: string;
-  claimIds: string[];
-}
-
-/** Lucene's special characters; whitespace splits words. */
-const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
-const escapeLucene = (s: string) => s.replace(LUCENE_SPECIAL, '\\$&');
-
-/**
- * The user's words as a Lucene query: every special character escaped, except a trailing ~ on a word
- * (fuzzy match). Lower-cased so AND / OR / NOT stay words, not operators (the analyzers lower-case anyway).
- */
-export function toLuceneQuery(query: string): string {
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => (w.length > 1 && w.endsWith('~') ? `${escapeLucene(w.slice(0, -1))}~` : escapeLucene(w)))
-    .join(' ');
 }
 
 /** Words of the query for picking the name that matched: lower-cased, fuzzy marks removed. */
@@ -250,25 +212,23 @@ export class ExploreService {
     const cursor = decodeCursor(args.after, 2);
     if (cursor && (typeof cursor[0] !== 'number' || typeof cursor[1] !== 'string'))
       throw badInput('after is not a cursor this field returned', ['after']);
-    const lucene = toLuceneQuery(args.query);
-    const [row] = await this.executor.read(q.search, {
-      q: lucene,
+    const found = await store.search(this.executor, {
+      words: args.query,
       kinds,
-      textIndexes: q.TEXT_INDEXES,
       first,
-      afterScore: cursor?.[0] ?? null,
-      afterId: cursor?.[1] ?? null,
+      afterScore: (cursor?.[0] as number | undefined) ?? null,
+      afterId: (cursor?.[1] as string | undefined) ?? null,
       withTotal: opts.withTotal,
       withSource: opts.withSource,
     });
     const tokens = queryTokens(args.query);
-    const hits = ((row?.hits as { score: number; kind: SearchKind; node: unknown; source: unknown }[]) ?? [])
-      .map((h) => {
-        const node = fromProjection(h.node);
-        if (h.source) this.records.primeNodes([fromProjection(h.source)]);
-        return node && { score: h.score, kind: h.kind, node, matched: matchedText(node, tokens) };
-      })
-      .filter((h): h is SearchHitRecord => h !== null);
+    this.records.primeNodes(found.hits.map((h) => h.source));
+    const hits = found.hits.map(({ score, kind, node }) => ({
+      score,
+      kind,
+      node,
+      matched: matchedText(node, tokens),
+    }));
     this.records.primeNodes(hits.map((h) => h.node));
     const page = toPage(
       hits,
@@ -276,11 +236,7 @@ export class ExploreService {
       (h) => [h.score, h.node.id],
       (h) => h,
     );
-    return {
-      edges: page.edges,
-      pageInfo: page.pageInfo,
-      totalCount: typeof row?.totalCount === 'number' ? row.totalCount : null,
-    };
+    return { edges: page.edges, pageInfo: page.pageInfo, totalCount: found.totalCount };
   }
 
   async neighborhood(
@@ -295,26 +251,22 @@ export class ExploreService {
     const id = requiredId(args.id, 'id');
     const depth = boundedArg(args.depth, 'depth', DEPTH);
     const limit = pageSize(args.limit, NEIGHBORHOOD_LIMIT, 'limit');
-    const labels =
-      args.kinds === null || args.kinds === undefined
-        ? null
-        : kindsArg(args.kinds, []).map((k) => GRAPH_LABELS[k]);
-    const [row] = await this.executor.read(q.neighborhood(depth), {
+    const kinds = args.kinds === null || args.kinds === undefined ? null : kindsArg(args.kinds, []);
+    const found = await store.neighborhood(this.executor, {
       id,
+      depth,
       limit,
-      labels,
+      kinds,
       withClaims: opts.withClaims,
     });
-    if (!row) throw notFound('Entity or figure', id);
-    const claims = this.primeClaims(row.claims);
-    const records = (row.nodes as unknown[]).map((n) => fromProjection(n)!);
-    this.records.primeNodes(records);
-    const distances = row.distances as number[];
+    if (!found) throw notFound('Entity or figure', id);
+    const claims = this.primeClaims(found.claims);
+    this.records.primeNodes(found.nodes.map((n) => n.node));
     return {
-      center: records[0]!.id,
-      nodes: records.map((r, i) => graphNode(r, distances[i]!)),
-      edges: (row.edges as EdgeRow[]).map((e) => this.edge(e, claims)),
-      truncated: row.truncated === true,
+      center: found.nodes[0]!.node.id,
+      nodes: found.nodes.map((n) => graphNode(n.node, n.distance)),
+      edges: found.edges.map((e) => edge(e, claims)),
+      truncated: found.truncated,
     };
   }
 
@@ -326,37 +278,37 @@ export class ExploreService {
     const to = requiredId(args.to, 'to');
     const maxLength = boundedArg(args.maxLength, 'maxLength', MAX_LENGTH);
     const first = pageSize(args.first, PATHS_FIRST);
-    const [row] = await this.executor.read(q.paths(maxLength), {
+    const found = await store.paths(this.executor, {
       from,
       to,
+      maxLength,
       first,
       withClaims: opts.withClaims,
     });
-    if (!row?.fromFound) throw notFound('Entity or figure', from);
-    if (!row.toFound) throw notFound('Entity or figure', to);
-    const claims = this.primeClaims(row.claims);
-    return (row.paths as { nodes: unknown[]; hops: EdgeRow[] }[]).map((p) => {
-      const nodes = p.nodes.map((n) => fromProjection(n)!);
-      this.records.primeNodes(nodes);
-      return { length: p.hops.length, nodes, hops: p.hops.map((e) => this.edge(e, claims)) };
+    if (!found.fromFound) throw notFound('Entity or figure', from);
+    if (!found.toFound) throw notFound('Entity or figure', to);
+    const claims = this.primeClaims(found.claims);
+    return found.paths.map((p) => {
+      this.records.primeNodes(p.nodes);
+      return { length: p.hops.length, nodes: p.nodes, hops: p.hops.map((e) => edge(e, claims)) };
     });
   }
 
-  private primeClaims(details: unknown): Map<string, ClaimRecord> {
-    const claims = this.records.primeClaimDetails((details as unknown[]) ?? []);
+  private primeClaims(details: ClaimDetails[]): Map<string, ClaimRecord> {
+    const claims = this.records.primeClaimDetails(details);
     return new Map(claims.map((c) => [c.id, c]));
   }
+}
 
-  /** Claims of an edge come from the primed details; without them (not selected) the list is empty. */
-  private edge(e: EdgeRow, claims: Map<string, ClaimRecord>): GraphEdgeRecord {
-    return {
-      id: e.id,
-      source: e.source,
-      target: e.target,
-      type: e.type,
-      role: e.role ?? null,
-      label: e.role ? `${e.type} (${e.role})` : e.type,
-      claims: e.claimIds.map((id) => claims.get(id)).filter((c): c is ClaimRecord => c !== undefined),
-    };
-  }
+/** Claims of an edge come from the primed details; without them (not selected) the list is empty. */
+function edge(e: EdgeRecord, claims: Map<string, ClaimRecord>): GraphEdgeRecord {
+  return {
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    type: e.type,
+    role: e.role,
+    label: e.role ? `${e.type} (${e.role})` : e.type,
+    claims: e.claimIds.map((id) => claims.get(id)).filter((c): c is ClaimRecord => c !== undefined),
+  };
 }

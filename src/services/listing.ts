@@ -1,13 +1,8 @@
 import { badInput } from '../errors.js';
-import type { Executor, Row } from '../graph/executor.js';
-import * as q from '../graph/queries/listing.js';
-import { EMBEDDED_CLAIMS } from '../graph/queries/fragments.js';
-import {
-  fromProjection,
-  type EntityRecord,
-  type RelationRecord,
-  type SourceRecord,
-} from '../graph/records.js';
+import type { Executor } from '../graph/executor.js';
+import type { EntityRecord, SourceRecord } from '../graph/records.js';
+import * as store from '../graph/stores/listing.js';
+import type { EventFilter, EventOrder, Keyset, ListedEntity } from '../graph/stores/listing.js';
 import { datePrefixProblem, MAX_YEAR, MIN_YEAR, overlap, spanOf } from '../model/fuzzy-date.js';
 import { decodeCursor, encodeCursor, pageSize } from './pagination.js';
 import type { RecordsService } from './records.js';
@@ -35,7 +30,7 @@ export interface SourceFilterInput {
 }
 
 /** What nested data the caller's selection needs, so the one statement can embed it. */
-export type Embeds = q.Embeds;
+export type Embeds = store.Embeds;
 
 export interface Connection<T, E = object> {
   edges: ({ cursor: string; node: T } & E)[];
@@ -67,7 +62,7 @@ function windowBound(value: string | null | undefined, side: 'from' | 'to'): str
   return side === 'from' ? lo : hi;
 }
 
-function eventParams(filter: EventFilterInput | null | undefined) {
+function eventFilter(filter: EventFilterInput | null | undefined): EventFilter {
   const from = windowBound(filter?.from, 'from');
   const to = windowBound(filter?.to, 'to');
   if (from && to && from > to)
@@ -81,19 +76,19 @@ function eventParams(filter: EventFilterInput | null | undefined) {
     actorId: filter?.actorId ?? null,
     role: filter?.role ?? null,
     sourceId: filter?.sourceId ?? null,
-    relationTypes: q.RELATION_TYPE_LIST,
   };
+}
+
+/** The keyset position a cursor names (nothing: the first page), and the rows to read: one more than shown. */
+function keyset(after: string | null | undefined, first: number): Keyset {
+  const cursor = decodeCursor(after, 2);
+  return { afterKey: cursor?.[0] ?? null, afterId: cursor?.[1] ?? null, limit: first + 1 };
 }
 
 /**
  * Listings and the timeline. Each call runs exactly one statement; records it returns (and the nested
  * data the selection asked for) are primed into the request's loaders.
  */
-/** The smallest date Neo4j stores, or the date of a by-date cursor ('9999-12-31' marks the undated ones). */
-function datedFrom(afterKey: unknown): string {
-  return typeof afterKey === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(afterKey) ? afterKey : '-999999999-01-01';
-}
-
 export class ListingService {
   constructor(
     private readonly executor: Executor,
@@ -103,35 +98,26 @@ export class ListingService {
   async events(
     args: {
       filter?: EventFilterInput | null;
-      orderBy?: q.EventOrder | null;
+      orderBy?: EventOrder | null;
       first?: number | null;
       after?: string | null;
     },
     embeds: Embeds,
   ): Promise<Connection<EntityRecord, { dateMatch: 'certain' | 'uncertain' }>> {
     const first = pageSize(args.first, PAGE);
-    const order = args.orderBy ?? 'DATE_ASC';
-    const params = eventParams(args.filter);
-    const cursor = decodeCursor(args.after, 2);
-    const [row] = await this.executor.read(q.eventsPage(order, embeds, q.eventAnchor(params)), {
-      ...params,
-      afterKey: cursor?.[0] ?? null,
-      afterId: cursor?.[1] ?? null,
-      // Where the by-date statement starts reading the event_date index (a date at or before the cursor's).
-      datedFrom: datedFrom(cursor?.[0]),
-      limit: first + 1,
-    });
-    const rows = (row?.rows as Row[]) ?? [];
-    const kept = rows.slice(0, first);
-    const edges = kept.map((r) => {
-      const node = this.primeEntity(r.node, embeds);
+    const filter = eventFilter(args.filter);
+    const page = await store.eventsPage(
+      this.executor,
+      args.orderBy ?? 'DATE_ASC',
+      embeds,
+      filter,
+      keyset(args.after, first),
+    );
+    const edges = page.rows.slice(0, first).map((r) => {
+      const node = this.primeEntity(r);
       const match =
-        params.from || params.to
-          ? overlap(
-              { earliest: r.lo as string | null, latest: r.hi as string | null },
-              params.from,
-              params.to,
-            )
+        filter.from || filter.to
+          ? overlap({ earliest: r.lo, latest: r.hi }, filter.from, filter.to)
           : 'certain';
       return {
         cursor: encodeCursor([r.key, node.id]),
@@ -139,12 +125,7 @@ export class ListingService {
         dateMatch: match === 'certain' ? ('certain' as const) : ('uncertain' as const),
       };
     });
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      // Only computed when selected; otherwise never resolved.
-      totalCount: (row?.total as number | null) ?? 0,
-    };
+    return connection(edges, page, first);
   }
 
   async entities(
@@ -155,27 +136,17 @@ export class ListingService {
     const first = pageSize(args.first, PAGE);
     if (label === 'Actor' && args.filter?.withinId)
       throw badInput('filter.withinId applies to places only', ['filter', 'withinId']);
-    const cursor = decodeCursor(args.after, 2);
-    const [row] = await this.executor.read(q.entitiesPage(label, embeds), {
+    const filter = {
       types: args.filter?.types?.length ? [...args.filter.types] : null,
       namePrefix: args.filter?.namePrefix || null,
       withinId: args.filter?.withinId ?? null,
-      relationTypes: q.RELATION_TYPE_LIST,
-      afterKey: cursor?.[0] ?? null,
-      afterId: cursor?.[1] ?? null,
-      limit: first + 1,
-    });
-    const rows = (row?.rows as Row[]) ?? [];
-    const edges = rows.slice(0, first).map((r) => {
-      const node = this.primeEntity(r.node, embeds);
+    };
+    const page = await store.entitiesPage(this.executor, label, embeds, filter, keyset(args.after, first));
+    const edges = page.rows.slice(0, first).map((r) => {
+      const node = this.primeEntity(r);
       return { cursor: encodeCursor([r.key, node.id]), node };
     });
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      // Only computed when selected; otherwise never resolved.
-      totalCount: (row?.total as number | null) ?? 0,
-    };
+    return connection(edges, page, first);
   }
 
   async sources(
@@ -183,45 +154,30 @@ export class ListingService {
     total: boolean,
   ): Promise<Connection<SourceRecord>> {
     const first = pageSize(args.first, PAGE);
-    const cursor = decodeCursor(args.after, 2);
-    const [row] = await this.executor.read(q.sourcesPage(total), {
+    const filter = {
       publisherId: args.filter?.publisherId ?? null,
       language: args.filter?.language ?? null,
       reliability: args.filter?.reliability?.length ? [...args.filter.reliability] : null,
-      afterKey: cursor?.[0] ?? null,
-      afterId: cursor?.[1] ?? null,
-      limit: first + 1,
-    });
-    const rows = (row?.rows as Row[]) ?? [];
-    const edges = rows.slice(0, first).map((r) => {
-      const node = fromProjection(r.node) as SourceRecord;
-      const publisher = fromProjection(r.publisher) as EntityRecord | null;
-      this.records.primeNodes([node, publisher]);
-      this.records.primePublisher(node.id, publisher?.id ?? null);
-      return { cursor: encodeCursor([r.key, node.id]), node };
-    });
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      // Only computed when selected; otherwise never resolved.
-      totalCount: (row?.total as number | null) ?? 0,
     };
+    const page = await store.sourcesPage(this.executor, total, filter, keyset(args.after, first));
+    const edges = page.rows.slice(0, first).map(({ key, source, publisher }) => {
+      this.records.primeNodes([source, publisher]);
+      this.records.primePublisher(source.id, publisher?.id ?? null);
+      return { cursor: encodeCursor([key, source.id]), node: source };
+    });
+    return connection(edges, page, first);
   }
 
   async timeline(args: { filter?: EventFilterInput | null; first?: number | null }, embeds: Embeds) {
     const first = pageSize(args.first, TIMELINE);
-    const params = eventParams(args.filter);
-    const rows = await this.executor.read(q.timeline(embeds, q.eventAnchor(params)), {
-      ...params,
-      limit: first + 1,
-    });
+    const rows = await store.timeline(this.executor, embeds, eventFilter(args.filter), first + 1);
     const entries = rows.slice(0, first).map((r) => {
-      const event = this.primeEntity(r.node, embeds);
+      const event = this.primeEntity(r);
       const precision = event.date?.precision ?? 'unknown';
       return {
         event,
-        earliest: (r.lo as string | null) ?? null,
-        latest: (r.hi as string | null) ?? null,
+        earliest: r.lo,
+        latest: r.hi,
         precision,
         // A known day stated exactly is certain; anything else is drawn as a range.
         uncertain: !(precision === 'day' && event.date?.qualifier === 'exact'),
@@ -230,25 +186,37 @@ export class ListingService {
     return { entries, truncated: rows.length > first };
   }
 
-  /** Decodes an embedded entity projection and primes everything it carries. */
-  private primeEntity(projection: unknown, embeds: Embeds): EntityRecord {
-    const p = projection as Record<string, unknown>;
-    const node = fromProjection(p) as EntityRecord;
-    this.records.primeNodes([node]);
-    if (embeds.relations) {
-      const rels = (p._relations as (RelationRecord & { other: unknown })[]) ?? [];
-      this.records.primeNodes(rels.map((r) => fromProjection(r.other)));
+  /** Primes a listed entity and everything the statement embedded with it; returns the entity. */
+  private primeEntity(listed: ListedEntity): EntityRecord {
+    const { entity, relations, claims, relationClaims } = listed;
+    this.records.primeNodes([entity]);
+    if (relations) {
+      this.records.primeNodes(relations.map((r) => r.other));
       this.records.primeRelations(
-        node.id,
-        rels.map(({ other: _other, ...r }) => ({ ...r, claimIds: r.claimIds ?? [] })),
+        entity.id,
+        relations.map((r) => r.relation),
       );
     }
-    if (embeds.claims) {
-      const claims = this.records.primeClaimDetails((p._claims as unknown[]) ?? []);
-      // Cut at EMBEDDED_CLAIMS: a record with more reads its claims through the loader instead.
-      if (claims.length < EMBEDDED_CLAIMS) this.records.primeClaimsAbout(node.id, claims);
-      if (embeds.relations) this.records.primeClaimDetails((p._relationClaims as unknown[]) ?? []);
+    if (claims) {
+      const primed = this.records.primeClaimDetails(claims);
+      // Only when they are all of them: a record with more reads its claims through the loader instead.
+      if (listed.allClaims) this.records.primeClaimsAbout(entity.id, primed);
     }
-    return node;
+    if (relationClaims) this.records.primeClaimDetails(relationClaims);
+    return entity;
   }
+}
+
+/** A connection from the edges shown and the page read (one row more than shown when more follow). */
+function connection<T, E>(
+  edges: ({ cursor: string; node: T } & E)[],
+  page: { rows: unknown[]; total: number | null },
+  first: number,
+): Connection<T, E> {
+  return {
+    edges,
+    pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    // Only computed when selected; otherwise never resolved.
+    totalCount: page.total ?? 0,
+  };
 }

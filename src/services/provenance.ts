@@ -1,16 +1,9 @@
 import { AppError, badInput, checkId, ErrorCode, notFound } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
-import * as q from '../graph/queries/provenance.js';
-import {
-  decodeClaimDetails,
-  fromProjection,
-  type ClaimRecord,
-  type EntityRecord,
-  type FigureRecord,
-  type SourceRecord,
-} from '../graph/records.js';
+import type { ClaimRecord, EntityRecord, FigureRecord, SourceRecord } from '../graph/records.js';
+import * as store from '../graph/stores/provenance.js';
+import type { StatisticFigure } from '../graph/stores/provenance.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
-import { relationStarts } from '../model/ids.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from './pagination.js';
 import type { RecordsService } from './records.js';
 
@@ -93,38 +86,33 @@ export class ProvenanceService {
     const after = decodeCursor(args.after, 1);
     if (after && typeof after[0] !== 'string')
       throw badInput('after is not a cursor this field returned', ['after']);
-    const rows = await this.executor.read(q.provenance, {
+    const found = await store.provenance(this.executor, {
       id,
-      relationStarts: relationStarts(id),
       details: opts.details,
       limit,
       after: (after?.[0] as string | undefined) ?? null,
     });
-    const row = rows[0];
-    if (!row) throw notFound('Record', id);
-    if (!row.cursorFound) {
+    if (!found) throw notFound('Record', id);
+    if (!found.cursorFound) {
       throw badInput('after names a claim that is no longer behind this record; start again without it', [
         'after',
       ]);
     }
-    const items = row.claims as unknown[];
-    const details = opts.details ? items.map(decodeClaimDetails) : [];
-    const claims = opts.details
-      ? this.records.primeClaimDetails(details)
-      : items.map((c) => fromProjection(c) as ClaimRecord);
-    if (!opts.details) this.records.primeNodes(claims);
+    const claims = this.records.primeClaims(found.claims);
     const sources = new Map<string, SourceRecord>();
-    for (const d of details) for (const s of d.sources) sources.set(s.source.id, s.source);
+    if (found.claims.detailed) {
+      for (const d of found.claims.details) for (const s of d.sources) sources.set(s.source.id, s.source);
+    }
     const last = claims.at(-1);
     return {
       id,
-      kind: String(row.kind),
-      label: String(row.label ?? ''),
+      kind: found.kind,
+      label: found.label,
       claims,
       sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-      totalClaims: Number(row.total),
+      totalClaims: found.total,
       pageInfo: {
-        hasNextPage: Boolean(row.hasNextPage),
+        hasNextPage: found.hasNextPage,
         endCursor: last ? encodeCursor([last.id]) : null,
       },
     };
@@ -137,34 +125,27 @@ export class ProvenanceService {
   ): Promise<Page<ConflictRecord> & { totalCount: number }> {
     const first = pageSize(args.first, PAGE);
     const after = decodeCursor(args.after, 2);
-    if (after && !after.every((k) => typeof k === 'string')) {
+    if (after && !after.every((k): k is string => typeof k === 'string')) {
       throw badInput('after is not a cursor this field returned', ['after']);
     }
     const subjectId = args.subjectId ?? null;
     if (subjectId !== null) checkId(subjectId, ['subjectId']);
 
-    // All conflicts without a total: walk the keys in index order and stop at the page (scale-independent).
-    const stmt = subjectId !== null ? q.conflictsAbout : opts.withTotal ? q.conflicts : q.conflictsPage;
-    const rows = await this.executor.read(stmt, {
+    const found = await store.conflicts(this.executor, {
       subjectId,
       after,
       limit: first + 1,
       withTotal: opts.withTotal,
       details: opts.details,
     });
-    const row = rows[0]!;
-    if (!row.subjectExists) throw notFound('Entity', subjectId!);
+    if (!found.subjectExists) throw notFound('Entity', subjectId!);
 
-    const groups = (row.groups as Record<string, unknown>[]).map((g) => {
-      const subject = fromProjection(g.subject) as EntityRecord;
-      const items = g.claims as unknown[];
-      const claims = opts.details
-        ? this.records.primeClaimDetails(items)
-        : items.map((c) => fromProjection(c) as ClaimRecord);
-      this.records.primeNodes([subject, ...claims]);
+    const groups = found.groups.map((g) => {
+      const claims = this.records.primeClaims(g.claims);
+      this.records.primeNodes([g.subject, ...claims]);
       return {
-        key: [String(g.subjectId), String(g.conflictKey)],
-        node: { subject, property: claims[0]?.property ?? '', claims },
+        key: [g.subjectId, g.conflictKey],
+        node: { subject: g.subject, property: claims[0]?.property ?? '', claims },
       };
     });
     const page = toPage(
@@ -173,11 +154,7 @@ export class ProvenanceService {
       (g) => g.key,
       (g) => g.node,
     );
-    return {
-      edges: page.edges,
-      pageInfo: page.pageInfo,
-      totalCount: typeof row.total === 'number' ? row.total : 0,
-    };
+    return { edges: page.edges, pageInfo: page.pageInfo, totalCount: found.total ?? 0 };
   }
 
   /**
@@ -188,52 +165,31 @@ export class ProvenanceService {
     filter: StatisticsFilterInput,
     opts: { details: boolean },
   ): Promise<StatisticGroupRecord[]> {
-    const measures = listFilter(filter.measures, 'measures');
-    const subjectIds = listFilter(filter.subjectIds, 'subjectIds');
-    const sourceIds = listFilter(filter.sourceIds, 'sourceIds');
-    const subgroup = filter.subgroup ?? null;
-
-    // Start from the most selective filter: the subjects, else the sources, else every figure.
-    const stmt = subjectIds ? q.statisticsAbout : sourceIds ? q.statisticsFromSources : q.statistics;
-    const rows = await this.executor.read(stmt, {
-      measures,
-      subjectIds,
-      sourceIds,
-      subgroup,
+    const groups = await store.statistics(this.executor, {
+      measures: listFilter(filter.measures, 'measures'),
+      subjectIds: listFilter(filter.subjectIds, 'subjectIds'),
+      sourceIds: listFilter(filter.sourceIds, 'sourceIds'),
+      subgroup: filter.subgroup ?? null,
       details: opts.details,
     });
-    return rows.map((row) => {
-      const subject = fromProjection(row.subject) as EntityRecord;
-      this.records.primeNodes([subject]);
-      const figures = (row.figures as Record<string, unknown>[]).map((v) => {
-        const figure = fromProjection(v.figure) as FigureRecord;
-        const items = v.claims as unknown[];
-        const claims = opts.details
-          ? this.records.primeClaimDetails(items)
-          : items.map((c) => fromProjection(c) as ClaimRecord);
-        const sources = (v.sources as Record<string, unknown>[]).map((s) => ({
-          source: fromProjection(s) as SourceRecord,
-          publisher: fromProjection(s._publisher) as EntityRecord | null,
-        }));
-        this.records.primeNodes([figure, ...claims, ...sources.flatMap((s) => [s.source, s.publisher])]);
-        this.records.primeClaimsOfFigure(figure.id, claims);
-        return {
-          figure,
-          sources: sources.map((s) => s.source),
-          periodStart: figure.periodStart,
-          periodEnd: figure.periodEnd,
-          asOf: figure.asOf,
-        };
-      });
-      return {
-        measure: String(row.measure),
-        subject,
-        subgroup: (row.subgroup as string | null) ?? null,
-        unit: String(row.unit),
-        figures,
-        disputed: row.disputed === true,
-      };
+    return groups.map((g) => {
+      this.records.primeNodes([g.subject]);
+      return { ...g, figures: g.figures.map((v) => this.primeFigure(v)) };
     });
+  }
+
+  /** Primes a figure of statistics with its claims and sources. */
+  private primeFigure({ figure, claims: list, sources }: StatisticFigure): StatisticValueRecord {
+    const claims = this.records.primeClaims(list);
+    this.records.primeNodes([figure, ...claims, ...sources.flatMap((s) => [s.source, s.publisher])]);
+    this.records.primeClaimsOfFigure(figure.id, claims);
+    return {
+      figure,
+      sources: sources.map((s) => s.source),
+      periodStart: figure.periodStart,
+      periodEnd: figure.periodEnd,
+      asOf: figure.asOf,
+    };
   }
 }
 

@@ -1,25 +1,23 @@
 import DataLoader from 'dataloader';
 import { AppError, badInput, ErrorCode } from '../errors.js';
 import type { Executor } from '../graph/executor.js';
+import { createLoaders, type Loaders } from '../graph/loaders.js';
+import type {
+  ClaimDetails,
+  ClaimList,
+  ClaimRecord,
+  EntityRecord,
+  ExcerptRecord,
+  FigureRecord,
+  NodeRecord,
+  RelationRecord,
+  SourceRecord,
+} from '../graph/records.js';
+import * as store from '../graph/stores/records.js';
 import { TEXT_LIMITS } from '../limits.js';
 import { pageSize } from './pagination.js';
 
 const NODES_MAX = { default: 100, max: 100 };
-import { createLoaders, type Loaders } from '../graph/loaders.js';
-import * as q from '../graph/queries/records.js';
-import { EMBEDDED_CLAIMS } from '../graph/queries/fragments.js';
-import {
-  decodeClaimDetails,
-  toRecord,
-  type ClaimDetails,
-  type ClaimRecord,
-  type EntityRecord,
-  type ExcerptRecord,
-  type FigureRecord,
-  type NodeRecord,
-  type RelationRecord,
-  type SourceRecord,
-} from '../graph/records.js';
 
 /**
  * Read use cases behind the GraphQL types: follow entity → claim → excerpt → source, figures and
@@ -110,8 +108,7 @@ export class RecordsService {
     let loader = this.textLoaders.get(key);
     if (!loader) {
       loader = new DataLoader(async (ids) => {
-        const rows = await this.executor.read(q.sourceTexts, { ids: [...ids], start, end });
-        const byId = new Map(rows.map((r) => [String(r.id), r.text as string]));
+        const byId = await store.sourceTexts(this.executor, [...ids], { start, end });
         return ids.map((id) => byId.get(id) ?? null);
       });
       this.textLoaders.set(key, loader);
@@ -127,11 +124,10 @@ export class RecordsService {
   /**
    * Seeds the loaders with claims fetched together with their details (CLAIM_DETAILS), so that
    * Claim.excerpts / sources / attribution / subject / object / conflicts resolve from memory.
-   * Accepts raw projections or decoded details; returns the claim records.
+   * Returns the claim records.
    */
-  primeClaimDetails(items: readonly (unknown | ClaimDetails)[]): ClaimRecord[] {
-    return items.map((item) => {
-      const d = (item as ClaimDetails).claim ? (item as ClaimDetails) : decodeClaimDetails(item);
+  primeClaimDetails(details: readonly ClaimDetails[]): ClaimRecord[] {
+    return details.map((d) => {
       this.loaders.node.prime(d.claim.id, d.claim);
       this.loaders.excerptsOfClaim.prime(d.claim.id, d.excerpts);
       for (const e of d.excerpts) this.loaders.node.prime(e.id, e);
@@ -149,6 +145,13 @@ export class RecordsService {
       this.loaders.conflictsOfClaim.prime(d.claim.id, d.conflicts);
       return d.claim;
     });
+  }
+
+  /** Seeds the loaders with claims a statement returned with or without their details; returns them. */
+  primeClaims(list: ClaimList): ClaimRecord[] {
+    if (list.detailed) return this.primeClaimDetails(list.details);
+    this.primeNodes(list.claims);
+    return list.claims;
   }
 
   primePublisher(sourceId: string, publisherId: string | null): void {
@@ -186,17 +189,13 @@ export class RecordsService {
    * come in one statement and prime the loaders; anything else is read as by node().
    */
   async nodeWithClaims(id: string): Promise<NodeRecord | null> {
-    const row = (await this.executor.read(q.entityWithClaims, { id }))[0];
-    if (!row) return this.node(id);
-    const record = toRecord({
-      labels: row.labels as string[],
-      properties: row.props as Record<string, unknown>,
-    });
-    this.loaders.node.prime(id, record);
-    const claims = this.primeClaimDetails(row.claims as unknown[]);
-    // Cut at EMBEDDED_CLAIMS: a record with more reads its claims through the loader instead.
-    if (claims.length < EMBEDDED_CLAIMS) this.primeClaimsAbout(id, claims);
-    return record;
+    const found = await store.entityWithClaims(this.executor, id);
+    if (!found) return this.node(id);
+    this.loaders.node.prime(id, found.entity);
+    const claims = this.primeClaimDetails(found.claims);
+    // Only when they are all of them: a record with more reads its claims through the loader instead.
+    if (found.allClaims) this.primeClaimsAbout(id, claims);
+    return found.entity;
   }
 
   async entity(id: string): Promise<EntityRecord> {

@@ -1,12 +1,8 @@
 import { checkHealth, type DatabaseHealth } from '../graph/database.js';
 import type { Driver } from '../graph/driver.js';
-import { statement, type Executor } from '../graph/executor.js';
+import type { Executor } from '../graph/executor.js';
+import { appliedMigrations } from '../graph/stores/system.js';
 import { packageVersion } from '../version.js';
-
-const listMigrations = statement(
-  'system.listMigrations',
-  'MATCH (m:Migration) RETURN m.id AS id ORDER BY m.id',
-);
 
 export interface ServerInfoRecord {
   version: string;
@@ -28,8 +24,7 @@ export class SystemService {
 
   async serverInfo(): Promise<ServerInfoRecord> {
     const health = await this.health();
-    const migrations =
-      health.status === 'up' ? (await this.executor.read(listMigrations)).map((r) => String(r.id)) : [];
+    const migrations = health.status === 'up' ? await appliedMigrations(this.executor) : [];
     return { version: packageVersion, environment: this.environment, database: { ...health, migrations } };
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FigureRecord } from '../../src/graph/records.js';
-import { figureLabel, toLuceneQuery } from '../../src/services/explore.js';
+import { toLuceneQuery } from '../../src/graph/stores/explore.js';
+import { figureLabel } from '../../src/services/explore.js';
 
 /**
  * What search sends to the full-text index for what an investigator types: words, never Lucene syntax,

@@ -56,7 +56,16 @@ const EDGE_CLAIMS = (edgeList: string) => `COLLECT {
  * $kinds the SearchKind values wanted; keyset after ($afterScore, $afterId); $first + 1 rows fetched.
  * $withTotal counts all hits; $withSource adds each excerpt's source.
  */
-export const search = statement(
+export const search = statement<{
+  q: string;
+  kinds: string[];
+  textIndexes: readonly string[];
+  first: number;
+  afterScore: number | null;
+  afterId: string | null;
+  withTotal: boolean;
+  withSource: boolean;
+}>(
   'explore.search',
   `CALL () {
      WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['EVENT', 'ACTOR', 'PLACE'])
@@ -87,7 +96,8 @@ export const search = statement(
    } AS hits`,
 );
 
-const neighborhoodByDepth = new Map<number, Statement>();
+type NeighborhoodParams = { id: string; limit: number; labels: string[] | null; withClaims: boolean };
+const neighborhoodByDepth = new Map<number, Statement<NeighborhoodParams>>();
 
 /**
  * The centre ($id: an entity or figure) and up to $limit - 1 other nodes by shortest distance (ties by id),
@@ -95,11 +105,11 @@ const neighborhoodByDepth = new Map<number, Statement>();
  * One extra node is fetched to tell whether the limit cut any off. Edges: every relationship between
  * returned nodes, with claims when $withClaims.
  */
-export function neighborhood(depth: number): Statement {
+export function neighborhood(depth: number): Statement<NeighborhoodParams> {
   const d = boundedInt(depth, 1, 3);
   let stmt = neighborhoodByDepth.get(d);
   if (!stmt) {
-    stmt = statement(
+    stmt = statement<NeighborhoodParams>(
       `explore.neighborhood.depth${d}`,
       `CALL () {
          MATCH (x:Entity {id: $id}) RETURN x AS center
@@ -132,7 +142,8 @@ export function neighborhood(depth: number): Statement {
   return stmt;
 }
 
-const pathsByLength = new Map<number, Statement>();
+type PathsParams = { from: string; to: string; first: number; withClaims: boolean };
+const pathsByLength = new Map<number, Statement<PathsParams>>();
 
 /** Most paths a paths query considers before ordering; `first` (at most this) is applied after. */
 export const MAX_PATHS = 10;
@@ -142,11 +153,11 @@ export const MAX_PATHS = 10;
  * (entities or figures), shortest first, then by the ids along them; with claims when $withClaims.
  * fromFound/toFound tell an unknown id from the absence of a path.
  */
-export function paths(maxLength: number): Statement {
+export function paths(maxLength: number): Statement<PathsParams> {
   const m = boundedInt(maxLength, 1, 6);
   let stmt = pathsByLength.get(m);
   if (!stmt) {
-    stmt = statement(
+    stmt = statement<PathsParams>(
       `explore.paths.max${m}`,
       `OPTIONAL CALL () {
          MATCH (x:Entity {id: $from}) RETURN x AS fromNode

@@ -96,7 +96,7 @@ export const VISIBLE_ATTRIBUTION = (c: string, x: string, key: string, agent: (a
 /**
  * A source's properties except its text. A source's text can be megabytes: statements never copy it out of
  * Neo4j with other fields (the heap would hold it once per claim citing the source); Source.text reads it
- * on its own (read.sourceTexts), once per source and only when the field is selected. test/unit/cypher-
+ * on its own (records.sourceTexts), once per source and only when the field is selected. test/unit/cypher-
  * projections.test.ts refuses `{.*}` on any variable that can be a Source.
  */
 export const SOURCE_PROPERTIES =

@@ -1,5 +1,5 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
-import { statement, type Statement } from '../executor.js';
+import { statement, type Params, type Statement } from '../executor.js';
 import {
   CLAIM_DETAILS,
   EMBEDDED_CLAIMS,
@@ -22,6 +22,40 @@ import {
  */
 
 export const RELATION_TYPE_LIST = RELATION_TYPES;
+
+/** The event filter's parameters (null: no condition) and the relationship types the embeds walk. */
+export type EventFilterParams = {
+  types: string[] | null;
+  from: string | null;
+  to: string | null;
+  placeId: string | null;
+  actorId: string | null;
+  role: string | null;
+  sourceId: string | null;
+  relationTypes: readonly string[];
+};
+
+/**
+ * A keyset page: the key and id of the last record shown (null for the first page; from the client's
+ * cursor, so of any JSON type), and how many rows to return.
+ */
+export type KeysetParams = { afterKey: unknown; afterId: unknown; limit: number };
+
+/** Events pages also take the date the by-date statement starts reading the event_date index at. */
+export type EventsPageParams = EventFilterParams & KeysetParams & { datedFrom: string };
+
+export type EntitiesPageParams = KeysetParams & {
+  types: string[] | null;
+  namePrefix: string | null;
+  withinId: string | null;
+  relationTypes: readonly string[];
+};
+
+export type SourcesPageParams = KeysetParams & {
+  publisherId: string | null;
+  language: string | null;
+  reliability: string[] | null;
+};
 
 /** The span of an event: from its earliest start to its latest end (open bounds are null). */
 const EVENT_SPAN = `
@@ -111,9 +145,9 @@ function embeds(x: string, e: Embeds): string {
 const flags = (e: Embeds) =>
   `${e.relations ? '+relations' : ''}${e.claims ? '+claims' : ''}${e.total ? '+total' : ''}`;
 const cache = new Map<string, Statement>();
-const cached = (name: string, build: () => string) => {
+const cached = <P extends Params>(name: string, build: () => string): Statement<P> => {
   let s = cache.get(name);
-  if (!s) cache.set(name, (s = statement(name, build())));
+  if (!s) cache.set(name, (s = statement<P>(name, build())));
   return s;
 };
 
@@ -124,7 +158,7 @@ const cached = (name: string, build: () => string) => {
  * statement (ISO dates of years 0000-9999 sort as their strings do). $datedFrom: the cursor's date, or the
  * smallest date.
  */
-function eventsByDatePage(e: Embeds): Statement {
+function eventsByDatePage(e: Embeds): Statement<EventsPageParams> {
   const row = `{key: k, lo: toString(lo), hi: toString(hi), node: e {.*, _labels: labels(e)${embeds('e', e)}}}`;
   const keyset = `($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))`;
   return cached(
@@ -150,7 +184,11 @@ function eventsByDatePage(e: Embeds): Statement {
   );
 }
 
-export function eventsPage(order: EventOrder, e: Embeds, anchor: EventAnchor = 'all'): Statement {
+export function eventsPage(
+  order: EventOrder,
+  e: Embeds,
+  anchor: EventAnchor = 'all',
+): Statement<EventsPageParams> {
   if (order === 'DATE_ASC' && anchor === 'all') return eventsByDatePage(e);
   const { key, dir } = EVENT_SORT[order];
   const after = dir === 'ASC' ? '>' : '<';
@@ -170,7 +208,10 @@ export function eventsPage(order: EventOrder, e: Embeds, anchor: EventAnchor = '
   );
 }
 
-export function timeline(e: Embeds, anchor: EventAnchor = 'all'): Statement {
+export function timeline(
+  e: Embeds,
+  anchor: EventAnchor = 'all',
+): Statement<EventFilterParams & { limit: number }> {
   return cached(
     `listing.timeline${flags(e)}${anchor === 'all' ? '' : `.by-${anchor}`}`,
     () => `
@@ -187,7 +228,7 @@ const ENTITY_FILTER = `
     AND ($withinId IS NULL OR EXISTS {
       MATCH withinPath = (x)-[:PART_OF*1..6]->(:Place {id: $withinId}) WHERE ${VISIBLE_PATH('withinPath')} })`;
 
-export function entitiesPage(label: 'Actor' | 'Place', e: Embeds): Statement {
+export function entitiesPage(label: 'Actor' | 'Place', e: Embeds): Statement<EntitiesPageParams> {
   return cached(
     `listing.${label.toLowerCase()}s${flags(e)}`,
     () => `
@@ -210,7 +251,7 @@ const SOURCE_FILTER = `
     AND ($language IS NULL OR s.language = $language)
     AND ($reliability IS NULL OR s.reliability IN $reliability)`;
 
-export function sourcesPage(total: boolean): Statement {
+export function sourcesPage(total: boolean): Statement<SourcesPageParams> {
   return cached(
     `listing.sources${total ? '+total' : ''}`,
     () => `

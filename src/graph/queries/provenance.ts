@@ -29,7 +29,13 @@ const SOURCE = `s {${SOURCE_PROPERTIES}, _labels: labels(s), _publisher: head(CO
  * itself, citing a source, or listed on a relationship. Relationships have no id index, so their start
  * node is looked up among $relationStarts (candidate ids parsed from the rel- id) and r.id checked exactly.
  */
-export const provenance = statement(
+export const provenance = statement<{
+  id: string;
+  relationStarts: string[];
+  details: boolean;
+  limit: number;
+  after: string | null;
+}>(
   'provenance.provenance',
   `CALL () {
      MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
@@ -72,6 +78,15 @@ export const provenance = statement(
           coalesce(start, 0) + size(page) < total AS hasNextPage`,
 );
 
+/** The parameters of every conflicts statement; the keyset $after is [subjectId, conflictKey]. */
+export type ConflictsParams = {
+  subjectId: string | null;
+  after: string[] | null;
+  limit: number;
+  withTotal: boolean;
+  details: boolean;
+};
+
 /** Whether the asked subject exists, so that a mistyped id is told apart from a subject without conflicts. */
 const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (vs:Entity {id: $subjectId}) WHERE ${VISIBLE('vs')} })`;
 
@@ -93,7 +108,7 @@ const CONFLICT_GROUPS = `CALL (page) {
  * the order of the claim_subject_conflict index and checks each group only until $limit disputed groups
  * are found, instead of checking every claim of the graph first. Same groups, same order as `conflicts`.
  */
-export const conflictsPage = statement(
+export const conflictsPage = statement<ConflictsParams>(
   'provenance.conflictsPage',
   `MATCH (k:Claim)
    WHERE k.subjectId IS NOT NULL AND k.conflictKey IS NOT NULL
@@ -116,7 +131,7 @@ export const conflictsPage = statement(
  * conflictKey]) of at most $limit groups, and their number when $withTotal. Always one row.
  */
 function conflictsStatement(name: string, match: string) {
-  return statement(
+  return statement<ConflictsParams>(
     name,
     `${match}
      WHERE c.conflictKey IS NOT NULL AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
@@ -141,6 +156,15 @@ export const conflictsAbout = conflictsStatement(
   'MATCH (c:Claim)-[:ABOUT]->(:Entity {id: $subjectId})',
 );
 
+/** The parameters of every statistics statement (null: no filter). */
+export type StatisticsParams = {
+  measures: string[] | null;
+  subjectIds: string[] | null;
+  sourceIds: string[] | null;
+  subgroup: string | null;
+  details: boolean;
+};
+
 /**
  * Figures grouped by (measure, subject, subgroup, unit), each with its claims (all, by id), the sources
  * of its non-retracted claims and, per live claim, the ids of the claims that disagree with it; a group
@@ -148,7 +172,7 @@ export const conflictsAbout = conflictsStatement(
  * left out. Filters: $measures, $sourceIds, $subgroup ('' = whole population), each null for any.
  */
 function statisticsStatement(name: string, match: string) {
-  return statement(
+  return statement<StatisticsParams>(
     name,
     `${match}
      WHERE ($measures IS NULL OR f.measure IN $measures) AND ${VISIBLE('f')} AND ${VISIBLE('subject')}

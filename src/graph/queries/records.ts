@@ -12,13 +12,16 @@ import {
   VISIBLE_NODE,
 } from './fragments.js';
 
+/** The ids a batched statement answers for, one row per id it finds. */
+type Ids = { ids: string[] };
+
 /**
  * Batched reads behind the per-request DataLoaders: each takes a list of ids ($ids) and answers for all
  * of them in one round trip, so a GraphQL level costs one statement however many parents it has.
  */
 
 /** Any record by id; each branch uses its label's unique-id index. */
-export const nodesById = statement(
+export const nodesById = statement<Ids>(
   'records.nodesById',
   `UNWIND $ids AS id
    CALL (id) {
@@ -37,7 +40,7 @@ export const nodesById = statement(
  * An entity with the claims about it and their details (CLAIM_DETAILS), for `node(id)` when the query
  * asks for the entity's claims: the whole evidence in one round trip. Claims in claimsAbout's order.
  */
-export const entityWithClaims = statement(
+export const entityWithClaims = statement<{ id: string }>(
   'records.entityWithClaims',
   `MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
    RETURN n {.*} AS props, labels(n) AS labels,
@@ -48,7 +51,7 @@ export const entityWithClaims = statement(
           } AS claims`,
 );
 
-export const claimsAbout = statement(
+export const claimsAbout = statement<Ids>(
   'records.claimsAbout',
   `UNWIND $ids AS id
    MATCH (c:Claim)-[:ABOUT]->(:Entity {id: id})
@@ -57,7 +60,7 @@ export const claimsAbout = statement(
    RETURN id, collect(c {.*}) AS claims`,
 );
 
-export const figuresOf = statement(
+export const figuresOf = statement<Ids>(
   'records.figuresOf',
   `UNWIND $ids AS id
    MATCH (f:Figure)-[:FIGURE_OF]->(:Entity {id: id})
@@ -67,7 +70,7 @@ export const figuresOf = statement(
 );
 
 /** Relationships of the model's allow-list only ($types comes from RELATION_TYPES, filtered by the caller). */
-export const relationsOf = statement(
+export const relationsOf = statement<{ ids: string[]; types: readonly string[] }>(
   'records.relationsOf',
   `UNWIND $ids AS id
    MATCH (e:Entity {id: id})-[r]-(o:Entity)
@@ -78,7 +81,7 @@ export const relationsOf = statement(
    RETURN id, collect({id: r.id, type: type(r), role: r.role, fromId: a.id, toId: b.id, claimIds: claimIds}) AS relations`,
 );
 
-export const excerptsOfClaims = statement(
+export const excerptsOfClaims = statement<Ids>(
   'records.excerptsOfClaims',
   `UNWIND $ids AS id
    MATCH (:Claim {id: id})-[:SUPPORTED_BY]->(e:Excerpt)-[:IN_SOURCE]->(s:Source)
@@ -87,7 +90,7 @@ export const excerptsOfClaims = statement(
    RETURN id, collect(e {.*, sourceId: s.id}) AS excerpts`,
 );
 
-export const attributionOfClaims = statement(
+export const attributionOfClaims = statement<Ids>(
   'records.attributionOfClaims',
   `UNWIND $ids AS id
    MATCH (c:Claim {id: id})
@@ -95,7 +98,7 @@ export const attributionOfClaims = statement(
 );
 
 /** Claims on the same subject and measure whose value intervals are disjoint (see ClaimRow.valueLow). */
-export const conflictsOfClaims = statement(
+export const conflictsOfClaims = statement<Ids>(
   'records.conflictsOfClaims',
   `UNWIND $ids AS id
    MATCH (c:Claim {id: id}) WHERE c.conflictKey IS NOT NULL
@@ -105,7 +108,7 @@ export const conflictsOfClaims = statement(
    RETURN id, collect(o {.*}) AS claims`,
 );
 
-export const claimsOfFigures = statement(
+export const claimsOfFigures = statement<Ids>(
   'records.claimsOfFigures',
   `UNWIND $ids AS id
    MATCH (c:Claim)-[:OBJECT]->(:Figure {id: id})
@@ -114,7 +117,7 @@ export const claimsOfFigures = statement(
    RETURN id, collect(c {.*}) AS claims`,
 );
 
-export const figureLinks = statement(
+export const figureLinks = statement<Ids>(
   'records.figureLinks',
   `UNWIND $ids AS id
    MATCH (f:Figure {id: id})
@@ -123,7 +126,7 @@ export const figureLinks = statement(
    RETURN id, whole.id AS shareOfId, e.id AS duringId`,
 );
 
-export const publishersOf = statement(
+export const publishersOf = statement<Ids>(
   'records.publishersOf',
   `UNWIND $ids AS id
    MATCH (:Source {id: id})-[:PUBLISHED_BY]->(a:Actor)
@@ -136,7 +139,7 @@ export const publishersOf = statement(
  * Cypher's substring counts code points, as excerpt offsets do). The only statement that reads a
  * source's text for the API; one row per visible source.
  */
-export const sourceTexts = statement(
+export const sourceTexts = statement<{ ids: string[]; start: number | null; end: number | null }>(
   'records.sourceTexts',
   `UNWIND $ids AS id
    MATCH (s:Source {id: id}) WHERE ${VISIBLE('s')}
