@@ -32,9 +32,47 @@ export default tseslint.config(
     // Dependencies point one way: resolvers -> services -> graph -> model; io (file formats) -> model.
     // Only src/graph imports the driver. docs/ARCHITECTURE.md draws the arrows.
     files: ['src/**/*.ts'],
-    ignores: ['src/graph/**', 'src/model/**', 'src/io/**', 'src/resolvers/**'],
+    ignores: [
+      'src/graph/**',
+      'src/model/**',
+      'src/io/**',
+      'src/resolvers/**',
+      'src/services/**',
+      'src/http/**',
+      'src/cli/**',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [graphOnly] }],
+    },
+  },
+  {
+    // One way to the database: services call typed stores, which run the statements and decode the rows.
+    files: ['src/services/**/*.ts', 'src/http/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            graphOnly,
+            {
+              name: '../graph/records.js',
+              importNames: ['toRecord', 'fromProjection', 'decodeClaimDetails', 'decodeClaimList'],
+              message: 'Rows are decoded once, in src/graph/stores: take the records a store returns.',
+            },
+            {
+              name: '../graph/executor.js',
+              importNames: ['statement', 'Row'],
+              message: 'Cypher is declared in src/graph/queries and run by a store, which returns typed records.',
+            },
+          ],
+          patterns: [
+            {
+              regex: '(^|/)graph/queries/',
+              message: 'Services call typed stores (src/graph/stores), never statements directly.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
