@@ -27,18 +27,7 @@ import type { RecordsService } from './records.js';
 
 const MAX_NOTE = 2000;
 
-export interface MergeRecord {
-  id: string;
-  keepId: string;
-  mergeId: string;
-  kind: string;
-  note: string;
-  judgement: string;
-  by: string;
-  at: string;
-  undoneAt: string | null;
-  undoneBy: string | null;
-  undoNote: string | null;
+export interface MergeRecord extends Omit<StoredMerge, 'moved'> {
   moved: MergeCounts;
 }
 

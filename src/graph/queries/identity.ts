@@ -141,7 +141,8 @@ export const judgementEnds = statement<{ id: string; candidateId: string }>(
 );
 
 /** Records a judgement from $id to $candidateId (both checked by judgementEnds in the same transaction). */
-export const recordJudgement = statement<{
+/** A same-as judgement to record: its ends, id, stored judgement word, who and why. */
+export type JudgementParams = {
   id: string;
   candidateId: string;
   sid: string;
@@ -149,7 +150,9 @@ export const recordJudgement = statement<{
   by: string;
   keyId: string | null;
   note: string | null;
-}>(
+};
+
+export const recordJudgement = statement<JudgementParams>(
   'identity.recordJudgement',
   `MATCH (a:Entity {id: $id}), (b:Entity {id: $candidateId})
    CREATE (a)-[s:SAME_AS {id: $sid, judgement: $judgement, by: $by, byKeyId: $keyId, at: datetime(), note: $note}]->(b)

@@ -241,7 +241,8 @@ export const retargetFigures = statement<{ ids: string[]; from: string; to: stri
  * types still attached to the duplicate besides history, which must be none (the caller checks). When
  * either end is no longer an entity it matches nothing, and the transaction fails.
  */
-export const finishMerge = statement<{
+/** A merge to complete: its ends, id, kind, note and who, and the kept entity's new names. */
+export type FinishMergeParams = {
   keepId: string;
   mergeId: string;
   id: string;
@@ -249,9 +250,11 @@ export const finishMerge = statement<{
   note: string;
   by: string;
   kept: KeptProps;
-  movedJson: string;
-  historyTypes: readonly string[];
-}>(
+};
+
+export const finishMerge = statement<
+  FinishMergeParams & { movedJson: string; historyTypes: readonly string[] }
+>(
   'merge.finishMerge',
   `MATCH (k:Entity {id: $keepId}), (x:Entity {id: $mergeId})
    SET k.aliasesJson = $kept.aliasesJson, k.names = $kept.names,

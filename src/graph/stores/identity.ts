@@ -134,18 +134,7 @@ export async function judgementEnds(tx: Tx, id: string, candidateId: string): Pr
 }
 
 /** Records a judgement (both ends checked in the same transaction) and returns it as stored. */
-export async function recordJudgement(
-  tx: Tx,
-  j: {
-    id: string;
-    candidateId: string;
-    sid: string;
-    judgement: string;
-    by: string;
-    keyId: string | null;
-    note: string | null;
-  },
-): Promise<StoredJudgement> {
+export async function recordJudgement(tx: Tx, j: q.JudgementParams): Promise<StoredJudgement> {
   const [row] = await tx.run(q.recordJudgement, j);
   return toStoredJudgement(row!.judgement as Row);
 }

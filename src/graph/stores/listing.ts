@@ -19,17 +19,10 @@ import { num, str } from '../values.js';
  */
 
 export type { Embeds, EventOrder } from '../queries/listing.js';
+import type { EventFilterParams } from '../queries/listing.js';
 
 /** Conditions on events; null disables each. from/to are ISO dates bounding the window. */
-export interface EventFilter {
-  types: string[] | null;
-  from: string | null;
-  to: string | null;
-  placeId: string | null;
-  actorId: string | null;
-  role: string | null;
-  sourceId: string | null;
-}
+export type EventFilter = Omit<EventFilterParams, 'relationTypes'>;
 
 /** The keyset position after which a page starts (null: the first page) and the rows wanted. */
 export interface Keyset {

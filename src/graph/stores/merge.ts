@@ -270,19 +270,7 @@ export async function retarget(
  * Completes a merge (the kept entity's new names, the duplicate hidden, the Merge node and its SAME_AS
  * judgement); returns the relationship types still attached to the duplicate besides history.
  */
-export async function finishMerge(
-  tx: Tx,
-  m: {
-    keepId: string;
-    mergeId: string;
-    id: string;
-    kind: string;
-    note: string;
-    by: string;
-    kept: KeptProps;
-    moved: Moved;
-  },
-): Promise<string[]> {
+export async function finishMerge(tx: Tx, m: q.FinishMergeParams & { moved: Moved }): Promise<string[]> {
   const { moved, ...rest } = m;
   const [row] = await tx.run(q.finishMerge, {
     ...rest,
