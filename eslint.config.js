@@ -62,7 +62,8 @@ export default tseslint.config(
             {
               name: '../graph/executor.js',
               importNames: ['statement', 'Row'],
-              message: 'Cypher is declared in src/graph/queries and run by a store, which returns typed records.',
+              message:
+                'Cypher is declared in src/graph/queries and run by a store, which returns typed records.',
             },
           ],
           patterns: [

@@ -1,6 +1,6 @@
 /**
  * A deterministic synthetic graph with the shape of investigators' data, written as hrkg-bundle/1 chunks
- * so that it is loaded through the project's own import path (src/services/bundles.ts loadBundle).
+ * so that it is loaded through the project's own import path (src/services/import.ts loadBundle).
  *
  * - Places: Syria, its 14 governorates and real towns, with Arabic and English names and transliterations,
  *   nested with PART_OF (claims quoting a gazetteer source).

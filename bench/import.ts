@@ -29,7 +29,7 @@ const NAIVE_EVENTS = 300;
 const HEAP = '1g';
 const PAGECACHE = '1g';
 
-/** Rows as writeBundle passes them to its statements (src/graph/stores/bundle-store.ts). */
+/** Rows as writeBundle passes them to its statements (src/graph/stores/import.ts). */
 function rowsOf(b: ResolvedBundle) {
   const recordedAt = b.recordedAt;
   const figures = b.figures.map(({ periodStart, periodEnd, asOf, ...f }) => ({

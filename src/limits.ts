@@ -5,10 +5,28 @@
  * by src/config.ts.
  */
 
-/** Limits on documents, enforced before any resolver or database work. */
 /** Ids in arguments: longer is refused before any statement runs. */
 export const MAX_ID_LENGTH = 512;
 
+/** Sizes of the write API's inputs, refused with BAD_USER_INPUT and the input's path. */
+export const INPUT_LIMITS = {
+  /** Excerpts one claim cites. */
+  excerpts: 50,
+  /** Hops of a claim's attribution chain. */
+  attribution: 10,
+  /** Claims one link cites. */
+  linkClaims: 100,
+  aliases: 100,
+  identifiers: 50,
+  /** A quoted passage, in code points. */
+  quoteCodePoints: 5000,
+  /** Why a claim is disputed or retracted, a merge made or undone, a judgement given. */
+  note: 2000,
+  /** An identifier's value (entityByIdentifier). */
+  identifierValue: 500,
+} as const;
+
+/** Limits on documents, enforced before any resolver or database work. */
 export const DOCUMENT_LIMITS = {
   maxDepth: 12,
   maxAliases: 30,

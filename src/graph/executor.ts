@@ -45,7 +45,8 @@ export class NothingMatchedError extends AppError {
   }
 }
 
-export type Params = Record<string, unknown>;
+/** A statement's parameters. $visible is the executor's alone (the caller's clearance): never a parameter. */
+export type Params = Record<string, unknown> & { visible?: never };
 export type Row = Record<string, unknown>;
 
 /** Counts database round trips (one per statement run), per request. */
@@ -161,7 +162,8 @@ export class Executor {
           counter.record(stmt.name);
           let result;
           try {
-            result = await mtx.run(stmt.cypher, { visible, ...params });
+            // $visible last: no parameter can widen the caller's clearance.
+            result = await mtx.run(stmt.cypher, { ...params, visible });
           } catch (err) {
             // The driver retries transient errors; a statement over the memory limit would only fail again.
             if (isMemoryLimit(err)) throw memoryLimitError(stmt.name);

@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from '../limits.js';
 import { randomUUID } from 'node:crypto';
 import { actorLabel, type Viewer } from '../model/access.js';
 import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
@@ -19,8 +20,8 @@ import type { RecordsService } from './records.js';
  * the links admin merges write, it has no mergeId and merges nothing.
  */
 
-const MAX_NOTE = 2000;
-const MAX_IDENTIFIER = 500;
+const MAX_NOTE = INPUT_LIMITS.note;
+const MAX_IDENTIFIER = INPUT_LIMITS.identifierValue;
 const CANDIDATES_PAGE = { default: 10, max: 50 };
 /** How many candidates the statement hands over for scoring, and how many full-text hits it asks for. */
 const POOL = 200;

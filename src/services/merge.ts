@@ -1,3 +1,4 @@
+import { INPUT_LIMITS } from '../limits.js';
 import { randomUUID } from 'node:crypto';
 import { actorLabel, type Viewer } from '../model/access.js';
 import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
@@ -25,7 +26,7 @@ import type { RecordsService } from './records.js';
  * the audit record.
  */
 
-const MAX_NOTE = 2000;
+const MAX_NOTE = INPUT_LIMITS.note;
 
 export interface MergeRecord extends Omit<StoredMerge, 'moved'> {
   moved: MergeCounts;

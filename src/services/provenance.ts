@@ -63,8 +63,6 @@ const PAGE = { default: 20, max: 100 };
 const PROVENANCE_PAGE = { default: 100, max: 500 };
 /** Most values in one list filter of statistics. */
 const MAX_FILTER_VALUES = 100;
-/** Ids longer than this cannot be ours; refused before they reach the database. */
-
 export class ProvenanceService {
   constructor(
     private readonly executor: Executor,

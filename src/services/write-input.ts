@@ -8,6 +8,7 @@ import type {
   LinkEntitiesInput,
   RecordClaimInput,
 } from '../generated/graphql.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { AppError, badInput, checkId, ErrorCode } from '../errors.js';
 import type { FoundNode } from '../graph/stores/write.js';
 import {
@@ -35,13 +36,13 @@ import { codePointLength, codePoints, isWellFormed, selectorAt } from '../model/
 
 export const DEFAULT_MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 /** Ids longer than this cannot be ours; refused before they reach the database. */
-export const MAX_EXCERPTS = 50;
-export const MAX_ATTRIBUTION = 10;
-export const MAX_LINK_CLAIMS = 100;
-export const MAX_ALIASES = 100;
-export const MAX_IDENTIFIERS = 50;
-export const MAX_QUOTE_CODE_POINTS = 5000;
-export const MAX_REASON = 2000;
+export const MAX_EXCERPTS = INPUT_LIMITS.excerpts;
+export const MAX_ATTRIBUTION = INPUT_LIMITS.attribution;
+export const MAX_LINK_CLAIMS = INPUT_LIMITS.linkClaims;
+export const MAX_ALIASES = INPUT_LIMITS.aliases;
+export const MAX_IDENTIFIERS = INPUT_LIMITS.identifiers;
+export const MAX_QUOTE_CODE_POINTS = INPUT_LIMITS.quoteCodePoints;
+export const MAX_REASON = INPUT_LIMITS.note;
 
 export interface WriteOptions {
   /** Largest source text accepted, in bytes of UTF-8 (default 5 MB). */
@@ -305,8 +306,12 @@ export interface CheckedClaim {
   attributedTo: string[];
 }
 
-/** Checks a recordClaim input before any database work: shapes, sizes, one assertion at most. */
-export function checkClaimInput(input: RecordClaimArgs): CheckedClaim {
+/**
+ * Checks a recordClaim input before any database work: shapes, sizes, one assertion at most. `between`
+ * runs after the ids and before the assertion's values (the caller's sensitivity check, in the order the
+ * API has always refused in).
+ */
+export function checkClaimInput(input: RecordClaimArgs, between: () => void = () => {}): CheckedClaim {
   assertWellFormed(input, ['input']);
   checkId(input.subjectId, ['input', 'subjectId']);
   checkId(input.sourceId, ['input', 'sourceId']);
@@ -327,6 +332,7 @@ export function checkClaimInput(input: RecordClaimArgs): CheckedClaim {
   attributedTo.forEach((id, i) => checkId(id, ['input', 'attributedTo', i]));
   const relation = input.relation;
   if (relation) checkId(relation.objectId, ['input', 'relation', 'objectId']);
+  between();
 
   let figure: Omit<FigureRow, 'id' | 'claimId' | 'subjectId' | 'sensitivity'> | null = null;
   if (input.figure) {

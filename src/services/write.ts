@@ -55,7 +55,7 @@ import { claimRows, relationChange, writeClaim } from './write-claim.js';
  * The write API for evidence: sources, claims, entities and links, added by analysts. Input is checked
  * before any database work where it can be; whatever needs the graph (ids, the stored text of a source,
  * current versions) is checked inside the mutation's transaction, so a refused request writes nothing.
- * Results are re-read through the request's reader, so they resolve exactly as reads do.
+ * Results are re-read through the request's records service, so they resolve exactly as reads do.
  */
 
 export class WriteService {
@@ -162,8 +162,8 @@ export class WriteService {
 
   async recordClaim(input: RecordClaimArgs, idempotencyKey?: Maybe<string>): Promise<ClaimRecord> {
     requireRole(this.viewer, 'analyst', 'Recording claims');
-    const checked = checkClaimInput(input);
-    const sensitivity = this.sensitivity(input.sensitivity);
+    let sensitivity: Sensitivity = 'public';
+    const checked = checkClaimInput(input, () => (sensitivity = this.sensitivity(input.sensitivity)));
     const claimId = `cl-${randomUUID()}`;
     const result = await this.mutate('recordClaim', input, idempotencyKey, async (tx) => {
       const excerpts = await this.claimEvidence(tx, input, checked);

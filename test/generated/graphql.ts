@@ -441,6 +441,63 @@ export type StatisticsFilter = {
   subjectIds?: Array<string> | null | undefined;
 };
 
+export type ListEventsQueryVariables = Exact<{
+  filter?: EventFilter | null | undefined;
+  orderBy?: EventOrder | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ListEventsQuery = { events: { totalCount: number, edges: Array<{ cursor: string, dateMatch: DateMatch, node: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type EventIdPageQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type EventIdPageQuery = { events: { edges: Array<{ node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WholeTimelineQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WholeTimelineQuery = { timeline: { entries: Array<{ event: { id: string } }> } };
+
+export type SourceTimelineQueryVariables = Exact<{
+  sourceId: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type SourceTimelineQuery = { timeline: { truncated: boolean, entries: Array<{ earliest: string | null, latest: string | null, precision: DatePrecision, uncertain: boolean, event: { id: string } }> } };
+
+export type FilteredTimelineQueryVariables = Exact<{
+  filter?: EventFilter | null | undefined;
+}>;
+
+
+export type FilteredTimelineQuery = { timeline: { entries: Array<{ event: { id: string } }> } };
+
+export type ActorsPlacesSourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ActorsPlacesSourcesQuery = { actors: { edges: Array<{ node: { id: string, name: string } }> }, places: { totalCount: number, edges: Array<{ node: { id: string, name: string } }> }, sources: { edges: Array<{ node: { id: string, title: string, publisher: { name: string } | null } }> } };
+
+export type NodesInOrderQueryVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type NodesInOrderQuery = { nodes: Array<
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+   | null> };
+
 export type FullProvenanceQueryVariables = Exact<{
   id: string;
 }>;
@@ -562,63 +619,6 @@ export type StatisticsPrimedQueryVariables = Exact<{
 
 
 export type StatisticsPrimedQuery = { statistics: Array<{ figures: Array<{ figure: { claims: Array<{ id: string }>, conflicts: Array<{ id: string }> }, sources: Array<{ publisher: { id: string } | null }> }> }> };
-
-export type ListEventsQueryVariables = Exact<{
-  filter?: EventFilter | null | undefined;
-  orderBy?: EventOrder | null | undefined;
-  first?: number | null | undefined;
-  after?: string | null | undefined;
-}>;
-
-
-export type ListEventsQuery = { events: { totalCount: number, edges: Array<{ cursor: string, dateMatch: DateMatch, node: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
-
-export type EventIdPageQueryVariables = Exact<{
-  after?: string | null | undefined;
-}>;
-
-
-export type EventIdPageQuery = { events: { edges: Array<{ node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
-
-export type WholeTimelineQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type WholeTimelineQuery = { timeline: { entries: Array<{ event: { id: string } }> } };
-
-export type SourceTimelineQueryVariables = Exact<{
-  sourceId: string;
-  first?: number | null | undefined;
-}>;
-
-
-export type SourceTimelineQuery = { timeline: { truncated: boolean, entries: Array<{ earliest: string | null, latest: string | null, precision: DatePrecision, uncertain: boolean, event: { id: string } }> } };
-
-export type FilteredTimelineQueryVariables = Exact<{
-  filter?: EventFilter | null | undefined;
-}>;
-
-
-export type FilteredTimelineQuery = { timeline: { entries: Array<{ event: { id: string } }> } };
-
-export type ActorsPlacesSourcesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ActorsPlacesSourcesQuery = { actors: { edges: Array<{ node: { id: string, name: string } }> }, places: { totalCount: number, edges: Array<{ node: { id: string, name: string } }> }, sources: { edges: Array<{ node: { id: string, title: string, publisher: { name: string } | null } }> } };
-
-export type NodesInOrderQueryVariables = Exact<{
-  ids: Array<string> | string;
-}>;
-
-
-export type NodesInOrderQuery = { nodes: Array<
-    | { id: string }
-    | { id: string }
-    | { id: string }
-    | { id: string }
-    | { id: string }
-    | { id: string }
-    | { id: string }
-   | null> };
 
 export type WrittenClaimFragment = { id: string, kind: ClaimKind, summary: string, status: ClaimStatus, property: string, role: Role | null, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, value: string | null, fact: string | null, subject:
     | { id: string }
@@ -920,6 +920,117 @@ export const WrittenEntityFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WrittenEntity"}) as unknown as TypedDocumentString<WrittenEntityFragment, unknown>;
+export const ListEventsDocument = new TypedDocumentString(`
+    query ListEvents($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
+  events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    edges {
+      cursor
+      dateMatch
+      node {
+        id
+        name
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<ListEventsQuery, ListEventsQueryVariables>;
+export const EventIdPageDocument = new TypedDocumentString(`
+    query EventIdPage($after: String) {
+  events(first: 100, after: $after) {
+    edges {
+      node {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<EventIdPageQuery, EventIdPageQueryVariables>;
+export const WholeTimelineDocument = new TypedDocumentString(`
+    query WholeTimeline {
+  timeline(first: 500) {
+    entries {
+      event {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WholeTimelineQuery, WholeTimelineQueryVariables>;
+export const SourceTimelineDocument = new TypedDocumentString(`
+    query SourceTimeline($sourceId: ID!, $first: Int) {
+  timeline(filter: {sourceId: $sourceId}, first: $first) {
+    truncated
+    entries {
+      event {
+        id
+      }
+      earliest
+      latest
+      precision
+      uncertain
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SourceTimelineQuery, SourceTimelineQueryVariables>;
+export const FilteredTimelineDocument = new TypedDocumentString(`
+    query FilteredTimeline($filter: EventFilter) {
+  timeline(filter: $filter) {
+    entries {
+      event {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FilteredTimelineQuery, FilteredTimelineQueryVariables>;
+export const ActorsPlacesSourcesDocument = new TypedDocumentString(`
+    query ActorsPlacesSources {
+  actors(filter: {namePrefix: "sohr"}, first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+  places(filter: {withinId: "pl-syria", types: ["governorate"]}, first: 10) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+    totalCount
+  }
+  sources(filter: {publisherId: "ac-sohr"}) {
+    edges {
+      node {
+        id
+        title
+        publisher {
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActorsPlacesSourcesQuery, ActorsPlacesSourcesQueryVariables>;
+export const NodesInOrderDocument = new TypedDocumentString(`
+    query NodesInOrder($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<NodesInOrderQuery, NodesInOrderQueryVariables>;
 export const FullProvenanceDocument = new TypedDocumentString(`
     query FullProvenance($id: ID!) {
   provenance(id: $id) {
@@ -1181,117 +1292,6 @@ export const StatisticsPrimedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StatisticsPrimedQuery, StatisticsPrimedQueryVariables>;
-export const ListEventsDocument = new TypedDocumentString(`
-    query ListEvents($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
-  events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-    edges {
-      cursor
-      dateMatch
-      node {
-        id
-        name
-      }
-    }
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-    totalCount
-  }
-}
-    `) as unknown as TypedDocumentString<ListEventsQuery, ListEventsQueryVariables>;
-export const EventIdPageDocument = new TypedDocumentString(`
-    query EventIdPage($after: String) {
-  events(first: 100, after: $after) {
-    edges {
-      node {
-        id
-      }
-    }
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<EventIdPageQuery, EventIdPageQueryVariables>;
-export const WholeTimelineDocument = new TypedDocumentString(`
-    query WholeTimeline {
-  timeline(first: 500) {
-    entries {
-      event {
-        id
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<WholeTimelineQuery, WholeTimelineQueryVariables>;
-export const SourceTimelineDocument = new TypedDocumentString(`
-    query SourceTimeline($sourceId: ID!, $first: Int) {
-  timeline(filter: {sourceId: $sourceId}, first: $first) {
-    truncated
-    entries {
-      event {
-        id
-      }
-      earliest
-      latest
-      precision
-      uncertain
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<SourceTimelineQuery, SourceTimelineQueryVariables>;
-export const FilteredTimelineDocument = new TypedDocumentString(`
-    query FilteredTimeline($filter: EventFilter) {
-  timeline(filter: $filter) {
-    entries {
-      event {
-        id
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<FilteredTimelineQuery, FilteredTimelineQueryVariables>;
-export const ActorsPlacesSourcesDocument = new TypedDocumentString(`
-    query ActorsPlacesSources {
-  actors(filter: {namePrefix: "sohr"}, first: 100) {
-    edges {
-      node {
-        id
-        name
-      }
-    }
-  }
-  places(filter: {withinId: "pl-syria", types: ["governorate"]}, first: 10) {
-    edges {
-      node {
-        id
-        name
-      }
-    }
-    totalCount
-  }
-  sources(filter: {publisherId: "ac-sohr"}) {
-    edges {
-      node {
-        id
-        title
-        publisher {
-          name
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ActorsPlacesSourcesQuery, ActorsPlacesSourcesQueryVariables>;
-export const NodesInOrderDocument = new TypedDocumentString(`
-    query NodesInOrder($ids: [ID!]!) {
-  nodes(ids: $ids) {
-    id
-  }
-}
-    `) as unknown as TypedDocumentString<NodesInOrderQuery, NodesInOrderQueryVariables>;
 export const IngestSourceDocument = new TypedDocumentString(`
     mutation IngestSource($input: IngestSourceInput!, $key: String) {
   ingestSource(input: $input, idempotencyKey: $key) {

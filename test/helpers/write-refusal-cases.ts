@@ -105,7 +105,8 @@ export interface BadRequest {
   doc: TypedDocument<unknown>;
   vars: Vars;
   code: string;
-  path: InputPath;
+  /** Absent for refusals of the caller rather than of an input (FORBIDDEN). */
+  path?: InputPath;
   /** More of the error's extensions. */
   extra?: (s: Scene) => Variables;
   /** Telling needs the stored records (unknown ids, kinds, the source's text, versions). */
@@ -361,6 +362,16 @@ export const BAD_REQUESTS: BadRequest[] = [
         }),
       code: 'BAD_USER_INPUT',
       path: ['input'],
+    },
+    {
+      // The role decides before the figure's values are looked at: an analyst learns nothing more.
+      name: 'a confidential claim from an analyst, with a bad figure too',
+      vars: (s) =>
+        claimInput(s, {
+          sensitivity: 'confidential',
+          figure: { measure: 'people_released', min: 10, max: 5, unit: 'people' },
+        }),
+      code: 'FORBIDDEN',
     },
     {
       name: 'figure with min above max',

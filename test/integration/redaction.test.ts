@@ -650,6 +650,14 @@ describe('redaction on every read path', () => {
     },
   );
 
+  it("a statement's parameters cannot widen the caller's clearance ($visible is the executor's)", async () => {
+    const echo = statement('test.echoVisible', 'RETURN $visible AS visible');
+    const executor = app.db.executor.forRequest('req-visible', clearance('viewer'));
+    // The type refuses a `visible` parameter; a caller that forces one in still gets its own clearance.
+    const [row] = await executor.read(echo, { visible: ['public', 'confidential'] } as never);
+    expect(row!.visible).toEqual(['public']);
+  });
+
   it('covers every request the graph explorer makes', () => {
     expect([...new Set(EXPLORER_CALLS.map(([name]) => name))].sort()).toEqual(
       Object.keys(EXPLORER_OPERATIONS).sort(),

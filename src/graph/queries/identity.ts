@@ -140,7 +140,6 @@ export const judgementEnds = statement<{ id: string; candidateId: string }>(
    RETURN id, n.kind AS kind, m.mergedInto AS mergedInto`,
 );
 
-/** Records a judgement from $id to $candidateId (both checked by judgementEnds in the same transaction). */
 /** A same-as judgement to record: its ends, id, stored judgement word, who and why. */
 export type JudgementParams = {
   id: string;
@@ -152,6 +151,7 @@ export type JudgementParams = {
   note: string | null;
 };
 
+/** Records a judgement from $id to $candidateId (both checked by judgementEnds in the same transaction). */
 export const recordJudgement = statement<JudgementParams>(
   'identity.recordJudgement',
   `MATCH (a:Entity {id: $id}), (b:Entity {id: $candidateId})

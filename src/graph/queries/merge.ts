@@ -235,12 +235,6 @@ export const retargetFigures = statement<{ ids: string[]; from: string; to: stri
   { mustMatch: true },
 );
 
-/**
- * Completes a merge: the kept entity's names and identifiers, the duplicate hidden from reads (no Entity
- * or kind label) but kept whole, the merge record and the SAME_AS judgement. Returns the relationship
- * types still attached to the duplicate besides history, which must be none (the caller checks). When
- * either end is no longer an entity it matches nothing, and the transaction fails.
- */
 /** A merge to complete: its ends, id, kind, note and who, and the kept entity's new names. */
 export type FinishMergeParams = {
   keepId: string;
@@ -252,6 +246,12 @@ export type FinishMergeParams = {
   kept: KeptProps;
 };
 
+/**
+ * Completes a merge: the kept entity's names and identifiers, the duplicate hidden from reads (no Entity
+ * or kind label) but kept whole, the merge record and the SAME_AS judgement. Returns the relationship
+ * types still attached to the duplicate besides history, which must be none (the caller checks). When
+ * either end is no longer an entity it matches nothing, and the transaction fails.
+ */
 export const finishMerge = statement<
   FinishMergeParams & { movedJson: string; historyTypes: readonly string[] }
 >(

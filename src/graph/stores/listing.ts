@@ -1,3 +1,4 @@
+import type { EventFilterParams } from '../queries/listing.js';
 import type { Executor, Row } from '../executor.js';
 import { EMBEDDED_CLAIMS } from '../queries/fragments.js';
 import * as q from '../queries/listing.js';
@@ -19,7 +20,6 @@ import { num, str } from '../values.js';
  */
 
 export type { Embeds, EventOrder } from '../queries/listing.js';
-import type { EventFilterParams } from '../queries/listing.js';
 
 /** Conditions on events; null disables each. from/to are ISO dates bounding the window. */
 export type EventFilter = Omit<EventFilterParams, 'relationTypes'>;

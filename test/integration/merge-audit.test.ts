@@ -1,3 +1,4 @@
+import { MAX_ID_LENGTH } from '../../src/limits.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement, type Executor } from '../../src/graph/executor.js';
 import { sha256 } from '../../src/model/text.js';
@@ -518,6 +519,13 @@ describe('admin: merging duplicate entities, undo, audit log', () => {
           code: 'BAD_USER_INPUT',
           path: ['mergeId'],
           needsDatabase: true,
+        },
+        {
+          // One id rule for every argument (src/errors.ts checkId, MAX_ID_LENGTH): refused before the database.
+          name: 'a merge with an id longer than any id can be',
+          request: mergeOf((f) => [f.keep, 'a'.repeat(MAX_ID_LENGTH + 1)]),
+          code: 'BAD_USER_INPUT',
+          path: ['mergeId'],
         },
         {
           name: 'a merge of an entity with itself',
