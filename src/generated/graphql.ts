@@ -936,7 +936,7 @@ export type IngestSourceInput = {
   text: Scalars['String']['input'];
   /** Title as published. */
   title: Scalars['String']['input'];
-  /** Where it was found. */
+  /** Where it was found: an http(s) address (other schemes are refused). */
   url?: InputMaybe<Scalars['String']['input']>;
 };
 

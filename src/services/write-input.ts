@@ -82,7 +82,7 @@ export const Lang = Alias.shape.lang;
 export const SourceMeta = z.object({
   title: SourceInput.shape.title,
   language: Lang,
-  url: z.string().url().max(2000).nullish(),
+  url: SourceInput.shape.url,
   retrievedAt: SourceInput.shape.retrievedAt,
   notes: SourceInput.shape.notes,
 });

@@ -309,7 +309,7 @@ export type IngestSourceInput = {
   text: string;
   /** Title as published. */
   title: string;
-  /** Where it was found. */
+  /** Where it was found: an http(s) address (other schemes are refused). */
   url?: string | null | undefined;
 };
 

@@ -182,6 +182,14 @@ export const BAD_REQUESTS: BadRequest[] = [
     },
   ]),
   ...on(IngestSourceDocument, [
+    ...['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'ftp://example.org/x'].map(
+      (url) => ({
+        name: `a source URL that is not http(s): ${url}`,
+        vars: (s: Scene) => ({ input: { text: NEVER.stored(s), title: 't', language: 'en', url } }),
+        code: 'BAD_USER_INPUT',
+        path: ['input', 'url'],
+      }),
+    ),
     {
       name: 'empty text',
       vars: () => ({ input: { text: '', title: 't', language: 'en' } }),

@@ -68,6 +68,14 @@ export const EventInput = z
   })
   .strict();
 
+/**
+ * Where a source was read: an http(s) address. Other schemes (javascript:, data:, file:) are no place to
+ * read a source, and the field's tools refuse them (FtM's url type).
+ */
+export const SourceUrl = z
+  .url({ protocol: /^https?$/, error: 'give the http(s) address the source was read at' })
+  .max(2000);
+
 export const SourceInput = z
   .object({
     id: id('src-'),
@@ -80,7 +88,7 @@ export const SourceInput = z
     title: z.string().trim().min(1).max(1000),
     publisher: id('ac-').nullish(),
     language: z.string().min(2).max(35),
-    url: z.string().url().nullish(),
+    url: SourceUrl.nullish(),
     retrievedAt: z.iso.datetime({ offset: true }).nullish(),
     published: FuzzyDateInput.nullish(),
     reliability: z.enum(RELIABILITIES).default('unknown'),
