@@ -436,7 +436,9 @@ describe('lossless bundle export', () => {
     await importFile(b.executor, path.join(tmp, 'sample-export-1.json'), 'bundle');
     const second = await exportTo(b.executor, path.join(tmp, 'sample-export-2.json'));
     expect(second.text).toBe(first.text);
-  });
+    // Two loads and two exports of the whole sample: 26 s on a quiet run, over a minute beside the fuzzer
+    // and the plan checks on two cores.
+  }, 180_000);
 
   it('keeps status history, per-claim recorders, links and figure sensitivity, and redacts by clearance', async () => {
     const [a, b] = dbs as [Database, Database];
