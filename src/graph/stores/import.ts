@@ -2,7 +2,7 @@ import { RELATION_TYPES } from '../../model/graph-model.js';
 import type { Problem, RecordSet } from '../../model/rows.js';
 import type { Executor, Tx } from '../executor.js';
 import * as q from '../queries/import.js';
-import { dateProps, entityParams } from './properties.js';
+import { entityParams, figureParams, sourceParams } from './properties.js';
 import { appendAudit } from '../queries/audit.js';
 import { randomUUID } from 'node:crypto';
 
@@ -87,34 +87,12 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
   await runBatched(
     tx,
     q.upsertSources,
-    b.sources.map((s) => ({
-      id: s.id,
-      title: s.title,
-      text: s.text,
-      sha256: s.sha256,
-      length: s.length,
-      language: s.language,
-      url: s.url,
-      retrievedAt: s.retrievedAt,
-      reliability: s.reliability,
-      sensitivity: s.sensitivity,
-      notes: s.notes,
-      publisherId: s.publisherId,
-      recordedAt,
-      ...dateProps('published', s.published),
-    })),
+    b.sources.map((s) => ({ ...sourceParams(s), recordedAt })),
     kept,
   );
   await runBatched(tx, q.upsertExcerpts, b.excerpts as unknown as Record<string, unknown>[]);
   await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[], kept);
-  const figureRows = b.figures.map(({ periodStart, periodEnd, asOf, ...f }) => ({
-    ...f,
-    periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
-    periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
-    asOfJson: asOf ? JSON.stringify(asOf) : null,
-    periodEarliest: periodStart?.earliest ?? null,
-    periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
-  }));
+  const figureRows = b.figures.map(figureParams);
   await runBatched(tx, q.upsertFigures, figureRows, kept);
   await runBatched(tx, q.linkFigures, figureRows);
   for (const type of RELATION_TYPES) {

@@ -1,5 +1,5 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
-import type { EntityRow } from '../../model/rows.js';
+import type { EntityRow, FigureRow, SourceRow } from '../../model/rows.js';
 
 /**
  * How resolved rows become node properties, shared by the bundle loader and the write API so that a
@@ -32,5 +32,24 @@ export function entityParams(e: EntityRow): Record<string, unknown> {
     sensitivity: e.sensitivity,
     ...dateProps('date', e.date),
     ...dateProps('endDate', e.endDate),
+  };
+}
+
+/** A source's properties (its text included); the publisher is a relationship the statement makes. */
+export function sourceParams(s: SourceRow): Record<string, unknown> {
+  const { published, ...rest } = s;
+  return { ...rest, ...dateProps('published', published) };
+}
+
+/** A figure's properties: its dates as JSON, and the period's bounds for range filters. */
+export function figureParams(f: FigureRow): Record<string, unknown> {
+  const { periodStart, periodEnd, asOf, ...rest } = f;
+  return {
+    ...rest,
+    periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
+    periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
+    asOfJson: asOf ? JSON.stringify(asOf) : null,
+    periodEarliest: periodStart?.earliest ?? null,
+    periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
   };
 }

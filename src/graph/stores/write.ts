@@ -2,7 +2,7 @@ import type { EntityKind, RelationType } from '../../model/graph-model.js';
 import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../../model/rows.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
-import { dateProps, entityParams } from './properties.js';
+import { entityParams, figureParams, sourceParams } from './properties.js';
 import { toRecord, type EntityRecord } from '../records.js';
 
 /**
@@ -52,8 +52,7 @@ export async function mergeSource(
   tx: Tx,
   s: SourceRow,
 ): Promise<{ id: string; created: boolean; sensitivity: string }> {
-  const { published, ...rest } = s;
-  const [row] = await tx.run(q.mergeSource, { r: { ...rest, ...dateProps('published', published) } });
+  const [row] = await tx.run(q.mergeSource, { r: sourceParams(s) });
   return { id: String(row!.id), created: row!.created === true, sensitivity: String(row!.sensitivity) };
 }
 
@@ -95,19 +94,7 @@ export async function insertClaim(tx: Tx, row: ClaimRow): Promise<boolean> {
 }
 
 export async function insertFigure(tx: Tx, f: FigureRow): Promise<boolean> {
-  const { periodStart, periodEnd, asOf, ...rest } = f;
-  const [r] = await tx.run(q.insertFigure, {
-    rows: [
-      {
-        ...rest,
-        periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
-        periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
-        asOfJson: asOf ? JSON.stringify(asOf) : null,
-        periodEarliest: periodStart?.earliest ?? null,
-        periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
-      },
-    ],
-  });
+  const [r] = await tx.run(q.insertFigure, { rows: [figureParams(f)] });
   return Number(r?.written ?? 0) === 1;
 }
 
