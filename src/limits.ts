@@ -95,6 +95,7 @@ export const NESTED_LIST_KINDS: Readonly<Record<string, { default: number; max: 
   'Claim.sources': CLAIM_LIST,
   'Claim.attribution': CLAIM_LIST,
   'Claim.conflicts': CLAIM_LIST,
+  'Claim.supersedes': CLAIM_LIST,
   'Figure.conflicts': CLAIM_LIST,
   'StatisticValue.sources': CLAIM_LIST,
 };

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './graph/database.js';
 import { migrate } from './graph/migrate.js';
-import { createLogger } from './logger.js';
+import { BundleError } from './io/bundle/resolve.js';
+import { createLogger, type Logger } from './logger.js';
 import { loadBundle, SAMPLE_BUNDLE } from './services/import.js';
 import { createAppServer, type AppServer } from './server.js';
 
@@ -46,10 +47,7 @@ async function main() {
       { applied: report.applied.length, alreadyApplied: report.alreadyApplied.length },
       'migrations done',
     );
-    if (config.loadSample) {
-      const sample = await loadBundle(db.executor, SAMPLE_BUNDLE, { logger });
-      logger.info(sample.loaded ? 'sample graph loaded' : 'sample graph already present');
-    }
+    if (config.loadSample) await loadSample(db, logger);
     server = await createAppServer(config, logger, db);
     const url = await server.listen(config.port, config.host);
     logger.info(
@@ -60,6 +58,23 @@ async function main() {
     logger.fatal({ err }, (err as Error).message);
     await db?.close().catch(() => {});
     process.exit(1);
+  }
+}
+
+/**
+ * Loads the sample graph unless this exact file was loaded before. A sample that would change evidence
+ * already stored (an older sample's claims) is refused by the loader; the service starts without it.
+ */
+async function loadSample(db: Database, logger: Logger): Promise<void> {
+  try {
+    const sample = await loadBundle(db.executor, SAMPLE_BUNDLE, { logger });
+    logger.info(sample.loaded ? 'sample graph loaded' : 'sample graph already present');
+  } catch (err) {
+    if (!(err instanceof BundleError)) throw err;
+    logger.error(
+      { problems: err.problems.slice(0, 20) },
+      'sample graph not reloaded: it would change evidence already stored (nothing was written)',
+    );
   }
 }
 

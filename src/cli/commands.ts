@@ -64,7 +64,7 @@ export async function importCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     'import',
     args,
-    { format: { type: 'string' }, 'recorded-by': { type: 'string' } },
+    { format: { type: 'string' }, 'recorded-by': { type: 'string' }, dataset: { type: 'string' } },
     1,
   );
   if (values.help) return help('import');
@@ -79,6 +79,7 @@ export async function importCommand(args: string[]): Promise<number> {
     try {
       const r = await importFile(db.executor, file, format, {
         recordedBy: values['recorded-by'] as string | undefined,
+        dataset: values.dataset as string | undefined,
         onProgress: progress.update,
       });
       progress.clear();

@@ -37,15 +37,23 @@ is listed with its path (exit 1), or a one-line summary of what it holds is prin
   migrate: `Usage: kg migrate
 
 Applies the migrations not yet recorded in the graph, in order.`,
-  import: `Usage: kg import FILE --format bundle|ftm|acled [--recorded-by NAME]
+  import: `Usage: kg import FILE --format bundle|ftm|acled [--recorded-by NAME] [--dataset NAME]
 
 Imports a hrkg bundle (YAML or JSON), FollowTheMoney entities (NDJSON) or ACLED events (CSV). The whole
 file is checked first: any problem refuses it, with every problem listed (by line for NDJSON and CSV),
 and nothing is written. Ids are deterministic: importing a file again changes nothing.
 
+Evidence is never changed in place. An FtM or ACLED file's claims are its own (keyed by record and file):
+a second file about the same records adds claims citing its own lines, never rewrites the first file's.
+Where a later release of the same dataset (same --dataset and publisher) says something else about a
+record, its claim supersedes the earlier one (kept, readable, not counted as a conflict); where it says the
+same, it corroborates. A bundle that would change a stored claim, figure or source text is refused.
+
 Options:
   --format F          bundle, ftm or acled (required)
-  --recorded-by NAME  Who imports (FtM and ACLED claims; a bundle names its own curator)`,
+  --recorded-by NAME  Who imports (FtM and ACLED claims; a bundle names its own curator)
+  --dataset NAME      The dataset the FtM or ACLED file is a release of (ACLED default: acled; FtM: none,
+                      so two FtM files that disagree are a conflict, not a supersession)`,
   export: `Usage: kg export --format bundle|ftm|acled|prov|graphml [-o FILE] [--clearance LEVEL]
 
 Writes the whole graph: bundle (hrkg-bundle/1 JSON, lossless, importable), ftm (FollowTheMoney NDJSON),

@@ -232,6 +232,11 @@ export type Claim = Node & {
   role?: Maybe<Role>;
   /** Who may see it. */
   sensitivity: Sensitivity;
+  /**
+   * What the claim speaks of in its dataset, the same in every release of it (imported claims: the record and
+   * field, e.g. cl-acled-syr1234--fatalities); null for claims recorded otherwise.
+   */
+  slot?: Maybe<Scalars['String']['output']>;
   /** The sources of those words that the caller may see. */
   sources: Array<Source>;
   /** Where the claim stands. */
@@ -240,6 +245,14 @@ export type Claim = Node & {
   subject: Entity;
   /** What is claimed, in one sentence, in the recorder's words. */
   summary: Scalars['String']['output'];
+  /**
+   * The claim of a later release of the same dataset, by the same publisher, that says something else about
+   * the same record (Source.dataset, slot), when the caller may see it. A superseded claim is kept as it was
+   * (value, status, evidence), stays readable, and is not counted as a conflict.
+   */
+  supersededBy?: Maybe<Claim>;
+  /** Claims of earlier releases of the dataset that this claim supersedes (those the caller may see). */
+  supersedes: Array<Claim>;
   /** The asserted value as JSON, for attribute claims. */
   value?: Maybe<Scalars['String']['output']>;
 };
@@ -281,6 +294,16 @@ export type ClaimExcerptsArgs = {
  * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
  */
 export type ClaimSourcesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * One asserted fact, backed by one or more excerpts. A claim is visible to a caller only when it, its subject
+ * and its object are, and at least one of its excerpts lies in a source the caller may see: a claim whose
+ * every excerpt is in a hidden source is itself hidden, everywhere, exactly like a claim that does not exist.
+ */
+export type ClaimSupersedesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1804,6 +1827,11 @@ export type ServerInfo = {
 /** A document that says things: an article, a decree, a testimony, a dataset. */
 export type Source = Node & {
   __typename?: 'Source';
+  /**
+   * The dataset this file is a release of (an import's --dataset; ACLED files: acled), when it is one: a later
+   * release's claim about the same record supersedes this file's claim where it says something else.
+   */
+  dataset?: Maybe<Scalars['String']['output']>;
   /** Global, stable id. */
   id: Scalars['ID']['output'];
   /** BCP 47 language tag of the text. */
@@ -2293,10 +2321,13 @@ export type ClaimResolvers<ContextType = RequestContext, ParentType extends Reso
   recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
+  slot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType, Partial<ClaimSourcesArgs>>;
   status?: Resolver<ResolversTypes['ClaimStatus'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  supersededBy?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType>;
+  supersedes?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<ClaimSupersedesArgs>>;
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2620,6 +2651,7 @@ export type ServerInfoResolvers<ContextType = RequestContext, ParentType extends
 }>;
 
 export type SourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = ResolversObject<{
+  dataset?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -23,6 +23,8 @@ export interface Loaders {
   excerptsOfClaim: DataLoader<string, ExcerptRecord[]>;
   attributionOfClaim: DataLoader<string, AttributionRecord[]>;
   conflictsOfClaim: DataLoader<string, ClaimRecord[]>;
+  supersedingClaims: DataLoader<string, ClaimRecord[]>;
+  supersededClaims: DataLoader<string, ClaimRecord[]>;
   claimsOfFigure: DataLoader<string, ClaimRecord[]>;
   figureLinks: DataLoader<string, FigureLinks>;
   publisherOf: DataLoader<string, string | null>;
@@ -57,6 +59,8 @@ export function createLoaders(executor: Executor): Loaders {
     excerptsOfClaim: batched(read(store.excerptsOfClaims), none),
     attributionOfClaim: batched(read(store.attributionOfClaims), none),
     conflictsOfClaim: batched(read(store.conflictsOfClaims), none),
+    supersedingClaims: batched(read(store.supersedingClaims), none),
+    supersededClaims: batched(read(store.supersededClaims), none),
     claimsOfFigure: batched(read(store.claimsOfFigures), none),
     // DataLoader's default batches (unbounded): one statement for every figure of a level.
     figureLinks: batched(read(store.figureLinks), () => ({ shareOfId: null, duringId: null }), {}),

@@ -17,6 +17,7 @@ export interface EntityRecord extends Omit<EntityRow, 'kind'> {
 /** A source without its text: Source.text reads the text on its own, only when selected. */
 export interface SourceRecord extends Omit<SourceFields, 'text'> {
   __kind: 'Source';
+  dataset: string | null;
 }
 
 export interface ExcerptRecord {
@@ -46,6 +47,7 @@ export interface ClaimRecord {
   sensitivity: string;
   recordedBy: string;
   recordedAt: string;
+  slot: string | null;
 }
 
 export interface FigureRecord extends FigureValue, FigureDates {
@@ -108,6 +110,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       reliability: String(p.reliability ?? 'unknown'),
       sensitivity: String(p.sensitivity ?? 'public'),
       notes: str(p.notes),
+      dataset: str(p.dataset),
     };
   }
   if (l.includes('Excerpt')) {
@@ -139,6 +142,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       sensitivity: String(p.sensitivity ?? 'public'),
       recordedBy: String(p.recordedBy ?? ''),
       recordedAt: String(p.recordedAt ?? ''),
+      slot: str(p.slot),
     };
   }
   if (l.includes('Figure')) {

@@ -50,6 +50,25 @@ function isFuzzyDate(value: unknown): value is FuzzyDate {
   return Boolean(value && typeof value === 'object' && 'earliest' in value);
 }
 
+/**
+ * What a claim asserts, as one comparable string: two claims in one slot with equal assertions say the
+ * same thing (the later corroborates); different assertions in a later release of the dataset supersede.
+ * Figures compare by what they count and their value (the figure id differs per claim), relations by type,
+ * object and role, attributes by value, statements by their summary.
+ */
+export function assertionOf(c: ClaimValue & { summary: string }): string {
+  switch (c.kind) {
+    case 'figure':
+      return JSON.stringify([c.kind, c.conflictKey, c.valueKey]);
+    case 'relation':
+      return JSON.stringify([c.kind, c.property, c.objectId, c.role]);
+    case 'attribute':
+      return JSON.stringify([c.kind, c.property, c.valueKey]);
+    default:
+      return JSON.stringify([c.kind, c.summary]);
+  }
+}
+
 /** A relation claim: its type and role; no value of its own (the relationship is the assertion). */
 export function relationClaimValue(type: string, objectId: string, role: string | null): ClaimValue {
   return { ...NO_VALUE, kind: 'relation', property: type, role, objectId };

@@ -8,6 +8,16 @@ export function excerptId(sourceId: string, start: number, end: number): string 
   return `ex-${sourceId.slice(4)}-${start}-${end}`;
 }
 
+/**
+ * A claim an import makes is keyed by its slot (the record and field it speaks of, e.g.
+ * cl-acled-syr1234--fatalities) AND the file it comes from (its source id), so a second file never rewrites
+ * the first file's claim: it makes its own, citing its own row or line. Importing the same file again makes
+ * the same ids (nothing changes).
+ */
+export function importedClaimId(slot: string, sourceId: string): string {
+  return `${slot}--${sourceId.slice(4, 16)}`;
+}
+
 /** The figure a figure claim asserts. */
 export function figureIdOf(claimId: string): string {
   return `fg-${claimId.slice(3)}`;

@@ -15,6 +15,11 @@ export interface Problem {
 
 export interface SourceRow extends SourceFields {
   publisherId: string | null;
+  /**
+   * The dataset this file is a release of (an import's --dataset; ACLED: "acled"), or null. Between two
+   * releases of one dataset by one publisher, the newer file's claim in a slot supersedes the older's.
+   */
+  dataset?: string | null;
 }
 
 export interface EntityRow {
@@ -82,6 +87,11 @@ export interface ClaimRow extends ClaimValue {
   excerptIds: string[];
   /** Attribution chain, nearest first. */
   attributedTo: string[];
+  /**
+   * What the claim speaks of in its dataset, the same in every release of it (an ACLED event's field: the
+   * claim id without the file): an import's claims only. See SourceRow.dataset and model/ids.ts importedClaimId.
+   */
+  slot?: string | null;
 }
 
 export interface FigureRow extends FigureValue, FigureDates {

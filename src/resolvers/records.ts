@@ -45,6 +45,9 @@ const Claim: ClaimResolvers = {
     firstOf('Claim.attribution', ctx.services.records.attribution(parent.id), first),
   conflicts: (parent, { first }, ctx) =>
     firstOf('Claim.conflicts', ctx.services.records.conflictsOfClaim(parent.id), first),
+  supersededBy: (parent, _args, ctx) => ctx.services.records.supersededBy(parent.id),
+  supersedes: (parent, { first }, ctx) =>
+    firstOf('Claim.supersedes', ctx.services.records.supersedes(parent.id), first),
 };
 
 export const recordsResolvers: Resolvers = {

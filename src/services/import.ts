@@ -22,7 +22,9 @@ import { dataDir } from '../paths.js';
  * Imports (the `kg` CLI calls these). Every import becomes a resolved
  * hrkg-bundle/1 and goes through the bundle loader: the whole file is validated first (every problem
  * reported, by line for NDJSON and CSV), then written in one audited transaction with UNWIND batches;
- * ids are deterministic, so importing a file again changes nothing.
+ * ids are deterministic, so importing a file again changes nothing. An import never changes a stored
+ * claim's value, status or evidence (graph/stores/import.ts refuses it); a newer release of a dataset
+ * supersedes (graph/queries/import.ts supersede).
  */
 
 export type ImportFormat = 'bundle' | 'ftm' | 'acled';
@@ -30,6 +32,8 @@ export type ImportFormat = 'bundle' | 'ftm' | 'acled';
 export interface ImportOptions {
   /** Who is importing (FtM and ACLED; a bundle names its own curator). Default "hrkg import". */
   recordedBy?: string;
+  /** The dataset an FtM or ACLED file is a release of (ACLED default "acled"); see ConvertOptions.dataset. */
+  dataset?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -58,6 +62,7 @@ export async function importFile(
       sha256,
       recordedBy: opts.recordedBy ?? 'hrkg import',
       recordedAt: new Date().toISOString(),
+      dataset: opts.dataset,
       onProgress: opts.onProgress,
     });
     lines = plan.lines;

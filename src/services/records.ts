@@ -257,6 +257,15 @@ export class RecordsService {
     return Promise.all(hops.map(async (h) => ({ hop: h.hop, agent: await this.entity(h.agentId) })));
   }
 
+  /** The later release's claim that supersedes this one (the first, if several releases did), or null. */
+  async supersededBy(claimId: string): Promise<ClaimRecord | null> {
+    return (await this.loaders.supersedingClaims.load(claimId))[0] ?? null;
+  }
+
+  supersedes(claimId: string): Promise<ClaimRecord[]> {
+    return this.loaders.supersededClaims.load(claimId);
+  }
+
   conflictsOfClaim(claimId: string): Promise<ClaimRecord[]> {
     return this.loaders.conflictsOfClaim.load(claimId);
   }

@@ -32,7 +32,7 @@ describe('ACLED import (conversion)', () => {
   const rows = text.split('\n');
   const { doc, problems, records } = convert(text);
   const event = (n: number) => doc.events!.find((e) => e.id === `ev-acled-lbn${U}${n}`)!;
-  const claim = (id: string) => doc.claims!.find((c) => c.id === `cl-acled-lbn${U}${id}`);
+  const claim = (slot: string) => doc.claims!.find((c) => c.slot === `cl-acled-lbn${U}${slot}`);
 
   it('makes one event per row, dated at the precision ACLED coded', () => {
     expect(problems).toEqual([]);
@@ -62,6 +62,8 @@ describe('ACLED import (conversion)', () => {
       [`Civilians ${U}`, 'group'],
       [`Former prisoners ${U}`, 'unknown'],
       [`Unidentified Armed Group ${U}`, 'group'],
+      // The publisher of every ACLED file, so that its releases supersede one another.
+      ['ACLED (Armed Conflict Location & Event Data)', 'organization'],
     ]);
     const involvements = (n: number) =>
       doc.claims!.filter((c) => c.relation?.type === 'INVOLVED_IN' && c.relation.object === event(n).id);
@@ -98,7 +100,7 @@ describe('ACLED import (conversion)', () => {
   it('records fatalities above zero as an approximate figure, and coordinates on the location', () => {
     expect(doc.claims!.filter((c) => c.figure)).toEqual([
       expect.objectContaining({
-        id: `cl-acled-lbn${U}3--fatalities`,
+        slot: `cl-acled-lbn${U}3--fatalities`,
         subject: event(3).id,
         figure: {
           measure: 'fatalities',
@@ -135,7 +137,7 @@ describe('ACLED import (conversion)', () => {
     const third = 'A3,2022-05-04,1,Protests,,P,,,,Syria,,Town,,,x,0';
     const text = [HEADER, first, 'A2,2022-05-32,1,Protests,,P,,,,Syria,,Town,,,x,0', third].join('\n');
     const { doc, problems } = convert(text);
-    const quote = (id: string) => doc.claims!.find((c) => c.id === id)!.quotes[0];
+    const quote = (slot: string) => doc.claims!.find((c) => c.slot === slot)!.quotes[0];
     expect(quote('cl-acled-a1--notes')).toEqual({
       exact: first,
       start: HEADER.length + 1,
@@ -147,6 +149,38 @@ describe('ACLED import (conversion)', () => {
     expect(problems).toEqual([
       { path: 'line 4', message: 'event_date "2022-05-32" is not a real calendar day' },
     ]);
+  });
+});
+
+describe('ACLED import (claims of a file are its own)', () => {
+  const row = (fatalities: number) => `B1,2022-05-03,1,Protests,,P,,,,Syria,,Town,,,x,${fatalities}`;
+  const first = convert([HEADER, row(1)].join('\n'));
+  const revised = convert([HEADER, row(3)].join('\n'));
+  const bySlot = (d: typeof first.doc) => new Map(d.claims!.map((c) => [c.slot, c]));
+
+  it('keys each claim by its record and field (the slot) and by the file, so a revision never reuses an id', () => {
+    const [a, b] = [bySlot(first.doc), bySlot(revised.doc)];
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    for (const [slot, claim] of a) {
+      expect(claim.id.startsWith(`${slot}--`)).toBe(true);
+      expect(b.get(slot)!.id).not.toBe(claim.id);
+    }
+    // The same file again: the same ids (importing it twice changes nothing).
+    expect(convert([HEADER, row(1)].join('\n')).doc.claims!.map((c) => c.id)).toEqual(
+      first.doc.claims!.map((c) => c.id),
+    );
+  });
+
+  it('states the file is a release of the ACLED dataset, published by ACLED, unless told another dataset', () => {
+    expect(first.doc.sources![0]).toMatchObject({ dataset: 'acled', publisher: 'ac-acled' });
+    const named = acledToBundle([HEADER, row(1)].join('\n'), {
+      file: '/data/events.csv',
+      sha256: sha256('x'),
+      recordedBy: 'unit test',
+      recordedAt: '2026-01-01T00:00:00Z',
+      dataset: 'acled-syria-weekly',
+    });
+    expect(named.doc.sources![0]!.dataset).toBe('acled-syria-weekly');
   });
 });
 

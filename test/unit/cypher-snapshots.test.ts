@@ -280,7 +280,7 @@ it("recordClaim's insert of the claim", () => {
              c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
              c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
              c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-             c.subjectId = r.subjectId, c.objectId = r.objectId)
+             c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
        SET c.sensitivity = CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END >= CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN before ELSE coalesce(r.sensitivity, 'public') END
        MERGE (c)-[:ABOUT]->(subject)
        WITH c, r, edited, before
@@ -339,7 +339,7 @@ it('the bundle upsert of claims', () => {
              c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
              c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
              c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-             c.subjectId = r.subjectId, c.objectId = r.objectId)
+             c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
        SET c.sensitivity = CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END >= CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN before ELSE coalesce(r.sensitivity, 'public') END
        MERGE (c)-[:ABOUT]->(subject)
        WITH c, r, edited, before

@@ -47,7 +47,7 @@ describe('FollowTheMoney import (conversion)', () => {
   const lines = text.split('\n');
   const plan = convert(text);
   const { doc } = plan;
-  const claim = (id: string) => doc.claims!.find((c) => c.id === id)!;
+  const claim = (slot: string) => doc.claims!.find((c) => c.slot === slot)!;
 
   it('turns persons, public bodies and organisations into actors with aliases and identifiers', () => {
     expect(plan.problems).toEqual([]);
@@ -155,7 +155,7 @@ describe('FollowTheMoney import (conversion)', () => {
       line({ id: 'e', schema: 'Person', properties: { name: ['Emoji 🙂'] } }),
       line({ id: 'f', schema: 'Person', properties: { name: ['F'] } }),
     ];
-    const f = convert(emoji.join('\n')).doc.claims!.find((c) => c.id === 'cl-ftm-f--name')!;
+    const f = convert(emoji.join('\n')).doc.claims!.find((c) => c.slot === 'cl-ftm-f--name')!;
     expect(emoji[0]!.length).toBe(63);
     expect(f.quotes).toEqual([{ exact: emoji[1], start: 63, end: 63 + emoji[1]!.length }]);
   });
@@ -176,7 +176,7 @@ describe('FollowTheMoney import (conversion)', () => {
     expect(resolved.relations.find((r) => r.type === 'INVOLVED_IN' && r.role === 'victim')).toMatchObject({
       fromId: `ac-ftm-person-${U}-ahmad`,
       toId: `ev-ftm-event-${U}-raid`,
-      claimIds: [`cl-ftm-link-${U}-2`],
+      claimIds: [claim(`cl-ftm-link-${U}-2`).id],
     });
   });
 });

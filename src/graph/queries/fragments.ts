@@ -100,7 +100,7 @@ export const VISIBLE_ATTRIBUTION = (c: string, x: string, key: string, agent: (a
  * projections.test.ts refuses `{.*}` on any variable that can be a Source.
  */
 export const SOURCE_PROPERTIES =
-  '.id, .title, .sha256, .length, .language, .url, .retrievedAt, .publishedJson, .reliability, .sensitivity, .notes, .version, .createdAt';
+  '.id, .title, .sha256, .length, .language, .url, .retrievedAt, .publishedJson, .reliability, .sensitivity, .notes, .dataset, .version, .createdAt';
 
 /** Projection of a source variable with its labels, without its text. */
 export const sourceProjection = (v: string) => `${v} {${SOURCE_PROPERTIES}, _labels: labels(${v})}`;

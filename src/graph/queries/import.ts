@@ -29,6 +29,96 @@ export const findSourcesByHash = statement(
    RETURN r.id AS bundleId, s.id AS existingId`,
 );
 
+/** Sources of the record set whose id holds other text in the store: their excerpts would stop matching. */
+export const findSourceTextChanges = statement(
+  'import.findSourceTextChanges',
+  `UNWIND $rows AS r
+   MATCH (s:Source {id: r.id})
+   WHERE s.sha256 <> r.sha256
+   RETURN r.id AS id`,
+);
+
+/** Null-safe equality of a stored property and a row's value. */
+const SAME = (a: string, b: string) => `((${a} IS NULL AND ${b} IS NULL) OR coalesce(${a} = ${b}, false))`;
+
+/**
+ * Claims of the record set that exist (unchanged through the API since) with another content: evidence is
+ * never changed in place, so these are refused, each with the fields that differ. Claims changed through the
+ * API since (version past 1) keep their values and are reported as kept, as before.
+ */
+export const findClaimChanges = statement(
+  'import.findClaimChanges',
+  `UNWIND $rows AS r
+   MATCH (c:Claim {id: r.id})
+   WHERE coalesce(c.version, 1) = 1
+   WITH c, r,
+        COLLECT { MATCH (c)-[:SUPPORTED_BY]->(e:Excerpt) RETURN e.id AS x ORDER BY x } AS excerpts,
+        COLLECT { MATCH (c)-[at:ATTRIBUTED_TO]->(a:Actor) RETURN a.id AS x ORDER BY at.hop } AS attributedTo
+   WITH r, [f IN [
+     CASE WHEN NOT ${SAME('c.kind', 'r.kind')} THEN 'kind' END,
+     CASE WHEN NOT ${SAME('c.property', 'r.property')} THEN 'property' END,
+     CASE WHEN NOT ${SAME('c.role', 'r.role')} THEN 'role' END,
+     CASE WHEN NOT ${SAME('c.subjectId', 'r.subjectId')} THEN 'subject' END,
+     CASE WHEN NOT ${SAME('c.objectId', 'r.objectId')} THEN 'object' END,
+     CASE WHEN NOT ${SAME('c.valueJson', 'r.valueJson')} THEN 'value' END,
+     CASE WHEN NOT ${SAME('c.status', 'r.status')} THEN 'status' END,
+     CASE WHEN NOT ${SAME('c.statusReason', 'r.statusReason')} THEN 'statusReason' END,
+     CASE WHEN NOT ${SAME('c.summary', 'r.summary')} THEN 'summary' END,
+     CASE WHEN NOT ${SAME('c.fact', 'r.fact')} THEN 'fact' END,
+     CASE WHEN NOT ${SAME('c.confidence', 'r.confidence')} THEN 'confidence' END,
+     CASE WHEN excerpts <> r.sortedExcerptIds THEN 'excerpts' END,
+     CASE WHEN attributedTo <> r.attributedTo THEN 'attributedTo' END
+   ] WHERE f IS NOT NULL] AS fields
+   WHERE size(fields) > 0
+   RETURN r.id AS id, fields`,
+);
+
+/** Figures of the record set that exist with other values (the words and numbers of a claim's figure). */
+export const findFigureChanges = statement(
+  'import.findFigureChanges',
+  `UNWIND $rows AS r
+   MATCH (f:Figure {id: r.id})
+   WITH r, [x IN [
+     CASE WHEN NOT ${SAME('f.measure', 'r.measure')} THEN 'measure' END,
+     CASE WHEN NOT ${SAME('f.value', 'r.value')} THEN 'value' END,
+     CASE WHEN NOT ${SAME('f.min', 'r.min')} THEN 'min' END,
+     CASE WHEN NOT ${SAME('f.max', 'r.max')} THEN 'max' END,
+     CASE WHEN NOT ${SAME('f.qualifier', 'r.qualifier')} THEN 'qualifier' END,
+     CASE WHEN NOT ${SAME('f.unit', 'r.unit')} THEN 'unit' END,
+     CASE WHEN NOT ${SAME('f.subgroup', 'r.subgroup')} THEN 'subgroup' END,
+     CASE WHEN NOT ${SAME('f.text', 'r.text')} THEN 'text' END,
+     CASE WHEN NOT ${SAME('f.periodStartJson', 'r.periodStartJson')} THEN 'periodStart' END,
+     CASE WHEN NOT ${SAME('f.periodEndJson', 'r.periodEndJson')} THEN 'periodEnd' END,
+     CASE WHEN NOT ${SAME('f.asOfJson', 'r.asOfJson')} THEN 'asOf' END
+   ] WHERE x IS NOT NULL] AS fields
+   WHERE size(fields) > 0
+   RETURN r.id AS id, fields`,
+);
+
+/**
+ * A dataset's newer release supersedes: each new claim with a slot, from a source that is a release of a
+ * dataset, supersedes the claims in the same slot from another release of that dataset by the same
+ * publisher that assert something else and are not superseded yet. The older claim is kept as it was
+ * (value, status, evidence), readable, linked by SUPERSEDES, and no longer counted as a conflict. Equal
+ * assertions are left side by side: the newer file corroborates the older.
+ */
+export const supersede = statement(
+  'import.supersede',
+  `UNWIND $rows AS r
+   MATCH (n:Claim {id: r.id})
+   MATCH (src:Source {id: r.sourceId}) WHERE src.dataset IS NOT NULL
+   WITH n, r, src, [(src)-[:PUBLISHED_BY]->(p:Actor) | p.id] AS publishers
+   MATCH (o:Claim {slot: r.slot})
+   WHERE o <> n AND o.assertion <> r.assertion
+     AND NOT EXISTS { MATCH (o)<-[:SUPERSEDES]-(:Claim) }
+     AND EXISTS {
+       MATCH (o)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(os:Source)
+       WHERE os <> src AND os.dataset = src.dataset AND [(os)-[:PUBLISHED_BY]->(p:Actor) | p.id] = publishers
+     }
+   MERGE (n)-[:SUPERSEDES]->(o)
+   RETURN n.id AS newer, o.id AS older`,
+);
+
 /** Entities of the bundle that were merged into another since: loading them again would revive them. */
 export const findMergedEntities = statement(
   'import.findMergedEntities',
@@ -73,7 +163,9 @@ export const upsertSources = statement(
        s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
        s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
        s.publishedLatest = date(r.publishedLatest),
-       s.reliability = r.reliability, s.sensitivity = ${STRICTER}, s.notes = r.notes
+       s.reliability = r.reliability, s.sensitivity = ${STRICTER}, s.notes = r.notes,
+       // What a file is a release of is fixed when it is first stored: it decides what it supersedes.
+       s.dataset = coalesce(s.dataset, r.dataset)
    WITH s, r, edited, before
    CALL (s, r) {
      WITH s, r WHERE r.publisherId IS NOT NULL
@@ -104,7 +196,7 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
          c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
          c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
          c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-         c.subjectId = r.subjectId, c.objectId = r.objectId)
+         c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
    SET c.sensitivity = ${STRICTER}
    MERGE (c)-[:ABOUT]->(subject)
    WITH c, r, edited, before

@@ -108,6 +108,26 @@ export const conflictsOfClaims = statement<Ids>(
    RETURN id, collect(o {.*}) AS claims`,
 );
 
+/** The claims (the caller may see) of later releases of a dataset that supersede each claim. */
+export const supersedingClaims = statement<Ids>(
+  'records.supersedingClaims',
+  `UNWIND $ids AS id
+   MATCH (:Claim {id: id})<-[:SUPERSEDES]-(n:Claim)
+   WHERE ${VISIBLE_CLAIM('n')}
+   WITH id, n ORDER BY n.id
+   RETURN id, collect(n {.*}) AS claims`,
+);
+
+/** The claims (the caller may see) of earlier releases that each claim supersedes. */
+export const supersededClaims = statement<Ids>(
+  'records.supersededClaims',
+  `UNWIND $ids AS id
+   MATCH (:Claim {id: id})-[:SUPERSEDES]->(o:Claim)
+   WHERE ${VISIBLE_CLAIM('o')}
+   WITH id, o ORDER BY o.id
+   RETURN id, collect(o {.*}) AS claims`,
+);
+
 export const claimsOfFigures = statement<Ids>(
   'records.claimsOfFigures',
   `UNWIND $ids AS id

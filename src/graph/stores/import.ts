@@ -2,7 +2,7 @@ import { RELATION_TYPES } from '../../model/graph-model.js';
 import type { Problem, RecordSet } from '../../model/rows.js';
 import type { Executor, Tx } from '../executor.js';
 import * as q from '../queries/import.js';
-import { entityParams, figureParams, sourceParams } from './properties.js';
+import { claimParams, entityParams, figureParams, sourceParams } from './properties.js';
 import { appendAudit } from '../queries/audit.js';
 import { randomUUID } from 'node:crypto';
 
@@ -15,6 +15,8 @@ export interface BundleWriteCounts {
   claims: number;
   figures: number;
   relations: number;
+  /** Claims of earlier releases of a dataset that this load's claims superseded. */
+  superseded: number;
 }
 
 /** Records a (re)load did not fully apply to, so that nothing done through the API since is undone. */
@@ -56,7 +58,45 @@ export async function bundleLoaded(executor: Executor, sha256: string): Promise<
   return (await executor.read(q.findBundleLoad, { sha256 })).length > 0;
 }
 
-/** Rows that clash with the stored graph: known text under a new id, entities merged away. */
+/** Evidence is never changed in place: stored claims, figures and source texts the rows would change. */
+async function evidenceChanges(tx: Tx, b: RecordSet): Promise<Problem[]> {
+  const at = <T extends { id: string }>(list: T[]) => {
+    const index = new Map(list.map((x, i) => [x.id, i]));
+    return (id: unknown) => index.get(String(id)) ?? -1;
+  };
+  const texts = await tx.run(q.findSourceTextChanges, {
+    rows: b.sources.map((s) => ({ id: s.id, sha256: s.sha256 })),
+  });
+  const claims: Record<string, unknown>[] = [];
+  for (let i = 0; i < b.claims.length; i += BATCH)
+    claims.push(
+      ...(await tx.run(q.findClaimChanges, { rows: b.claims.slice(i, i + BATCH).map(claimParams) })),
+    );
+  const figures: Record<string, unknown>[] = [];
+  for (let i = 0; i < b.figures.length; i += BATCH)
+    figures.push(
+      ...(await tx.run(q.findFigureChanges, { rows: b.figures.slice(i, i + BATCH).map(figureParams) })),
+    );
+  const source = at(b.sources);
+  const claim = at(b.claims);
+  const fields = (row: Record<string, unknown>) => (row.fields as string[]).join(', ');
+  return [
+    ...texts.map((t) => ({
+      path: `sources[${source(t.id)}]`,
+      message: `${String(t.id)} already holds another text (sha256 differs): a source's text never changes; give the new text its own id`,
+    })),
+    ...claims.map((c) => ({
+      path: `claims[${claim(c.id)}]`,
+      message: `${String(c.id)} is already recorded with another ${fields(c)}: evidence is never changed in place; give the new claim its own id (or dispute or retract the old one through the API)`,
+    })),
+    ...figures.map((f) => ({
+      path: `figures(${String(f.id)})`,
+      message: `figure ${String(f.id)} is already recorded with another ${fields(f)}: evidence is never changed in place; give the claim its own id`,
+    })),
+  ];
+}
+
+/** Rows that clash with the stored graph: known text under a new id, entities merged away, changed evidence. */
 async function clashesOf(tx: Tx, b: RecordSet): Promise<Problem[]> {
   // The same text twice is one source: refuse a record set that gives known text a new id.
   const clashes = await tx.run(q.findSourcesByHash, {
@@ -64,6 +104,7 @@ async function clashesOf(tx: Tx, b: RecordSet): Promise<Problem[]> {
   });
   const merged = await tx.run(q.findMergedEntities, { ids: b.entities.map((e) => e.id) });
   return [
+    ...(await evidenceChanges(tx, b)),
     ...clashes.map((c) => ({
       path: `sources[${b.sources.findIndex((s) => s.id === c.bundleId)}]`,
       message: `this text is already in the graph as ${String(c.existingId)}; use that id`,
@@ -91,7 +132,7 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
     kept,
   );
   await runBatched(tx, q.upsertExcerpts, b.excerpts as unknown as Record<string, unknown>[]);
-  await runBatched(tx, q.upsertClaims, b.claims as unknown as Record<string, unknown>[], kept);
+  await runBatched(tx, q.upsertClaims, b.claims.map(claimParams), kept);
   const figureRows = b.figures.map(figureParams);
   await runBatched(tx, q.upsertFigures, figureRows, kept);
   await runBatched(tx, q.linkFigures, figureRows);
@@ -100,6 +141,23 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
     if (rows.length)
       await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
   }
+}
+
+/** Links each slotted claim to the earlier releases' claims it supersedes; how many it superseded. */
+async function supersede(tx: Tx, b: RecordSet): Promise<number> {
+  const sourceOf = new Map(b.excerpts.map((e) => [e.id, e.sourceId]));
+  const rows = b.claims
+    .filter((c) => c.slot)
+    .map((c) => ({
+      id: c.id,
+      slot: c.slot,
+      assertion: claimParams(c).assertion,
+      sourceId: sourceOf.get(c.excerptIds[0] ?? '') ?? null,
+    }));
+  let n = 0;
+  for (let i = 0; i < rows.length; i += BATCH)
+    n += (await tx.run(q.supersede, { rows: rows.slice(i, i + BATCH) })).length;
+  return n;
 }
 
 /**
@@ -121,11 +179,13 @@ export async function writeBundle(
     claims: b.claims.length,
     figures: b.figures.length,
     relations: b.relations.length,
+    superseded: 0,
   };
   return executor.writeTx('import.write', async (tx): Promise<BundleWriteResult> => {
     const clashes = await clashesOf(tx, b);
     if (clashes.length) return { written: false, clashes };
     await writeRows(tx, b, kept);
+    counts.superseded = await supersede(tx, b);
     await tx.run(q.recordBundleLoad, {
       sha256: bundleSha256,
       recordedBy: b.recordedBy,

@@ -1,5 +1,6 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
-import type { EntityRow, FigureRow, SourceRow } from '../../model/rows.js';
+import { assertionOf } from '../../model/claims.js';
+import type { ClaimRow, EntityRow, FigureRow, SourceRow } from '../../model/rows.js';
 
 /**
  * How resolved rows become node properties, shared by the bundle loader and the write API so that a
@@ -38,7 +39,7 @@ export function entityParams(e: EntityRow): Record<string, unknown> {
 /** A source's properties (its text included); the publisher is a relationship the statement makes. */
 export function sourceParams(s: SourceRow): Record<string, unknown> {
   const { published, ...rest } = s;
-  return { ...rest, ...dateProps('published', published) };
+  return { ...rest, dataset: s.dataset ?? null, ...dateProps('published', published) };
 }
 
 /** A figure's properties: its dates as JSON, and the period's bounds for range filters. */
@@ -51,5 +52,15 @@ export function figureParams(f: FigureRow): Record<string, unknown> {
     asOfJson: asOf ? JSON.stringify(asOf) : null,
     periodEarliest: periodStart?.earliest ?? null,
     periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
+  };
+}
+
+/** A claim's properties: an import's claims (those with a slot) carry what they assert, to find supersessions. */
+export function claimParams(c: ClaimRow): Record<string, unknown> {
+  return {
+    ...c,
+    slot: c.slot ?? null,
+    assertion: c.slot ? assertionOf(c) : null,
+    sortedExcerptIds: [...c.excerptIds].sort(),
   };
 }

@@ -82,6 +82,14 @@ export function attributionOfClaims(
 }
 
 /** The claims that disagree with each claim. */
+export function supersedingClaims(executor: Executor, ids: string[]): Promise<Map<string, ClaimRecord[]>> {
+  return byId(executor.read(q.supersedingClaims, { ids }), 'claims', ofLabel<ClaimRecord>('Claim'));
+}
+
+export function supersededClaims(executor: Executor, ids: string[]): Promise<Map<string, ClaimRecord[]>> {
+  return byId(executor.read(q.supersededClaims, { ids }), 'claims', ofLabel<ClaimRecord>('Claim'));
+}
+
 export function conflictsOfClaims(executor: Executor, ids: string[]): Promise<Map<string, ClaimRecord[]>> {
   return byId(executor.read(q.conflictsOfClaims, { ids }), 'claims', ofLabel<ClaimRecord>('Claim'));
 }

@@ -132,6 +132,7 @@ function claimBase(c: ClaimInput, b: BundleInput, excerptIds: string[]): Omit<Cl
     recordedAt: c.recordedAt ?? b.recordedAt,
     excerptIds,
     attributedTo: c.attributedTo,
+    slot: c.slot ?? null,
   };
 }
 
@@ -249,6 +250,7 @@ class BundleResolution {
         reliability: s.reliability,
         sensitivity: s.sensitivity,
         publisherId: s.publisher ?? null,
+        dataset: s.dataset ?? null,
         notes: s.notes ?? null,
       });
     }

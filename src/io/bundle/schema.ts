@@ -87,6 +87,8 @@ export const SourceInput = z
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     title: z.string().trim().min(1).max(1000),
     publisher: id('ac-').nullish(),
+    /** The dataset this file is a release of: a later release's claim in the same slot supersedes. */
+    dataset: z.string().trim().min(1).max(200).nullish(),
     language: z.string().min(2).max(35),
     url: SourceUrl.nullish(),
     retrievedAt: z.iso.datetime({ offset: true }).nullish(),
@@ -160,6 +162,8 @@ export const ClaimInput = z
     id: id('cl-'),
     /** Tag of the fact in an inventory (e.g. F4 in DOMAIN.md), for cross-reference only. */
     fact: z.string().max(20).nullish(),
+    /** What the claim speaks of in its source's dataset, the same in every release (imports set it). */
+    slot: id('cl-').nullish(),
     subject: entityId,
     /** One sentence, in the recorder's words, saying what is claimed. */
     summary: z.string().trim().min(1).max(2000),

@@ -27,6 +27,15 @@ import {
 } from './acled-fields.js';
 import { parseCsv } from './csv.js';
 import { ACLED_COLUMNS } from '../export/acled.js';
+import { importedClaimId } from '../../model/ids.js';
+
+/** ACLED itself, the publisher of every imported ACLED file (so that its releases supersede one another). */
+export const ACLED_PUBLISHER = {
+  id: 'ac-acled',
+  type: 'organization',
+  name: 'ACLED (Armed Conflict Location & Event Data)',
+  lang: 'en',
+} as const;
 
 export { acledDate, acledDay } from './acled-fields.js';
 
@@ -53,8 +62,11 @@ export { acledDate, acledDay } from './acled-fields.js';
  * - fatalities > 0 → a figure {measure: fatalities, qualifier: approximately, unit: people} (ACLED's
  *   numbers are conservative estimates); the notes → a statement claim.
  *
- * Evidence: the CSV file itself is the source, and every claim of a row quotes that row's exact text
- * (its whole record, even when a quoted field spans lines), so that each fact is backed by exact words.
+ * Evidence: the CSV file itself is the source (published by ACLED, `ac-acled`, a release of the dataset
+ * "acled" unless --dataset names another), and every claim of a row quotes that row's exact text (its whole
+ * record, even when a quoted field spans lines), so that each fact is backed by exact words. Claim ids are
+ * keyed by the event, the field and the file (model/ids.ts importedClaimId): a revised file makes claims of
+ * its own, and where it says something else, its claim supersedes the earlier release's.
  * Refused, with their line: a header without the required columns, unknown or repeated columns; rows
  * with the wrong number of fields, malformed quoting, no event id or a repeated one, bad dates,
  * time_precision other than 1–3, fatalities that are not whole numbers, bad coordinates.
@@ -151,10 +163,12 @@ class AcledConversion {
     this.eventIds.set(evId, acledId);
     const evPart = evId.slice('ev-acled-'.length);
     const claim = (suffix: string, c: ClaimFields) => {
-      const id = `cl-acled-${evPart}--${suffix}`;
+      const slot = `cl-acled-${evPart}--${suffix}`;
+      const id = importedClaimId(slot, this.evidenceId);
       this.lineOf.set(id, line);
       this.claims.push({
         id,
+        slot,
         ...c,
         summary: clip(c.summary, 2000),
         source: this.evidenceId,
@@ -296,13 +310,15 @@ export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
         text,
         sha256: opts.sha256,
         title: `ACLED file ${file}`,
+        publisher: ACLED_PUBLISHER.id,
+        dataset: opts.dataset === undefined ? 'acled' : opts.dataset,
         language: 'en',
         reliability: 'unknown',
         notes:
           'The imported ACLED CSV file itself: every claim derived from it quotes the row it comes from.',
       },
     ],
-    actors: [...c.actors.values()],
+    actors: [...c.actors.values(), { ...ACLED_PUBLISHER }],
     places: [...c.places.values()],
     events: c.events,
     claims: c.claims,

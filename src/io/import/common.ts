@@ -28,6 +28,11 @@ export interface ConvertOptions {
   sha256: string;
   recordedBy: string;
   recordedAt: string;
+  /**
+   * The dataset the file is a release of (ACLED default "acled"): a later release's claim about the same
+   * record and field supersedes an earlier release's when it says something else. Null: none (FtM default).
+   */
+  dataset?: string | null;
   onProgress?: (done: number, total: number) => void;
 }
 

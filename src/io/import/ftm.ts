@@ -21,6 +21,7 @@ import {
   type End,
 } from './ftm-fields.js';
 import { ACTOR_SCHEMAS, all, first, readRecords, type FtmRecord, type Kind } from './ftm-read.js';
+import { importedClaimId } from '../../model/ids.js';
 
 export { ftmDate, linkRelation } from './ftm-fields.js';
 export { parseFtmLine } from './ftm-read.js';
@@ -99,7 +100,10 @@ class FtmConversion {
   }
 
   private claim(r: FtmRecord, c: ClaimFields) {
-    this.push(this.claims, { ...c, source: this.evidenceId, quotes: [r.quote] }, r.line);
+    // Keyed by the record and the file: a second file never rewrites the first file's claim.
+    const slot = c.id;
+    const id = importedClaimId(slot, this.evidenceId);
+    this.push(this.claims, { ...c, id, slot, source: this.evidenceId, quotes: [r.quote] }, r.line);
   }
 
   /** The fields of a named entity (its name remembered for the summaries), or a problem when it has none. */
@@ -328,6 +332,7 @@ export function ftmToBundle(text: string, opts: ConvertOptions): ImportPlan {
         text,
         sha256: opts.sha256,
         title: `FollowTheMoney file ${file}`,
+        dataset: opts.dataset ?? null,
         language: 'und',
         reliability: 'unknown',
         notes: 'The imported FtM file itself: every claim derived from it quotes the line it comes from.',
