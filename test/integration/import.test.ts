@@ -271,7 +271,8 @@ describe('ACLED import', () => {
     const u = uniq();
     const { file, text } = fixture('acled-events.csv', u);
     const report = await importFile(db.executor, file, 'acled');
-    expect(report.counts).toMatchObject({ events: 3, actors: 5 } // four named in the file, and ACLED, its publisher);
+    // Four actors named in the file, and ACLED, its publisher.
+    expect(report.counts).toMatchObject({ events: 3, actors: 5 });
     const rows = text.split('\n');
 
     const e1 = (await db.executor.read(entity, { id: `ev-acled-lbn${u}1` }))[0]!;
