@@ -78,7 +78,10 @@ export interface AcledClaim {
 
 export interface AcledFigure extends FigureAmount {
   id: string;
-  /** Status of the figure's claim; null when the caller may not see that claim. */
+  /**
+   * Status of the figure's claim; 'superseded' when a later release of its dataset the caller may see said
+   * otherwise; null when the caller may not see that claim.
+   */
   claimStatus: string | null;
 }
 

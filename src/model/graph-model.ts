@@ -113,6 +113,7 @@ export const STRUCTURAL_RELS = [
   'SAME_AS', // merged entity -> the entity it was merged into, with the judgement
   'KEEPS', // Merge -> the entity kept
   'MERGES', // Merge -> the entity merged away
+  'SUPERSEDES', // Claim -> the claim of an earlier release of its dataset that it replaces (kept as it was)
 ] as const;
 
 const ALLOWED_LABELS = new Set<string>([

@@ -126,7 +126,10 @@ export const exportAcledEvents = statement<PageParams>(
      COLLECT {
        MATCH (ef:Figure)-[:FIGURE_OF]->(n) WHERE ${VISIBLE_FIGURE('ef')}
        RETURN ef {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup,
-                  claimStatus: head(COLLECT { MATCH (efc:Claim {id: ef.claimId}) WHERE ${VISIBLE_CLAIM('efc')} RETURN efc.status })}
+                  // A claim a later release of its dataset superseded reads 'superseded' (not counted).
+                  claimStatus: head(COLLECT { MATCH (efc:Claim {id: ef.claimId}) WHERE ${VISIBLE_CLAIM('efc')}
+                    RETURN CASE WHEN EXISTS { MATCH (efc)<-[:SUPERSEDES]-(efn:Claim) WHERE ${VISIBLE_CLAIM('efn')} }
+                                THEN 'superseded' ELSE efc.status END })}
        ORDER BY ef.id
      } AS figures`,
 );

@@ -147,8 +147,8 @@ const DEATH_MEASURE = /death|killed|fatalit/;
 
 /**
  * Fatalities from a deaths figure: the lowest reported total of people (ACLED keeps the most conservative
- * count, and "more than 105,000" counts as 105,000); figures of subgroups, shares, hidden or retracted
- * claims do not count. 0 when there is none.
+ * count, and "more than 105,000" counts as 105,000); figures of subgroups, shares, hidden, retracted or
+ * superseded claims (a later release of the dataset said otherwise) do not count. 0 when there is none.
  */
 export function fatalities(e: ExportAcledEvent): number {
   const counts = e.figures
@@ -158,7 +158,8 @@ export function fatalities(e: ExportAcledEvent): number {
         f.unit === 'people' &&
         !f.subgroup &&
         f.claimStatus !== null &&
-        f.claimStatus !== 'retracted',
+        f.claimStatus !== 'retracted' &&
+        f.claimStatus !== 'superseded',
     )
     .map((f) => f.value ?? f.min)
     .filter((n): n is number => typeof n === 'number');
