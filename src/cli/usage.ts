@@ -41,7 +41,7 @@ The store's integrity check: reads the whole store, page by page, and verifies t
   - every claim is backed by an excerpt, and its subjectId/objectId match its ABOUT/OBJECT edges;
   - every excerpt is in one source, and its words are that source's text at its code-point offsets;
   - every source's sha256 is the sha256 of its text (UTF-8);
-  - every relationship between entities cites claims that assert it;
+  - every relationship between entities cites claims, each about one of its ends;
   - every merge a merge or unmerge audit record names exists;
   - every figure's stated words (Figure.text) occur in an excerpt of its claim.
 Run it before a backup and after a restore. Prints one line per invariant and, for each one violated,

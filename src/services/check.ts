@@ -15,7 +15,7 @@ export const INVARIANTS = {
     "An excerpt is in exactly one source, and its words are that source's text between its code-point offsets",
   'source-hash-mismatch': "A source's sha256 is the sha256 of its text's UTF-8 bytes",
   'relation-without-claim':
-    'A relationship between entities cites claims (claimIds), each a relation claim of its type from its start to its end',
+    'A relationship between entities cites claims (claimIds), each a claim about one of its ends',
   'claim-edges-disagree':
     "A claim's subjectId and objectId are the ids its ABOUT and OBJECT edges point at (one each; no OBJECT without objectId)",
   'audit-merge-missing': 'Every merge record (merge-…) a merge or unmerge audit record names exists',

@@ -64,9 +64,9 @@ export const sourceText = statement<{ id: string }>(
 );
 
 /**
- * Relationships between entities (the model's relation types, $types) whose claimIds name no claim, or a
- * claim that does not assert this relationship (a relation claim of this type from its start to its end).
- * Paged by start entity.
+ * Relationships between entities (the model's relation types, $types) that cite no claim (claimIds), or
+ * cite an id that is no claim about either of their ends (its subject or object): the rule linkEntities
+ * enforces, and relation claims (subject the start, object the end) keep. Paged by start entity.
  */
 export const relationsPage = statement<PageParams & { types: readonly string[] }>(
   'check.relations',
@@ -76,8 +76,7 @@ export const relationsPage = statement<PageParams & { types: readonly string[] }
      MATCH (a)-[r]->(b:Entity) WHERE type(r) IN $types
      WITH r, b, coalesce(r.claimIds, []) AS claimIds
      WHERE size(claimIds) = 0 OR any(id IN claimIds WHERE NOT EXISTS {
-       MATCH (c:Claim {id: id})
-       WHERE c.kind = 'relation' AND c.property = type(r) AND c.subjectId = a.id AND c.objectId = b.id
+       MATCH (c:Claim {id: id}) WHERE c.subjectId IN [a.id, b.id] OR c.objectId IN [a.id, b.id]
      })
      RETURN collect(coalesce(r.id, elementId(r))) AS bad
    }
