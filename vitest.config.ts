@@ -6,9 +6,10 @@ import { defineConfig } from 'vitest/config';
 const graphqlCjs = createRequire(import.meta.url).resolve('graphql');
 
 /**
- * Three projects: `unit` (pure logic, no database, no Java: seconds), `integration` (against one real Neo4j,
- * started by test/global-setup.ts: embedded, or NEO4J_URI) and `e2e` (the explorer in Chromium, on the same
- * Neo4j). `vitest run` runs all three; `vitest run --project unit` only the first.
+ * Four projects: `unit` (pure logic, no database, no Java: seconds), `integration` (against one real Neo4j,
+ * started by test/global-setup.ts: embedded, or NEO4J_URI), `e2e` (the explorer in Chromium, on the same
+ * Neo4j) and `integrity` (kg check on that Neo4j once the others have finished: groupOrder 1 runs it after
+ * every project of group 0). `vitest run` runs all four; `vitest run --project unit` only the first.
  */
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlCjs }] },
@@ -33,6 +34,16 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integrity',
+          include: ['test/integrity/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          // After the integration and e2e suites: the store they leave must pass kg check.
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

@@ -28,8 +28,8 @@ interface Shared {
 }
 
 /**
- * The integration and e2e projects each name this setup; both run in Vitest's main process, so the second
- * reuses the Neo4j the first started (one store folder holds one Neo4j), and the last to finish stops it.
+ * The integration, e2e and integrity projects each name this setup; all run in Vitest's main process, so the others
+ * reuse the Neo4j the first started (one store folder holds one Neo4j), and the last to finish stops it.
  */
 const shared = globalThis as { __hrkgTestNeo4j?: Promise<Shared> };
 

@@ -9,7 +9,7 @@ import { loadBundle, SAMPLE_BUNDLE } from '../services/import.js';
 import { KeyService } from '../services/keys.js';
 import { migrate } from '../graph/migrate.js';
 import { readable, withDatabase } from './database.js';
-import { count, formatCounts, ProgressLine, reportKept, skippedSummary } from './output.js';
+import { checkReport, count, formatCounts, ProgressLine, reportKept, skippedSummary } from './output.js';
 import { help, oneOf, parse, UsageError } from './usage.js';
 
 /** kg's commands, one function each: parse the arguments, do the work, print, return the exit code. */
@@ -44,6 +44,26 @@ export async function checkBundle(args: string[]): Promise<number> {
       `${b.excerpts.length} excerpts, ${b.figures.length} figures, ${b.relations.length} relations\n`,
   );
   return 0;
+}
+
+/** `kg check`: the store's integrity check; exit 1, with the ids, on any violation. */
+export async function checkCommand(args: string[]): Promise<number> {
+  const { values } = parse('check', args, { json: { type: 'boolean' } }, 0);
+  if (values.help) return help('check');
+  const { checkStore } = await import('../services/check.js');
+  return withDatabase({ migrate: false }, async (db) => {
+    const progress = new ProgressLine('checking');
+    try {
+      const report = await checkStore(db.executor, {
+        onProgress: (what, n) => progress.note(`checking ${what}: ${count(n)}`),
+      });
+      progress.clear();
+      process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : checkReport(report));
+      return report.clean ? 0 : 1;
+    } finally {
+      progress.clear();
+    }
+  });
 }
 
 export async function migrateCommand(args: string[]): Promise<number> {

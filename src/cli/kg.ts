@@ -2,7 +2,15 @@
 import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import { BundleError } from '../io/bundle/resolve.js';
-import { checkBundle, exportCommand, importCommand, keys, migrateCommand, seed } from './commands.js';
+import {
+  checkBundle,
+  checkCommand,
+  exportCommand,
+  importCommand,
+  keys,
+  migrateCommand,
+  seed,
+} from './commands.js';
 import { firstLine, help, HELP, UsageError } from './usage.js';
 
 /**
@@ -19,6 +27,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   export: exportCommand,
   keys,
   'check-bundle': checkBundle,
+  check: checkCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import type { KeptRecords } from '../graph/stores/import.js';
+import type { CheckReport } from '../services/check.js';
 
 /** What kg prints: counts, a progress line on terminals, summaries of what was skipped or kept. */
 
@@ -67,4 +68,20 @@ export function reportKept(kept: KeptRecords): void {
     process.stdout.write(
       `Kept the stricter stored sensitivity of ${kept.stricterKept.length} record(s) (use setSensitivity to lower it): ${list(kept.stricterKept)}\n`,
     );
+}
+
+/** The integrity check as text: one line per invariant, then the ids of the records that break it. */
+export function checkReport(r: CheckReport): string {
+  const read = Object.entries(r.scanned)
+    .map(([k, v]) => `${count(v)} ${k}`)
+    .join(', ');
+  const lines = r.invariants.map((i) => {
+    const head = `${i.count ? 'FAIL' : 'ok  '} ${i.name}: ${i.description}`;
+    if (!i.count) return head;
+    const more = i.count > i.ids.length ? ` … and ${count(i.count - i.ids.length)} more` : '';
+    return `${head}\n     ${count(i.count)} record(s): ${i.ids.join(', ')}${more}`;
+  });
+  const failed = r.invariants.filter((i) => i.count).length;
+  const verdict = r.clean ? 'clean' : `${failed} invariant(s) violated`;
+  return `${lines.join('\n')}\nRead ${read} in ${count(r.ms)} ms: ${verdict}.\n`;
 }

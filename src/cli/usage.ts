@@ -19,6 +19,7 @@ Commands:
                                        Create an API key; its secret is printed once
   keys revoke ID                       Revoke an API key
   check-bundle FILE                    Validate a bundle file without a database, and summarise it
+  check [--json]                       Check the store's integrity (before and after a restore)
 
 Options:
   -h, --help                           Show help for kg or for a command
@@ -34,6 +35,21 @@ Applies pending migrations first. A bundle with problems is refused whole, every
 
 Validates a bundle file (hrkg-bundle/1) as kg seed and kg import would, without a database: every problem
 is listed with its path (exit 1), or a one-line summary of what it holds is printed (exit 0).`,
+  check: `Usage: kg check [--json]
+
+The store's integrity check: reads the whole store, page by page, and verifies that
+  - every claim is backed by an excerpt, and its subjectId/objectId match its ABOUT/OBJECT edges;
+  - every excerpt is in one source, and its words are that source's text at its code-point offsets;
+  - every source's sha256 is the sha256 of its text (UTF-8);
+  - every relationship between entities cites claims, each about one of its ends;
+  - every merge a merge or unmerge audit record names exists;
+  - every figure's stated words (Figure.text) occur in an excerpt of its claim.
+Run it before a backup and after a restore. Prints one line per invariant and, for each one violated,
+how many records break it and their ids (the first 100). Progress goes to stderr on a terminal.
+Exit codes: 0 clean, 1 any violation (or failure), 2 usage error.
+
+Options:
+  --json   Print the report as JSON (invariants with name, description, count and ids)`,
   migrate: `Usage: kg migrate
 
 Applies the migrations not yet recorded in the graph, in order.`,

@@ -966,8 +966,16 @@ export type IngestSourceInput = {
 /** What ingestSource did. */
 export type IngestSourcePayload = {
   __typename?: 'IngestSourcePayload';
-  /** False when the same text was already stored (the existing source is returned unchanged). */
+  /**
+   * False when the same text was already stored: the existing source is returned unchanged (evidence is
+   * never changed in place), nothing is written and no audit record is made.
+   */
   created: Scalars['Boolean']['output'];
+  /**
+   * When created is false: each field you gave whose value differs from the stored source's (those values
+   * were not applied). Empty when created is true, or when everything you gave matches.
+   */
+  differences: Array<SourceFieldDifference>;
   /** The source holding this text. */
   source: Source;
 };
@@ -1089,7 +1097,9 @@ export type Mutation = {
   disputeClaim: Claim;
   /**
    * Stores a source's text. The same text (by sha256) is always one source: ingesting it again returns the
-   * existing source with created false and changes nothing.
+   * existing source with created false, the fields you gave that differ from it (differences), and changes
+   * nothing. When the source holding this text is one your key may not see, the ingest is refused with
+   * CONFLICT and nothing about that source (the same text cannot be a second source).
    */
   ingestSource: IngestSourcePayload;
   /**
@@ -1892,6 +1902,17 @@ export type SourceEdge = {
   node: Source;
 };
 
+/** A field of IngestSourceInput whose given value differs from the stored source's. */
+export type SourceFieldDifference = {
+  __typename?: 'SourceFieldDifference';
+  /** The field's name in IngestSourceInput: title, language, url, retrievedAt, published, reliability, sensitivity, notes or publisherId. */
+  field: Scalars['String']['output'];
+  /** The value you gave, as checked (a title trimmed, a date parsed). A fuzzy date as JSON. */
+  given?: Maybe<Scalars['String']['output']>;
+  /** The stored value (null: none). A fuzzy date as JSON; an instant as the store prints it. */
+  stored?: Maybe<Scalars['String']['output']>;
+};
+
 /** What sources to include. */
 export type SourceFilter = {
   /** Only sources in this language. */
@@ -2154,6 +2175,7 @@ export type ResolversTypes = ResolversObject<{
   Source: ResolverTypeWrapper<SourceRecord>;
   SourceConnection: ResolverTypeWrapper<Omit<SourceConnection, 'edges'> & { edges: Array<ResolversTypes['SourceEdge']> }>;
   SourceEdge: ResolverTypeWrapper<Omit<SourceEdge, 'node'> & { node: ResolversTypes['Source'] }>;
+  SourceFieldDifference: ResolverTypeWrapper<SourceFieldDifference>;
   SourceFilter: SourceFilter;
   StatisticGroup: ResolverTypeWrapper<Omit<StatisticGroup, 'figures' | 'subject'> & { figures: Array<ResolversTypes['StatisticValue']>, subject: ResolversTypes['Entity'] }>;
   StatisticValue: ResolverTypeWrapper<Omit<StatisticValue, 'figure' | 'sources'> & { figure: ResolversTypes['Figure'], sources: Array<ResolversTypes['Source']> }>;
@@ -2233,6 +2255,7 @@ export type ResolversParentTypes = ResolversObject<{
   Source: SourceRecord;
   SourceConnection: Omit<SourceConnection, 'edges'> & { edges: Array<ResolversParentTypes['SourceEdge']> };
   SourceEdge: Omit<SourceEdge, 'node'> & { node: ResolversParentTypes['Source'] };
+  SourceFieldDifference: SourceFieldDifference;
   SourceFilter: SourceFilter;
   StatisticGroup: Omit<StatisticGroup, 'figures' | 'subject'> & { figures: Array<ResolversParentTypes['StatisticValue']>, subject: ResolversParentTypes['Entity'] };
   StatisticValue: Omit<StatisticValue, 'figure' | 'sources'> & { figure: ResolversParentTypes['Figure'], sources: Array<ResolversParentTypes['Source']> };
@@ -2466,6 +2489,7 @@ export type GraphNodeResolvers<ContextType = RequestContext, ParentType extends 
 
 export type IngestSourcePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['IngestSourcePayload'] = ResolversParentTypes['IngestSourcePayload']> = ResolversObject<{
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  differences?: Resolver<Array<ResolversTypes['SourceFieldDifference']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 }>;
 
@@ -2679,6 +2703,12 @@ export type SourceEdgeResolvers<ContextType = RequestContext, ParentType extends
   node?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 }>;
 
+export type SourceFieldDifferenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceFieldDifference'] = ResolversParentTypes['SourceFieldDifference']> = ResolversObject<{
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  given?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stored?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type StatisticGroupResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StatisticGroup'] = ResolversParentTypes['StatisticGroup']> = ResolversObject<{
   disputed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   figures?: Resolver<Array<ResolversTypes['StatisticValue']>, ParentType, ContextType>;
@@ -2765,6 +2795,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Source?: SourceResolvers<ContextType>;
   SourceConnection?: SourceConnectionResolvers<ContextType>;
   SourceEdge?: SourceEdgeResolvers<ContextType>;
+  SourceFieldDifference?: SourceFieldDifferenceResolvers<ContextType>;
   StatisticGroup?: StatisticGroupResolvers<ContextType>;
   StatisticValue?: StatisticValueResolvers<ContextType>;
   Timeline?: TimelineResolvers<ContextType>;

@@ -22,6 +22,8 @@ export interface MutationOutcome<R> {
   result: R;
   affectedIds: string[];
   changes: Change[];
+  /** The work found nothing to change and wrote nothing: no audit record is appended. */
+  wroteNothing?: boolean;
 }
 
 export interface MutationRequest {
@@ -103,7 +105,8 @@ async function audit<R>(
   req: MutationRequest,
   inputDigest: string,
   out: MutationOutcome<R>,
-): Promise<string> {
+): Promise<string | null> {
+  if (out.wroteNothing) return null;
   const id = `audit-${randomUUID()}`;
   await tx.run(q.appendAudit, {
     id,

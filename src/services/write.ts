@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { actorLabel, clearance, type Viewer } from '../model/access.js';
 import { AppError, badInput, checkId, ErrorCode, requireRole } from '../errors.js';
 import type { Executor, Tx } from '../graph/executor.js';
-import { runMutation, type Change, type MutationOutcome } from '../graph/mutation.js';
+import { runMutation, type MutationOutcome } from '../graph/mutation.js';
 import type {
   ClaimRecord,
   EntityRecord,
@@ -50,6 +50,7 @@ import {
   type WriteOptions,
 } from './write-input.js';
 import { claimRows, relationChange, writeClaim } from './write-claim.js';
+import { sourceDifferences, type SourceFieldDifference } from './source-differences.js';
 
 /**
  * The write API for evidence: sources, claims, entities and links, added by analysts. Input is checked
@@ -98,7 +99,7 @@ export class WriteService {
   async ingestSource(
     input: IngestSourceArgs,
     idempotencyKey?: Maybe<string>,
-  ): Promise<{ source: SourceRecord; created: boolean }> {
+  ): Promise<{ source: SourceRecord; created: boolean; differences: SourceFieldDifference[] }> {
     requireRole(this.viewer, 'analyst', 'Ingesting sources');
     assertWellFormed(input, ['input']);
     const text = input.text;
@@ -147,17 +148,26 @@ export class WriteService {
         actorAt(await store.findNodes(tx, [row.publisherId]), row.publisherId, ['input', 'publisherId']);
       }
       const merged = await store.mergeSource(tx, row);
-      if (!merged.created && !this.visible(merged.sensitivity)) {
-        throw new AppError(ErrorCode.CONFLICT, 'This text is already stored, in a source you cannot see', {
+      if (!merged.visible) {
+        // The same text is one source (sha256 is unique), so this text cannot get a source of the caller's;
+        // the refusal names nothing of the stored one (no id, no metadata, not even that it is restricted).
+        throw new AppError(ErrorCode.CONFLICT, 'This text cannot be ingested with your key', {
           inputPath: ['input', 'text'],
         });
       }
+      const differences = merged.stored ? sourceDifferences(input, row, merged.stored) : [];
+      const out = { id: merged.id, created: merged.created, differences };
+      // Nothing written: no audit record (an empty one would say a change happened).
+      if (!merged.created) return { result: out, affectedIds: [], changes: [], wroteNothing: true };
       // The audit keeps the text's hash and length, not 5 MB of text.
       const { text: _text, ...after } = row;
-      const changes: Change[] = merged.created ? [{ id: merged.id, before: null, after }] : [];
-      return { result: { id: merged.id, created: merged.created }, affectedIds: [merged.id], changes };
+      return { result: out, affectedIds: [merged.id], changes: [{ id: merged.id, before: null, after }] };
     });
-    return { source: await this.records.source(result.id), created: result.created };
+    return {
+      source: await this.records.source(result.id),
+      created: result.created,
+      differences: result.differences,
+    };
   }
 
   async recordClaim(input: RecordClaimArgs, idempotencyKey?: Maybe<string>): Promise<ClaimRecord> {

@@ -227,6 +227,7 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
 /** Samples by statement family (longest matching name prefix wins). */
 export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   'audit.log': { from: ISO, to: ISO, operation: 'recordClaim' },
+  'check.': { after: '', limit: 1000, operations: ['mergeEntities', 'unmergeEntities'] },
   'bundleExport.': { kind: 'Event', types: ['INVOLVED_IN', 'OCCURRED_IN'] },
   'export.counts': { kinds: ['sources', 'events', 'claims', 'excerpts'] },
   'explore.paths': { from: 'ac-sample', to: 'pl-sample' },

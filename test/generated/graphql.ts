@@ -648,7 +648,7 @@ export type IngestSourceMutationVariables = Exact<{
 }>;
 
 
-export type IngestSourceMutation = { ingestSource: { created: boolean, source: { id: string, sha256: string, length: number, title: string, language: string, text: string, url: string | null, retrievedAt: string | null, reliability: Reliability, sensitivity: Sensitivity, notes: string | null, published: { value: string | null, precision: DatePrecision, qualifier: DateQualifier, earliest: string | null, latest: string | null, text: string | null } | null, publisher: { id: string } | null } } };
+export type IngestSourceMutation = { ingestSource: { created: boolean, differences: Array<{ field: string, stored: string | null, given: string | null }>, source: { id: string, sha256: string, length: number, title: string, language: string, text: string, url: string | null, retrievedAt: string | null, reliability: Reliability, sensitivity: Sensitivity, notes: string | null, published: { value: string | null, precision: DatePrecision, qualifier: DateQualifier, earliest: string | null, latest: string | null, text: string | null } | null, publisher: { id: string } | null } } };
 
 export type RecordClaimMutationVariables = Exact<{
   input: RecordClaimInput;
@@ -1296,6 +1296,11 @@ export const IngestSourceDocument = new TypedDocumentString(`
     mutation IngestSource($input: IngestSourceInput!, $key: String) {
   ingestSource(input: $input, idempotencyKey: $key) {
     created
+    differences {
+      field
+      stored
+      given
+    }
     source {
       id
       sha256

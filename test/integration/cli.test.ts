@@ -57,7 +57,7 @@ describe('kg', () => {
     it('lists its commands with --help and exits 0', async () => {
       const r = await kg(['--help']);
       expect(r.code).toBe(0);
-      for (const c of ['seed', 'migrate', 'import', 'export', 'keys create', 'keys revoke']) {
+      for (const c of ['seed', 'migrate', 'import', 'export', 'keys create', 'keys revoke', 'check']) {
         expect(r.stdout).toContain(c);
       }
       expect(r.stderr).toBe('');
@@ -74,6 +74,7 @@ describe('kg', () => {
           ['keys', 'create'],
           ['keys', 'revoke'],
           ['check-bundle'],
+          ['check'],
         ].map(async (cmd) => [cmd.join(' '), await kg([...cmd, '--help'])] as const),
       );
       for (const [cmd, r] of runs) {
@@ -94,6 +95,7 @@ describe('kg', () => {
         ['keys', 'create', '--role', 'viewer'],
         ['keys', 'rotate'],
         ['migrate', 'now'],
+        ['check', '--bogus'],
       ];
       // An unreachable database: a usage error must be found before any connection is tried.
       const runs = await Promise.all(cases.map((args) => kg(args, { NEO4J_URI: 'bolt://127.0.0.1:1' })));

@@ -141,18 +141,152 @@ describe('write API for evidence', () => {
       expect(first.source.length).not.toBe(text.length);
       expect(String(first.source.retrievedAt)).toMatch(/^2022-05-02T10:00/);
 
-      // The same text again: the same source, nothing new, whatever the other fields say.
+      // The same text again: the same source, nothing new, whatever the other fields say; nothing written,
+      // so no audit record.
       const again = (
         await ok(IngestSourceDocument, { input: { text, title: 'Another title', language: 'en' } }, key)
       ).ingestSource;
       expect(again).toMatchObject({ created: false, source: { id: first.source.id, title: `Capture ${u}` } });
       expect(await countOf(app.db.executor, sourcesWithHash, { sha: hash })).toBe(1);
       const log = await audits(key.keyId);
-      expect(log.map((a) => a.operation)).toEqual(['createEntity', 'ingestSource', 'ingestSource']);
+      expect(log.map((a) => a.operation)).toEqual(['createEntity', 'ingestSource']);
       const created = JSON.parse(String(log[1]!.changesJson));
       expect(created[0]).toMatchObject({ id: first.source.id, before: null, after: { sha256: hash } });
       expect(created[0].after.text).toBeUndefined();
-      expect(JSON.parse(String(log[2]!.changesJson))).toEqual([]);
+    });
+
+    it('answers a re-ingest with different metadata with the stored source and each field that differs', async () => {
+      const key = await keyHeaders(app.db, 'analyst');
+      const u = uniq();
+      const [p1, p2] = [
+        await createEntity(key, { kind: 'ACTOR', type: 'organization', name: `Pub A ${u}` }),
+        await createEntity(key, { kind: 'ACTOR', type: 'organization', name: `Pub B ${u}` }),
+      ];
+      const text = `Re-ingested ${u} 🕊️ text.`;
+      const input = {
+        text,
+        title: `Report ${u}`,
+        language: 'en',
+        publisherId: p1!.id,
+        url: 'https://example.org/a',
+        retrievedAt: '2022-05-02T10:00:00Z',
+        published: { value: '2022-04', precision: 'month' },
+        reliability: 'usually_reliable',
+        notes: 'first capture',
+      };
+      const first = (await ok(IngestSourceDocument, { input }, key)).ingestSource;
+      expect(first).toMatchObject({ created: true, differences: [] });
+
+      // The same metadata (the instant written another way, the title with spaces): nothing differs.
+      const same = (
+        await ok(
+          IngestSourceDocument,
+          { input: { ...input, title: ` Report ${u} `, retrievedAt: '2022-05-02T12:00:00+02:00' } },
+          key,
+        )
+      ).ingestSource;
+      expect(same).toMatchObject({ created: false, differences: [] });
+
+      const other = {
+        text,
+        title: `Retitled ${u}`,
+        language: 'en',
+        publisherId: p2!.id,
+        url: 'https://example.org/b',
+        retrievedAt: '2023-01-01T00:00:00Z',
+        published: { value: '2022-04-30', precision: 'day' },
+        reliability: 'unknown',
+        sensitivity: 'restricted',
+      };
+      const again = (await ok(IngestSourceDocument, { input: other }, key)).ingestSource;
+      expect(again.created).toBe(false);
+      expect(again.source).toMatchObject({
+        id: first.source.id,
+        title: `Report ${u}`,
+        url: 'https://example.org/a',
+        reliability: 'usually_reliable',
+        sensitivity: 'public',
+        notes: 'first capture',
+        publisher: { id: p1!.id },
+      });
+      const byField = Object.fromEntries(again.differences.map((d) => [d.field, d]));
+      // Notes were not given: not compared. Language is the same.
+      expect(Object.keys(byField).sort()).toEqual(
+        ['published', 'publisherId', 'reliability', 'retrievedAt', 'sensitivity', 'title', 'url'].sort(),
+      );
+      expect(byField.title).toEqual({ field: 'title', stored: `Report ${u}`, given: `Retitled ${u}` });
+      expect(byField.publisherId).toEqual({ field: 'publisherId', stored: p1!.id, given: p2!.id });
+      expect(byField.sensitivity).toEqual({ field: 'sensitivity', stored: 'public', given: 'restricted' });
+      expect(byField.reliability).toEqual({
+        field: 'reliability',
+        stored: 'usually_reliable',
+        given: 'unknown',
+      });
+      expect(byField.url).toEqual({
+        field: 'url',
+        stored: 'https://example.org/a',
+        given: 'https://example.org/b',
+      });
+      expect(byField.retrievedAt!.stored).toMatch(/^2022-05-02T10:00/);
+      expect(byField.retrievedAt!.given).toBe('2023-01-01T00:00:00Z');
+      expect(JSON.parse(byField.published!.stored!)).toMatchObject({ value: '2022-04', precision: 'month' });
+      expect(JSON.parse(byField.published!.given!)).toMatchObject({ value: '2022-04-30', precision: 'day' });
+
+      // Nothing was changed, so one audit record for the creation only (and the two entities).
+      const log = await audits(key.keyId);
+      expect(log.map((a) => a.operation)).toEqual(['createEntity', 'createEntity', 'ingestSource']);
+      expect(await props(first.source.id)).toMatchObject({ title: `Report ${u}`, version: 1 });
+    });
+
+    it('refuses the text of a source the caller may not see, naming nothing of it, writing nothing', async () => {
+      const admin = await keyHeaders(app.db, 'admin');
+      const analyst = await keyHeaders(app.db, 'analyst');
+      const u = uniq();
+      const text = `Confidential ${u} capture.`;
+      const secret = (
+        await ok(
+          IngestSourceDocument,
+          {
+            input: {
+              text,
+              title: `Secret title ${u}`,
+              language: 'en',
+              url: 'https://example.org/secret',
+              sensitivity: 'confidential',
+              notes: `secret notes ${u}`,
+            },
+          },
+          admin,
+        )
+      ).ingestSource.source;
+      const err = await fail(
+        IngestSourceDocument,
+        { input: { text, title: 'Mine', language: 'en' }, key: `hidden-${u}` },
+        analyst.headers,
+      );
+      expect(err.extensions).toEqual({ code: 'CONFLICT', inputPath: ['input', 'text'] });
+      const said = JSON.stringify(err);
+      for (const leak of [
+        secret.id,
+        `Secret title ${u}`,
+        'secret',
+        'confidential',
+        'restricted',
+        'cannot see',
+      ])
+        expect(said).not.toContain(leak);
+      // Nothing written, nothing audited, and the key can be used again for another request.
+      expect(await audits(analyst.keyId)).toEqual([]);
+      expect(await countOf(app.db.executor, sourcesWithHash, { sha: sha256(text) })).toBe(1);
+      expect(await props(secret.id)).toMatchObject({ title: `Secret title ${u}`, version: 1 });
+      const other = (
+        await ok(
+          IngestSourceDocument,
+          { input: { text: `Another ${u}`, title: 'Mine', language: 'en' }, key: `hidden-${u}` },
+          analyst,
+        )
+      ).ingestSource;
+      expect(other.created).toBe(true);
     });
 
     it('gives 50 parallel identical ingests exactly one source', async () => {
@@ -172,7 +306,8 @@ describe('write API for evidence', () => {
       expect(ids.size).toBe(1);
       expect(results.filter((r) => r.data!.ingestSource.created)).toHaveLength(1);
       expect(await countOf(app.db.executor, sourcesWithHash, { sha: sha256(text) })).toBe(1);
-      expect(await audits(key.keyId)).toHaveLength(50);
+      // One created it; the 49 others wrote nothing, so made no audit record.
+      expect(await audits(key.keyId)).toHaveLength(1);
     });
 
     it('takes its size limit from the constructor, in bytes of UTF-8', async () => {

@@ -47,7 +47,9 @@ export const existingExcerpts = statement(
 
 /**
  * The same text is one source: MERGE on sha256 (unique constraint) makes concurrent ingests of one text
- * wait for each other, so exactly one creates it. `_created` marks the creating transaction.
+ * wait for each other, so exactly one creates it. `_created` marks the creating transaction. A source that
+ * was there already comes back with its metadata (`stored`) only when the caller may see it; its publisher
+ * only when the caller may see that too.
  */
 export const mergeSource = statement(
   'write.mergeSource',
@@ -66,7 +68,10 @@ export const mergeSource = statement(
      MATCH (a:Actor {id: $r.publisherId})
      MERGE (s)-[:PUBLISHED_BY]->(a)
    }
-   RETURN s.id AS id, created, coalesce(s.sensitivity, 'public') AS sensitivity`,
+   RETURN s.id AS id, created, ${VISIBLE('s')} AS visible,
+     CASE WHEN NOT created AND ${VISIBLE('s')} THEN s {.title, .language, .url, .publishedJson, .reliability, .notes,
+       retrievedAt: toString(s.retrievedAt), sensitivity: coalesce(s.sensitivity, 'public'),
+       publisherId: head(COLLECT { MATCH (s)-[:PUBLISHED_BY]->(a) WHERE ${VISIBLE('a')} RETURN a.id })} END AS stored`,
 );
 
 /** Entity properties as the bundle loader sets them (sensitivity and version apart), from map $e. */

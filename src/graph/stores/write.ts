@@ -4,6 +4,7 @@ import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
 import { entityParams, figureParams, sourceParams } from './properties.js';
 import { toRecord, type EntityRecord } from '../records.js';
+import { str } from '../values.js';
 
 /**
  * Writes of the write API, inside the caller's transaction (runMutation). Rows have the bundle loader's
@@ -47,13 +48,43 @@ export async function sourceText(tx: Tx, id: string): Promise<string | null> {
   return row ? String(row.text) : null;
 }
 
-/** Creates the source, or finds the one with the same text (created false). */
+/** The metadata of a stored source, as ingestSource compares it with what it was given. */
+export interface StoredSourceMeta {
+  title: string | null;
+  language: string | null;
+  url: string | null;
+  /** As Neo4j prints the instant. */
+  retrievedAt: string | null;
+  publishedJson: string | null;
+  reliability: string | null;
+  sensitivity: string;
+  notes: string | null;
+  /** The publisher, when the caller may see it. */
+  publisherId: string | null;
+}
+
+/**
+ * Creates the source, or finds the one with the same text (created false). `visible`: whether the caller
+ * may see it; `stored`: its metadata, only when it was there already and the caller may see it.
+ */
 export async function mergeSource(
   tx: Tx,
   s: SourceRow,
-): Promise<{ id: string; created: boolean; sensitivity: string }> {
+): Promise<{ id: string; created: boolean; visible: boolean; stored: StoredSourceMeta | null }> {
   const [row] = await tx.run(q.mergeSource, { r: sourceParams(s) });
-  return { id: String(row!.id), created: row!.created === true, sensitivity: String(row!.sensitivity) };
+  const m = row!.stored as Record<string, unknown> | null;
+  const stored: StoredSourceMeta | null = m && {
+    title: str(m.title),
+    language: str(m.language),
+    url: str(m.url),
+    retrievedAt: str(m.retrievedAt),
+    publishedJson: str(m.publishedJson),
+    reliability: str(m.reliability),
+    sensitivity: String(m.sensitivity),
+    notes: str(m.notes),
+    publisherId: str(m.publisherId),
+  };
+  return { id: String(row!.id), created: row!.created === true, visible: row!.visible === true, stored };
 }
 
 export async function createEntity(tx: Tx, e: EntityRow): Promise<void> {
