@@ -42,13 +42,15 @@ Applies the migrations not yet recorded in the graph, in order.`,
 Imports a hrkg bundle (YAML or JSON), FollowTheMoney entities (NDJSON) or ACLED events (CSV). The whole
 file is checked first: any problem refuses it, with every problem listed (by line for NDJSON and CSV),
 and nothing is written. Ids are deterministic: importing a file again changes nothing.
+A backup (a full bundle export, with its store section) is restored: only into an empty store, whole.
 
 Options:
   --format F          bundle, ftm or acled (required)
   --recorded-by NAME  Who imports (FtM and ACLED claims; a bundle names its own curator)`,
   export: `Usage: kg export --format bundle|ftm|acled|prov|graphml [-o FILE] [--clearance LEVEL]
 
-Writes the whole graph: bundle (hrkg-bundle/1 JSON, lossless, importable), ftm (FollowTheMoney NDJSON),
+Writes the whole graph: bundle (hrkg-bundle/1 JSON, importable; with full clearance a backup holding
+the whole store, restored by kg import into an empty store; with less a redacted share), ftm (FollowTheMoney NDJSON),
 acled (ACLED-style CSV), prov (PROV-JSON) or graphml (Gephi, Cytoscape). To stdout unless -o is given
 (the file appears only when the export is complete).
 

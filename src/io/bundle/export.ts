@@ -10,19 +10,22 @@ import { RELATIONS, type RelationType } from '../../model/graph-model.js';
 import type { StoreDump } from '../../model/store.js';
 
 /**
- * The graph as an hrkg-bundle/1 JSON document, losslessly: what the bundle loader writes, read back
- * (sources with their text, entities with every property, claims with their value, quotes at their
- * code-point offsets, attribution, status history, confidence, sensitivity, who recorded them and when)
- * so that export → import into an empty graph → export gives the same bytes.
+ * The graph as an hrkg-bundle/1 JSON document: what the bundle loader writes, read back (sources with
+ * their text, entities with every property, claims with their value, every quote of every source at its
+ * code-point offsets — quotes outside the claim's first source name theirs — attribution, status history,
+ * confidence, sensitivity, who recorded them and when).
+ *
+ * With full clearance the document is a backup: a `store` section (src/io/bundle/store.ts) holds every
+ * node and relationship of the store, typed — versions, creation times, merges with what undo needs,
+ * same-as judgements, audit records, bundle loads — so that a restore into an empty store gives the same
+ * store, and export → restore → export the same bytes. API keys, the migration ledger and idempotency
+ * replay records are left out (src/model/store.ts says why). With less clearance it is a redacted share:
+ * no store section; merged-away entities, audit and merge records are then absent.
  *
  * Determinism: records in id order, keys in the schema's order, null values and empty lists left out
  * (the loader reads an absent value as null or empty), two-space JSON with a final newline.
  * The bundle's recordedBy / recordedAt are the pair most claims share; claims recorded by someone else or
  * at another time carry their own.
- *
- * Not in the format, so not exported: entity and source versions and creation times, merge history
- * (merged-away entities are left out; their claims and relationships already point at the kept one),
- * audit records, API keys, bundle-load records.
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
