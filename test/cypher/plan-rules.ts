@@ -131,6 +131,10 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'write.mergeRelation.* CartesianProduct': 'both ends by unique id, one node each',
 
   // Eager in writes: what a statement reads after writing it, over inputs that are small by construction.
+  'backup.restoreNodes.* Eager':
+    'properties set by dynamic key (SET n[p.k]) conflict with every property read; a restore batch is at most 1,000 new nodes',
+  'backup.restoreRelationships.* Eager':
+    'properties set by dynamic key (SET r[p.k]) conflict with every property read; a restore batch is at most 1,000 relationships',
   'idempotency.claim Eager': 'one key: reads back the marker it set on MERGE',
   'keys.revoke Eager': 'one key: sets revokedAt after testing it',
   'import.upsertEntities Eager':
