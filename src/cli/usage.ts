@@ -58,6 +58,7 @@ Applies the migrations not yet recorded in the graph, in order.`,
 Imports a hrkg bundle (YAML or JSON), FollowTheMoney entities (NDJSON) or ACLED events (CSV). The whole
 file is checked first: any problem refuses it, with every problem listed (by line for NDJSON and CSV),
 and nothing is written. Ids are deterministic: importing a file again changes nothing.
+A backup (a full bundle export, with its store section) is restored: only into an empty store, whole.
 
 Evidence is never changed in place. An FtM or ACLED file's claims are its own (keyed by record and file):
 a second file about the same records adds claims citing its own lines, never rewrites the first file's.
@@ -72,7 +73,8 @@ Options:
                       so two FtM files that disagree are a conflict, not a supersession)`,
   export: `Usage: kg export --format bundle|ftm|acled|prov|graphml [-o FILE] [--clearance LEVEL]
 
-Writes the whole graph: bundle (hrkg-bundle/1 JSON, lossless, importable), ftm (FollowTheMoney NDJSON),
+Writes the whole graph: bundle (hrkg-bundle/1 JSON, importable; with full clearance a backup holding
+the whole store, restored by kg import into an empty store; with less a redacted share), ftm (FollowTheMoney NDJSON),
 acled (ACLED-style CSV), prov (PROV-JSON) or graphml (Gephi, Cytoscape). To stdout unless -o is given
 (the file appears only when the export is complete).
 

@@ -13,6 +13,7 @@ import {
   type ExportResult,
 } from '../io/export/index.js';
 import { writeProv, PROV_COUNTED } from '../io/export/prov.js';
+import { seesEverything, writeBackup } from './backup.js';
 
 /**
  * Exports of the whole graph to other human-rights tooling: FollowTheMoney NDJSON, ACLED-style CSV,
@@ -66,16 +67,27 @@ export async function exportGraph(
 /**
  * Writes the graph, as the executor's clearance sees it, as one hrkg-bundle/1 JSON document. Read in
  * one transaction (a consistent view, bounded by NEO4J_TX_TIMEOUT_MS), written to the stream after it.
+ * With full clearance it is a backup (src/services/backup.ts): the readable records plus the `store`
+ * section, restored whole by `kg import`; with less, a redacted share of what that clearance sees.
  */
 export async function exportBundle(
   executor: Executor,
   out: NodeJS.WritableStream,
 ): Promise<{ counts: Record<string, number> }> {
-  const records = await bundleRecords(executor);
-  const doc = bundleFromRows(records, executor.visible);
-  await writeBundleJson(doc, out);
+  let records, doc;
+  let store: { nodes: number; relationships: number } | undefined;
+  if (seesEverything(executor)) {
+    const backup = await writeBackup(executor, out);
+    ({ records, doc } = backup);
+    store = { nodes: backup.store.nodes.length, relationships: backup.store.relationships.length };
+  } else {
+    records = await bundleRecords(executor);
+    doc = bundleFromRows(records, executor.visible);
+    await writeBundleJson(doc, out);
+  }
   return {
     counts: {
+      ...store,
       sources: records.sources.length,
       actors: records.actors.length,
       places: records.places.length,

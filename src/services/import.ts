@@ -12,6 +12,7 @@ import {
 } from '../graph/stores/import.js';
 import { BundleError, loadBundleFile, resolveBundle, type ResolvedBundle } from '../io/bundle/resolve.js';
 import { acledToBundle } from '../io/import/acled.js';
+import { restoreBackup } from './backup.js';
 import { evidenceText, noFiles, sortProblems, type LineMap } from '../io/import/common.js';
 import { ftmToBundle } from '../io/import/ftm.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +36,8 @@ export interface ImportOptions {
   /** The dataset an FtM or ACLED file is a release of (ACLED default "acled"); see ConvertOptions.dataset. */
   dataset?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Logs a restore (a bundle with a store section). */
+  logger?: Logger;
 }
 
 const CONVERTERS = { ftm: ftmToBundle, acled: acledToBundle } as const;
@@ -53,6 +56,12 @@ export async function importFile(
 
   if (format === 'bundle') {
     resolved = await loadBundleFile(file);
+    // A backup (a full export with its store section) is a restore, into an empty store only.
+    if (resolved.store) {
+      const store = resolved.store;
+      const counts = await restoreBackup(executor, { ...resolved, store }, { ...opts, file });
+      return { counts, sha256, kept: { changedSince: [], stricterKept: [] } };
+    }
     total = resolved.sources.length + resolved.entities.length + resolved.claims.length;
     opts.onProgress?.(0, total);
   } else {

@@ -229,6 +229,21 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'audit.log': { from: ISO, to: ISO, operation: 'recordClaim' },
   'check.': { after: '', limit: 1000, operations: ['mergeEntities', 'unmergeEntities'] },
   'bundleExport.': { kind: 'Event', types: ['INVOLVED_IN', 'OCCURRED_IN'] },
+  'backup.': { leftOut: ['ApiKey', 'Migration', 'IdempotencyKey'], keyOperations: ['createApiKey'] },
+  'backup.restoreNodes.': {
+    rows: [
+      {
+        i: 0,
+        props: [
+          { k: 'id', t: 'plain', v: 'ev-sample' },
+          { k: 'version', t: 'int', v: 1 },
+        ],
+      },
+    ],
+  },
+  'backup.restoreRelationships.': {
+    rows: [{ a: '4:abc:1', b: '4:abc:2', props: [{ k: 'at', t: 'datetime', v: ISO }] }],
+  },
   'export.counts': { kinds: ['sources', 'events', 'claims', 'excerpts'] },
   'explore.paths': { from: 'ac-sample', to: 'pl-sample' },
   'identity.': { id: 'ev-sample' },

@@ -96,6 +96,10 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'the recorders of a whole export: every visible claim is read once per export',
   'bundleExport.relations NodeByLabelScan(Entity)':
     'a whole-bundle export reads every relationship once, from every visible entity',
+  'backup.unkeyedNodes AllNodesScan':
+    'once per backup: every node is checked to have a key label, so that a backup never leaves a record out silently',
+  'backup.anyRecord AllNodesScan':
+    'once per restore: the target store must hold no records (stops at the first)',
 
   // Cartesian products of reads that return one row each by construction.
   'listing.events.** CartesianProduct':
@@ -123,9 +127,14 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'write.insertFigure CartesianProduct':
     'the subject and the claim by unique id, one node each (import.upsertFigures body)',
   'import.upsertRelations.* CartesianProduct': 'per row, both ends by unique id, one node each',
+  'backup.restoreRelationships.* CartesianProduct': 'per row, both ends by element id, one node each',
   'write.mergeRelation.* CartesianProduct': 'both ends by unique id, one node each',
 
   // Eager in writes: what a statement reads after writing it, over inputs that are small by construction.
+  'backup.restoreNodes.* Eager':
+    'properties set by dynamic key (SET n[p.k]) conflict with every property read; a restore batch is at most 1,000 new nodes',
+  'backup.restoreRelationships.* Eager':
+    'properties set by dynamic key (SET r[p.k]) conflict with every property read; a restore batch is at most 1,000 relationships',
   'idempotency.claim Eager': 'one key: reads back the marker it set on MERGE',
   'keys.revoke Eager': 'one key: sets revokedAt after testing it',
   'import.upsertEntities Eager':

@@ -446,7 +446,12 @@ async function allPages<P extends qb.BundlePageParams, T>(
 
 /** What the bundle export writes, read in one transaction (a consistent view, bounded by its timeout). */
 export function bundleRecords(executor: Executor): Promise<BundleRecords> {
-  return executor.readTx('export.bundle', async (tx) => ({
+  return executor.readTx('export.bundle', readBundleRecords);
+}
+
+/** What the bundle export writes, read in the caller's transaction (the backup reads the store beside it). */
+export async function readBundleRecords(tx: Tx): Promise<BundleRecords> {
+  return {
     sources: await allPages(tx, qb.exportSources, toBundleSource, BUNDLE_PAGE.sources),
     actors: await allPages(tx, qb.exportEntities, toBundleEntity, BUNDLE_PAGE.rows, { kind: 'Actor' }),
     places: await allPages(tx, qb.exportEntities, toBundleEntity, BUNDLE_PAGE.rows, { kind: 'Place' }),
@@ -459,5 +464,5 @@ export function bundleRecords(executor: Executor): Promise<BundleRecords> {
       role: str(r.role),
       claimIds: strs(r.claimIds),
     })),
-  }));
+  };
 }

@@ -7,21 +7,25 @@ import type {
 } from '../../model/export-records.js';
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../../model/graph-model.js';
+import type { StoreDump } from '../../model/store.js';
 
 /**
- * The graph as an hrkg-bundle/1 JSON document, losslessly: what the bundle loader writes, read back
- * (sources with their text, entities with every property, claims with their value, quotes at their
- * code-point offsets, attribution, status history, confidence, sensitivity, who recorded them and when)
- * so that export → import into an empty graph → export gives the same bytes.
+ * The graph as an hrkg-bundle/1 JSON document: what the bundle loader writes, read back (sources with
+ * their text, entities with every property, claims with their value, every quote of every source at its
+ * code-point offsets — quotes outside the claim's first source name theirs — attribution, status history,
+ * confidence, sensitivity, who recorded them and when).
+ *
+ * With full clearance the document is a backup: a `store` section (src/io/bundle/store.ts) holds every
+ * node and relationship of the store, typed — versions, creation times, merges with what undo needs,
+ * same-as judgements, audit records, bundle loads — so that a restore into an empty store gives the same
+ * store, and export → restore → export the same bytes. API keys, the migration ledger and idempotency
+ * replay records are left out (src/model/store.ts says why). With less clearance it is a redacted share:
+ * no store section; merged-away entities, audit and merge records are then absent.
  *
  * Determinism: records in id order, keys in the schema's order, null values and empty lists left out
  * (the loader reads an absent value as null or empty), two-space JSON with a final newline.
  * The bundle's recordedBy / recordedAt are the pair most claims share; claims recorded by someone else or
  * at another time carry their own.
- *
- * Not in the format, so not exported: entity and source versions and creation times, merge history
- * (merged-away entities are left out; their claims and relationships already point at the kept one),
- * audit records, API keys, bundle-load records.
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -87,7 +91,7 @@ function commonRecorder(claims: BundleClaimRecord[]): { recordedBy: string; reco
 }
 
 function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: string }): JsonObject {
-  // A claim cites one source (the loader and recordClaim both take one); its excerpts are all there.
+  // The claim's source is the first it quotes; quotes in further sources name theirs.
   const source = c.quotes[0]!.source;
   let value: Record<string, unknown> = {};
   if (c.kind === 'relation') {
@@ -126,9 +130,9 @@ function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: stri
     summary: c.summary,
     ...value,
     source,
-    quotes: c.quotes
-      .filter((q) => q.source === source)
-      .map((q) => ({ exact: q.exact, start: q.start, end: q.end })),
+    quotes: c.quotes.map((q) =>
+      compact({ exact: q.exact, start: q.start, end: q.end, source: q.source === source ? null : q.source }),
+    ),
     attributedTo: c.attributedTo,
     status: c.status,
     statusReason: c.statusReason,
@@ -175,13 +179,19 @@ function links(relations: BundleRelationRecord[], claims: BundleClaimRecord[]): 
 }
 
 /** The bundle document, records in id order (the records come sorted by id). */
-export function bundleFromRows(rows: BundleRecords, visible: readonly string[]): JsonObject {
+export function bundleFromRows(
+  rows: BundleRecords,
+  visible: readonly string[],
+  store?: StoreDump,
+): JsonObject {
   const top = commonRecorder(rows.claims);
   return compact({
     format: 'hrkg-bundle/1',
     recordedBy: top.recordedBy,
     recordedAt: top.recordedAt,
-    description: `Export of the knowledge graph (records visible to clearance: ${visible.join(', ')}).`,
+    description: store
+      ? 'Backup of the knowledge graph: every record, and the whole store (kg import restores it into an empty store).'
+      : `Export of the knowledge graph (records visible to clearance: ${visible.join(', ')}).`,
     sources: rows.sources.map((s) =>
       compact({
         id: s.id,
@@ -203,33 +213,46 @@ export function bundleFromRows(rows: BundleRecords, visible: readonly string[]):
     events: rows.events.map((e) => entity(e, true)),
     claims: rows.claims.map((c) => claim(c, top)),
     links: links(rows.relations, rows.claims),
+    store: store ? (store as unknown as JsonObject) : null,
   });
 }
 
 /**
  * Writes the document as JSON.stringify(doc, null, 2) would, plus a newline, one record at a time and
- * waiting for the stream to drain, so that a large graph is not held twice as one string.
+ * waiting for the stream to drain, so that a large graph is not held twice as one string (lists and the
+ * objects holding them are written item by item, down to the store section's nodes and relationships).
  */
 export async function writeBundleJson(doc: JsonObject, out: NodeJS.WritableStream): Promise<void> {
   const write = async (chunk: string) => {
     if (!out.write(chunk)) await once(out, 'drain');
   };
-  const entries = Object.entries(doc);
-  await write('{\n');
-  for (const [i, [key, value]] of entries.entries()) {
-    const comma = i < entries.length - 1 ? ',' : '';
-    if (Array.isArray(value) && value.length) {
-      await write(`  ${JSON.stringify(key)}: [\n`);
-      for (const [j, item] of value.entries()) {
-        const body = JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
-        await write(`    ${body}${j < value.length - 1 ? ',' : ''}\n`);
-      }
-      await write(`  ]${comma}\n`);
-    } else {
-      await write(
-        `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${comma}\n`,
-      );
-    }
+  await writeValue(doc, '', 0, write);
+  await write('\n');
+}
+
+/** A JSON value at `indent`, as JSON.stringify(value, null, 2) nests it; containers down to depth 2 streamed. */
+async function writeValue(
+  value: Json,
+  indent: string,
+  depth: number,
+  write: (chunk: string) => Promise<void>,
+): Promise<void> {
+  const streamed = depth < 3 && value !== null && typeof value === 'object';
+  const entries: [string | null, Json][] = !streamed
+    ? []
+    : Array.isArray(value)
+      ? value.map((v) => [null, v])
+      : Object.entries(value);
+  if (!streamed || entries.length === 0) {
+    await write(JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`));
+    return;
   }
-  await write('}\n');
+  const inner = `${indent}  `;
+  await write(Array.isArray(value) ? '[\n' : '{\n');
+  for (const [i, [key, v]] of entries.entries()) {
+    await write(`${inner}${key === null ? '' : `${JSON.stringify(key)}: `}`);
+    await writeValue(v, inner, depth + 1, write);
+    await write(i < entries.length - 1 ? ',\n' : '\n');
+  }
+  await write(`${indent}${Array.isArray(value) ? ']' : '}'}`);
 }

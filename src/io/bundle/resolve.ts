@@ -24,7 +24,9 @@ import type {
   RelationRow,
   SourceRow,
 } from '../../model/rows.js';
+import type { StoreDump } from '../../model/store.js';
 import { BundleInput, type ClaimInput } from './schema.js';
+import { checkStore } from './store.js';
 
 /**
  * Turns a bundle file into rows ready to write, or into the complete list of its problems. Nothing here
@@ -45,8 +47,8 @@ export class BundleError extends Error {
   }
 }
 
-/** A bundle, resolved: the rows it writes. */
-export type ResolvedBundle = RecordSet;
+/** A bundle, resolved: the rows it writes, and a backup's store section, checked, with the sources' texts. */
+export type ResolvedBundle = RecordSet & { store?: StoreDump };
 
 /** Reads a YAML or JSON bundle file and resolves it; source files are read relative to it. */
 export async function loadBundleFile(file: string): Promise<ResolvedBundle> {
@@ -83,12 +85,18 @@ function parseBundle(doc: unknown): BundleInput {
 }
 
 export async function resolveBundle(doc: unknown, readText: ReadText): Promise<ResolvedBundle> {
-  const r = new BundleResolution(parseBundle(doc));
+  const parsed = parseBundle(doc);
+  const r = new BundleResolution(parsed);
   r.addEntities();
   await r.addSources(readText);
   r.addClaims();
   r.addLinks();
-  return r.result();
+  const rows = r.result();
+  if (!parsed.store) return rows;
+  // A backup: its store section is checked against the model and against what the readable part says.
+  const { store, problems } = checkStore(parsed.store, rows);
+  if (problems.length) throw new BundleError(problems);
+  return { ...rows, store };
 }
 
 type EntityInput = (BundleInput['actors'] | BundleInput['places'] | BundleInput['events'])[number];
@@ -292,20 +300,26 @@ class BundleResolution {
   /** Evidence: each quote exactly once in its source (or at the offsets given), as an excerpt; their ids. */
   private evidence(c: ClaimInput, p: string): string[] {
     const excerptIds: string[] = [];
-    const source = this.sourceTexts.get(c.source);
-    if (!source) {
+    if (!this.sourceTexts.has(c.source)) {
       this.problem(`${p}.source`, `no source ${c.source} in the bundle`);
       return excerptIds;
     }
     c.quotes.forEach((q, qi) => {
+      // A quote may name another source of the bundle: a claim cited by several sources.
+      const sourceId = (typeof q === 'string' ? null : q.source) ?? c.source;
+      const source = this.sourceTexts.get(sourceId);
+      if (!source) {
+        this.problem(`${p}.quotes[${qi}].source`, `no source ${sourceId} in the bundle`);
+        return;
+      }
       const at = locateQuote(source.text, source.points, q);
       if ('problem' in at) {
-        this.problem(`${p}.quotes[${qi}]`, `${at.problem} (${c.source})`);
+        this.problem(`${p}.quotes[${qi}]`, `${at.problem} (${sourceId})`);
         return;
       }
       const sel = selectorAt(source.points, at.start, at.end);
-      const exId = excerptId(c.source, sel.start, sel.end);
-      if (!this.excerpts.has(exId)) this.excerpts.set(exId, { id: exId, sourceId: c.source, ...sel });
+      const exId = excerptId(sourceId, sel.start, sel.end);
+      if (!this.excerpts.has(exId)) this.excerpts.set(exId, { id: exId, sourceId, ...sel });
       excerptIds.push(exId);
     });
     return excerptIds;

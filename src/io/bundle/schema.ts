@@ -13,6 +13,7 @@ import {
 } from '../../model/enums.js';
 import { FuzzyDateInput } from '../../model/fuzzy-date.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
+import { StoreSection } from './store.js';
 
 /**
  * The project's bundle format (hrkg-bundle/1): a human-readable file (YAML or JSON) that decomposes
@@ -144,7 +145,11 @@ export const AttributeValue = z
   })
   .strict();
 
-/** Exact words, found by the loader (must occur once), or exact words at given code-point offsets (verified). */
+/**
+ * Exact words, found by the loader (must occur once), or exact words at given code-point offsets (verified),
+ * in the claim's source or, when the quote names one, in another source of the bundle (a claim cited by
+ * several sources).
+ */
 export const Quote = z.union([
   z.string().min(1).max(5000),
   z
@@ -152,6 +157,7 @@ export const Quote = z.union([
       exact: z.string().min(1).max(5000),
       start: z.number().int().min(0),
       end: z.number().int().min(1),
+      source: id('src-').nullish(),
     })
     .strict()
     .refine((q) => q.end > q.start, { message: 'end must be after start' }),
@@ -219,6 +225,8 @@ export const BundleInput = z
     events: z.array(EventInput).default([]),
     claims: z.array(ClaimInput).default([]),
     links: z.array(LinkInput).default([]),
+    /** A backup: every node and relationship of the store (full exports only; see src/io/bundle/store.ts). */
+    store: StoreSection.nullish(),
   })
   .strict();
 
