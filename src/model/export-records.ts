@@ -226,6 +226,8 @@ export interface BundleSourceRecord {
   reliability: string | null;
   sensitivity: string;
   notes: string | null;
+  /** The dataset the source is a release of, if any. */
+  dataset: string | null;
 }
 
 export interface BundleEntityRecord {
@@ -253,6 +255,8 @@ export interface BundleFigureRecord extends FigureValue, FigureDates {
 export interface BundleClaimRecord {
   id: string;
   fact: string | null;
+  /** What an imported claim speaks of in its dataset (model/ids.ts importedClaimId). */
+  slot: string | null;
   kind: string;
   summary: string;
   property: string;

@@ -112,6 +112,8 @@ interface World {
   sources: { id: string; text: string }[];
   merges: string[];
   bundles: Record<string, unknown>[];
+  /** Tags of the ACLED files imported, for later releases of them. */
+  acled: string[];
   n: number;
 }
 
@@ -364,7 +366,23 @@ const STEPS: Record<string, (w: World) => Promise<unknown>> = {
       file,
       readFileSync(path.join(FIXTURES, 'acled-events.csv'), 'utf8').replaceAll('__U__', `${w.u}${w.n}`),
     );
+    w.acled.push(`${w.u}${w.n}`);
     await importFile(w.executor, file, 'acled', { recordedBy: 'acled importer' });
+  },
+  // A later release of an imported ACLED file: another fatalities count supersedes the earlier claim.
+  acledRelease: async (w) => {
+    if (!w.acled.length) return;
+    const tag = pick(w.rng, w.acled);
+    const fatalities = 3 + Math.floor(w.rng.next() * 50);
+    const file = path.join(tmp, `${w.u}-${w.n++}.csv`);
+    writeFileSync(
+      file,
+      readFileSync(path.join(FIXTURES, 'acled-events.csv'), 'utf8')
+        .replaceAll('__U__', tag)
+        .replace(/,2,,1654000002/, `,${fatalities},,1654000002`),
+    );
+    const r = await importFile(w.executor, file, 'acled', { recordedBy: 'acled importer' });
+    expect(r.counts.superseded).toBeGreaterThanOrEqual(1);
   },
   ftm: async (w) => {
     const file = path.join(tmp, `${w.u}-${w.n++}.ndjson`);
@@ -381,6 +399,7 @@ async function buildRandomGraph(w: World, steps: number) {
   await bundleStep(w);
   await bundleStep(w);
   await STEPS.acled!(w);
+  await STEPS.acledRelease!(w);
   await STEPS.ftm!(w);
   const names = Object.keys(STEPS);
   for (let i = 0; i < steps; i++) await STEPS[pick(w.rng, names)]!(w);
@@ -428,6 +447,7 @@ describe('lossless backup', () => {
       sources: [],
       merges: [],
       bundles: [],
+      acled: [],
       n: 0,
     };
   }
@@ -455,6 +475,11 @@ describe('lossless backup', () => {
       const readable = doc.claims.reduce((n, c) => n + c.quotes.length, 0);
       const stored = before.rels.filter((r) => r.includes('-SUPPORTED_BY->')).length;
       expect(readable, `seed ${seed}`).toBe(stored);
+      // Supersessions are in it (each graph has at least one later ACLED release).
+      expect(
+        before.rels.some((r) => r.includes('-SUPERSEDES->')),
+        `seed ${seed}`,
+      ).toBe(true);
     }
   }, 600_000);
 

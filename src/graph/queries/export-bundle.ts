@@ -29,7 +29,8 @@ export const exportSources = statement<BundlePageParams>(
    RETURN s.id AS id, s.text AS text, s.sha256 AS sha256, s.title AS title,
           head(COLLECT { MATCH (s)-[:PUBLISHED_BY]->(p:Actor) WHERE ${VISIBLE('p')} RETURN p.id ORDER BY p.id }) AS publisher,
           s.language AS language, s.url AS url, s.retrievedAt AS retrievedAt, s.publishedJson AS publishedJson,
-          s.reliability AS reliability, coalesce(s.sensitivity, 'public') AS sensitivity, s.notes AS notes
+          s.reliability AS reliability, coalesce(s.sensitivity, 'public') AS sensitivity, s.notes AS notes,
+          s.dataset AS dataset
    ORDER BY id`,
 );
 
@@ -49,7 +50,7 @@ export const exportClaims = statement<BundlePageParams>(
   'bundleExport.claims',
   `MATCH (c:Claim) WHERE c.id > $after AND ${EXPORTABLE_CLAIM('c')}
    WITH c ORDER BY c.id LIMIT toInteger($limit)
-   RETURN c.id AS id, c.fact AS fact, c.kind AS kind, c.summary AS summary, c.property AS property,
+   RETURN c.id AS id, c.fact AS fact, c.slot AS slot, c.kind AS kind, c.summary AS summary, c.property AS property,
           c.role AS role, c.valueJson AS valueJson, c.status AS status, c.statusReason AS statusReason,
           c.statusChangedAt AS statusChangedAt, c.statusChangedBy AS statusChangedBy,
           c.confidence AS confidence, coalesce(c.sensitivity, 'public') AS sensitivity,

@@ -358,6 +358,7 @@ function toBundleSource(r: Row): BundleSourceRecord {
     reliability: str(r.reliability),
     sensitivity: String(r.sensitivity),
     notes: str(r.notes),
+    dataset: str(r.dataset),
   };
 }
 
@@ -400,6 +401,7 @@ function toBundleClaim(r: Row): BundleClaimRecord {
   return {
     id: String(r.id),
     fact: str(r.fact),
+    slot: str(r.slot),
     kind: String(r.kind),
     summary: String(r.summary),
     property: String(r.property),

@@ -126,6 +126,7 @@ function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: stri
   return compact({
     id: c.id,
     fact: c.fact,
+    slot: c.slot,
     subject: c.subject,
     summary: c.summary,
     ...value,
@@ -199,6 +200,7 @@ export function bundleFromRows(
         sha256: s.sha256,
         title: s.title,
         publisher: s.publisher,
+        dataset: s.dataset,
         language: s.language,
         url: s.url,
         retrievedAt: s.retrievedAt,
