@@ -119,34 +119,36 @@ export const EMBEDDED_CLAIMS = 501;
 /**
  * The as-of interval of claim variable `x` as [earliest, latest] (YYYY-MM-DD, null = open), or null for
  * none: its figure's as-of date, else (a figure with neither as-of nor period) the span of the publication
- * dates of the sources it cites that the caller may see. Strings compare as dates (four-digit years).
+ * dates of the sources it cites that the caller may see. Strings compare as dates (four-digit years). One
+ * subquery and no aggregation: DISAGREES is inlined in many statements (planning time) and evaluated
+ * inside collect() (where Cypher refuses nested aggregates).
  */
 export const AS_OF = (x: string) => `CASE
     WHEN ${x}.asOfEarliest IS NOT NULL OR ${x}.asOfLatest IS NOT NULL THEN [${x}.asOfEarliest, ${x}.asOfLatest]
-    WHEN ${IMPLICIT_AS_OF(x)} THEN [${PUBLISHED(x, 'Earliest', '')}, ${PUBLISHED(x, 'Latest', ' DESC')}]
+    WHEN ${x}.asOfFromSource THEN head([${x}Pubs IN [${PUBLICATIONS(x)}] WHERE size(${x}Pubs) > 0 | [
+      reduce(lo = null, p IN ${x}Pubs | CASE WHEN p[0] IS NULL OR (lo IS NOT NULL AND lo <= p[0]) THEN lo ELSE p[0] END),
+      reduce(hi = null, p IN ${x}Pubs | CASE WHEN p[1] IS NULL OR (hi IS NOT NULL AND hi >= p[1]) THEN hi ELSE p[1] END)
+    ]])
   END`;
 
-/**
- * The earliest (or latest, with DESC) publication bound of the visible sources claim variable `x` cites.
- * No aggregation: AS_OF is evaluated inside collect(), where Cypher refuses nested aggregates.
- */
-const PUBLISHED = (x: string, bound: 'Earliest' | 'Latest', order: string) => `head(COLLECT {
+/** [publishedEarliest, publishedLatest] (stored as dates; as YYYY-MM-DD strings) of each visible, dated source claim variable `x` cites. */
+const PUBLICATIONS = (x: string) => `COLLECT {
       MATCH (${x})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${x}Pub:Source)
-      WHERE ${VISIBLE(`${x}Pub`)} AND ${x}Pub.published${bound} IS NOT NULL
-      RETURN ${x}Pub.published${bound} AS d ORDER BY d${order}
-    })`;
+      WHERE ${VISIBLE(`${x}Pub`)} AND (${x}Pub.publishedEarliest IS NOT NULL OR ${x}Pub.publishedLatest IS NOT NULL)
+      RETURN [toString(${x}Pub.publishedEarliest), toString(${x}Pub.publishedLatest)]
+    }`;
 
 /** Claim variable `x` took its as-of date from its sources' publication (AS_OF's second branch). */
 export const IMPLICIT_AS_OF = (x: string) =>
   `(coalesce(${x}.asOfFromSource, false) AND ${x}.asOfEarliest IS NULL AND ${x}.asOfLatest IS NULL
-    AND EXISTS {
-      MATCH (${x})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${x}Pub:Source)
-      WHERE ${VISIBLE(`${x}Pub`)} AND (${x}Pub.publishedEarliest IS NOT NULL OR ${x}Pub.publishedLatest IS NOT NULL)
-    })`;
+    AND size(${PUBLICATIONS(x)}) > 0)`;
 
-/** Claim variable `x` is superseded by a newer claim the caller may see: it disagrees with nobody. */
+/**
+ * Claim variable `x` is superseded by a newer claim the caller may see (by its sensitivity: a cheap test,
+ * as DISAGREES is inlined everywhere): it disagrees with nobody.
+ */
 const SUPERSEDED = (x: string) =>
-  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim) WHERE ${VISIBLE_CLAIM(`${x}Newer`)} }`;
+  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim) WHERE ${VISIBLE(`${x}Newer`)} }`;
 
 /**
  * Claim variable `o` disagrees with claim variable `c` of the same subject and conflictKey: the rule of
