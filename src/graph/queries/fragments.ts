@@ -126,8 +126,8 @@ export const EMBEDDED_CLAIMS = 501;
 export const AS_OF = (x: string) => `CASE
     WHEN ${x}.asOfEarliest IS NOT NULL OR ${x}.asOfLatest IS NOT NULL THEN [${x}.asOfEarliest, ${x}.asOfLatest]
     WHEN ${x}.asOfFromSource THEN head([${x}Pubs IN [${PUBLICATIONS(x)}] WHERE size(${x}Pubs) > 0 | [
-      reduce(lo = null, p IN ${x}Pubs | CASE WHEN p[0] IS NULL OR (lo IS NOT NULL AND lo <= p[0]) THEN lo ELSE p[0] END),
-      reduce(hi = null, p IN ${x}Pubs | CASE WHEN p[1] IS NULL OR (hi IS NOT NULL AND hi >= p[1]) THEN hi ELSE p[1] END)
+      reduce(${x}Lo = null, ${x}P IN ${x}Pubs | CASE WHEN ${x}P[0] IS NULL OR (${x}Lo IS NOT NULL AND ${x}Lo <= ${x}P[0]) THEN ${x}Lo ELSE ${x}P[0] END),
+      reduce(${x}Hi = null, ${x}P IN ${x}Pubs | CASE WHEN ${x}P[1] IS NULL OR (${x}Hi IS NOT NULL AND ${x}Hi >= ${x}P[1]) THEN ${x}Hi ELSE ${x}P[1] END)
     ]])
   END`;
 
