@@ -126,6 +126,10 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
   /** Groups of statistics (by subject, measure and subgroup) and the figures in each: more is refused. */
   'Query.statistics': 100,
   'StatisticGroup.figures': 50,
+  /** A claim's roles in a provenance: at most one of each ProvenanceRole. */
+  'ProvenanceEdge.roles': 7,
+  /** Ids only (no records), among the conflict's claims. */
+  'Conflict.implicitAsOf': 20,
 };
 
 /**
@@ -144,6 +148,7 @@ export const PAGE_ITEM_LISTS: ReadonlySet<string> = new Set([
   'Neighborhood.nodes',
   'Neighborhood.edges',
   'Provenance.claims',
+  'Provenance.edges',
 ]);
 
 /** The response, measured before it is serialized (MAX_RESPONSE_BYTES overrides the default). */

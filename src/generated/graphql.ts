@@ -376,8 +376,20 @@ export type ClaimStatus =
 /** Claims that disagree about one subject and measure. */
 export type Conflict = {
   __typename?: 'Conflict';
-  /** All claims on this subject and measure, side by side (agreeing ones included), ordered by id. */
+  /** Whether two disagreeing claims cite no source in common: a disagreement between sources. */
+  acrossSources: Scalars['Boolean']['output'];
+  /**
+   * All claims on this subject and measure (for figures: subgroup, unit and period), side by side, agreeing ones
+   * and those of other as-of dates included, ordered by id.
+   */
   claims: Array<Claim>;
+  /**
+   * Ids of the claims, among these, whose figure has neither an as-of date nor a period: each was compared
+   * as of its sources' publication date, not a date it states.
+   */
+  implicitAsOf: Array<Scalars['ID']['output']>;
+  /** Whether two disagreeing claims cite one source: an internal inconsistency of that source. */
+  internal: Scalars['Boolean']['output'];
   /** The measure or property. */
   property: Scalars['String']['output'];
   /** What they disagree about. */
@@ -409,6 +421,13 @@ export type ConflictEdge = {
   /** The conflict. */
   node: Conflict;
 };
+
+/** Where the two sides of a disagreement come from. */
+export type ConflictOrigin =
+  /** The claims cite no source in common: sources disagree with each other. */
+  | 'ACROSS_SOURCES'
+  /** Both claims cite one source: the source contradicts itself (SOHR's 1,160 vs 1,168). */
+  | 'INTERNAL';
 
 /** A new entity. */
 export type CreateEntityInput = {
@@ -1416,8 +1435,13 @@ export type PlaceType =
 /** The evidence for a record. */
 export type Provenance = {
   __typename?: 'Provenance';
-  /** A page of the claims about or asserting it (in a stable order), each with excerpts, sources and attribution. */
+  /**
+   * A page of the claims in which the record takes part (in a stable order), each with excerpts, sources and
+   * attribution: the same claims as edges, without the roles.
+   */
   claims: Array<Claim>;
+  /** The same page of claims, each with the record's roles in it. */
+  edges: Array<ProvenanceEdge>;
   /** The id asked about. */
   id: Scalars['ID']['output'];
   /** Kind of the record: Event, Actor, Place, Figure, Claim, Source or Relation. */
@@ -1438,6 +1462,38 @@ export type ProvenanceSourcesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One claim of a record's provenance, with the record's part in it. */
+export type ProvenanceEdge = {
+  __typename?: 'ProvenanceEdge';
+  /** Cursor of this claim: pass it as provenance(after:) for the claims that follow it. */
+  cursor: Scalars['String']['output'];
+  /** The claim. */
+  node: Claim;
+  /** The record's roles in the claim (an entity can be both the subject of a claim and a figure's subject), in this enum's order. */
+  roles: Array<ProvenanceRole>;
+};
+
+/**
+ * The record's part in a claim of its provenance. Aliases and identifiers carry no claims of their own in
+ * this model, so they add no roles: an entity's provenance is the claims about it, naming it as the object,
+ * and asserting figures about it.
+ */
+export type ProvenanceRole =
+  /** The record is the claim itself. */
+  | 'CLAIM'
+  /** The record is the figure the claim asserts. */
+  | 'FIGURE'
+  /** The claim asserts a figure about the record (an entity). */
+  | 'FIGURE_SUBJECT'
+  /** The record is the claim's object: the other end of a relation claim (the decree an actor issued). */
+  | 'OBJECT'
+  /** The record is a relationship the claim asserts. */
+  | 'RELATION'
+  /** The record is a source the claim cites (one of its excerpts lies in it). */
+  | 'SOURCE'
+  /** The claim is about the record (an entity). */
+  | 'SUBJECT';
+
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type Query = {
   __typename?: 'Query';
@@ -1448,7 +1504,12 @@ export type Query = {
    * are only ever appended.
    */
   auditLog: AuditConnection;
-  /** Disagreeing claims about the same thing, side by side. */
+  /**
+   * Disagreeing claims about the same thing, side by side. Two figures are about the same thing when they
+   * count the same measure, subgroup and unit over the same period, at as-of dates that overlap; a figure
+   * with neither an as-of date nor a period is taken as of its sources' publication date (see
+   * Conflict.implicitAsOf). A claim superseded by a newer one the caller may see disagrees with nobody.
+   */
   conflicts: ConflictConnection;
   /**
    * The entity carrying this external identifier, or null when none does (or none the caller may see).
@@ -1482,8 +1543,10 @@ export type Query = {
   /** Places, filtered and ordered by name, as a Relay connection. */
   places: PlaceConnection;
   /**
-   * The evidence for any record — entity, relationship, figure or claim: its claims, their exact
-   * excerpts (text, offsets, prefix, suffix), their sources and attribution chains.
+   * The evidence for any record — entity, relationship, figure, claim or source: every claim in which it
+   * takes part, each with the record's role in it (edges), their exact excerpts (text, offsets, prefix,
+   * suffix), their sources and attribution chains. A claim the caller may not see, or whose subject or object
+   * they may not see, is left out and not counted.
    */
   provenance: Provenance;
   /**
@@ -1534,6 +1597,7 @@ export type QueryAuditLogArgs = {
 export type QueryConflictsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  origin?: InputMaybe<ConflictOrigin>;
   subjectId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -2109,6 +2173,7 @@ export type ResolversTypes = ResolversObject<{
   Conflict: ResolverTypeWrapper<Omit<Conflict, 'claims' | 'subject'> & { claims: Array<ResolversTypes['Claim']>, subject: ResolversTypes['Entity'] }>;
   ConflictConnection: ResolverTypeWrapper<Omit<ConflictConnection, 'edges'> & { edges: Array<ResolversTypes['ConflictEdge']> }>;
   ConflictEdge: ResolverTypeWrapper<Omit<ConflictEdge, 'node'> & { node: ResolversTypes['Conflict'] }>;
+  ConflictOrigin: ConflictOrigin;
   CreateEntityInput: CreateEntityInput;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
   DatabaseInfo: ResolverTypeWrapper<DatabaseInfo>;
@@ -2158,7 +2223,9 @@ export type ResolversTypes = ResolversObject<{
   PlaceConnection: ResolverTypeWrapper<Omit<PlaceConnection, 'edges'> & { edges: Array<ResolversTypes['PlaceEdge']> }>;
   PlaceEdge: ResolverTypeWrapper<Omit<PlaceEdge, 'node'> & { node: ResolversTypes['Place'] }>;
   PlaceType: PlaceType;
-  Provenance: ResolverTypeWrapper<Omit<Provenance, 'claims' | 'sources'> & { claims: Array<ResolversTypes['Claim']>, sources: Array<ResolversTypes['Source']> }>;
+  Provenance: ResolverTypeWrapper<Omit<Provenance, 'claims' | 'edges' | 'sources'> & { claims: Array<ResolversTypes['Claim']>, edges: Array<ResolversTypes['ProvenanceEdge']>, sources: Array<ResolversTypes['Source']> }>;
+  ProvenanceEdge: ResolverTypeWrapper<Omit<ProvenanceEdge, 'node'> & { node: ResolversTypes['Claim'] }>;
+  ProvenanceRole: ProvenanceRole;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordClaimInput: RecordClaimInput;
   Relation: ResolverTypeWrapper<RelationRecord>;
@@ -2243,7 +2310,8 @@ export type ResolversParentTypes = ResolversObject<{
   Place: EntityRecord;
   PlaceConnection: Omit<PlaceConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlaceEdge']> };
   PlaceEdge: Omit<PlaceEdge, 'node'> & { node: ResolversParentTypes['Place'] };
-  Provenance: Omit<Provenance, 'claims' | 'sources'> & { claims: Array<ResolversParentTypes['Claim']>, sources: Array<ResolversParentTypes['Source']> };
+  Provenance: Omit<Provenance, 'claims' | 'edges' | 'sources'> & { claims: Array<ResolversParentTypes['Claim']>, edges: Array<ResolversParentTypes['ProvenanceEdge']>, sources: Array<ResolversParentTypes['Source']> };
+  ProvenanceEdge: Omit<ProvenanceEdge, 'node'> & { node: ResolversParentTypes['Claim'] };
   Query: Record<PropertyKey, never>;
   RecordClaimInput: RecordClaimInput;
   Relation: RelationRecord;
@@ -2356,7 +2424,10 @@ export type ClaimResolvers<ContextType = RequestContext, ParentType extends Reso
 }>;
 
 export type ConflictResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Conflict'] = ResolversParentTypes['Conflict']> = ResolversObject<{
+  acrossSources?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<ConflictClaimsArgs>>;
+  implicitAsOf?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  internal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   property?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
 }>;
@@ -2596,12 +2667,19 @@ export type PlaceEdgeResolvers<ContextType = RequestContext, ParentType extends 
 
 export type ProvenanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = ResolversObject<{
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['ProvenanceEdge']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType, Partial<ProvenanceSourcesArgs>>;
   totalClaims?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ProvenanceEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProvenanceEdge'] = ResolversParentTypes['ProvenanceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['ProvenanceRole']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -2785,6 +2863,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   PlaceConnection?: PlaceConnectionResolvers<ContextType>;
   PlaceEdge?: PlaceEdgeResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
+  ProvenanceEdge?: ProvenanceEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Relation?: RelationResolvers<ContextType>;
   SameAsJudgement?: SameAsJudgementResolvers<ContextType>;

@@ -3,26 +3,77 @@ import type { ClaimValue, FigureRow } from './rows.js';
 
 /**
  * What each kind of claim asserts and when two claims disagree: the one conflict rule. Two claims on the
- * same subject with equal conflictKey speak of the same thing; they conflict when their valueKeys differ
- * and their [valueLow, valueHigh] intervals are disjoint (an open interval agrees with everything). The
- * Cypher that reads conflicts (graph/queries/fragments.ts DISAGREES) applies the same interval test.
+ * same subject with equal conflictKey speak of the same thing at the same time when their as-of intervals
+ * overlap (figures: the as-of date, or for a figure with neither as-of nor period its sources' publication
+ * date; claims with no as-of interval are compared only with each other); they conflict when their
+ * valueKeys differ and their [valueLow, valueHigh] intervals are disjoint (an open interval agrees with
+ * everything). A claim superseded by a newer one disagrees with nobody. The Cypher that reads conflicts
+ * (graph/queries/fragments.ts DISAGREES) applies the rule; sameTime and disagrees below state it in
+ * TypeScript.
  */
 
 const DAY_MS = 86_400_000;
+
+/**
+ * A record's parts in a claim of its provenance, in the order they are listed: an entity is the claim's
+ * subject, its object, or the subject of the figure it asserts; a figure is asserted by it; a claim is
+ * itself; a source is cited by it; a relationship is asserted by it. Aliases and identifiers carry no
+ * claims in this model, so they have no role.
+ */
+export const PROVENANCE_ROLES = [
+  'SUBJECT',
+  'OBJECT',
+  'FIGURE_SUBJECT',
+  'FIGURE',
+  'CLAIM',
+  'SOURCE',
+  'RELATION',
+] as const;
+export type ProvenanceRole = (typeof PROVENANCE_ROLES)[number];
+
+/** Roles as a statement lists them, each once and in PROVENANCE_ROLES order. */
+export function provenanceRoles(roles: readonly string[]): ProvenanceRole[] {
+  return PROVENANCE_ROLES.filter((r) => roles.includes(r));
+}
 
 /** Days since 1970-01-01 of a calendar day (YYYY-MM-DD), the unit of date intervals. */
 export function epochDay(day: string | null): number | null {
   return day ? Date.parse(`${day}T00:00:00Z`) / DAY_MS : null;
 }
 
-/** Two figures are about the same thing when they count the same measure, subgroup and unit, for the same period and as-of date. */
+/**
+ * Two figures are about the same thing when they count the same measure, subgroup and unit, for the same
+ * period. The as-of date is not part of the key: as-of dates are compared by overlap (sameTime).
+ */
 export function figureConflictKey(
-  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd' | 'asOf'>,
+  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd'>,
 ): string {
   const d = (x: FuzzyDate | null) => (x ? `${x.earliest ?? ''}/${x.latest ?? ''}` : '');
-  return ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd), d(f.asOf)].join(
-    '|',
-  );
+  return ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd)].join('|');
+}
+
+/** A figure's as-of interval as a claim stores it; undated (no as-of, no period): its source's publication. */
+export function figureAsOf(
+  f: Pick<FigureRow, 'periodStart' | 'periodEnd' | 'asOf'>,
+): Pick<ClaimValue, 'asOfEarliest' | 'asOfLatest' | 'asOfFromSource'> {
+  return {
+    asOfEarliest: f.asOf?.earliest ?? null,
+    asOfLatest: f.asOf?.latest ?? null,
+    asOfFromSource: !f.asOf && !f.periodStart && !f.periodEnd,
+  };
+}
+
+/** An as-of interval (YYYY-MM-DD bounds, null = open), or null for none. */
+export type AsOfInterval = { earliest: string | null; latest: string | null } | null;
+
+/**
+ * Whether two claims of one conflictKey speak of the same time: both without an as-of interval, or both
+ * with intervals that overlap (open bounds overlap everything). A claim with an as-of is never compared
+ * with one without.
+ */
+export function sameTime(a: AsOfInterval, b: AsOfInterval): boolean {
+  if (!a || !b) return !a && !b;
+  return (a.earliest ?? '') <= (b.latest ?? '9999-12-31') && (b.earliest ?? '') <= (a.latest ?? '9999-12-31');
 }
 
 /** The numbers a figure allows: "nearly 1,168" is taken at its word (1,168); "exceeded 105,000" is above it. */
@@ -91,6 +142,7 @@ export function figureClaimValue(figure: FigureRow): ClaimValue {
     conflictKey: figureConflictKey(figure),
     valueKey: JSON.stringify([figure.value, figure.min, figure.max, figure.qualifier]),
     ...figureInterval(figure),
+    ...figureAsOf(figure),
   };
 }
 
@@ -107,6 +159,9 @@ export function attributeClaimValue(property: string, value: unknown): ClaimValu
     valueKey: date ? JSON.stringify([date.earliest, date.latest]) : JSON.stringify(value),
     valueLow: date ? epochDay(date.earliest) : null,
     valueHigh: date ? epochDay(date.latest) : null,
+    asOfEarliest: null,
+    asOfLatest: null,
+    asOfFromSource: false,
   };
 }
 
@@ -123,4 +178,7 @@ const NO_VALUE = {
   valueKey: null,
   valueLow: null,
   valueHigh: null,
+  asOfEarliest: null,
+  asOfLatest: null,
+  asOfFromSource: false,
 } as const;

@@ -68,6 +68,17 @@ export interface ClaimValue {
    */
   valueLow: number | null;
   valueHigh: number | null;
+  /**
+   * When a figure claim's number was true (YYYY-MM-DD bounds of the figure's as-of date; null: open or none).
+   * Two figure claims speak of the same time when their as-of intervals overlap.
+   */
+  asOfEarliest: string | null;
+  asOfLatest: string | null;
+  /**
+   * The figure has neither an as-of date nor a period: it is compared as of its sources' publication date
+   * (read from the sources when compared, so a source the caller may not see plays no part).
+   */
+  asOfFromSource: boolean;
 }
 
 export interface ClaimRow extends ClaimValue {

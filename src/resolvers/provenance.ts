@@ -15,7 +15,7 @@ export const provenanceResolvers: Resolvers = {
       ctx.services.provenance.provenance(
         id,
         { first, after },
-        { details: selects(info, 'claims', 'sources') },
+        { details: selects(info, 'claims', 'sources', 'node') },
       ),
     conflicts: (_parent, args, ctx, info) =>
       ctx.services.provenance.conflicts(args, {

@@ -3,6 +3,7 @@ import type { Executor } from '../graph/executor.js';
 import type { ClaimRecord, EntityRecord, FigureRecord, SourceRecord } from '../graph/records.js';
 import * as store from '../graph/stores/provenance.js';
 import type { StatisticFigure } from '../graph/stores/provenance.js';
+import type { ProvenanceRole } from '../model/claims.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
 import { decodeCursor, encodeCursor, pageSize, toPage, type Page } from './pagination.js';
 import type { RecordsService } from './records.js';
@@ -18,6 +19,8 @@ export interface ProvenanceRecord {
   kind: string;
   label: string;
   claims: ClaimRecord[];
+  /** The same claims, each with the record's roles in it and its cursor. */
+  edges: { cursor: string; node: ClaimRecord; roles: ProvenanceRole[] }[];
   sources: SourceRecord[];
   totalClaims: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
@@ -27,6 +30,9 @@ export interface ConflictRecord {
   subject: EntityRecord;
   property: string;
   claims: ClaimRecord[];
+  implicitAsOf: string[];
+  internal: boolean;
+  acrossSources: boolean;
 }
 
 export interface StatisticValueRecord {
@@ -48,6 +54,7 @@ export interface StatisticGroupRecord {
 
 export interface ConflictsArgs {
   subjectId?: string | null;
+  origin?: 'INTERNAL' | 'ACROSS_SOURCES' | null;
   first?: number | null;
   after?: string | null;
 }
@@ -70,7 +77,7 @@ export class ProvenanceService {
   ) {}
 
   /**
-   * The claims about or asserting a record, with their sources. With details (claims or sources
+   * The claims in which a record takes part, each with its roles, and their sources. With details (claims or sources
    * asked for) the claims come with CLAIM_DETAILS and the sources are theirs; without, sources is empty.
    */
   async provenance(
@@ -107,6 +114,11 @@ export class ProvenanceService {
       kind: found.kind,
       label: found.label,
       claims,
+      edges: claims.map((node, i) => ({
+        cursor: encodeCursor([node.id]),
+        node,
+        roles: found.roles[i] ?? [],
+      })),
       sources: [...sources.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       totalClaims: found.total,
       pageInfo: {
@@ -131,6 +143,7 @@ export class ProvenanceService {
 
     const found = await store.conflicts(this.executor, {
       subjectId,
+      origin: args.origin ?? null,
       after,
       limit: first + 1,
       withTotal: opts.withTotal,
@@ -143,7 +156,14 @@ export class ProvenanceService {
       this.records.primeNodes([g.subject, ...claims]);
       return {
         key: [g.subjectId, g.conflictKey],
-        node: { subject: g.subject, property: claims[0]?.property ?? '', claims },
+        node: {
+          subject: g.subject,
+          property: claims[0]?.property ?? '',
+          claims,
+          implicitAsOf: g.implicitAsOf,
+          internal: g.internal,
+          acrossSources: g.acrossSources,
+        },
       };
     });
     const page = toPage(

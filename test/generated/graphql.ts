@@ -94,6 +94,13 @@ export type ClaimStatus =
   /** Withdrawn. Kept, never deleted, so the record of what was believed survives. */
   | 'retracted';
 
+/** Where the two sides of a disagreement come from. */
+export type ConflictOrigin =
+  /** The claims cite no source in common: sources disagree with each other. */
+  | 'ACROSS_SOURCES'
+  /** Both claims cite one source: the source contradicts itself (SOHR's 1,160 vs 1,168). */
+  | 'INTERNAL';
+
 /** A new entity. */
 export type CreateEntityInput = {
   /** Other names. */
@@ -341,6 +348,27 @@ export type PlaceType =
   | 'facility'
   /** A first-level division (governorate, province). */
   | 'governorate';
+
+/**
+ * The record's part in a claim of its provenance. Aliases and identifiers carry no claims of their own in
+ * this model, so they add no roles: an entity's provenance is the claims about it, naming it as the object,
+ * and asserting figures about it.
+ */
+export type ProvenanceRole =
+  /** The record is the claim itself. */
+  | 'CLAIM'
+  /** The record is the figure the claim asserts. */
+  | 'FIGURE'
+  /** The claim asserts a figure about the record (an entity). */
+  | 'FIGURE_SUBJECT'
+  /** The record is the claim's object: the other end of a relation claim (the decree an actor issued). */
+  | 'OBJECT'
+  /** The record is a relationship the claim asserts. */
+  | 'RELATION'
+  /** The record is a source the claim cites (one of its excerpts lies in it). */
+  | 'SOURCE'
+  /** The claim is about the record (an entity). */
+  | 'SUBJECT';
 
 /** A claim to record. It asserts at most one of relation, figure or attribute; none makes it a statement. */
 export type RecordClaimInput = {
@@ -619,6 +647,23 @@ export type StatisticsPrimedQueryVariables = Exact<{
 
 
 export type StatisticsPrimedQuery = { statistics: Array<{ figures: Array<{ figure: { claims: Array<{ id: string }>, conflicts: Array<{ id: string }> }, sources: Array<{ publisher: { id: string } | null }> }> }> };
+
+export type ProvenanceEdgesQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ProvenanceEdgesQuery = { provenance: { kind: string, totalClaims: number, edges: Array<{ cursor: string, roles: Array<ProvenanceRole>, node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ConflictOriginsQueryVariables = Exact<{
+  subjectId?: string | null | undefined;
+  origin?: ConflictOrigin | null | undefined;
+}>;
+
+
+export type ConflictOriginsQuery = { conflicts: { totalCount: number, edges: Array<{ node: { property: string, implicitAsOf: Array<string>, internal: boolean, acrossSources: boolean, claims: Array<{ id: string, figure: { value: number | null } | null, conflicts: Array<{ id: string }> }> } }> } };
 
 export type WrittenClaimFragment = { id: string, kind: ClaimKind, summary: string, status: ClaimStatus, property: string, role: Role | null, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, value: string | null, fact: string | null, subject:
     | { id: string }
@@ -1292,6 +1337,49 @@ export const StatisticsPrimedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StatisticsPrimedQuery, StatisticsPrimedQueryVariables>;
+export const ProvenanceEdgesDocument = new TypedDocumentString(`
+    query ProvenanceEdges($id: ID!, $first: Int, $after: String) {
+  provenance(id: $id, first: $first, after: $after) {
+    kind
+    totalClaims
+    edges {
+      cursor
+      roles
+      node {
+        id
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProvenanceEdgesQuery, ProvenanceEdgesQueryVariables>;
+export const ConflictOriginsDocument = new TypedDocumentString(`
+    query ConflictOrigins($subjectId: ID, $origin: ConflictOrigin) {
+  conflicts(subjectId: $subjectId, origin: $origin) {
+    totalCount
+    edges {
+      node {
+        property
+        implicitAsOf
+        internal
+        acrossSources
+        claims {
+          id
+          figure {
+            value
+          }
+          conflicts {
+            id
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConflictOriginsQuery, ConflictOriginsQueryVariables>;
 export const IngestSourceDocument = new TypedDocumentString(`
     mutation IngestSource($input: IngestSourceInput!, $key: String) {
   ingestSource(input: $input, idempotencyKey: $key) {

@@ -3,8 +3,10 @@ import {
   attributeClaimValue,
   epochDay,
   figureClaimValue,
+  figureAsOf,
   figureConflictKey,
   figureInterval,
+  sameTime,
 } from '../../src/model/claims.js';
 import type { DateQualifier } from '../../src/model/enums.js';
 import { normalizeFuzzyDate, type FuzzyDate } from '../../src/model/fuzzy-date.js';
@@ -128,11 +130,15 @@ describe('figureInterval', () => {
 });
 
 describe('figureConflictKey', () => {
-  it('is the same for figures of the same measure, subgroup, unit, period and as-of date', () => {
+  it('is the same for figures of the same measure, subgroup, unit and period, whatever their as-of date', () => {
     const may = date('2022-05', 'month');
     const a = figureConflictKey(figure({ value: 1, periodStart: may }));
-    expect(a).toBe('figure|deaths||people|2022-05-01/2022-05-31||');
+    expect(a).toBe('figure|deaths||people|2022-05-01/2022-05-31|');
     expect(figureConflictKey(figure({ value: 2, qualifier: 'more_than', periodStart: may }))).toBe(a);
+    // As-of dates are compared by overlap (sameTime), not by the key.
+    expect(figureConflictKey(figure({ asOf: date('2022-05-03', 'day') }))).toBe(
+      figureConflictKey(figure({})),
+    );
   });
 
   it('differs when any of them differs, so such figures never conflict', () => {
@@ -143,9 +149,8 @@ describe('figureConflictKey', () => {
       figure({ unit: 'percent' }),
       figure({ periodStart: date('2022', 'year') }),
       figure({ periodEnd: date('2022-05-03', 'day') }),
-      figure({ asOf: date('2022-05-03', 'day') }),
     ].map(figureConflictKey);
-    expect(new Set([base, ...others]).size).toBe(7);
+    expect(new Set([base, ...others]).size).toBe(6);
   });
 
   it('is what a figure claim carries, with its value key and interval', () => {
@@ -166,7 +171,32 @@ describe('figureConflictKey', () => {
       valueKey: JSON.stringify([1168, null, null, 'approximately']),
       valueLow: 1168,
       valueHigh: 1168,
+      asOfEarliest: null,
+      asOfLatest: null,
+      asOfFromSource: true,
     });
+  });
+});
+
+describe('figureAsOf and sameTime', () => {
+  it('an undated figure (no as-of, no period) is compared as of its source; a dated one by its own dates', () => {
+    expect(figureAsOf(figure({}))).toEqual({ asOfEarliest: null, asOfLatest: null, asOfFromSource: true });
+    expect(figureAsOf(figure({ asOf: date('2022-05', 'month') }))).toEqual({
+      asOfEarliest: '2022-05-01',
+      asOfLatest: '2022-05-31',
+      asOfFromSource: false,
+    });
+    expect(figureAsOf(figure({ periodStart: date('2022', 'year') })).asOfFromSource).toBe(false);
+  });
+
+  it('"as of May 2022" and an article published on 15 May 2022 speak of the same time; June does not', () => {
+    const may = { earliest: '2022-05-01', latest: '2022-05-31' };
+    expect(sameTime(may, { earliest: '2022-05-15', latest: '2022-05-15' })).toBe(true);
+    expect(sameTime(may, { earliest: '2022-06-01', latest: '2022-06-30' })).toBe(false);
+    expect(sameTime(may, { earliest: null, latest: '2022-05-01' })).toBe(true);
+    // Without an as-of, a figure is compared only with others without one (as before).
+    expect(sameTime(null, null)).toBe(true);
+    expect(sameTime(may, null)).toBe(false);
   });
 });
 
@@ -200,6 +230,9 @@ describe('attributeClaimValue', () => {
       valueKey: '"Sednaya prison"',
       valueLow: null,
       valueHigh: null,
+      asOfEarliest: null,
+      asOfLatest: null,
+      asOfFromSource: false,
     });
   });
 

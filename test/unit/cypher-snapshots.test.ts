@@ -31,21 +31,35 @@ it('provenance of a record, a page of the claims behind it', () => {
     "CALL () {
          MATCH (n:Entity {id: $id}) WHERE coalesce(n.sensitivity, 'public') IN $visible
          RETURN head([l IN labels(n) WHERE l IN ['Event', 'Actor', 'Place']]) AS kind, n.name AS label,
-                COLLECT { MATCH (c:Claim)-[:ABOUT]->(n) WHERE «VISIBLE_CLAIM(c)» RETURN c ORDER BY c.fact, c.id } AS claims
+                COLLECT {
+                  CALL (n) {
+                    MATCH (c:Claim)-[:ABOUT]->(n) RETURN c, 'SUBJECT' AS role
+                    UNION ALL
+                    MATCH (c:Claim)-[:OBJECT]->(n) RETURN c, 'OBJECT' AS role
+                    UNION ALL
+                    MATCH (c:Claim)-[:OBJECT]->(:Figure)-[:FIGURE_OF]->(n) RETURN c, 'FIGURE_SUBJECT' AS role
+                  }
+                  WITH c, role WHERE «VISIBLE_CLAIM(c)»
+                  WITH c, collect(DISTINCT role) AS roles
+                  RETURN {c: c, roles: roles} ORDER BY c.fact, c.id
+                } AS claims
          UNION
          MATCH (n:Figure {id: $id}) WHERE «VISIBLE_FIGURE(n)»
          RETURN 'Figure' AS kind, coalesce(n.text, n.measure) AS label,
-                COLLECT { MATCH (c:Claim)-[:OBJECT]->(n) WHERE «VISIBLE_CLAIM(c)» RETURN c ORDER BY c.id } AS claims
+                COLLECT {
+                  MATCH (c:Claim)-[:OBJECT]->(n) WHERE «VISIBLE_CLAIM(c)»
+                  RETURN {c: c, roles: ['FIGURE']} ORDER BY c.id
+                } AS claims
          UNION
          MATCH (n:Claim {id: $id}) WHERE «VISIBLE_CLAIM(n)»
-         RETURN 'Claim' AS kind, n.summary AS label, [n] AS claims
+         RETURN 'Claim' AS kind, n.summary AS label, [{c: n, roles: ['CLAIM']}] AS claims
          UNION
          MATCH (n:Source {id: $id}) WHERE coalesce(n.sensitivity, 'public') IN $visible
          RETURN 'Source' AS kind, n.title AS label,
                 COLLECT {
                   MATCH (c:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(n)
                   WHERE «VISIBLE_CLAIM(c)»
-                  WITH DISTINCT c RETURN c ORDER BY c.id
+                  WITH DISTINCT c RETURN {c: c, roles: ['SOURCE']} ORDER BY c.id
                 } AS claims
          UNION
          MATCH (a:Entity)-[r]->(b:Entity)
@@ -53,19 +67,23 @@ it('provenance of a record, a page of the claims behind it', () => {
            AND size(«VISIBLE_CLAIM_IDS(r)») > 0
          RETURN 'Relation' AS kind,
                 type(r) + coalesce(' (' + r.role + ')', '') + ': ' + a.name + ' → ' + b.name AS label,
-                COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds AND «VISIBLE_CLAIM(c)» RETURN c ORDER BY c.id } AS claims
+                COLLECT {
+                  MATCH (c:Claim) WHERE c.id IN r.claimIds AND «VISIBLE_CLAIM(c)»
+                  RETURN {c: c, roles: ['RELATION']} ORDER BY c.id
+                } AS claims
        }
        WITH kind, label, claims LIMIT 1
        // One page ($limit claims after the claim with id $after): details are projected for the page only.
        WITH kind, label, claims, size(claims) AS total,
             CASE WHEN $after IS NULL THEN 0
-                 ELSE head([i IN range(0, size(claims) - 1) WHERE claims[i].id = $after]) + 1 END AS start
+                 ELSE head([i IN range(0, size(claims) - 1) WHERE claims[i].c.id = $after]) + 1 END AS start
        WITH kind, label, total, start, CASE WHEN start IS NULL THEN [] ELSE claims[start..start + $limit] END AS page
        CALL (page) {
-         UNWIND page AS c
-         RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS projected
+         UNWIND page AS entry
+         WITH entry.c AS c, entry.roles AS roles
+         RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS projected, collect(roles) AS roles
        }
-       RETURN kind, label, projected AS claims, total, start IS NOT NULL AS cursorFound,
+       RETURN kind, label, projected AS claims, roles, total, start IS NOT NULL AS cursorFound,
               coalesce(start, 0) + size(page) < total AS hasNextPage"
   `);
 });
@@ -79,7 +97,44 @@ it('the first page of conflicts, walking the conflict keys', () => {
        ORDER BY subjectId, conflictKey
        WHERE EXISTS {
          MATCH (c:Claim {subjectId: subjectId, conflictKey: conflictKey})
-         WHERE c.status <> 'retracted' AND «VISIBLE_CLAIM(c)» AND size(«CONFLICTING_CLAIMS») > 0
+         WHERE c.status <> 'retracted' AND «VISIBLE_CLAIM(c)» AND EXISTS {
+           MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
+           WHERE cdOther.id <> c.id AND cdOther.status <> 'retracted'
+          AND cdOther.valueKey <> c.valueKey
+          AND CASE
+            WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (cdOther.valueLow IS NULL AND cdOther.valueHigh IS NULL) THEN true
+            ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(cdOther.valueHigh, 1.0e300)
+                      AND coalesce(cdOther.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
+          END
+          AND all(cdOtherWhen IN [[CASE
+        WHEN c.asOfEarliest IS NOT NULL OR c.asOfLatest IS NOT NULL THEN [c.asOfEarliest, c.asOfLatest]
+        WHEN c.asOfFromSource THEN head([cPubs IN [COLLECT {
+          MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
+          WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
+          RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
+        }] WHERE size(cPubs) > 0 | [
+          reduce(cLo = null, cP IN cPubs | CASE WHEN cP[0] IS NULL OR (cLo IS NOT NULL AND cLo <= cP[0]) THEN cLo ELSE cP[0] END),
+          reduce(cHi = null, cP IN cPubs | CASE WHEN cP[1] IS NULL OR (cHi IS NOT NULL AND cHi >= cP[1]) THEN cHi ELSE cP[1] END)
+        ]])
+      END, CASE
+        WHEN cdOther.asOfEarliest IS NOT NULL OR cdOther.asOfLatest IS NOT NULL THEN [cdOther.asOfEarliest, cdOther.asOfLatest]
+        WHEN cdOther.asOfFromSource THEN head([cdOtherPubs IN [COLLECT {
+          MATCH (cdOther)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherPub:Source)
+          WHERE coalesce(cdOtherPub.sensitivity, 'public') IN $visible AND (cdOtherPub.publishedEarliest IS NOT NULL OR cdOtherPub.publishedLatest IS NOT NULL)
+          RETURN [toString(cdOtherPub.publishedEarliest), toString(cdOtherPub.publishedLatest)]
+        }] WHERE size(cdOtherPubs) > 0 | [
+          reduce(cdOtherLo = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[0] IS NULL OR (cdOtherLo IS NOT NULL AND cdOtherLo <= cdOtherP[0]) THEN cdOtherLo ELSE cdOtherP[0] END),
+          reduce(cdOtherHi = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[1] IS NULL OR (cdOtherHi IS NOT NULL AND cdOtherHi >= cdOtherP[1]) THEN cdOtherHi ELSE cdOtherP[1] END)
+        ]])
+      END]] WHERE CASE
+            WHEN cdOtherWhen[0] IS NULL OR cdOtherWhen[1] IS NULL THEN cdOtherWhen[0] IS NULL AND cdOtherWhen[1] IS NULL
+            ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
+                 AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
+          END)
+          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE coalesce(cNewer.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE coalesce(cdOtherNewer.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
+             AND ($origin IS NULL OR EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cShared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(cdOther)
+                WHERE coalesce(cShared.sensitivity, 'public') IN $visible } = ($origin = 'INTERNAL'))
+         }
        }
        WITH subjectId, conflictKey LIMIT toInteger($limit)
        WITH collect([subjectId, conflictKey]) AS page
@@ -90,9 +145,55 @@ it('the first page of conflicts, walking the conflict keys', () => {
            MATCH (c:Claim)-[:ABOUT]->(subject)
            WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND «VISIBLE_CLAIM(c)»
            WITH c ORDER BY c.id
-           RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS claims
+           RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS claims,
+                  collect(CASE WHEN (coalesce(c.asOfFromSource, false) AND c.asOfEarliest IS NULL AND c.asOfLatest IS NULL
+        AND size(COLLECT {
+          MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
+          WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
+          RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
+        }) > 0) THEN c.id END) AS implicitAsOf,
+                  collect(COLLECT {
+                    MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
+                    WHERE cdOther.id <> c.id AND cdOther.status <> 'retracted'
+          AND cdOther.valueKey <> c.valueKey
+          AND CASE
+            WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (cdOther.valueLow IS NULL AND cdOther.valueHigh IS NULL) THEN true
+            ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(cdOther.valueHigh, 1.0e300)
+                      AND coalesce(cdOther.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
+          END
+          AND all(cdOtherWhen IN [[CASE
+        WHEN c.asOfEarliest IS NOT NULL OR c.asOfLatest IS NOT NULL THEN [c.asOfEarliest, c.asOfLatest]
+        WHEN c.asOfFromSource THEN head([cPubs IN [COLLECT {
+          MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
+          WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
+          RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
+        }] WHERE size(cPubs) > 0 | [
+          reduce(cLo = null, cP IN cPubs | CASE WHEN cP[0] IS NULL OR (cLo IS NOT NULL AND cLo <= cP[0]) THEN cLo ELSE cP[0] END),
+          reduce(cHi = null, cP IN cPubs | CASE WHEN cP[1] IS NULL OR (cHi IS NOT NULL AND cHi >= cP[1]) THEN cHi ELSE cP[1] END)
+        ]])
+      END, CASE
+        WHEN cdOther.asOfEarliest IS NOT NULL OR cdOther.asOfLatest IS NOT NULL THEN [cdOther.asOfEarliest, cdOther.asOfLatest]
+        WHEN cdOther.asOfFromSource THEN head([cdOtherPubs IN [COLLECT {
+          MATCH (cdOther)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherPub:Source)
+          WHERE coalesce(cdOtherPub.sensitivity, 'public') IN $visible AND (cdOtherPub.publishedEarliest IS NOT NULL OR cdOtherPub.publishedLatest IS NOT NULL)
+          RETURN [toString(cdOtherPub.publishedEarliest), toString(cdOtherPub.publishedLatest)]
+        }] WHERE size(cdOtherPubs) > 0 | [
+          reduce(cdOtherLo = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[0] IS NULL OR (cdOtherLo IS NOT NULL AND cdOtherLo <= cdOtherP[0]) THEN cdOtherLo ELSE cdOtherP[0] END),
+          reduce(cdOtherHi = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[1] IS NULL OR (cdOtherHi IS NOT NULL AND cdOtherHi >= cdOtherP[1]) THEN cdOtherHi ELSE cdOtherP[1] END)
+        ]])
+      END]] WHERE CASE
+            WHEN cdOtherWhen[0] IS NULL OR cdOtherWhen[1] IS NULL THEN cdOtherWhen[0] IS NULL AND cdOtherWhen[1] IS NULL
+            ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
+                 AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
+          END)
+          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE coalesce(cNewer.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE coalesce(cdOtherNewer.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
+                    RETURN EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cShared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(cdOther)
+                WHERE coalesce(cShared.sensitivity, 'public') IN $visible }
+                  }) AS origins
          }
-         RETURN collect({subjectId: k[0], conflictKey: k[1], subject: CASE WHEN subject:Source THEN subject {«SOURCE_PROPERTIES», _labels: labels(subject)} ELSE subject {.*, _labels: labels(subject)} END, claims: claims}) AS groups
+         RETURN collect({subjectId: k[0], conflictKey: k[1], subject: CASE WHEN subject:Source THEN subject {«SOURCE_PROPERTIES», _labels: labels(subject)} ELSE subject {.*, _labels: labels(subject)} END, claims: claims,
+                         implicitAsOf: implicitAsOf,
+                         internal: any(o IN origins WHERE true IN o), acrossSources: any(o IN origins WHERE false IN o)}) AS groups
        }
        RETURN null AS total, groups, true AS subjectExists"
   `);
@@ -278,6 +379,7 @@ it("recordClaim's insert of the claim", () => {
          SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
              c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
              c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+             c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
              c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
              c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
              c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
@@ -337,6 +439,7 @@ it('the bundle upsert of claims', () => {
          SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
              c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
              c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+             c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
              c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
              c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
              c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
@@ -423,7 +526,33 @@ describe('Cypher of the shared fragments', () => {
               WHEN (c.valueLow IS NULL AND c.valueHigh IS NULL) OR (cdOther.valueLow IS NULL AND cdOther.valueHigh IS NULL) THEN true
               ELSE NOT (coalesce(c.valueLow, -1.0e300) <= coalesce(cdOther.valueHigh, 1.0e300)
                         AND coalesce(cdOther.valueLow, -1.0e300) <= coalesce(c.valueHigh, 1.0e300))
-            END AND «VISIBLE_CLAIM(cdOther)»
+            END
+            AND all(cdOtherWhen IN [[CASE
+          WHEN c.asOfEarliest IS NOT NULL OR c.asOfLatest IS NOT NULL THEN [c.asOfEarliest, c.asOfLatest]
+          WHEN c.asOfFromSource THEN head([cPubs IN [COLLECT {
+            MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
+            WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
+            RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
+          }] WHERE size(cPubs) > 0 | [
+            reduce(cLo = null, cP IN cPubs | CASE WHEN cP[0] IS NULL OR (cLo IS NOT NULL AND cLo <= cP[0]) THEN cLo ELSE cP[0] END),
+            reduce(cHi = null, cP IN cPubs | CASE WHEN cP[1] IS NULL OR (cHi IS NOT NULL AND cHi >= cP[1]) THEN cHi ELSE cP[1] END)
+          ]])
+        END, CASE
+          WHEN cdOther.asOfEarliest IS NOT NULL OR cdOther.asOfLatest IS NOT NULL THEN [cdOther.asOfEarliest, cdOther.asOfLatest]
+          WHEN cdOther.asOfFromSource THEN head([cdOtherPubs IN [COLLECT {
+            MATCH (cdOther)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherPub:Source)
+            WHERE coalesce(cdOtherPub.sensitivity, 'public') IN $visible AND (cdOtherPub.publishedEarliest IS NOT NULL OR cdOtherPub.publishedLatest IS NOT NULL)
+            RETURN [toString(cdOtherPub.publishedEarliest), toString(cdOtherPub.publishedLatest)]
+          }] WHERE size(cdOtherPubs) > 0 | [
+            reduce(cdOtherLo = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[0] IS NULL OR (cdOtherLo IS NOT NULL AND cdOtherLo <= cdOtherP[0]) THEN cdOtherLo ELSE cdOtherP[0] END),
+            reduce(cdOtherHi = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[1] IS NULL OR (cdOtherHi IS NOT NULL AND cdOtherHi >= cdOtherP[1]) THEN cdOtherHi ELSE cdOtherP[1] END)
+          ]])
+        END]] WHERE CASE
+              WHEN cdOtherWhen[0] IS NULL OR cdOtherWhen[1] IS NULL THEN cdOtherWhen[0] IS NULL AND cdOtherWhen[1] IS NULL
+              ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
+                   AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
+            END)
+            AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE coalesce(cNewer.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE coalesce(cdOtherNewer.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
           RETURN cdOther {.*, _labels: labels(cdOther)} ORDER BY cdOther.id
         }"
     `);

@@ -256,7 +256,7 @@ describe('resolveBundle: figures and attributes', () => {
       kind: 'figure',
       property: 'people_released',
       objectId: 'fg-nearly',
-      conflictKey: 'figure|people_released||people|2022-04-30/2022-04-30||',
+      conflictKey: 'figure|people_released||people|2022-04-30/2022-04-30|',
       valueKey: JSON.stringify([1168, null, null, 'approximately']),
       valueLow: 1168,
       valueHigh: 1168,
@@ -265,11 +265,11 @@ describe('resolveBundle: figures and attributes', () => {
     expect(more).toMatchObject({ conflictKey: nearly!.conflictKey, valueLow: 1168 + 1e-9, valueHigh: null });
     // Another subgroup or period is another figure.
     expect(range).toMatchObject({
-      conflictKey: 'figure|people_released|women|people|||',
+      conflictKey: 'figure|people_released|women|people||',
       valueLow: 1000,
       valueHigh: 1200,
     });
-    expect(share!.conflictKey).toBe('figure|people_released||percent|||');
+    expect(share!.conflictKey).toBe('figure|people_released||percent||');
     expect(rows.figures.map((f) => [f.id, f.sensitivity, f.shareOfId, f.duringId])).toEqual([
       ['fg-nearly', 'public', null, null],
       ['fg-more', 'public', null, null],

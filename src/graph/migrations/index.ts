@@ -6,9 +6,20 @@ import { migration as m0005 } from './0005-merges.js';
 import { migration as m0006 } from './0006-claim-conflict-lookup.js';
 import { migration as m0007 } from './0007-event-date-order.js';
 import { migration as m0008 } from './0008-claim-slots.js';
+import { migration as m0009 } from './0009-figure-as-of-overlap.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
 
 /** All migrations, in the order they apply. Append only. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const migrations: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+];

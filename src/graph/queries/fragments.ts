@@ -117,9 +117,44 @@ export const nodeProjection = (v: string, extra = '') =>
 export const EMBEDDED_CLAIMS = 501;
 
 /**
+ * The as-of interval of claim variable `x` as [earliest, latest] (YYYY-MM-DD, null = open), or null for
+ * none: its figure's as-of date, else (a figure with neither as-of nor period) the span of the publication
+ * dates of the sources it cites that the caller may see. Strings compare as dates (four-digit years). One
+ * subquery and no aggregation: DISAGREES is inlined in many statements (planning time) and evaluated
+ * inside collect() (where Cypher refuses nested aggregates).
+ */
+export const AS_OF = (x: string) => `CASE
+    WHEN ${x}.asOfEarliest IS NOT NULL OR ${x}.asOfLatest IS NOT NULL THEN [${x}.asOfEarliest, ${x}.asOfLatest]
+    WHEN ${x}.asOfFromSource THEN head([${x}Pubs IN [${PUBLICATIONS(x)}] WHERE size(${x}Pubs) > 0 | [
+      reduce(${x}Lo = null, ${x}P IN ${x}Pubs | CASE WHEN ${x}P[0] IS NULL OR (${x}Lo IS NOT NULL AND ${x}Lo <= ${x}P[0]) THEN ${x}Lo ELSE ${x}P[0] END),
+      reduce(${x}Hi = null, ${x}P IN ${x}Pubs | CASE WHEN ${x}P[1] IS NULL OR (${x}Hi IS NOT NULL AND ${x}Hi >= ${x}P[1]) THEN ${x}Hi ELSE ${x}P[1] END)
+    ]])
+  END`;
+
+/** [publishedEarliest, publishedLatest] (stored as dates; as YYYY-MM-DD strings) of each visible, dated source claim variable `x` cites. */
+const PUBLICATIONS = (x: string) => `COLLECT {
+      MATCH (${x})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${x}Pub:Source)
+      WHERE ${VISIBLE(`${x}Pub`)} AND (${x}Pub.publishedEarliest IS NOT NULL OR ${x}Pub.publishedLatest IS NOT NULL)
+      RETURN [toString(${x}Pub.publishedEarliest), toString(${x}Pub.publishedLatest)]
+    }`;
+
+/** Claim variable `x` took its as-of date from its sources' publication (AS_OF's second branch). */
+export const IMPLICIT_AS_OF = (x: string) =>
+  `(coalesce(${x}.asOfFromSource, false) AND ${x}.asOfEarliest IS NULL AND ${x}.asOfLatest IS NULL
+    AND size(${PUBLICATIONS(x)}) > 0)`;
+
+/**
+ * Claim variable `x` is superseded by a newer claim the caller may see (by its sensitivity: a cheap test,
+ * as DISAGREES is inlined everywhere): it disagrees with nobody.
+ */
+const SUPERSEDED = (x: string) =>
+  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim) WHERE ${VISIBLE(`${x}Newer`)} }`;
+
+/**
  * Claim variable `o` disagrees with claim variable `c` of the same subject and conflictKey: the rule of
- * src/model/claims.ts (a live claim, another value, and value intervals that are disjoint; a claim without
- * bounds, such as a text attribute, disagrees with any other value).
+ * src/model/claims.ts. Both live and not superseded, another value, the same time (as-of intervals that
+ * overlap, or neither has one: sameTime), and value intervals that are disjoint (a claim without bounds,
+ * such as a text attribute, disagrees with any other value).
  */
 export const DISAGREES = (c: string, o: string) => `${o}.id <> ${c}.id AND ${o}.status <> 'retracted'
       AND ${o}.valueKey <> ${c}.valueKey
@@ -127,9 +162,20 @@ export const DISAGREES = (c: string, o: string) => `${o}.id <> ${c}.id AND ${o}.
         WHEN (${c}.valueLow IS NULL AND ${c}.valueHigh IS NULL) OR (${o}.valueLow IS NULL AND ${o}.valueHigh IS NULL) THEN true
         ELSE NOT (coalesce(${c}.valueLow, -1.0e300) <= coalesce(${o}.valueHigh, 1.0e300)
                   AND coalesce(${o}.valueLow, -1.0e300) <= coalesce(${c}.valueHigh, 1.0e300))
-      END`;
+      END
+      AND all(${o}When IN [[${AS_OF(c)}, ${AS_OF(o)}]] WHERE CASE
+        WHEN ${o}When[0] IS NULL OR ${o}When[1] IS NULL THEN ${o}When[0] IS NULL AND ${o}When[1] IS NULL
+        ELSE coalesce(${o}When[0][0], '') <= coalesce(${o}When[1][1], '9999-12-31')
+             AND coalesce(${o}When[1][0], '') <= coalesce(${o}When[0][1], '9999-12-31')
+      END)
+      AND NOT ${SUPERSEDED(c)} AND NOT ${SUPERSEDED(o)}`;
 
-/** Claims that disagree with claim variable `c` (same subject and measure, disjoint value intervals). */
+/** Claim variables `c` and `o` cite one source the caller may see (an internal inconsistency when they disagree). */
+export const SHARE_A_SOURCE = (c: string, o: string) =>
+  `EXISTS { MATCH (${c})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${c}Shared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(${o})
+            WHERE ${VISIBLE(`${c}Shared`)} }`;
+
+/** Claims that disagree with claim variable `c` (same subject and measure, same time, disjoint value intervals). */
 export const CONFLICTING_CLAIMS = `COLLECT {
     MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
     WHERE c.conflictKey IS NOT NULL AND ${DISAGREES('c', 'cdOther')} AND ${VISIBLE_CLAIM('cdOther')}

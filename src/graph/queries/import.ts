@@ -194,6 +194,7 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
      SET c.kind = r.kind, c.fact = r.fact, c.summary = r.summary, c.property = r.property, c.role = r.role,
          c.valueJson = r.valueJson, c.conflictKey = r.conflictKey, c.valueKey = r.valueKey,
          c.valueLow = r.valueLow, c.valueHigh = r.valueHigh,
+         c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
          c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
          c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
          c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)

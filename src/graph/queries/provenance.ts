@@ -2,7 +2,10 @@ import { statement } from '../executor.js';
 import {
   CLAIM_DETAILS,
   CONFLICTING_CLAIMS,
+  DISAGREES,
+  IMPLICIT_AS_OF,
   nodeProjection,
+  SHARE_A_SOURCE,
   SOURCE_PROPERTIES,
   VISIBLE,
   VISIBLE_CLAIM,
@@ -25,9 +28,12 @@ const SOURCE = `s {${SOURCE_PROPERTIES}, _labels: labels(s), _publisher: head(CO
   })}`;
 
 /**
- * The record with id $id and a page of the claims behind it: about an entity, asserting a figure, the claim
- * itself, citing a source, or listed on a relationship. Relationships have no id index, so their start
- * node is looked up among $relationStarts (candidate ids parsed from the rel- id) and r.id checked exactly.
+ * The record with id $id and a page of the claims in which it takes part, each with the record's roles in
+ * it (ProvenanceRole): an entity as the claim's subject, its object, or the subject of the figure it
+ * asserts; a figure asserted; the claim itself; a source cited; a relationship asserted. Relationships have
+ * no id index, so their start node is looked up among $relationStarts (candidate ids parsed from the rel-
+ * id) and r.id checked exactly. Claims the caller may not see (VISIBLE_CLAIM: their subject and object
+ * too) are neither listed nor counted.
  */
 export const provenance = statement<{
   id: string;
@@ -40,21 +46,35 @@ export const provenance = statement<{
   `CALL () {
      MATCH (n:Entity {id: $id}) WHERE ${VISIBLE('n')}
      RETURN head([l IN labels(n) WHERE l IN ['Event', 'Actor', 'Place']]) AS kind, n.name AS label,
-            COLLECT { MATCH (c:Claim)-[:ABOUT]->(n) WHERE ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.fact, c.id } AS claims
+            COLLECT {
+              CALL (n) {
+                MATCH (c:Claim)-[:ABOUT]->(n) RETURN c, 'SUBJECT' AS role
+                UNION ALL
+                MATCH (c:Claim)-[:OBJECT]->(n) RETURN c, 'OBJECT' AS role
+                UNION ALL
+                MATCH (c:Claim)-[:OBJECT]->(:Figure)-[:FIGURE_OF]->(n) RETURN c, 'FIGURE_SUBJECT' AS role
+              }
+              WITH c, role WHERE ${VISIBLE_CLAIM('c')}
+              WITH c, collect(DISTINCT role) AS roles
+              RETURN {c: c, roles: roles} ORDER BY c.fact, c.id
+            } AS claims
      UNION
      MATCH (n:Figure {id: $id}) WHERE ${VISIBLE_FIGURE('n')}
      RETURN 'Figure' AS kind, coalesce(n.text, n.measure) AS label,
-            COLLECT { MATCH (c:Claim)-[:OBJECT]->(n) WHERE ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.id } AS claims
+            COLLECT {
+              MATCH (c:Claim)-[:OBJECT]->(n) WHERE ${VISIBLE_CLAIM('c')}
+              RETURN {c: c, roles: ['FIGURE']} ORDER BY c.id
+            } AS claims
      UNION
      MATCH (n:Claim {id: $id}) WHERE ${VISIBLE_CLAIM('n')}
-     RETURN 'Claim' AS kind, n.summary AS label, [n] AS claims
+     RETURN 'Claim' AS kind, n.summary AS label, [{c: n, roles: ['CLAIM']}] AS claims
      UNION
      MATCH (n:Source {id: $id}) WHERE ${VISIBLE('n')}
      RETURN 'Source' AS kind, n.title AS label,
             COLLECT {
               MATCH (c:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(n)
               WHERE ${VISIBLE_CLAIM('c')}
-              WITH DISTINCT c RETURN c ORDER BY c.id
+              WITH DISTINCT c RETURN {c: c, roles: ['SOURCE']} ORDER BY c.id
             } AS claims
      UNION
      MATCH (a:Entity)-[r]->(b:Entity)
@@ -62,25 +82,33 @@ export const provenance = statement<{
        AND size(${VISIBLE_CLAIM_IDS('r')}) > 0
      RETURN 'Relation' AS kind,
             type(r) + coalesce(' (' + r.role + ')', '') + ': ' + a.name + ' → ' + b.name AS label,
-            COLLECT { MATCH (c:Claim) WHERE c.id IN r.claimIds AND ${VISIBLE_CLAIM('c')} RETURN c ORDER BY c.id } AS claims
+            COLLECT {
+              MATCH (c:Claim) WHERE c.id IN r.claimIds AND ${VISIBLE_CLAIM('c')}
+              RETURN {c: c, roles: ['RELATION']} ORDER BY c.id
+            } AS claims
    }
    WITH kind, label, claims LIMIT 1
    // One page ($limit claims after the claim with id $after): details are projected for the page only.
    WITH kind, label, claims, size(claims) AS total,
         CASE WHEN $after IS NULL THEN 0
-             ELSE head([i IN range(0, size(claims) - 1) WHERE claims[i].id = $after]) + 1 END AS start
+             ELSE head([i IN range(0, size(claims) - 1) WHERE claims[i].c.id = $after]) + 1 END AS start
    WITH kind, label, total, start, CASE WHEN start IS NULL THEN [] ELSE claims[start..start + $limit] END AS page
    CALL (page) {
-     UNWIND page AS c
-     RETURN collect(${CLAIM}) AS projected
+     UNWIND page AS entry
+     WITH entry.c AS c, entry.roles AS roles
+     RETURN collect(${CLAIM}) AS projected, collect(roles) AS roles
    }
-   RETURN kind, label, projected AS claims, total, start IS NOT NULL AS cursorFound,
+   RETURN kind, label, projected AS claims, roles, total, start IS NOT NULL AS cursorFound,
           coalesce(start, 0) + size(page) < total AS hasNextPage`,
 );
 
-/** The parameters of every conflicts statement; the keyset $after is [subjectId, conflictKey]. */
+/**
+ * The parameters of every conflicts statement; the keyset $after is [subjectId, conflictKey]; $origin
+ * (INTERNAL, ACROSS_SOURCES or null for any) keeps the groups with a disagreeing pair of that origin.
+ */
 export type ConflictsParams = {
   subjectId: string | null;
+  origin: string | null;
   after: string[] | null;
   limit: number;
   withTotal: boolean;
@@ -90,7 +118,18 @@ export type ConflictsParams = {
 /** Whether the asked subject exists, so that a mistyped id is told apart from a subject without conflicts. */
 const subjectExists = `($subjectId IS NULL OR EXISTS { MATCH (vs:Entity {id: $subjectId}) WHERE ${VISIBLE('vs')} })`;
 
-/** The groups of a page of conflict keys (`page`: [subjectId, conflictKey] pairs), with their live claims. */
+/** Claim variable `c` has a claim disagreeing with it (DISAGREES) of the origin asked for ($origin). */
+const DISPUTED = `EXISTS {
+       MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
+       WHERE ${DISAGREES('c', 'cdOther')} AND ${VISIBLE_CLAIM('cdOther')}
+         AND ($origin IS NULL OR ${SHARE_A_SOURCE('c', 'cdOther')} = ($origin = 'INTERNAL'))
+     }`;
+
+/**
+ * The groups of a page of conflict keys (`page`: [subjectId, conflictKey] pairs), with their live claims,
+ * the ids of those compared as of their sources' publication, and whether a disagreeing pair shares a
+ * source (internal) or shares none (acrossSources).
+ */
 const CONFLICT_GROUPS = `CALL (page) {
      UNWIND page AS k
      MATCH (subject:Entity {id: k[0]})
@@ -98,9 +137,17 @@ const CONFLICT_GROUPS = `CALL (page) {
        MATCH (c:Claim)-[:ABOUT]->(subject)
        WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')}
        WITH c ORDER BY c.id
-       RETURN collect(${CLAIM}) AS claims
+       RETURN collect(${CLAIM}) AS claims,
+              collect(CASE WHEN ${IMPLICIT_AS_OF('c')} THEN c.id END) AS implicitAsOf,
+              collect(COLLECT {
+                MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
+                WHERE ${DISAGREES('c', 'cdOther')} AND ${VISIBLE_CLAIM('cdOther')}
+                RETURN ${SHARE_A_SOURCE('c', 'cdOther')}
+              }) AS origins
      }
-     RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims}) AS groups
+     RETURN collect({subjectId: k[0], conflictKey: k[1], subject: ${nodeProjection('subject')}, claims: claims,
+                     implicitAsOf: implicitAsOf,
+                     internal: any(o IN origins WHERE true IN o), acrossSources: any(o IN origins WHERE false IN o)}) AS groups
    }`;
 
 /**
@@ -117,7 +164,7 @@ export const conflictsPage = statement<ConflictsParams>(
    ORDER BY subjectId, conflictKey
    WHERE EXISTS {
      MATCH (c:Claim {subjectId: subjectId, conflictKey: conflictKey})
-     WHERE c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')} AND size(${CONFLICTING_CLAIMS}) > 0
+     WHERE c.status <> 'retracted' AND ${VISIBLE_CLAIM('c')} AND ${DISPUTED}
    }
    WITH subjectId, conflictKey LIMIT toInteger($limit)
    WITH collect([subjectId, conflictKey]) AS page
@@ -127,7 +174,7 @@ export const conflictsPage = statement<ConflictsParams>(
 
 /**
  * Groups of non-retracted claims sharing (subjectId, conflictKey) in which at least one pair disagrees
- * (the rule of CONFLICTING_CLAIMS), ordered by that key; a keyset page after $after ([subjectId,
+ * (the rule of DISAGREES) with the origin asked for ($origin), ordered by that key; a keyset page after $after ([subjectId,
  * conflictKey]) of at most $limit groups, and their number when $withTotal. Always one row.
  */
 function conflictsStatement(name: string, match: string) {
@@ -138,7 +185,7 @@ function conflictsStatement(name: string, match: string) {
        // Without a total to count, groups before the cursor need not be checked at all.
        AND ($after IS NULL OR $withTotal OR c.subjectId > $after[0]
             OR (c.subjectId = $after[0] AND c.conflictKey > $after[1]))
-       AND size(${CONFLICTING_CLAIMS}) > 0
+       AND ${DISPUTED}
      WITH DISTINCT c.subjectId AS subjectId, c.conflictKey AS conflictKey
      ORDER BY subjectId, conflictKey
      WITH collect([subjectId, conflictKey]) AS keys

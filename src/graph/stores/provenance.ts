@@ -1,3 +1,4 @@
+import { provenanceRoles, type ProvenanceRole } from '../../model/claims.js';
 import { relationStarts } from '../../model/ids.js';
 import type { Executor, Row } from '../executor.js';
 import * as q from '../queries/provenance.js';
@@ -22,6 +23,8 @@ export interface Provenance {
   label: string;
   /** The page of claims behind the record. */
   claims: ClaimList;
+  /** The record's roles in each claim of the page, in the page's order. */
+  roles: ProvenanceRole[][];
   /** All the claims behind it. */
   total: number;
   /** Whether the claim the page starts after is still behind the record. */
@@ -30,7 +33,7 @@ export interface Provenance {
 }
 
 /**
- * A page of the claims behind any record (entity, figure, claim, source or relationship, by id), after the
+ * A page of the claims in which any record takes part (entity, figure, claim, source or relationship, by id), after the
  * claim with id `after`; null when there is no such record the caller may see.
  */
 export async function provenance(
@@ -50,6 +53,7 @@ export async function provenance(
     kind: String(row.kind),
     label: str(row.label) ?? '',
     claims: decodeClaimList(row.claims, p.details),
+    roles: ((row.roles as string[][] | null) ?? []).map(provenanceRoles),
     total: num(row.total) ?? 0,
     cursorFound: row.cursorFound === true,
     hasNextPage: row.hasNextPage === true,
@@ -62,11 +66,19 @@ export interface ConflictGroup {
   subject: EntityRecord;
   /** The group's live claims, by id. */
   claims: ClaimList;
+  /** Ids of its claims compared as of their sources' publication date. */
+  implicitAsOf: string[];
+  /** A disagreeing pair cites one source. */
+  internal: boolean;
+  /** A disagreeing pair cites no source in common. */
+  acrossSources: boolean;
 }
 
 export interface ConflictsQuery {
   /** Only the conflicts about this entity. */
   subjectId: string | null;
+  /** Only groups with a disagreeing pair of this origin: INTERNAL, ACROSS_SOURCES, or null for any. */
+  origin: string | null;
   /** Keyset: the [subjectId, conflictKey] of the last group shown. */
   after: string[] | null;
   limit: number;
@@ -91,6 +103,9 @@ export async function conflicts(
       conflictKey: String(g.conflictKey),
       subject: fromProjection(g.subject) as EntityRecord,
       claims: decodeClaimList(g.claims, c.details),
+      implicitAsOf: (g.implicitAsOf as string[] | null) ?? [],
+      internal: g.internal === true,
+      acrossSources: g.acrossSources === true,
     })),
     total: num(row!.total),
     subjectExists: row!.subjectExists === true,
