@@ -8,8 +8,8 @@ import type { ClaimValue, FigureRow } from './rows.js';
  * date; claims with no as-of interval are compared only with each other); they conflict when their
  * valueKeys differ and their [valueLow, valueHigh] intervals are disjoint (an open interval agrees with
  * everything). A claim superseded by a newer one disagrees with nobody. The Cypher that reads conflicts
- * (graph/queries/fragments.ts DISAGREES) applies the rule; sameTime and disagrees below state it in
- * TypeScript.
+ * (graph/queries/fragments.ts DISAGREES) applies the rule when reading; sameTime below states its time
+ * test in TypeScript (the writers here derive the keys, intervals and as-of bounds it compares).
  */
 
 const DAY_MS = 86_400_000;

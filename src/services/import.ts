@@ -146,6 +146,17 @@ export async function loadBundle(
     return { file, sha256, loaded: false, ms: Math.round(performance.now() - started) };
   }
   const resolved = await loadBundleFile(file);
+  if (resolved.store) {
+    // Loading only the readable part of a backup would lose what the store section holds (and merge two
+    // histories): a backup is restored by `kg import`, into an empty store.
+    throw new BundleError([
+      {
+        path: 'store',
+        message:
+          'this bundle is a backup (it has a store section): restore it with kg import FILE --format bundle into an empty store',
+      },
+    ]);
+  }
   const { counts, kept } = await writeRecordSet(executor, resolved, sha256, opts);
   const ms = Math.round(performance.now() - started);
   opts.logger?.info({ file: path.basename(file), ...counts, ms }, 'bundle loaded');

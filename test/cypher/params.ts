@@ -256,11 +256,13 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'import.upsertSources': { rows: [SOURCE] },
   'import.upsertExcerpts': { rows: [EXCERPT] },
   'import.upsertClaims': { rows: [CLAIM] },
+  'import.findStoredClaims': { ids: ['cl-sample'] },
   'import.findSourceTextChanges': { rows: [{ id: 'src-sample', sha256: SOURCE.sha256 }] },
   'import.findClaimChanges': { rows: [{ ...CLAIM, sortedExcerptIds: ['ex-sample'] }] },
   'import.findFigureChanges': { rows: [FIGURE] },
   'import.supersede': {
     rows: [{ id: 'cl-sample', slot: 'cl-sample-slot', assertion: '["relation"]', sourceId: 'src-sample' }],
+    loadSources: ['src-sample'],
   },
   'import.upsertFigures': { rows: [FIGURE] },
   'import.linkFigures': { rows: [FIGURE] },

@@ -127,6 +127,9 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'write.insertFigure CartesianProduct':
     'the subject and the claim by unique id, one node each (import.upsertFigures body)',
   'import.upsertRelations.* CartesianProduct': 'per row, both ends by unique id, one node each',
+  'import.supersede CartesianProduct': 'per row, the new claim and its source by unique id, one node each',
+  'import.supersede Eager':
+    'reads whether the older claim is superseded, then MERGEs SUPERSEDES: over one batch (at most 2,000 rows) of one load',
   'backup.restoreRelationships.* CartesianProduct': 'per row, both ends by element id, one node each',
   'write.mergeRelation.* CartesianProduct': 'both ends by unique id, one node each',
 

@@ -146,7 +146,7 @@ describe('conflicts across as-of dates and sources', () => {
     expect(claim.data).toEqual({ node: { conflicts: [] } });
   });
 
-  it('migration 0008 gives claims stored under the old rule what the writers store now', async () => {
+  it('migration 0009 gives claims stored under the old rule what the writers store now', async () => {
     const ids = ['ngo', 'sohr', 'july', '1160'].map((k) => `cl-t${u}-${k}`);
     const written = await app.db.executor.read(ruleValues, { ids });
     expect(written.find((r) => r.id === `cl-t${u}-ngo`)).toMatchObject({
@@ -158,7 +158,7 @@ describe('conflicts across as-of dates and sources', () => {
     const old = await app.db.executor.read(ruleValues, { ids });
     expect(old.map((r) => r.conflictKey)).not.toEqual(written.map((r) => r.conflictKey));
     for (const [i, cypher] of asOfOverlap.statements.entries()) {
-      await app.db.executor.schema(statement(`test.migration0008.${i}`, cypher));
+      await app.db.executor.schema(statement(`test.migration0009.${i}`, cypher));
     }
     expect(await app.db.executor.read(ruleValues, { ids })).toEqual(written);
   });

@@ -334,9 +334,17 @@ describe('ACLED import', () => {
     }
     expect(chain).toEqual([`بعلبك ${u}`, `بعلبك الهرمل ${u}`, 'Lebanon']);
 
-    // Claims: fatalities only when above zero; every claim quotes its row exactly.
+    // Claims: fatalities of every row, 0 included; every claim quotes its row exactly.
     const claims = await db.executor.read(claimsWithEvidence, { prefix: `cl-acled-lbn${u}` });
     expect(claims.filter((c) => c.kind === 'figure')).toEqual([
+      expect.objectContaining({
+        slot: `cl-acled-lbn${u}1--fatalities`,
+        figure: expect.objectContaining({ value: 0 }),
+      }),
+      expect.objectContaining({
+        slot: `cl-acled-lbn${u}2--fatalities`,
+        figure: expect.objectContaining({ value: 0 }),
+      }),
       expect.objectContaining({
         slot: `cl-acled-lbn${u}3--fatalities`,
         figure: { measure: 'fatalities', value: 2, qualifier: 'approximately', unit: 'people' },

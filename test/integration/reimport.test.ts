@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleError } from '../../src/io/bundle/resolve.js';
 import { importFile, loadBundle } from '../../src/services/import.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { sha256 } from '../../src/model/text.js';
 import { digest, fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
+import { keyHeaders } from '../helpers/keys.js';
 
 /**
  * Evidence is never changed by a re-import (issue #14, item 1): a revised file makes claims of its own;
@@ -111,6 +113,91 @@ describe('re-importing evidence', () => {
     expect(await digest(app.db.executor, [before!.id])).toBe(beforeDigest);
   });
 
+  it('a release that revises a count to 0 supersedes it too', async () => {
+    const u = uniq();
+    await importFile(app.db.executor, acledFile(u, 'week1', 3), 'acled');
+    const second = await importFile(app.db.executor, acledFile(u, 'week2', 0), 'acled');
+    expect(second.counts.superseded).toBeGreaterThanOrEqual(1);
+    const { claims } = await fatalities(u);
+    expect(claims.map((c) => [c.figure?.value, c.supersededBy === null]).sort()).toEqual([
+      [0, true],
+      [3, false],
+    ]);
+  });
+
+  it('a newer release the caller may not see, or a retracted one, supersedes nothing for them', async () => {
+    const u = uniq();
+    await importFile(app.db.executor, acledFile(u, 'week1', 1), 'acled');
+    // Another compiler's count, which disagrees with week 1 (a conflict while week 1 stands).
+    await importFile(app.db.executor, acledFile(u, 'ngo', 4), 'acled', { dataset: `ngo-${u}` });
+    const second = await importFile(app.db.executor, acledFile(u, 'week2', 5), 'acled');
+    const { headers } = await keyHeaders(app.db, 'admin');
+    const set = await app.graphql(
+      'mutation($id: ID!) { setSensitivity(id: $id, sensitivity: restricted) { id } }',
+      { id: `src-${second.sha256.slice(0, 16)}` },
+      headers,
+    );
+    expect(set.errors).toBeUndefined();
+    // Anonymous (public): the newer claim is hidden, so week 1 stands, in conflict with the other count,
+    // exactly as before the release.
+    const { claims } = await fatalities(u);
+    expect(claims).toHaveLength(2);
+    const ngo = claims.find((c) => c.figure?.value === 4)!;
+    expect(claims.find((c) => c.figure?.value === 1)).toMatchObject({
+      supersededBy: null,
+      conflicts: [{ id: ngo.id }],
+    });
+    // An admin sees both, the older superseded; once the newer is retracted, the older stands again.
+    const all = async () =>
+      (
+        await app.graphql<{ provenance: { claims: SlotClaim[] } }>(
+          CLAIMS_OF_SLOT,
+          { id: `ev-acled-ri${u}` },
+          headers,
+        )
+      ).data!.provenance.claims.filter((c) => c.slot?.endsWith('--fatalities'));
+    const newer = (await all()).find((c) => c.figure?.value === 5)!;
+    expect((await all()).find((c) => c.figure?.value === 1)!.supersededBy).toEqual({ id: newer.id });
+    const retract = await app.graphql(
+      'mutation($id: ID!) { retractClaim(id: $id, reason: "coding error in the release") { id } }',
+      { id: newer.id },
+      headers,
+    );
+    expect(retract.errors).toBeUndefined();
+    expect((await all()).find((c) => c.figure?.value === 1)!.supersededBy).toBeNull();
+  });
+
+  it('one load never makes its own claims supersede each other (a share holding two releases)', async () => {
+    const u = uniq();
+    const texts = [`Release one of ${u}: 7 dead.`, `Release two of ${u}: 9 dead.`];
+    const doc = fixtureBundle(u, texts[0]!, []);
+    const sources = texts.map((text, i) => ({
+      id: `src-t${u}-r${i + 1}`,
+      text,
+      sha256: sha256(text),
+      title: `Release ${i + 1}`,
+      language: 'en',
+      publisher: `ac-t${u}`,
+      dataset: `ds-${u}`,
+    }));
+    const claims = [7, 9].map((value, i) => ({
+      id: `cl-t${u}-deaths--r${i + 1}`,
+      slot: `cl-t${u}-deaths`,
+      subject: `ev-t${u}`,
+      summary: `${value} dead`,
+      figure: { measure: 'fatalities', value, qualifier: 'exact', unit: 'people', text: String(value) },
+      source: sources[i]!.id,
+      quotes: [`${value} dead`],
+    }));
+    const report = await loadBundle(app.db.executor, writeBundle({ ...doc, sources, claims }));
+    expect(report.counts!.superseded).toBe(0);
+    const res = await app.graphql<{ node: { supersededBy: unknown; supersedes: unknown[] } }>(
+      `query($id: ID!) { node(id: $id) { ... on Claim { supersededBy { id } supersedes { id } } } }`,
+      { id: claims[0]!.id },
+    );
+    expect(res.data!.node).toEqual({ supersededBy: null, supersedes: [] });
+  });
+
   it('the same value in a new file corroborates: both files are in the provenance, nothing supersedes', async () => {
     const u = uniq();
     const a = await importFile(app.db.executor, acledFile(u, 'a', 2), 'acled');
@@ -173,7 +260,7 @@ describe('re-importing evidence', () => {
       expect.objectContaining({
         path: 'claims[0]',
         message: expect.stringMatching(
-          /^cl-t\w+-released is already recorded with another value, summary, excerpts: evidence is never changed in place/,
+          /^cl-t\w+-released is already recorded with another value, excerpts: evidence is never changed in place/,
         ),
       }),
       expect.objectContaining({

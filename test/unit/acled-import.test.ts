@@ -97,18 +97,21 @@ describe('ACLED import (conversion)', () => {
     ]);
   });
 
-  it('records fatalities above zero as an approximate figure, and coordinates on the location', () => {
+  it('records every row’s fatalities (0 too) as an approximate figure, and coordinates on the location', () => {
+    const figure = (value: number) => ({
+      measure: 'fatalities',
+      value,
+      qualifier: 'approximately',
+      unit: 'people',
+      text: String(value),
+    });
     expect(doc.claims!.filter((c) => c.figure)).toEqual([
+      expect.objectContaining({ slot: `cl-acled-lbn${U}1--fatalities`, figure: figure(0) }),
+      expect.objectContaining({ slot: `cl-acled-lbn${U}2--fatalities`, figure: figure(0) }),
       expect.objectContaining({
         slot: `cl-acled-lbn${U}3--fatalities`,
         subject: event(3).id,
-        figure: {
-          measure: 'fatalities',
-          value: 2,
-          qualifier: 'approximately',
-          unit: 'people',
-          text: 'fatalities: 2',
-        },
+        figure: figure(2),
       }),
     ]);
     expect(claim('1--latitude')).toMatchObject({

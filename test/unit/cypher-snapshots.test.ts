@@ -131,7 +131,7 @@ it('the first page of conflicts, walking the conflict keys', () => {
             ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
                  AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
           END)
-          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE coalesce(cNewer.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE coalesce(cdOtherNewer.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
+          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE cNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cNewer)» } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE cdOtherNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cdOtherNewer)» } AND «VISIBLE_CLAIM(cdOther)»
              AND ($origin IS NULL OR EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cShared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(cdOther)
                 WHERE coalesce(cShared.sensitivity, 'public') IN $visible } = ($origin = 'INTERNAL'))
          }
@@ -186,7 +186,7 @@ it('the first page of conflicts, walking the conflict keys', () => {
             ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
                  AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
           END)
-          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE coalesce(cNewer.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE coalesce(cdOtherNewer.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
+          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE cNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cNewer)» } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE cdOtherNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cdOtherNewer)» } AND «VISIBLE_CLAIM(cdOther)»
                     RETURN EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cShared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(cdOther)
                 WHERE coalesce(cShared.sensitivity, 'public') IN $visible }
                   }) AS origins
@@ -552,7 +552,7 @@ describe('Cypher of the shared fragments', () => {
               ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
                    AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
             END)
-            AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE coalesce(cNewer.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE coalesce(cdOtherNewer.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
+            AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE cNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cNewer)» } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE cdOtherNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cdOtherNewer)» } AND «VISIBLE_CLAIM(cdOther)»
           RETURN cdOther {.*, _labels: labels(cdOther)} ORDER BY cdOther.id
         }"
     `);

@@ -2,6 +2,7 @@ import type { ExportCounts } from '../../model/export-records.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { statement } from '../executor.js';
 import {
+  SUPERSEDED,
   VISIBLE,
   VISIBLE_ATTRIBUTION,
   VISIBLE_CLAIM,
@@ -128,8 +129,7 @@ export const exportAcledEvents = statement<PageParams>(
        RETURN ef {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup,
                   // A claim a later release of its dataset superseded reads 'superseded' (not counted).
                   claimStatus: head(COLLECT { MATCH (efc:Claim {id: ef.claimId}) WHERE ${VISIBLE_CLAIM('efc')}
-                    RETURN CASE WHEN EXISTS { MATCH (efc)<-[:SUPERSEDES]-(efn:Claim) WHERE ${VISIBLE_CLAIM('efn')} }
-                                THEN 'superseded' ELSE efc.status END })}
+                    RETURN CASE WHEN ${SUPERSEDED('efc')} THEN 'superseded' ELSE efc.status END })}
        ORDER BY ef.id
      } AS figures`,
 );

@@ -144,11 +144,15 @@ export const IMPLICIT_AS_OF = (x: string) =>
     AND size(${PUBLICATIONS(x)}) > 0)`;
 
 /**
- * Claim variable `x` is superseded by a newer claim the caller may see (by its sensitivity: a cheap test,
- * as DISAGREES is inlined everywhere): it disagrees with nobody.
+ * Claim variable `n` supersedes for the caller: a later release's claim that is not retracted and that the
+ * caller may see whole (VISIBLE_CLAIM). The one test of "superseded", for conflicts, Claim.supersededBy and
+ * the ACLED export alike: a hidden or retracted newer claim supersedes nothing, as if it were missing.
  */
-const SUPERSEDED = (x: string) =>
-  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim) WHERE ${VISIBLE(`${x}Newer`)} }`;
+export const SUPERSEDES_FOR_CALLER = (n: string) => `${n}.status <> 'retracted' AND ${VISIBLE_CLAIM(n)}`;
+
+/** Claim variable `x` is superseded for the caller (SUPERSEDES_FOR_CALLER): it disagrees with nobody. */
+export const SUPERSEDED = (x: string) =>
+  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim) WHERE ${SUPERSEDES_FOR_CALLER(`${x}Newer`)} }`;
 
 /**
  * Claim variable `o` disagrees with claim variable `c` of the same subject and conflictKey: the rule of

@@ -38,13 +38,23 @@ export const findSourceTextChanges = statement(
    RETURN r.id AS id`,
 );
 
+/** Which of these claim ids are stored already (before this load writes). */
+export const findStoredClaims = statement<{ ids: string[] }>(
+  'import.findStoredClaims',
+  `UNWIND $ids AS id
+   MATCH (c:Claim {id: id})
+   RETURN c.id AS id`,
+);
+
 /** Null-safe equality of a stored property and a row's value. */
 const SAME = (a: string, b: string) => `((${a} IS NULL AND ${b} IS NULL) OR coalesce(${a} = ${b}, false))`;
 
 /**
- * Claims of the record set that exist (unchanged through the API since) with another content: evidence is
- * never changed in place, so these are refused, each with the fields that differ. Claims changed through the
- * API since (version past 1) keep their values and are reported as kept, as before.
+ * Claims of the record set that exist (unchanged through the API since) with another value, status or
+ * evidence (what it asserts, about what, its excerpts and attribution, its slot): evidence is never changed
+ * in place, so these are refused, each with the fields that differ. The recorder's own words about it
+ * (summary, fact tag, confidence) may be corrected by a reload, as before. Claims changed through the API
+ * since (version past 1) keep everything and are reported as kept.
  */
 export const findClaimChanges = statement(
   'import.findClaimChanges',
@@ -63,9 +73,9 @@ export const findClaimChanges = statement(
      CASE WHEN NOT ${SAME('c.valueJson', 'r.valueJson')} THEN 'value' END,
      CASE WHEN NOT ${SAME('c.status', 'r.status')} THEN 'status' END,
      CASE WHEN NOT ${SAME('c.statusReason', 'r.statusReason')} THEN 'statusReason' END,
-     CASE WHEN NOT ${SAME('c.summary', 'r.summary')} THEN 'summary' END,
-     CASE WHEN NOT ${SAME('c.fact', 'r.fact')} THEN 'fact' END,
-     CASE WHEN NOT ${SAME('c.confidence', 'r.confidence')} THEN 'confidence' END,
+     CASE WHEN NOT ${SAME('c.statusChangedBy', 'r.statusChangedBy')} THEN 'statusChangedBy' END,
+     CASE WHEN NOT ${SAME('c.statusChangedAt', 'datetime(r.statusChangedAt)')} THEN 'statusChangedAt' END,
+     CASE WHEN NOT ${SAME('c.slot', 'r.slot')} THEN 'slot' END,
      CASE WHEN excerpts <> r.sortedExcerptIds THEN 'excerpts' END,
      CASE WHEN attributedTo <> r.attributedTo THEN 'attributedTo' END
    ] WHERE f IS NOT NULL] AS fields
@@ -97,12 +107,14 @@ export const findFigureChanges = statement(
 
 /**
  * A dataset's newer release supersedes: each new claim with a slot, from a source that is a release of a
- * dataset, supersedes the claims in the same slot from another release of that dataset by the same
- * publisher that assert something else and are not superseded yet. The older claim is kept as it was
+ * dataset, supersedes the claims in the same slot (same subject and property) from an earlier release of
+ * that dataset by the same publisher that assert something else and are not superseded yet. "Earlier"
+ * means stored before this load: the sources of this load ($loadSources) supersede none of each other's
+ * claims, so one load can never make two claims supersede each other. The older claim is kept as it was
  * (value, status, evidence), readable, linked by SUPERSEDES, and no longer counted as a conflict. Equal
  * assertions are left side by side: the newer file corroborates the older.
  */
-export const supersede = statement(
+export const supersede = statement<{ rows: Record<string, unknown>[]; loadSources: string[] }>(
   'import.supersede',
   `UNWIND $rows AS r
    MATCH (n:Claim {id: r.id})
@@ -110,10 +122,12 @@ export const supersede = statement(
    WITH n, r, src, [(src)-[:PUBLISHED_BY]->(p:Actor) | p.id] AS publishers
    MATCH (o:Claim {slot: r.slot})
    WHERE o <> n AND o.assertion <> r.assertion
+     AND o.subjectId = n.subjectId AND o.property = n.property AND o.kind = n.kind
      AND NOT EXISTS { MATCH (o)<-[:SUPERSEDES]-(:Claim) }
      AND EXISTS {
        MATCH (o)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(os:Source)
-       WHERE os <> src AND os.dataset = src.dataset AND [(os)-[:PUBLISHED_BY]->(p:Actor) | p.id] = publishers
+       WHERE NOT os.id IN $loadSources AND os.dataset = src.dataset
+         AND [(os)-[:PUBLISHED_BY]->(p:Actor) | p.id] = publishers
      }
    MERGE (n)-[:SUPERSEDES]->(o)
    RETURN n.id AS newer, o.id AS older`,

@@ -4,6 +4,7 @@ import {
   DISAGREES,
   EMBEDDED_CLAIMS,
   SOURCE_PROPERTIES,
+  SUPERSEDES_FOR_CALLER,
   VISIBLE,
   VISIBLE_CLAIM,
   VISIBLE_ATTRIBUTION,
@@ -113,7 +114,7 @@ export const supersedingClaims = statement<Ids>(
   'records.supersedingClaims',
   `UNWIND $ids AS id
    MATCH (:Claim {id: id})<-[:SUPERSEDES]-(n:Claim)
-   WHERE ${VISIBLE_CLAIM('n')}
+   WHERE ${SUPERSEDES_FOR_CALLER('n')}
    WITH id, n ORDER BY n.id
    RETURN id, collect(n {.*}) AS claims`,
 );

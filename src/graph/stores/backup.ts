@@ -168,6 +168,8 @@ export async function restoreStore(
   executor: Executor,
   dump: StoreDump,
   onProgress?: (done: number, total: number) => void,
+  /** Runs in the transaction after every write, before commit: a throw refuses the restore whole. */
+  verify?: (tx: Tx) => Promise<void>,
 ): Promise<RestoreCounts> {
   const total = dump.nodes.length + dump.relationships.length;
   return executor.writeTx('backup.restore', async (tx) => {
@@ -226,6 +228,7 @@ export async function restoreStore(
         onProgress?.(done, total);
       }
     }
+    await verify?.(tx);
     return { nodes: dump.nodes.length, relationships: dump.relationships.length };
   });
 }

@@ -143,11 +143,25 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
   }
 }
 
-/** Links each slotted claim to the earlier releases' claims it supersedes; how many it superseded. */
-async function supersede(tx: Tx, b: RecordSet): Promise<number> {
+/** The ids of the record set's slotted claims that are stored already (before this load writes). */
+async function storedSlottedClaims(tx: Tx, b: RecordSet): Promise<Set<string>> {
+  const ids = b.claims.filter((c) => c.slot).map((c) => c.id);
+  const stored = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH)
+    for (const r of await tx.run(q.findStoredClaims, { ids: ids.slice(i, i + BATCH) }))
+      stored.add(String(r.id));
+  return stored;
+}
+
+/**
+ * Links each slotted claim this load made to the earlier releases' claims it supersedes; how many it
+ * superseded. A claim that was stored before (the same file imported again, or an older release imported
+ * after a newer one's claims exist) supersedes nothing: only what a load adds can supersede.
+ */
+async function supersede(tx: Tx, b: RecordSet, stored: Set<string>): Promise<number> {
   const sourceOf = new Map(b.excerpts.map((e) => [e.id, e.sourceId]));
   const rows = b.claims
-    .filter((c) => c.slot)
+    .filter((c) => c.slot && !stored.has(c.id))
     .map((c) => ({
       id: c.id,
       slot: c.slot,
@@ -156,7 +170,12 @@ async function supersede(tx: Tx, b: RecordSet): Promise<number> {
     }));
   let n = 0;
   for (let i = 0; i < rows.length; i += BATCH)
-    n += (await tx.run(q.supersede, { rows: rows.slice(i, i + BATCH) })).length;
+    n += (
+      await tx.run(q.supersede, {
+        rows: rows.slice(i, i + BATCH),
+        loadSources: b.sources.map((s) => s.id),
+      })
+    ).length;
   return n;
 }
 
@@ -184,8 +203,9 @@ export async function writeBundle(
   return executor.writeTx('import.write', async (tx): Promise<BundleWriteResult> => {
     const clashes = await clashesOf(tx, b);
     if (clashes.length) return { written: false, clashes };
+    const stored = await storedSlottedClaims(tx, b);
     await writeRows(tx, b, kept);
-    counts.superseded = await supersede(tx, b);
+    counts.superseded = await supersede(tx, b, stored);
     await tx.run(q.recordBundleLoad, {
       sha256: bundleSha256,
       recordedBy: b.recordedBy,

@@ -81,11 +81,12 @@ export function attributionOfClaims(
   );
 }
 
-/** The claims that disagree with each claim. */
+/** The later releases' claims that supersede each claim (SUPERSEDES_FOR_CALLER). */
 export function supersedingClaims(executor: Executor, ids: string[]): Promise<Map<string, ClaimRecord[]>> {
   return byId(executor.read(q.supersedingClaims, { ids }), 'claims', ofLabel<ClaimRecord>('Claim'));
 }
 
+/** The earlier releases' claims each claim supersedes, those the caller may see. */
 export function supersededClaims(executor: Executor, ids: string[]): Promise<Map<string, ClaimRecord[]>> {
   return byId(executor.read(q.supersededClaims, { ids }), 'claims', ofLabel<ClaimRecord>('Claim'));
 }

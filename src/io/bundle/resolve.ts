@@ -26,7 +26,7 @@ import type {
 } from '../../model/rows.js';
 import type { StoreDump } from '../../model/store.js';
 import { BundleInput, type ClaimInput } from './schema.js';
-import { checkStore } from './store.js';
+import { checkStoreSection } from './store.js';
 
 /**
  * Turns a bundle file into rows ready to write, or into the complete list of its problems. Nothing here
@@ -48,7 +48,11 @@ export class BundleError extends Error {
 }
 
 /** A bundle, resolved: the rows it writes, and a backup's store section, checked, with the sources' texts. */
-export type ResolvedBundle = RecordSet & { store?: StoreDump };
+/**
+ * A resolved bundle; a backup also has its store section and its readable part as written (`readable`:
+ * the document without `store`), which the restore checks against what the restored store exports.
+ */
+export type ResolvedBundle = RecordSet & { store?: StoreDump; readable?: Record<string, unknown> };
 
 /** Reads a YAML or JSON bundle file and resolves it; source files are read relative to it. */
 export async function loadBundleFile(file: string): Promise<ResolvedBundle> {
@@ -94,9 +98,10 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
   const rows = r.result();
   if (!parsed.store) return rows;
   // A backup: its store section is checked against the model and against what the readable part says.
-  const { store, problems } = checkStore(parsed.store, rows);
+  const { store, problems } = checkStoreSection(parsed.store, rows);
   if (problems.length) throw new BundleError(problems);
-  return { ...rows, store };
+  const { store: _store, ...readable } = doc as Record<string, unknown>;
+  return { ...rows, store, readable };
 }
 
 type EntityInput = (BundleInput['actors'] | BundleInput['places'] | BundleInput['events'])[number];

@@ -249,9 +249,10 @@ export function closingClaims(
   acled: string,
   fatalities: number,
 ): [string, ClaimFields][] {
-  const out: [string, ClaimFields][] = [];
-  if (fatalities > 0) {
-    out.push([
+  // Every row states a count, 0 included: a later release that revises 3 to 0 must be able to supersede.
+  // The figure's words are the field as written in the row (kg check finds them in the row's excerpt).
+  const out: [string, ClaimFields][] = [
+    [
       'fatalities',
       {
         subject: event,
@@ -261,11 +262,11 @@ export function closingClaims(
           value: fatalities,
           qualifier: 'approximately',
           unit: 'people',
-          text: `fatalities: ${get('fatalities')}`,
+          text: get('fatalities'),
         },
       },
-    ]);
-  }
+    ],
+  ];
   const notes = get('notes');
   if (notes) out.push(['notes', { subject: event, summary: `ACLED notes on event ${acled}: ${notes}` }]);
   return out;

@@ -59,8 +59,9 @@ export { acledDate, acledDay } from './acled-fields.js';
  * - places: country > admin1 (governorate) > admin2 (district) > admin3 (area) > location (city), each
  *   PART_OF the next level up; the event OCCURRED_IN the location; latitude/longitude become
  *   numeric `latitude` / `longitude` claims on the location (both or neither);
- * - fatalities > 0 → a figure {measure: fatalities, qualifier: approximately, unit: people} (ACLED's
- *   numbers are conservative estimates); the notes → a statement claim.
+ * - fatalities → a figure {measure: fatalities, qualifier: approximately, unit: people} (ACLED's
+ *   numbers are conservative estimates), 0 included (a later release may revise a count to 0); the notes
+ *   → a statement claim.
  *
  * Evidence: the CSV file itself is the source (published by ACLED, `ac-acled`, a release of the dataset
  * "acled" unless --dataset names another), and every claim of a row quotes that row's exact text (its whole
