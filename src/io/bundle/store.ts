@@ -88,7 +88,10 @@ function shapeProblems(store: StoreDump): Problem[] {
  * The section checked and completed: allowed labels and types, unique keys, existing ends, every record
  * of the readable part present with its label, and each Source's text taken from `sources[]`.
  */
-export function checkStoreSection(store: StoreDump, rows: RecordSet): { store: StoreDump; problems: Problem[] } {
+export function checkStoreSection(
+  store: StoreDump,
+  rows: RecordSet,
+): { store: StoreDump; problems: Problem[] } {
   const problems = shapeProblems(store);
   if (problems.length) return { store, problems };
   const labelsOf = new Map<string, string[]>();
