@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './graph/database.js';
 import { migrate } from './graph/migrate.js';
+import { warmPlans } from './graph/stores/warm-up.js';
 import { BundleError } from './io/bundle/resolve.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadBundle, SAMPLE_BUNDLE } from './services/import.js';
@@ -54,6 +55,8 @@ async function main() {
       { url: `${url}/graphql`, neo4jUri: db.uri },
       `GraphQL ready at ${url}/graphql (Neo4j Bolt: ${db.uri})`,
     );
+    // In the background: the conflict and statistics statements planned before the first request needs them.
+    void warmPlans(db.executor).then((r) => logger.info(r, 'query plans warmed'));
   } catch (err) {
     logger.fatal({ err }, (err as Error).message);
     await db?.close().catch(() => {});

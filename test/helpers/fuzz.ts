@@ -915,12 +915,21 @@ export function buildRequest(
   }
 }
 
+/**
+ * How long a fuzz request may wait for its answer: the server's transaction limit (30 s) plus what Neo4j
+ * may spend planning a statement before the transaction counts. Plans are warmed at start-up, but Neo4j
+ * replans a statement when the data it was planned on has changed enough (the fuzzer writes), and the
+ * statements that apply the conflict rule take seconds to plan (bench/README.md), more with eight requests
+ * in flight on two cores. A request still unanswered after this has taken the service down.
+ */
+export const ANSWER_WITHIN_MS = 60_000;
+
 /** Sends a request over the agent; never throws for HTTP-level answers, only for broken connections. */
 export function send(
   base: URL,
   req: FuzzRequest,
   agent: http.Agent,
-  timeoutMs = 30_000,
+  timeoutMs = ANSWER_WITHIN_MS,
 ): Promise<FuzzResponse> {
   return new Promise((resolve, reject) => {
     const body =

@@ -77,5 +77,7 @@ describe('scale benchmark harness (smoke)', () => {
         }
       }
     }
-  });
+    // Every query is planned cold on a fresh Neo4j, on three runners; the conflict statements alone take
+    // about 5 s each to plan on a quiet machine (bench/README.md), far more beside other suites.
+  }, 240_000);
 });

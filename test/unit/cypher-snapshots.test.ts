@@ -108,30 +108,20 @@ it('the first page of conflicts, walking the conflict keys', () => {
           END
           AND all(cdOtherWhen IN [[CASE
         WHEN c.asOfEarliest IS NOT NULL OR c.asOfLatest IS NOT NULL THEN [c.asOfEarliest, c.asOfLatest]
-        WHEN c.asOfFromSource THEN head([cPubs IN [COLLECT {
-          MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
-          WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
-          RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
-        }] WHERE size(cPubs) > 0 | [
-          reduce(cLo = null, cP IN cPubs | CASE WHEN cP[0] IS NULL OR (cLo IS NOT NULL AND cLo <= cP[0]) THEN cLo ELSE cP[0] END),
-          reduce(cHi = null, cP IN cPubs | CASE WHEN cP[1] IS NULL OR (cHi IS NOT NULL AND cHi >= cP[1]) THEN cHi ELSE cP[1] END)
-        ]])
+        WHEN c.implicitAsOfEarliest IS NOT NULL OR c.implicitAsOfLatest IS NOT NULL
+          THEN [c.implicitAsOfEarliest, c.implicitAsOfLatest]
       END, CASE
         WHEN cdOther.asOfEarliest IS NOT NULL OR cdOther.asOfLatest IS NOT NULL THEN [cdOther.asOfEarliest, cdOther.asOfLatest]
-        WHEN cdOther.asOfFromSource THEN head([cdOtherPubs IN [COLLECT {
-          MATCH (cdOther)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherPub:Source)
-          WHERE coalesce(cdOtherPub.sensitivity, 'public') IN $visible AND (cdOtherPub.publishedEarliest IS NOT NULL OR cdOtherPub.publishedLatest IS NOT NULL)
-          RETURN [toString(cdOtherPub.publishedEarliest), toString(cdOtherPub.publishedLatest)]
-        }] WHERE size(cdOtherPubs) > 0 | [
-          reduce(cdOtherLo = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[0] IS NULL OR (cdOtherLo IS NOT NULL AND cdOtherLo <= cdOtherP[0]) THEN cdOtherLo ELSE cdOtherP[0] END),
-          reduce(cdOtherHi = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[1] IS NULL OR (cdOtherHi IS NOT NULL AND cdOtherHi >= cdOtherP[1]) THEN cdOtherHi ELSE cdOtherP[1] END)
-        ]])
+        WHEN cdOther.implicitAsOfEarliest IS NOT NULL OR cdOther.implicitAsOfLatest IS NOT NULL
+          THEN [cdOther.implicitAsOfEarliest, cdOther.implicitAsOfLatest]
       END]] WHERE CASE
             WHEN cdOtherWhen[0] IS NULL OR cdOtherWhen[1] IS NULL THEN cdOtherWhen[0] IS NULL AND cdOtherWhen[1] IS NULL
             ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
                  AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
           END)
-          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE cNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cNewer)» } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE cdOtherNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cdOtherNewer)» } AND «VISIBLE_CLAIM(cdOther)»
+          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cNewerSrc:Source)
+                WHERE cNewer.status <> 'retracted' AND coalesce(cNewer.sensitivity, 'public') IN $visible AND coalesce(cNewerSrc.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherNewerSrc:Source)
+                WHERE cdOtherNewer.status <> 'retracted' AND coalesce(cdOtherNewer.sensitivity, 'public') IN $visible AND coalesce(cdOtherNewerSrc.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
              AND ($origin IS NULL OR EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cShared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(cdOther)
                 WHERE coalesce(cShared.sensitivity, 'public') IN $visible } = ($origin = 'INTERNAL'))
          }
@@ -146,12 +136,8 @@ it('the first page of conflicts, walking the conflict keys', () => {
            WHERE c.conflictKey = k[1] AND c.status <> 'retracted' AND «VISIBLE_CLAIM(c)»
            WITH c ORDER BY c.id
            RETURN collect(CASE WHEN $details THEN «CLAIM_DETAILS» ELSE CASE WHEN c:Source THEN c {«SOURCE_PROPERTIES», _labels: labels(c)} ELSE c {.*, _labels: labels(c)} END END) AS claims,
-                  collect(CASE WHEN (coalesce(c.asOfFromSource, false) AND c.asOfEarliest IS NULL AND c.asOfLatest IS NULL
-        AND size(COLLECT {
-          MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
-          WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
-          RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
-        }) > 0) THEN c.id END) AS implicitAsOf,
+                  collect(CASE WHEN (c.asOfEarliest IS NULL AND c.asOfLatest IS NULL
+        AND (c.implicitAsOfEarliest IS NOT NULL OR c.implicitAsOfLatest IS NOT NULL)) THEN c.id END) AS implicitAsOf,
                   collect(COLLECT {
                     MATCH (cdOther:Claim {conflictKey: c.conflictKey, subjectId: c.subjectId})
                     WHERE cdOther.id <> c.id AND cdOther.status <> 'retracted'
@@ -163,30 +149,20 @@ it('the first page of conflicts, walking the conflict keys', () => {
           END
           AND all(cdOtherWhen IN [[CASE
         WHEN c.asOfEarliest IS NOT NULL OR c.asOfLatest IS NOT NULL THEN [c.asOfEarliest, c.asOfLatest]
-        WHEN c.asOfFromSource THEN head([cPubs IN [COLLECT {
-          MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
-          WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
-          RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
-        }] WHERE size(cPubs) > 0 | [
-          reduce(cLo = null, cP IN cPubs | CASE WHEN cP[0] IS NULL OR (cLo IS NOT NULL AND cLo <= cP[0]) THEN cLo ELSE cP[0] END),
-          reduce(cHi = null, cP IN cPubs | CASE WHEN cP[1] IS NULL OR (cHi IS NOT NULL AND cHi >= cP[1]) THEN cHi ELSE cP[1] END)
-        ]])
+        WHEN c.implicitAsOfEarliest IS NOT NULL OR c.implicitAsOfLatest IS NOT NULL
+          THEN [c.implicitAsOfEarliest, c.implicitAsOfLatest]
       END, CASE
         WHEN cdOther.asOfEarliest IS NOT NULL OR cdOther.asOfLatest IS NOT NULL THEN [cdOther.asOfEarliest, cdOther.asOfLatest]
-        WHEN cdOther.asOfFromSource THEN head([cdOtherPubs IN [COLLECT {
-          MATCH (cdOther)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherPub:Source)
-          WHERE coalesce(cdOtherPub.sensitivity, 'public') IN $visible AND (cdOtherPub.publishedEarliest IS NOT NULL OR cdOtherPub.publishedLatest IS NOT NULL)
-          RETURN [toString(cdOtherPub.publishedEarliest), toString(cdOtherPub.publishedLatest)]
-        }] WHERE size(cdOtherPubs) > 0 | [
-          reduce(cdOtherLo = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[0] IS NULL OR (cdOtherLo IS NOT NULL AND cdOtherLo <= cdOtherP[0]) THEN cdOtherLo ELSE cdOtherP[0] END),
-          reduce(cdOtherHi = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[1] IS NULL OR (cdOtherHi IS NOT NULL AND cdOtherHi >= cdOtherP[1]) THEN cdOtherHi ELSE cdOtherP[1] END)
-        ]])
+        WHEN cdOther.implicitAsOfEarliest IS NOT NULL OR cdOther.implicitAsOfLatest IS NOT NULL
+          THEN [cdOther.implicitAsOfEarliest, cdOther.implicitAsOfLatest]
       END]] WHERE CASE
             WHEN cdOtherWhen[0] IS NULL OR cdOtherWhen[1] IS NULL THEN cdOtherWhen[0] IS NULL AND cdOtherWhen[1] IS NULL
             ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
                  AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
           END)
-          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE cNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cNewer)» } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE cdOtherNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cdOtherNewer)» } AND «VISIBLE_CLAIM(cdOther)»
+          AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cNewerSrc:Source)
+                WHERE cNewer.status <> 'retracted' AND coalesce(cNewer.sensitivity, 'public') IN $visible AND coalesce(cNewerSrc.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherNewerSrc:Source)
+                WHERE cdOtherNewer.status <> 'retracted' AND coalesce(cdOtherNewer.sensitivity, 'public') IN $visible AND coalesce(cdOtherNewerSrc.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
                     RETURN EXISTS { MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cShared:Source)<-[:IN_SOURCE]-(:Excerpt)<-[:SUPPORTED_BY]-(cdOther)
                 WHERE coalesce(cShared.sensitivity, 'public') IN $visible }
                   }) AS origins
@@ -401,6 +377,14 @@ it("recordClaim's insert of the claim", () => {
          MATCH (o:Entity {id: r.objectId})
          MERGE (c)-[:OBJECT]->(o)
        }
+       // A figure with neither as-of nor period is compared as of its sources' publication (model/claims.ts):
+       // the span of the cited sources' publication dates, stored once here rather than derived on every read.
+       CALL (c) {
+         WITH c WHERE coalesce(c.asOfFromSource, false)
+         MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(pub:Source)
+         WITH c, min(pub.publishedEarliest) AS lo, max(pub.publishedLatest) AS hi
+         SET c.implicitAsOfEarliest = toString(lo), c.implicitAsOfLatest = toString(hi)
+       }
        RETURN count(c) AS written"
   `);
 });
@@ -460,6 +444,14 @@ it('the bundle upsert of claims', () => {
          WITH c, r WHERE r.kind = 'relation'
          MATCH (o:Entity {id: r.objectId})
          MERGE (c)-[:OBJECT]->(o)
+       }
+       // A figure with neither as-of nor period is compared as of its sources' publication (model/claims.ts):
+       // the span of the cited sources' publication dates, stored once here rather than derived on every read.
+       CALL (c) {
+         WITH c WHERE coalesce(c.asOfFromSource, false)
+         MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(pub:Source)
+         WITH c, min(pub.publishedEarliest) AS lo, max(pub.publishedLatest) AS hi
+         SET c.implicitAsOfEarliest = toString(lo), c.implicitAsOfLatest = toString(hi)
        }
        WITH c, edited, before, r
        WHERE edited OR CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END > CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END
@@ -529,30 +521,20 @@ describe('Cypher of the shared fragments', () => {
             END
             AND all(cdOtherWhen IN [[CASE
           WHEN c.asOfEarliest IS NOT NULL OR c.asOfLatest IS NOT NULL THEN [c.asOfEarliest, c.asOfLatest]
-          WHEN c.asOfFromSource THEN head([cPubs IN [COLLECT {
-            MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cPub:Source)
-            WHERE coalesce(cPub.sensitivity, 'public') IN $visible AND (cPub.publishedEarliest IS NOT NULL OR cPub.publishedLatest IS NOT NULL)
-            RETURN [toString(cPub.publishedEarliest), toString(cPub.publishedLatest)]
-          }] WHERE size(cPubs) > 0 | [
-            reduce(cLo = null, cP IN cPubs | CASE WHEN cP[0] IS NULL OR (cLo IS NOT NULL AND cLo <= cP[0]) THEN cLo ELSE cP[0] END),
-            reduce(cHi = null, cP IN cPubs | CASE WHEN cP[1] IS NULL OR (cHi IS NOT NULL AND cHi >= cP[1]) THEN cHi ELSE cP[1] END)
-          ]])
+          WHEN c.implicitAsOfEarliest IS NOT NULL OR c.implicitAsOfLatest IS NOT NULL
+            THEN [c.implicitAsOfEarliest, c.implicitAsOfLatest]
         END, CASE
           WHEN cdOther.asOfEarliest IS NOT NULL OR cdOther.asOfLatest IS NOT NULL THEN [cdOther.asOfEarliest, cdOther.asOfLatest]
-          WHEN cdOther.asOfFromSource THEN head([cdOtherPubs IN [COLLECT {
-            MATCH (cdOther)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherPub:Source)
-            WHERE coalesce(cdOtherPub.sensitivity, 'public') IN $visible AND (cdOtherPub.publishedEarliest IS NOT NULL OR cdOtherPub.publishedLatest IS NOT NULL)
-            RETURN [toString(cdOtherPub.publishedEarliest), toString(cdOtherPub.publishedLatest)]
-          }] WHERE size(cdOtherPubs) > 0 | [
-            reduce(cdOtherLo = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[0] IS NULL OR (cdOtherLo IS NOT NULL AND cdOtherLo <= cdOtherP[0]) THEN cdOtherLo ELSE cdOtherP[0] END),
-            reduce(cdOtherHi = null, cdOtherP IN cdOtherPubs | CASE WHEN cdOtherP[1] IS NULL OR (cdOtherHi IS NOT NULL AND cdOtherHi >= cdOtherP[1]) THEN cdOtherHi ELSE cdOtherP[1] END)
-          ]])
+          WHEN cdOther.implicitAsOfEarliest IS NOT NULL OR cdOther.implicitAsOfLatest IS NOT NULL
+            THEN [cdOther.implicitAsOfEarliest, cdOther.implicitAsOfLatest]
         END]] WHERE CASE
               WHEN cdOtherWhen[0] IS NULL OR cdOtherWhen[1] IS NULL THEN cdOtherWhen[0] IS NULL AND cdOtherWhen[1] IS NULL
               ELSE coalesce(cdOtherWhen[0][0], '') <= coalesce(cdOtherWhen[1][1], '9999-12-31')
                    AND coalesce(cdOtherWhen[1][0], '') <= coalesce(cdOtherWhen[0][1], '9999-12-31')
             END)
-            AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim) WHERE cNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cNewer)» } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim) WHERE cdOtherNewer.status <> 'retracted' AND «VISIBLE_CLAIM(cdOtherNewer)» } AND «VISIBLE_CLAIM(cdOther)»
+            AND NOT EXISTS { MATCH (c)<-[:SUPERSEDES]-(cNewer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cNewerSrc:Source)
+                  WHERE cNewer.status <> 'retracted' AND coalesce(cNewer.sensitivity, 'public') IN $visible AND coalesce(cNewerSrc.sensitivity, 'public') IN $visible } AND NOT EXISTS { MATCH (cdOther)<-[:SUPERSEDES]-(cdOtherNewer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(cdOtherNewerSrc:Source)
+                  WHERE cdOtherNewer.status <> 'retracted' AND coalesce(cdOtherNewer.sensitivity, 'public') IN $visible AND coalesce(cdOtherNewerSrc.sensitivity, 'public') IN $visible } AND «VISIBLE_CLAIM(cdOther)»
           RETURN cdOther {.*, _labels: labels(cdOther)} ORDER BY cdOther.id
         }"
     `);

@@ -24,5 +24,13 @@ export const migration: Migration = {
              THEN left(split(f.asOfJson, '"latest":"')[1], 10) END,
            c.asOfFromSource = f.asOfJson IS NULL AND f.periodStartJson IS NULL AND f.periodEndJson IS NULL
      } IN TRANSACTIONS OF 10000 ROWS`,
+    // Undated figures: the span of their sources' publication dates (as UPSERT_CLAIMS_BODY stores it).
+    `MATCH (c:Claim {kind: 'figure'})
+     WHERE c.asOfFromSource AND c.implicitAsOfEarliest IS NULL AND c.implicitAsOfLatest IS NULL
+     CALL (c) {
+       MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(pub:Source)
+       WITH c, min(pub.publishedEarliest) AS lo, max(pub.publishedLatest) AS hi
+       SET c.implicitAsOfEarliest = toString(lo), c.implicitAsOfLatest = toString(hi)
+     } IN TRANSACTIONS OF 10000 ROWS`,
   ],
 };

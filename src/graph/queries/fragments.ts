@@ -119,40 +119,37 @@ export const EMBEDDED_CLAIMS = 501;
 /**
  * The as-of interval of claim variable `x` as [earliest, latest] (YYYY-MM-DD, null = open), or null for
  * none: its figure's as-of date, else (a figure with neither as-of nor period) the span of the publication
- * dates of the sources it cites that the caller may see. Strings compare as dates (four-digit years). One
- * subquery and no aggregation: DISAGREES is inlined in many statements (planning time) and evaluated
- * inside collect() (where Cypher refuses nested aggregates).
+ * dates of the sources it cites, stored when the claim is written (implicitAsOf*: import.ts
+ * UPSERT_CLAIMS_BODY). Strings compare as dates (four-digit years). Properties only: DISAGREES is inlined
+ * in many statements, and a subquery here multiplied their planning time.
  */
 export const AS_OF = (x: string) => `CASE
     WHEN ${x}.asOfEarliest IS NOT NULL OR ${x}.asOfLatest IS NOT NULL THEN [${x}.asOfEarliest, ${x}.asOfLatest]
-    WHEN ${x}.asOfFromSource THEN head([${x}Pubs IN [${PUBLICATIONS(x)}] WHERE size(${x}Pubs) > 0 | [
-      reduce(${x}Lo = null, ${x}P IN ${x}Pubs | CASE WHEN ${x}P[0] IS NULL OR (${x}Lo IS NOT NULL AND ${x}Lo <= ${x}P[0]) THEN ${x}Lo ELSE ${x}P[0] END),
-      reduce(${x}Hi = null, ${x}P IN ${x}Pubs | CASE WHEN ${x}P[1] IS NULL OR (${x}Hi IS NOT NULL AND ${x}Hi >= ${x}P[1]) THEN ${x}Hi ELSE ${x}P[1] END)
-    ]])
+    WHEN ${x}.implicitAsOfEarliest IS NOT NULL OR ${x}.implicitAsOfLatest IS NOT NULL
+      THEN [${x}.implicitAsOfEarliest, ${x}.implicitAsOfLatest]
   END`;
-
-/** [publishedEarliest, publishedLatest] (stored as dates; as YYYY-MM-DD strings) of each visible, dated source claim variable `x` cites. */
-const PUBLICATIONS = (x: string) => `COLLECT {
-      MATCH (${x})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${x}Pub:Source)
-      WHERE ${VISIBLE(`${x}Pub`)} AND (${x}Pub.publishedEarliest IS NOT NULL OR ${x}Pub.publishedLatest IS NOT NULL)
-      RETURN [toString(${x}Pub.publishedEarliest), toString(${x}Pub.publishedLatest)]
-    }`;
 
 /** Claim variable `x` took its as-of date from its sources' publication (AS_OF's second branch). */
 export const IMPLICIT_AS_OF = (x: string) =>
-  `(coalesce(${x}.asOfFromSource, false) AND ${x}.asOfEarliest IS NULL AND ${x}.asOfLatest IS NULL
-    AND size(${PUBLICATIONS(x)}) > 0)`;
+  `(${x}.asOfEarliest IS NULL AND ${x}.asOfLatest IS NULL
+    AND (${x}.implicitAsOfEarliest IS NOT NULL OR ${x}.implicitAsOfLatest IS NOT NULL))`;
 
 /**
- * Claim variable `n` supersedes for the caller: a later release's claim that is not retracted and that the
- * caller may see whole (VISIBLE_CLAIM). The one test of "superseded", for conflicts, Claim.supersededBy and
- * the ACLED export alike: a hidden or retracted newer claim supersedes nothing, as if it were missing.
+ * Claim variable `x` is superseded for the caller: a later release's claim supersedes it that is not
+ * retracted, that the caller may see, and that has evidence the caller may see (an excerpt in a visible
+ * source). Its subject is x's (import.supersede requires it). The one test of "superseded", for
+ * conflicts, Claim.supersededBy and the ACLED export alike: a hidden or retracted newer claim supersedes
+ * nothing, as if it were missing. One subquery with one pattern: DISAGREES inlines it twice in many
+ * statements, and nested subqueries here multiplied their planning time.
  */
-export const SUPERSEDES_FOR_CALLER = (n: string) => `${n}.status <> 'retracted' AND ${VISIBLE_CLAIM(n)}`;
-
-/** Claim variable `x` is superseded for the caller (SUPERSEDES_FOR_CALLER): it disagrees with nobody. */
 export const SUPERSEDED = (x: string) =>
-  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim) WHERE ${SUPERSEDES_FOR_CALLER(`${x}Newer`)} }`;
+  `EXISTS { MATCH (${x})<-[:SUPERSEDES]-(${x}Newer:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${x}NewerSrc:Source)
+            WHERE ${x}Newer.status <> 'retracted' AND ${VISIBLE(`${x}Newer`)} AND ${VISIBLE(`${x}NewerSrc`)} }`;
+
+/** Claim variable `n` supersedes for the caller (the test of SUPERSEDED, for a newer claim in hand). */
+export const SUPERSEDES_FOR_CALLER = (n: string) =>
+  `(${n}.status <> 'retracted' AND ${VISIBLE(n)}
+    AND EXISTS { MATCH (${n})-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(${n}Src:Source) WHERE ${VISIBLE(`${n}Src`)} })`;
 
 /**
  * Claim variable `o` disagrees with claim variable `c` of the same subject and conflictKey: the rule of

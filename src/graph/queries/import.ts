@@ -229,6 +229,14 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
      WITH c, r WHERE r.kind = 'relation'
      MATCH (o:Entity {id: r.objectId})
      MERGE (c)-[:OBJECT]->(o)
+   }
+   // A figure with neither as-of nor period is compared as of its sources' publication (model/claims.ts):
+   // the span of the cited sources' publication dates, stored once here rather than derived on every read.
+   CALL (c) {
+     WITH c WHERE coalesce(c.asOfFromSource, false)
+     MATCH (c)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(pub:Source)
+     WITH c, min(pub.publishedEarliest) AS lo, max(pub.publishedLatest) AS hi
+     SET c.implicitAsOfEarliest = toString(lo), c.implicitAsOfLatest = toString(hi)
    }`;
 
 export const upsertClaims = statement(

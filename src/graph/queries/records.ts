@@ -114,7 +114,7 @@ export const supersedingClaims = statement<Ids>(
   'records.supersedingClaims',
   `UNWIND $ids AS id
    MATCH (:Claim {id: id})<-[:SUPERSEDES]-(n:Claim)
-   WHERE ${SUPERSEDES_FOR_CALLER('n')}
+   WHERE ${SUPERSEDES_FOR_CALLER('n')} AND ${VISIBLE_CLAIM('n')}
    WITH id, n ORDER BY n.id
    RETURN id, collect(n {.*}) AS claims`,
 );
