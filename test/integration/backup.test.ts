@@ -113,8 +113,9 @@ interface World {
   sources: { id: string; text: string }[];
   merges: string[];
   bundles: Record<string, unknown>[];
-  /** Tags of the ACLED files imported, for later releases of them. */
+  /** Tags of the ACLED files imported, for later releases of them, and the counts each has stated. */
   acled: string[];
+  fatalities: Record<string, Set<number>>;
   n: number;
 }
 
@@ -388,8 +389,19 @@ const STEPS: Record<string, (w: World) => Promise<unknown>> = {
         .replaceAll('__U__', tag)
         .replace(/,2,,1654000002/, `,${fatalities},,1654000002`),
     );
-    const r = await importFile(w.executor, file, 'acled', { recordedBy: 'acled importer' });
-    expect(r.counts.superseded).toBeGreaterThanOrEqual(1);
+    let r: Awaited<ReturnType<typeof importFile>>;
+    try {
+      r = await importFile(w.executor, file, 'acled', { recordedBy: 'acled importer' });
+    } catch (err) {
+      // Refused whole only because an actor or event of the file was merged away since: nothing written.
+      if (err instanceof BundleError && err.problems.every((p) => p.message.includes('was merged into')))
+        return;
+      throw err;
+    }
+    // A count this event has not had before supersedes the live one (a repeated count corroborates).
+    const seen = (w.fatalities[tag] ??= new Set([2]));
+    if (!seen.has(fatalities)) expect(r.counts.superseded).toBeGreaterThanOrEqual(1);
+    seen.add(fatalities);
   },
   ftm: async (w) => {
     const file = path.join(tmp, `${w.u}-${w.n++}.ndjson`);
@@ -425,7 +437,9 @@ describe('lossless backup', () => {
       )),
     );
     for (const s of servers) {
-      const database = testDatabase(s.uri, testConfig({ NEO4J_URI: s.uri }));
+      // A restore is one transaction that also reads the restored store back to verify it: give it the
+      // time an operator would (README: NEO4J_TX_TIMEOUT_MS for the CLI), as two busy cores need.
+      const database = testDatabase(s.uri, testConfig({ NEO4J_URI: s.uri, NEO4J_TX_TIMEOUT_MS: '180000' }));
       await migrate(database.executor);
       dbs.push(database);
     }
@@ -455,6 +469,7 @@ describe('lossless backup', () => {
       merges: [],
       bundles: [],
       acled: [],
+      fatalities: {},
       n: 0,
     };
   }

@@ -117,6 +117,7 @@ describe('fuzzing the GraphQL endpoint', () => {
       );
     /** Request ids of the analyst's accepted writes (mutation root fields answered with data). */
     const writes: string[] = [];
+    const maybeWrites: string[] = [];
     const mutations = new Map<string, { i: number; req: FuzzRequest; res: FuzzResponse }>();
     const created: { id: string; input: Record<string, unknown> }[] = [];
     const latencies: { ms: number; i: number; kind: string }[] = [];
@@ -166,6 +167,13 @@ describe('fuzzing the GraphQL endpoint', () => {
           const out = data![f.key] as { id?: string } | null | undefined;
           if (out == null) continue;
           if (req.anonymous) fail(i, req, `anonymous ${f.field} was accepted`, res);
+          // Re-ingesting a stored text writes nothing and so no audit record (created: false); when the
+          // selection leaves `created` out, the request may or may not have written.
+          const wasCreated = (out as { created?: boolean }).created;
+          if (f.field === 'ingestSource' && wasCreated !== true) {
+            if (wasCreated === undefined) maybeWrites.push(requestId);
+            continue;
+          }
           writes.push(requestId);
           const input = f.args.input as Record<string, unknown> | undefined;
           if (f.field === 'createEntity' && out.id && input) created.push({ id: out.id, input });
@@ -211,7 +219,7 @@ describe('fuzzing the GraphQL endpoint', () => {
     expect(auditsAfter.anonymous).toEqual([]);
     // One audit record per accepted write, and none for a request that was refused.
     const audited = auditsAfter.byKey.filter((id) => !auditsBefore.byKey.includes(id));
-    const unexplained = audited.filter((id) => !writes.includes(id));
+    const unexplained = audited.filter((id) => !writes.includes(id) && !maybeWrites.includes(id));
     for (const id of unexplained) {
       const m = mutations.get(id);
       console.error(
@@ -220,7 +228,7 @@ describe('fuzzing the GraphQL endpoint', () => {
       );
     }
     expect(unexplained).toEqual([]);
-    expect(audited.length).toBe(writes.length);
+    expect(writes.filter((id) => !audited.includes(id))).toEqual([]);
 
     // What was accepted reads back as sent.
     for (const { id, input } of created) {
