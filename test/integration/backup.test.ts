@@ -5,17 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/graph/database.js';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/graph/embedded.js';
+import type { EmbeddedNeo4j } from '../../src/graph/embedded.js';
 import { statement, type Executor } from '../../src/graph/executor.js';
-import { migrate } from '../../src/graph/migrate.js';
 import { BundleError } from '../../src/io/bundle/resolve.js';
 import { projectRoot } from '../../src/paths.js';
 import { checkStore } from '../../src/services/check.js';
 import { exportBundle } from '../../src/services/export.js';
 import { importFile, loadBundle } from '../../src/services/import.js';
-import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
+import { startTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { Rng } from '../helpers/fuzz.js';
 import { keyHeaders } from '../helpers/keys.js';
+import { startPrivateNeo4j } from '../helpers/private-neo4j.js';
 
 /**
  * The backup is lossless (issue #14): a random graph built through the API and the importers is exported
@@ -425,29 +425,18 @@ async function buildRandomGraph(w: World, steps: number) {
 }
 
 describe('lossless backup', () => {
-  const dirs: string[] = [];
-  const servers: EmbeddedNeo4j[] = [];
-  const dbs: Database[] = [];
+  let servers: EmbeddedNeo4j[] = [];
+  let dbs: Database[] = [];
+  let close = async () => {};
 
   beforeAll(async () => {
-    for (const name of ['a', 'b']) dirs.push(mkdtempSync(path.join(os.tmpdir(), `hrkg-backup-${name}-`)));
-    servers.push(
-      ...(await Promise.all(
-        dirs.map((dataDir) => startEmbeddedNeo4j({ dataDir, heap: '512m', pagecache: '32m' })),
-      )),
-    );
-    for (const s of servers) {
-      // A restore is one transaction that also reads the restored store back to verify it: give it the
-      // time an operator would (README: NEO4J_TX_TIMEOUT_MS for the CLI), as two busy cores need.
-      const database = testDatabase(s.uri, testConfig({ NEO4J_URI: s.uri, NEO4J_TX_TIMEOUT_MS: '180000' }));
-      await migrate(database.executor);
-      dbs.push(database);
-    }
+    // A restore is one transaction that also reads the restored store back to verify it: give it the
+    // time an operator would (README: NEO4J_TX_TIMEOUT_MS for the CLI), as two busy cores need.
+    ({ servers, dbs, close } = await startPrivateNeo4j('backup', 2, { NEO4J_TX_TIMEOUT_MS: '180000' }));
   }, 120_000);
   afterAll(async () => {
-    for (const d of dbs) await d.close();
-    for (const s of servers) await s.stop();
-    for (const d of [...dirs, tmp]) rmSync(d, { recursive: true, force: true });
+    await close();
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   async function freshWorld(seed: number): Promise<World> {

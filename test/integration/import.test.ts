@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/graph/database.js';
-import { startEmbeddedNeo4j, type EmbeddedNeo4j } from '../../src/graph/embedded.js';
 import { statement, type Executor } from '../../src/graph/executor.js';
-import { migrate } from '../../src/graph/migrate.js';
+import type { EmbeddedNeo4j } from '../../src/graph/embedded.js';
 import { BundleError, loadBundleFile, resolveBundle } from '../../src/io/bundle/resolve.js';
 import { parseCsv } from '../../src/io/import/csv.js';
 import { projectRoot } from '../../src/paths.js';
@@ -15,6 +14,7 @@ import { importFile, loadBundle, SAMPLE_BUNDLE, type ImportFormat } from '../../
 import { startTestApp, testConfig, testDatabase, type TestApp } from '../helpers/app.js';
 import { digest, presentIds, uniq } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
+import { startPrivateNeo4j } from '../helpers/private-neo4j.js';
 
 const FIXTURES = path.join(projectRoot, 'test/fixtures');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hrkg-import-'));
@@ -396,28 +396,14 @@ describe('ACLED import', () => {
  * is imported into the second and exported again.
  */
 describe('lossless bundle export', () => {
-  const dirs: string[] = [];
-  const servers: EmbeddedNeo4j[] = [];
-  const dbs: Database[] = [];
+  let servers: EmbeddedNeo4j[] = [];
+  let dbs: Database[] = [];
+  let close = async () => {};
 
   beforeAll(async () => {
-    for (const name of ['a', 'b']) dirs.push(mkdtempSync(path.join(os.tmpdir(), `hrkg-export-${name}-`)));
-    servers.push(
-      ...(await Promise.all(
-        dirs.map((dataDir) => startEmbeddedNeo4j({ dataDir, heap: '512m', pagecache: '32m' })),
-      )),
-    );
-    for (const s of servers) {
-      const database = testDatabase(s.uri, testConfig({ NEO4J_URI: s.uri }));
-      await migrate(database.executor);
-      dbs.push(database);
-    }
+    ({ servers, dbs, close } = await startPrivateNeo4j('export', 2));
   });
-  afterAll(async () => {
-    for (const d of dbs) await d.close();
-    for (const s of servers) await s.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('exports the sample graph, and export → import into an empty graph → export is byte-identical', async () => {
     const [a, b] = dbs as [Database, Database];

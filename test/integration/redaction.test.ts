@@ -70,7 +70,57 @@ const ids = {
   // A public claim whose only excerpt is in a confidential source: hidden from analysts too.
   confidentialSource: `src-t${u}-conf`,
   writeEvidenceHidden: `cl-t${u}-wsrc`,
+  // Two releases of one dataset by the public publisher: the second (a later load) has a restricted claim
+  // in the slot of the first's public claim, so it supersedes it for analysts and admins only.
+  datasetEvent: `ev-t${u}-ds`,
+  release1: `src-t${u}-rel1`,
+  release2: `src-t${u}-rel2`,
+  release1Claim: `cl-t${u}-dead--r1`,
+  release2Claim: `cl-t${u}-dead--r2`,
 };
+const RELEASE_TEXTS = [`Release one ${u}: 4 dead.`, `Release two ${u}: 6 dead.`];
+
+/** A release of the fixture's dataset: its source, its event and its claim in the shared slot. */
+function release(n: 1 | 2) {
+  const text = RELEASE_TEXTS[n - 1]!;
+  const value = n === 1 ? 4 : 6;
+  return {
+    source: {
+      id: n === 1 ? ids.release1 : ids.release2,
+      text,
+      sha256: sha256(text),
+      title: `Release ${n} ${u}`,
+      language: 'en',
+      publisher: ids.publicActor,
+      dataset: `ds-${u}`,
+    },
+    event: { id: ids.datasetEvent, type: 'death_in_custody', name: `Deaths ${u}` },
+    claim: {
+      id: n === 1 ? ids.release1Claim : ids.release2Claim,
+      slot: `cl-t${u}-dead`,
+      subject: ids.datasetEvent,
+      summary: n === 1 ? `Four dead ${u}` : `Six dead ${RESTRICTED}`,
+      figure: { measure: 'fatalities', value, qualifier: 'exact', unit: 'people', text: String(value) },
+      source: n === 1 ? ids.release1 : ids.release2,
+      quotes: [`${value} dead`],
+      ...(n === 2 ? { sensitivity: 'restricted' } : {}),
+    },
+  };
+}
+
+/** The second release, loaded after the fixture: a load's claims only supersede those of earlier loads. */
+function secondRelease() {
+  const r = release(2);
+  return {
+    format: 'hrkg-bundle/1',
+    recordedBy: 'test',
+    recordedAt: '2026-11-26T10:00:00Z',
+    sources: [r.source],
+    actors: [{ id: ids.publicActor, type: 'public_body', name: `Prison administration ${u}` }],
+    events: [r.event],
+    claims: [r.claim],
+  };
+}
 
 function bundle() {
   return {
@@ -111,6 +161,7 @@ function bundle() {
         language: 'en',
         sensitivity: 'confidential',
       },
+      release(1).source,
     ],
     actors: [
       { id: ids.publicActor, type: 'public_body', name: `Prison administration ${u}` },
@@ -148,6 +199,7 @@ function bundle() {
         date: { precision: 'month', value: '2022-06' },
       },
       { id: ids.operation, type: 'other', name: `Operation ${u}` },
+      release(1).event,
     ],
     claims: [
       {
@@ -297,6 +349,7 @@ function bundle() {
         source: ids.pub,
         quotes: ['from the prison'],
       },
+      release(1).claim,
     ],
   };
 }
@@ -367,7 +420,23 @@ const READ_PATHS: [string, string][] = [
     `{ provenance(id: "${ids.event}") { label claims { ${CLAIM} } sources { id title text } } }`,
   ],
   ['provenance (hidden)', `{ provenance(id: "${ids.restrictedActor}") { label claims { summary } } }`],
-  ['conflicts', `{ conflicts(subjectId: "${ids.event}") { edges { node { claims { ${CLAIM} } } } } }`],
+  [
+    'conflicts',
+    `{ conflicts(subjectId: "${ids.event}") { edges { node { implicitAsOf internal acrossSources claims { ${CLAIM} } } } } }`,
+  ],
+  [
+    'conflicts (a release superseded by a hidden claim)',
+    `{ conflicts(subjectId: "${ids.datasetEvent}") { edges { node { implicitAsOf internal acrossSources claims { ${CLAIM} } } } } }`,
+  ],
+  [
+    'claim superseded by a hidden claim',
+    `{ node(id: "${ids.release1Claim}") { ... on Claim { supersededBy { ${CLAIM} } supersedes { ${CLAIM} } } } }`,
+  ],
+  ['provenance edges and roles', `{ provenance(id: "${ids.event}") { edges { roles node { ${CLAIM} } } } }`],
+  [
+    'provenance of a superseded release',
+    `{ provenance(id: "${ids.datasetEvent}") { edges { roles node { ${CLAIM} supersededBy { id } } } } }`,
+  ],
   [
     'statistics',
     `{ statistics(filter: { subjectIds: ["${ids.event}"] }) { figures { figure { text value } sources { title } } } }`,
@@ -605,6 +674,7 @@ function expectNothingHidden(text: string): void {
     ids.restrictedPublisher,
     ids.confidentialSource,
     ids.writeEvidenceHidden,
+    ids.release2Claim,
   ];
   for (const id of hidden) expect(text).not.toContain(`"${id}"`);
 }
@@ -617,6 +687,8 @@ describe('redaction on every read path', () => {
   beforeAll(async () => {
     app = await startTestApp();
     await loadBundle(app.db.executor, writeBundle(bundle()));
+    const second = await loadBundle(app.db.executor, writeBundle(secondRelease()));
+    expect(second.counts!.superseded).toBe(1);
     viewer = (await keyHeaders(app.db, 'viewer')).headers;
     analyst = (await keyHeaders(app.db, 'analyst')).headers;
     admin = (await keyHeaders(app.db, 'admin')).headers;
@@ -685,6 +757,12 @@ describe('redaction on every read path', () => {
     );
     expect(JSON.stringify(res.data)).toContain(ids.restrictedActor);
     expect(JSON.stringify(res.data)).not.toContain(ids.confidentialPlace);
+  });
+
+  it('shows a supersession to those who may see the newer claim, and to nobody else', async () => {
+    const query = `{ node(id: "${ids.release1Claim}") { ... on Claim { supersededBy { id } } } }`;
+    expect(await body(query, analyst)).toContain(ids.release2Claim);
+    expect(await body(query, viewer)).toContain('"supersededBy":null');
   });
 
   it('still shows the public part to everyone', async () => {
