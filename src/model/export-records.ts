@@ -241,6 +241,8 @@ export interface BundleEntityRecord {
   sensitivity: string;
   date: FuzzyDate | null;
   endDate: FuzzyDate | null;
+  /** Places of type facility: what kind. */
+  facilityKind: string | null;
 }
 
 /** The figure a figure claim asserts, with the claims and event it refers to. */
@@ -278,6 +280,10 @@ export interface BundleClaimRecord {
   /** Attribution chain, nearest first. */
   attributedTo: string[];
   figure: BundleFigureRecord | null;
+  /** Relation claims: the post held and when the relationship held. */
+  position: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
 }
 
 export interface BundleRelationRecord {
@@ -286,6 +292,8 @@ export interface BundleRelationRecord {
   toId: string;
   role: string | null;
   claimIds: string[];
+  /** The post held (MEMBER_OF, COMMANDS). */
+  position: string | null;
 }
 
 /** Everything a bundle export writes, each list in id order (relations by their ends). */

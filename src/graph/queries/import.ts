@@ -159,7 +159,8 @@ export const upsertEntities = statement(
          n.description = r.description,
          n.dateJson = r.dateJson, n.dateEarliest = date(r.dateEarliest), n.dateLatest = date(r.dateLatest),
          n.datePrecision = r.datePrecision,
-         n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest))
+         n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest),
+         n.facilityKind = r.facilityKind)
    SET n.sensitivity = ${STRICTER}
    FOREACH (_ IN CASE WHEN r.kind = 'Event' THEN [1] ELSE [] END | SET n:Event)
    FOREACH (_ IN CASE WHEN r.kind = 'Actor' THEN [1] ELSE [] END | SET n:Actor)
@@ -211,7 +212,9 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
          c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
          c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
          c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-         c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
+         c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion,
+         c.position = r.position, c.periodStartJson = r.periodStartJson, c.periodEndJson = r.periodEndJson,
+         c.periodEarliest = date(r.periodEarliest), c.periodLatest = date(r.periodLatest))
    SET c.sensitivity = ${STRICTER}
    MERGE (c)-[:ABOUT]->(subject)
    WITH c, r, edited, before
@@ -296,7 +299,7 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
        REMOVE a._lock
        WITH a, b, r
        MERGE (a)-[rel:${assertRelType(type)} {id: r.id}]->(b)
-       SET rel.role = r.role,
+       SET rel.role = r.role, rel.position = r.position,
            // Union of the claim ids already on the relationship and the bundle's, sorted (no APOC needed).
            rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + r.claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
       ),

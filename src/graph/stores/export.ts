@@ -374,6 +374,7 @@ function toBundleEntity(r: Row): BundleEntityRecord {
     sensitivity: String(r.sensitivity),
     date: json<FuzzyDate | null>(r.dateJson, null),
     endDate: json<FuzzyDate | null>(r.endDateJson, null),
+    facilityKind: str(r.facilityKind),
   };
 }
 
@@ -425,6 +426,9 @@ function toBundleClaim(r: Row): BundleClaimRecord {
     })),
     attributedTo: strs(r.attributedTo),
     figure: toBundleFigure(r.figure as Props | null),
+    position: str(r.position),
+    periodStart: json<FuzzyDate | null>(r.periodStartJson, null),
+    periodEnd: json<FuzzyDate | null>(r.periodEndJson, null),
   };
 }
 
@@ -465,6 +469,7 @@ export async function readBundleRecords(tx: Tx): Promise<BundleRecords> {
       toId: String(r.toId),
       role: str(r.role),
       claimIds: strs(r.claimIds),
+      position: str(r.position),
     })),
   };
 }

@@ -18,6 +18,8 @@ export interface FoundNode {
   status: string | null;
   subjectId: string | null;
   objectId: string | null;
+  /** Entities: their type (actor type, place type, event type), for relations that need one. */
+  type: string | null;
 }
 
 const KINDS: readonly WritableKind[] = ['Event', 'Actor', 'Place', 'Claim', 'Figure', 'Source'];
@@ -37,6 +39,7 @@ export async function findNodes(tx: Tx, ids: string[]): Promise<Map<string, Foun
         status: (r.status as string) ?? null,
         subjectId: (r.subjectId as string) ?? null,
         objectId: (r.objectId as string) ?? null,
+        type: (r.type as string) ?? null,
       },
     ]),
   );
