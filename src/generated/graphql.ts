@@ -949,8 +949,10 @@ export type GraphEdge = {
   claims: Array<Claim>;
   /** Stable id. */
   id: Scalars['ID']['output'];
-  /** Display label, e.g. "INVOLVED_IN (issuer)". */
+  /** Display label, e.g. "INVOLVED_IN (issuer)" or "COMMANDS (head of branch)". */
   label: Scalars['String']['output'];
+  /** The post held, for MEMBER_OF and COMMANDS. */
+  position?: Maybe<Scalars['String']['output']>;
   /** The actor's role, for INVOLVED_IN. */
   role?: Maybe<Role>;
   /** Id of the start node. */
@@ -2622,6 +2624,7 @@ export type GraphEdgeResolvers<ContextType = RequestContext, ParentType extends 
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<GraphEdgeClaimsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -120,6 +120,10 @@ export interface ExportClaim {
   confidence: number | null;
   recordedBy: string;
   recordedAt: string;
+  /** Relation claims: the post held, and when the relationship held. */
+  position: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
   /** Excerpts in visible sources, by source then offset. */
   excerpts: { id: string; exact: string; sourceId: string }[];
   /** Visible hops of the attribution chain, nearest first. */
@@ -152,6 +156,11 @@ export interface ExportRelation {
   /** Dates of the end node, when it is an event. */
   toDate: FuzzyDate | null;
   toEndDate: FuzzyDate | null;
+  /** The post held (MEMBER_OF, COMMANDS). */
+  position: string | null;
+  /** When it held: the earliest start and latest end its visible, unretracted claims give. */
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
 }
 
 export interface ExportFigure extends FigureValue {

@@ -241,7 +241,7 @@ export function relationProblems(
       if (t && allowed && !allowed.includes(t)) {
         out.push({
           field: 'type',
-          message: `${type} needs a ${end} of type ${allowed.join(' or ')}, not ${t} (${spec.description})`,
+          message: `${type} needs ${end === 'object' ? 'an' : 'a'} ${end} of type ${allowed.join(' or ')}, not ${t} (${spec.description})`,
         });
       }
     }

@@ -74,7 +74,8 @@ export const recordsResolvers: Resolvers = {
     claims: (parent, { first }, ctx) =>
       firstOf('Relation.claims', ctx.services.records.claims(parent.claimIds), first),
     period: (parent, _args, ctx) => ctx.services.records.relationPeriod(parent.claimIds),
-    firstCited: async (parent, _args, ctx) => (await ctx.services.records.relationCited(parent.claimIds)).first,
+    firstCited: async (parent, _args, ctx) =>
+      (await ctx.services.records.relationCited(parent.claimIds)).first,
     lastCited: async (parent, _args, ctx) => (await ctx.services.records.relationCited(parent.claimIds)).last,
   },
   Claim,

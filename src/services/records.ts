@@ -240,7 +240,9 @@ export class RecordsService {
    * When a relationship was first and last cited: the earliest and latest publication dates among the
    * sources (the caller may see) of its visible, unretracted claims.
    */
-  async relationCited(claimIds: readonly string[]): Promise<{ first: FuzzyDate | null; last: FuzzyDate | null }> {
+  async relationCited(
+    claimIds: readonly string[],
+  ): Promise<{ first: FuzzyDate | null; last: FuzzyDate | null }> {
     const claims = (await this.claims(claimIds)).filter((c) => c.status !== 'retracted');
     const sources = (await Promise.all(claims.map((c) => this.sourcesOfClaim(c.id)))).flat();
     const dates = sources.map((s) => s.published);

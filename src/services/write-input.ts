@@ -23,7 +23,12 @@ import {
 } from '../io/bundle/schema.js';
 import { ACTOR_TYPES, EVENT_TYPES, PLACE_TYPES } from '../model/enums.js';
 import { FuzzyDateInput, normalizeFuzzyDate, periodProblem, type FuzzyDate } from '../model/fuzzy-date.js';
-import { facilityKindProblem, relationProblems, type EntityKind, type RelationType } from '../model/graph-model.js';
+import {
+  facilityKindProblem,
+  relationProblems,
+  type EntityKind,
+  type RelationType,
+} from '../model/graph-model.js';
 import { excerptId } from '../model/ids.js';
 import { locateQuote } from '../model/quotes.js';
 import type { EntityRow, ExcerptRow, FigureRow } from '../model/rows.js';

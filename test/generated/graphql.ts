@@ -710,6 +710,127 @@ export type ConflictOriginsQueryVariables = Exact<{
 
 export type ConflictOriginsQuery = { conflicts: { totalCount: number, edges: Array<{ node: { property: string, implicitAsOf: Array<string>, internal: boolean, acrossSources: boolean, claims: Array<{ id: string, figure: { value: number | null } | null, conflicts: Array<{ id: string }> }> } }> } };
 
+export type VocabDateFragment = { value: string | null, earliest: string | null, latest: string | null };
+
+export type VocabRelationFragment = { id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+  , to:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+  , claims: Array<{ id: string }> };
+
+export type VocabLinkMutationVariables = Exact<{
+  input: LinkEntitiesInput;
+}>;
+
+
+export type VocabLinkMutation = { linkEntities: { id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+      | { id: string }
+      | { id: string }
+      | { id: string }
+    , to:
+      | { id: string }
+      | { id: string }
+      | { id: string }
+    , claims: Array<{ id: string }> } };
+
+export type VocabCreateMutationVariables = Exact<{
+  input: CreateEntityInput;
+}>;
+
+
+export type VocabCreateMutation = { createEntity:
+    | { id: string, version: number }
+    | { id: string, version: number }
+    | { type: PlaceType, facilityKind: FacilityKind | null, id: string, version: number }
+   };
+
+export type VocabUpdateMutationVariables = Exact<{
+  id: string;
+  version: number;
+  patch: EntityPatch;
+}>;
+
+
+export type VocabUpdateMutation = { updateEntity:
+    | { id: string, version: number }
+    | { id: string, version: number }
+    | { type: PlaceType, facilityKind: FacilityKind | null, id: string, version: number }
+   };
+
+export type VocabRelationsQueryVariables = Exact<{
+  id: string;
+  types?: Array<RelationType> | RelationType | null | undefined;
+}>;
+
+
+export type VocabRelationsQuery = { node:
+    | { id: string, relations: Array<{ id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , to:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , claims: Array<{ id: string }> }> }
+    | { id: string }
+    | { id: string, relations: Array<{ id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , to:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , claims: Array<{ id: string }> }> }
+    | { id: string }
+    | { id: string }
+    | { id: string, relations: Array<{ id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , to:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , claims: Array<{ id: string }> }> }
+    | { id: string }
+   | null };
+
+export type VocabClaimQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type VocabClaimQuery = { node:
+    | { id: string }
+    | { kind: ClaimKind, property: string, position: string | null, id: string, periodStart: { value: string | null, earliest: string | null, latest: string | null } | null, periodEnd: { value: string | null, earliest: string | null, latest: string | null } | null }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+   | null };
+
+export type VocabPlaceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type VocabPlaceQuery = { node:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { type: PlaceType, facilityKind: FacilityKind | null, id: string }
+    | { id: string }
+   | null };
+
 export type WrittenClaimFragment = { id: string, kind: ClaimKind, summary: string, status: ClaimStatus, property: string, role: Role | null, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, value: string | null, fact: string | null, subject:
     | { id: string }
     | { id: string }
@@ -910,6 +1031,48 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const VocabDateFragmentDoc = new TypedDocumentString(`
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}
+    `, {"fragmentName":"VocabDate"}) as unknown as TypedDocumentString<VocabDateFragment, unknown>;
+export const VocabRelationFragmentDoc = new TypedDocumentString(`
+    fragment VocabRelation on Relation {
+  id
+  type
+  role
+  position
+  period {
+    start {
+      ...VocabDate
+    }
+    end {
+      ...VocabDate
+    }
+  }
+  firstCited {
+    ...VocabDate
+  }
+  lastCited {
+    ...VocabDate
+  }
+  from {
+    id
+  }
+  to {
+    id
+  }
+  claims {
+    id
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}`, {"fragmentName":"VocabRelation"}) as unknown as TypedDocumentString<VocabRelationFragment, unknown>;
 export const WrittenClaimFragmentDoc = new TypedDocumentString(`
     fragment WrittenClaim on Claim {
   id
@@ -1425,6 +1588,148 @@ export const ConflictOriginsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConflictOriginsQuery, ConflictOriginsQueryVariables>;
+export const VocabLinkDocument = new TypedDocumentString(`
+    mutation VocabLink($input: LinkEntitiesInput!) {
+  linkEntities(input: $input) {
+    ...VocabRelation
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}
+fragment VocabRelation on Relation {
+  id
+  type
+  role
+  position
+  period {
+    start {
+      ...VocabDate
+    }
+    end {
+      ...VocabDate
+    }
+  }
+  firstCited {
+    ...VocabDate
+  }
+  lastCited {
+    ...VocabDate
+  }
+  from {
+    id
+  }
+  to {
+    id
+  }
+  claims {
+    id
+  }
+}`) as unknown as TypedDocumentString<VocabLinkMutation, VocabLinkMutationVariables>;
+export const VocabCreateDocument = new TypedDocumentString(`
+    mutation VocabCreate($input: CreateEntityInput!) {
+  createEntity(input: $input) {
+    id
+    version
+    ... on Place {
+      type
+      facilityKind
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VocabCreateMutation, VocabCreateMutationVariables>;
+export const VocabUpdateDocument = new TypedDocumentString(`
+    mutation VocabUpdate($id: ID!, $version: Int!, $patch: EntityPatch!) {
+  updateEntity(id: $id, version: $version, patch: $patch) {
+    id
+    version
+    ... on Place {
+      type
+      facilityKind
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VocabUpdateMutation, VocabUpdateMutationVariables>;
+export const VocabRelationsDocument = new TypedDocumentString(`
+    query VocabRelations($id: ID!, $types: [RelationType!]) {
+  node(id: $id) {
+    id
+    ... on Entity {
+      relations(types: $types) {
+        ...VocabRelation
+      }
+    }
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}
+fragment VocabRelation on Relation {
+  id
+  type
+  role
+  position
+  period {
+    start {
+      ...VocabDate
+    }
+    end {
+      ...VocabDate
+    }
+  }
+  firstCited {
+    ...VocabDate
+  }
+  lastCited {
+    ...VocabDate
+  }
+  from {
+    id
+  }
+  to {
+    id
+  }
+  claims {
+    id
+  }
+}`) as unknown as TypedDocumentString<VocabRelationsQuery, VocabRelationsQueryVariables>;
+export const VocabClaimDocument = new TypedDocumentString(`
+    query VocabClaim($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Claim {
+      kind
+      property
+      position
+      periodStart {
+        ...VocabDate
+      }
+      periodEnd {
+        ...VocabDate
+      }
+    }
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}`) as unknown as TypedDocumentString<VocabClaimQuery, VocabClaimQueryVariables>;
+export const VocabPlaceDocument = new TypedDocumentString(`
+    query VocabPlace($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Place {
+      type
+      facilityKind
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VocabPlaceQuery, VocabPlaceQueryVariables>;
 export const IngestSourceDocument = new TypedDocumentString(`
     mutation IngestSource($input: IngestSourceInput!, $key: String) {
   ingestSource(input: $input, idempotencyKey: $key) {

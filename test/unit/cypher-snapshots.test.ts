@@ -273,7 +273,7 @@ it('a neighbourhood of two hops', () => {
              WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
              WITH {
         id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
-        type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+        type: type(r), role: r.role, position: r.position, source: startNode(r).id, target: endNode(r).id,
         claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
           THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
           ELSE «VISIBLE_CLAIM_IDS(r)» END
@@ -311,7 +311,7 @@ it('shortest paths of at most four hops (the default)', () => {
              // A hop the caller sees no claim for is not offered as evidence of a connection.
              WITH p, [r IN relationships(p) | {
         id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
-        type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+        type: type(r), role: r.role, position: r.position, source: startNode(r).id, target: endNode(r).id,
         claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
           THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
           ELSE «VISIBLE_CLAIM_IDS(r)» END

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { normalizeFuzzyDate, periodProblem, type FuzzyDate, FuzzyDateInput } from '../../model/fuzzy-date.js';
-import { facilityKindProblem, kindOfId, relationProblems, type EntityKind, type RelationType } from '../../model/graph-model.js';
+import {
+  facilityKindProblem,
+  kindOfId,
+  relationProblems,
+  type EntityKind,
+  type RelationType,
+} from '../../model/graph-model.js';
 import { isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
 import {
   attributeClaimValue,
@@ -349,7 +355,11 @@ class BundleResolution {
     const objectKind = this.entityKinds.get(r.object);
     if (!objectKind) this.problem(`${p}.relation.object`, `no entity ${r.object} in the bundle`);
     const position = r.position ?? null;
-    const more = { position, fromType: this.entityTypes.get(c.subject), toType: this.entityTypes.get(r.object) };
+    const more = {
+      position,
+      fromType: this.entityTypes.get(c.subject),
+      toType: this.entityTypes.get(r.object),
+    };
     for (const x of relationProblems(type, subjectKind, objectKind, r.role, more))
       this.problem(`${p}.relation.${x.field}`, x.message);
     const periodStart = this.fuzzy(`${p}.relation.periodStart`, r.periodStart);
