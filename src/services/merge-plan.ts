@@ -18,7 +18,7 @@ import {
   type SnapshotRel,
 } from '../graph/stores/merge.js';
 import { SENSITIVITIES } from '../model/enums.js';
-import { RELATIONS, type RelationType } from '../model/graph-model.js';
+import { RELATIONS, relationProblems, type RelationType } from '../model/graph-model.js';
 import { positionKey, relationId } from '../model/ids.js';
 
 /**
@@ -243,6 +243,17 @@ function planRelation(d: Draft, r: SnapshotRel, type: RelationType) {
   }
   const role = (prop(r.props, 'role') as string | null) ?? null;
   const position = (prop(r.props, 'position') as string | null) ?? null;
+  // The kept entity takes the duplicate's place at this end: the relation must allow its type.
+  const [misfit] = relationProblems(type, undefined, undefined, role, {
+    position,
+    ...(r.out ? { fromType: kept.type ?? undefined } : { toType: kept.type ?? undefined }),
+  });
+  if (misfit) {
+    throw badInput(
+      `${merged.id} cannot be merged into ${kept.id}: its ${type} relationship would not fit (${misfit.message})`,
+      ['keepId'],
+    );
+  }
   const claimIds = [...new Set((prop(r.props, 'claimIds') as string[] | null) ?? [])];
   const fromId = r.out ? kept.id : r.otherId;
   const toId = r.out ? r.otherId : kept.id;

@@ -343,6 +343,23 @@ describe('command and detention vocabulary', () => {
     });
   });
 
+  describe('mergeEntities', () => {
+    it('refuses a merge that would leave a detention relationship on a place that is no facility', async () => {
+      const w = await world();
+      await claim(w, w.person, { type: 'HELD_IN', objectId: w.facility });
+      const admin = await keyHeaders(app.db, 'admin');
+      const res = await app.graphql(
+        'mutation($k: ID!, $m: ID!) { mergeEntities(keepId: $k, mergeId: $m, note: "same") { merge { id } } }',
+        { k: w.city, m: w.facility },
+        admin.headers,
+      );
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', inputPath: ['keepId'] });
+      expect(res.errors?.[0]?.message).toMatch(/HELD_IN needs an object of type facility, not city/);
+      const held = await relations(w.person, ['HELD_IN']);
+      expect(held.map((r) => (r.to as Json).id)).toEqual([w.facility]);
+    });
+  });
+
   describe('facilityKind', () => {
     it('is kept on facilities, changed by updateEntity, and refused on other places', async () => {
       const u = uniq();
