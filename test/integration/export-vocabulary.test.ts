@@ -171,6 +171,18 @@ describe('exports of the command and detention vocabulary', () => {
   });
   afterAll(() => db.close());
 
+  it('a reload that changes a claim position or period is refused: evidence is never changed in place', async () => {
+    const changed = fixture();
+    const cmd = changed.claims[0]! as { relation: Record<string, unknown> };
+    cmd.relation.position = 'deputy';
+    cmd.relation.periodEnd = { precision: 'year', value: '2016', qualifier: 'exact' };
+    await expect(loadBundle(db.executor, writeBundle(changed))).rejects.toThrow(
+      new RegExp(`cl-v${u}-cmd is already recorded with another position, periodEnd`),
+    );
+    // The same file again changes nothing.
+    await loadBundle(db.executor, writeBundle(fixture()));
+  });
+
   it('FtM: Membership, Position and Occupancy that validate, detention listed as skipped', async () => {
     const { text, result } = await run(analyst, 'ftm');
     const entities = text

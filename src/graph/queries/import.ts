@@ -76,6 +76,9 @@ export const findClaimChanges = statement(
      CASE WHEN NOT ${SAME('c.statusChangedBy', 'r.statusChangedBy')} THEN 'statusChangedBy' END,
      CASE WHEN NOT ${SAME('c.statusChangedAt', 'datetime(r.statusChangedAt)')} THEN 'statusChangedAt' END,
      CASE WHEN NOT ${SAME('c.slot', 'r.slot')} THEN 'slot' END,
+     CASE WHEN NOT ${SAME('c.position', 'r.position')} THEN 'position' END,
+     CASE WHEN NOT ${SAME('c.periodStartJson', 'r.periodStartJson')} THEN 'periodStart' END,
+     CASE WHEN NOT ${SAME('c.periodEndJson', 'r.periodEndJson')} THEN 'periodEnd' END,
      CASE WHEN excerpts <> r.sortedExcerptIds THEN 'excerpts' END,
      CASE WHEN attributedTo <> r.attributedTo THEN 'attributedTo' END
    ] WHERE f IS NOT NULL] AS fields
