@@ -173,7 +173,7 @@ describe('exports of the command and detention vocabulary', () => {
 
   it('a reload that changes a claim position or period is refused: evidence is never changed in place', async () => {
     const changed = fixture();
-    const cmd = changed.claims[0]! as { relation: Record<string, unknown> };
+    const cmd = changed.claims[0]! as unknown as { relation: Record<string, unknown> };
     cmd.relation.position = 'deputy';
     cmd.relation.periodEnd = { precision: 'year', value: '2016', qualifier: 'exact' };
     await expect(loadBundle(db.executor, writeBundle(changed))).rejects.toThrow(
