@@ -222,6 +222,12 @@ export type Claim = Node & {
   kind: ClaimKind;
   /** The other entity, for relation claims. */
   object?: Maybe<Entity>;
+  /** When the asserted relationship ceased to hold, for relation claims. */
+  periodEnd?: Maybe<FuzzyDate>;
+  /** When the asserted relationship began to hold, for relation claims. */
+  periodStart?: Maybe<FuzzyDate>;
+  /** The post held, for MEMBER_OF and COMMANDS relation claims. */
+  position?: Maybe<Scalars['String']['output']>;
   /** Relation type, figure measure, attribute name, or statement. */
   property: Scalars['String']['output'];
   /** When it was recorded (ISO 8601). */
@@ -358,6 +364,12 @@ export type ClaimKind =
 export type ClaimRelationInput = {
   /** Id of the other entity. */
   objectId: Scalars['ID']['input'];
+  /** When the relationship ceased to hold. */
+  periodEnd?: InputMaybe<FuzzyDateInput>;
+  /** When the relationship began to hold (stored on the claim, like a figure's period). */
+  periodStart?: InputMaybe<FuzzyDateInput>;
+  /** The post held ("head of"), for MEMBER_OF and COMMANDS only; part of the relationship's identity, like a role. */
+  position?: InputMaybe<Scalars['String']['input']>;
   /** The actor's role, required for INVOLVED_IN and refused otherwise. */
   role?: InputMaybe<Role>;
   /** Relationship type; it must join the subject's kind to the object's kind. */
@@ -439,6 +451,8 @@ export type CreateEntityInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** Events only: when it ended. */
   endDate?: InputMaybe<FuzzyDateInput>;
+  /** Places of type facility only: what kind of facility. */
+  facilityKind?: InputMaybe<FacilityKind>;
   /** Identifiers in other datasets. */
   identifiers?: InputMaybe<Array<ExternalIdentifierInput>>;
   /** Event, actor or place. */
@@ -586,6 +600,8 @@ export type EntityPatch = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** Events only: new end date. */
   endDate?: InputMaybe<FuzzyDateInput>;
+  /** Places of type facility only: new facility kind (null clears it). */
+  facilityKind?: InputMaybe<FacilityKind>;
   /** The complete new list of identifiers. */
   identifiers?: InputMaybe<Array<ExternalIdentifierInput>>;
   /** New language of the primary name. */
@@ -781,6 +797,27 @@ export type ExternalIdentifierInput = {
   value: Scalars['String']['input'];
 };
 
+/** What kind of detention facility a place of type facility is. */
+export type FacilityKind =
+  /** The headquarters of a security branch or directorate. */
+  | 'branch_headquarters'
+  /** A detention or holding centre. */
+  | 'detention_centre'
+  /** A branch of an intelligence service holding detainees. */
+  | 'intelligence_branch'
+  /** A military base or barracks used for detention. */
+  | 'military_base'
+  /** A military prison. */
+  | 'military_prison'
+  /** Any other kind. */
+  | 'other'
+  /** A police station. */
+  | 'police_station'
+  /** A civilian prison. */
+  | 'prison'
+  /** A site not officially used for detention. */
+  | 'unofficial_site';
+
 /**
  * A number someone reported, with how exact it is and what it covers. Visible only with a claim asserting it
  * that the caller may see (see Claim): a figure whose every claim is hidden is hidden too.
@@ -912,8 +949,10 @@ export type GraphEdge = {
   claims: Array<Claim>;
   /** Stable id. */
   id: Scalars['ID']['output'];
-  /** Display label, e.g. "INVOLVED_IN (issuer)". */
+  /** Display label, e.g. "INVOLVED_IN (issuer)" or "COMMANDS (head of branch)". */
   label: Scalars['String']['output'];
+  /** The post held, for MEMBER_OF and COMMANDS. */
+  position?: Maybe<Scalars['String']['output']>;
   /** The actor's role, for INVOLVED_IN. */
   role?: Maybe<Role>;
   /** Id of the start node. */
@@ -1014,6 +1053,8 @@ export type LinkEntitiesInput = {
   claimIds: Array<Scalars['ID']['input']>;
   /** Start entity (e.g. the actor of INVOLVED_IN). */
   fromId: Scalars['ID']['input'];
+  /** The post held, for MEMBER_OF and COMMANDS only; part of the relationship's identity. Its period is the cited claims'. */
+  position?: InputMaybe<Scalars['String']['input']>;
   /** The actor's role, required for INVOLVED_IN and refused otherwise. */
   role?: InputMaybe<Role>;
   /** End entity (e.g. the event of INVOLVED_IN). */
@@ -1357,6 +1398,8 @@ export type Place = Entity & Node & {
   claims: Array<Claim>;
   /** A short description in the curator's words. */
   description?: Maybe<Scalars['String']['output']>;
+  /** What kind of detention facility, for places of type facility (its operator: OPERATES relations). */
+  facilityKind?: Maybe<FacilityKind>;
   /** Figures reported about this place. */
   figures: Array<Figure>;
   /** Global, stable id. */
@@ -1737,10 +1780,18 @@ export type Relation = {
   __typename?: 'Relation';
   /** The claims asserting it, with their excerpts and sources. */
   claims: Array<Claim>;
+  /** Earliest publication date among the visible sources of its visible, unretracted claims (when first cited). */
+  firstCited?: Maybe<FuzzyDate>;
   /** Start of the relationship (e.g. the actor of INVOLVED_IN). */
   from: Entity;
   /** Stable id of the relationship. */
   id: Scalars['ID']['output'];
+  /** Latest publication date among the visible sources of its visible, unretracted claims (when last cited). */
+  lastCited?: Maybe<FuzzyDate>;
+  /** When the relationship held: the span of its visible, unretracted claims' periods; null when none gives one. */
+  period?: Maybe<RelationPeriod>;
+  /** The post held ("head of"), for MEMBER_OF and COMMANDS; part of the relationship's identity. */
+  position?: Maybe<Scalars['String']['output']>;
   /** The actor's role, for INVOLVED_IN. */
   role?: Maybe<Role>;
   /** End of the relationship (e.g. the event of INVOLVED_IN). */
@@ -1755,8 +1806,24 @@ export type RelationClaimsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * When a relationship held, over the claims that assert it: the earliest start any claim gives and the latest
+ * end any claim gives (each as that claim's fuzzy date); an end is open (null) when no claim gives one.
+ */
+export type RelationPeriod = {
+  __typename?: 'RelationPeriod';
+  /** The latest end given by a claim (by its latest possible day). */
+  end?: Maybe<FuzzyDate>;
+  /** The earliest start given by a claim (by its earliest possible day). */
+  start?: Maybe<FuzzyDate>;
+};
+
 /** Relationship types between entities; every relationship is backed by at least one claim. */
 export type RelationType =
+  /** A person commands a unit, optionally in a named post. */
+  | 'COMMANDS'
+  /** A person or group was held in a detention facility. */
+  | 'HELD_IN'
   /** Actor took part in an event, with a role. */
   | 'INVOLVED_IN'
   /** Actor based in or coming from a place. */
@@ -1765,10 +1832,18 @@ export type RelationType =
   | 'MEMBER_OF'
   /** Event took place in a place. */
   | 'OCCURRED_IN'
+  /** An actor runs a facility (its operator). */
+  | 'OPERATES'
   /** Place inside a place, or event part of a larger event. */
   | 'PART_OF'
   /** Event carried out under another, e.g. releases under a decree. */
-  | 'PURSUANT_TO';
+  | 'PURSUANT_TO'
+  /** A person or group was released from a detention facility. */
+  | 'RELEASED_FROM'
+  /** A unit answers to its parent unit (e.g. a branch of an intelligence directorate). */
+  | 'SUBORDINATE_TO'
+  /** A person or group was transferred to a detention facility. */
+  | 'TRANSFERRED_TO';
 
 /** Reliability of a source (ESF / Admiralty scale). */
 export type Reliability =
@@ -2194,6 +2269,7 @@ export type ResolversTypes = ResolversObject<{
   ExcerptInput: ExcerptInput;
   ExternalIdentifier: ResolverTypeWrapper<ExternalIdentifier>;
   ExternalIdentifierInput: ExternalIdentifierInput;
+  FacilityKind: FacilityKind;
   Figure: ResolverTypeWrapper<FigureRecord>;
   FigureQualifier: FigureQualifier;
   FigureUnit: FigureUnit;
@@ -2229,6 +2305,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordClaimInput: RecordClaimInput;
   Relation: ResolverTypeWrapper<RelationRecord>;
+  RelationPeriod: ResolverTypeWrapper<RelationPeriod>;
   RelationType: RelationType;
   Reliability: Reliability;
   Role: Role;
@@ -2315,6 +2392,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   RecordClaimInput: RecordClaimInput;
   Relation: RelationRecord;
+  RelationPeriod: RelationPeriod;
   SameAsJudgement: Omit<SameAsJudgement, 'candidate' | 'entity'> & { candidate?: Maybe<ResolversParentTypes['Entity']>, entity?: Maybe<ResolversParentTypes['Entity']> };
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['SearchEdge']> };
   SearchEdge: Omit<SearchEdge, 'node'> & { node: ResolversParentTypes['SearchHit'] };
@@ -2407,6 +2485,9 @@ export type ClaimResolvers<ContextType = RequestContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ClaimKind'], ParentType, ContextType>;
   object?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType>;
+  periodEnd?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  periodStart?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   property?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2543,6 +2624,7 @@ export type GraphEdgeResolvers<ContextType = RequestContext, ParentType extends 
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<GraphEdgeClaimsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2642,6 +2724,7 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   aliases?: Resolver<Array<ResolversTypes['Alias']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<PlaceClaimsArgs>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  facilityKind?: Resolver<Maybe<ResolversTypes['FacilityKind']>, ParentType, ContextType>;
   figures?: Resolver<Array<ResolversTypes['Figure']>, ParentType, ContextType, Partial<PlaceFiguresArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identifiers?: Resolver<Array<ResolversTypes['ExternalIdentifier']>, ParentType, ContextType>;
@@ -2706,11 +2789,20 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type RelationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Relation'] = ResolversParentTypes['Relation']> = ResolversObject<{
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<RelationClaimsArgs>>;
+  firstCited?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastCited?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  period?: Resolver<Maybe<ResolversTypes['RelationPeriod']>, ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
+}>;
+
+export type RelationPeriodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RelationPeriod'] = ResolversParentTypes['RelationPeriod']> = ResolversObject<{
+  end?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  start?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
 }>;
 
 export type SameAsJudgementResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SameAsJudgement'] = ResolversParentTypes['SameAsJudgement']> = ResolversObject<{
@@ -2866,6 +2958,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   ProvenanceEdge?: ProvenanceEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Relation?: RelationResolvers<ContextType>;
+  RelationPeriod?: RelationPeriodResolvers<ContextType>;
   SameAsJudgement?: SameAsJudgementResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   SearchEdge?: SearchEdgeResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import { json, num, str, strs } from './values.js';
+import type { FuzzyDate } from '../model/fuzzy-date.js';
 import type { EntityKind } from '../model/graph-model.js';
 import type { EntityRow } from '../model/rows.js';
 import type { FigureDates, FigureValue, SourceFields } from '../model/shapes.js';
@@ -48,6 +49,10 @@ export interface ClaimRecord {
   recordedBy: string;
   recordedAt: string;
   slot: string | null;
+  /** Relation claims: the post held, and when the relationship held (see ClaimRow). */
+  position: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
 }
 
 export interface FigureRecord extends FigureValue, FigureDates {
@@ -65,6 +70,8 @@ export interface RelationRecord {
   fromId: string;
   toId: string;
   claimIds: string[];
+  /** The post held (MEMBER_OF, COMMANDS), part of the relationship's identity. */
+  position: string | null;
 }
 
 export interface AttributionRecord {
@@ -93,6 +100,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       sensitivity: String(p.sensitivity ?? 'public'),
       date: json(p.dateJson, null),
       endDate: json(p.endDateJson, null),
+      facilityKind: str(p.facilityKind),
       version: num(p.version) ?? 1,
     };
   }
@@ -143,6 +151,9 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       recordedBy: String(p.recordedBy ?? ''),
       recordedAt: String(p.recordedAt ?? ''),
       slot: str(p.slot),
+      position: str(p.position),
+      periodStart: json(p.periodStartJson, null),
+      periodEnd: json(p.periodEndJson, null),
     };
   }
   if (l.includes('Figure')) {
@@ -212,6 +223,7 @@ export function toRelationRecord(map: unknown): RelationRecord {
     id: String(r.id),
     type: String(r.type),
     role: str(r.role),
+    position: str(r.position),
     fromId: String(r.fromId),
     toId: String(r.toId),
     claimIds: strs(r.claimIds),

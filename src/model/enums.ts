@@ -72,6 +72,22 @@ export const IDENTIFIER_SCHEMES = [
   'other',
 ] as const;
 
+/**
+ * What kind of detention facility a place of type facility is (Security Force Monitor's sites; the
+ * operator is an OPERATES relation, claims-backed like every relation).
+ */
+export const FACILITY_KINDS = [
+  'prison',
+  'military_prison',
+  'intelligence_branch',
+  'branch_headquarters',
+  'detention_centre',
+  'police_station',
+  'military_base',
+  'unofficial_site',
+  'other',
+] as const;
+
 export type EventType = (typeof EVENT_TYPES)[number];
 export type ActorType = (typeof ACTOR_TYPES)[number];
 export type PlaceType = (typeof PLACE_TYPES)[number];
@@ -84,3 +100,4 @@ export type DateQualifier = (typeof DATE_QUALIFIERS)[number];
 export type FigureQualifier = (typeof FIGURE_QUALIFIERS)[number];
 export type FigureUnit = (typeof FIGURE_UNITS)[number];
 export type IdentifierScheme = (typeof IDENTIFIER_SCHEMES)[number];
+export type FacilityKind = (typeof FACILITY_KINDS)[number];

@@ -120,6 +120,10 @@ export interface ExportClaim {
   confidence: number | null;
   recordedBy: string;
   recordedAt: string;
+  /** Relation claims: the post held, and when the relationship held. */
+  position: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
   /** Excerpts in visible sources, by source then offset. */
   excerpts: { id: string; exact: string; sourceId: string }[];
   /** Visible hops of the attribution chain, nearest first. */
@@ -152,6 +156,11 @@ export interface ExportRelation {
   /** Dates of the end node, when it is an event. */
   toDate: FuzzyDate | null;
   toEndDate: FuzzyDate | null;
+  /** The post held (MEMBER_OF, COMMANDS). */
+  position: string | null;
+  /** When it held: the earliest start and latest end its visible, unretracted claims give. */
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
 }
 
 export interface ExportFigure extends FigureValue {
@@ -241,6 +250,8 @@ export interface BundleEntityRecord {
   sensitivity: string;
   date: FuzzyDate | null;
   endDate: FuzzyDate | null;
+  /** Places of type facility: what kind. */
+  facilityKind: string | null;
 }
 
 /** The figure a figure claim asserts, with the claims and event it refers to. */
@@ -278,6 +289,10 @@ export interface BundleClaimRecord {
   /** Attribution chain, nearest first. */
   attributedTo: string[];
   figure: BundleFigureRecord | null;
+  /** Relation claims: the post held and when the relationship held. */
+  position: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
 }
 
 export interface BundleRelationRecord {
@@ -286,6 +301,8 @@ export interface BundleRelationRecord {
   toId: string;
   role: string | null;
   claimIds: string[];
+  /** The post held (MEMBER_OF, COMMANDS). */
+  position: string | null;
 }
 
 /** Everything a bundle export writes, each list in id order (relations by their ends). */

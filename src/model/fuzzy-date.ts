@@ -156,3 +156,23 @@ export function overlap(
   const inside = (!from || (lo !== null && lo >= from)) && (!to || (hi !== null && hi <= to));
   return inside ? 'certain' : 'possible';
 }
+
+/** What is wrong with a period: its start cannot begin after its end can have ended (null: nothing). */
+export function periodProblem(start: FuzzyDate | null, end: FuzzyDate | null): string | null {
+  if (start?.earliest && end?.latest && start.earliest > end.latest) {
+    return `the period ends (${end.value ?? end.latest}) before it starts (${start.value ?? start.earliest})`;
+  }
+  return null;
+}
+
+/** The date among these that can begin first (an open earliest bound first); null for none. */
+export function earliestOf(dates: readonly (FuzzyDate | null)[]): FuzzyDate | null {
+  const key = (d: FuzzyDate) => d.earliest ?? '';
+  return dates.reduce<FuzzyDate | null>((a, d) => (d && (!a || key(d) < key(a)) ? d : a), null);
+}
+
+/** The date among these that can end last (an open latest bound last); null for none. */
+export function latestOf(dates: readonly (FuzzyDate | null)[]): FuzzyDate | null {
+  const key = (d: FuzzyDate) => d.latest ?? '9999-12-31~';
+  return dates.reduce<FuzzyDate | null>((a, d) => (d && (!a || key(d) > key(a)) ? d : a), null);
+}

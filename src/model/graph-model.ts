@@ -48,7 +48,18 @@ export interface RelationSpec {
   /** Whether the relationship carries an actor's role (ESF involvement). */
   hasRole: boolean;
   description: string;
+  /** Whether it may carry a post held ("head of"): part of its identity, like a role. */
+  hasPosition?: boolean;
+  /** The entity types its start must have (by the kind's type vocabulary); absent: any. */
+  fromTypes?: readonly string[];
+  /** The entity types its end must have; absent: any. */
+  toTypes?: readonly string[];
 }
+
+/** Actor types that can be a unit, a body or a group (not a single person). */
+const UNIT_TYPES = ['organization', 'public_body', 'group', 'state', 'unknown'] as const;
+/** Who can be held, released or transferred: a person, or a group of people. */
+const DETAINEE_TYPES = ['person', 'group', 'unknown'] as const;
 
 /** Relationships between entities. Each one exists only because at least one claim asserts it. */
 export const RELATIONS = {
@@ -85,7 +96,8 @@ export const RELATIONS = {
     from: ['Actor'],
     to: ['Actor'],
     hasRole: false,
-    description: 'An actor belongs to or is a unit of another',
+    hasPosition: true,
+    description: 'An actor belongs to or is a unit of another, optionally in a position ("head of")',
   },
   LOCATED_IN: {
     type: 'LOCATED_IN',
@@ -93,6 +105,61 @@ export const RELATIONS = {
     to: ['Place'],
     hasRole: false,
     description: 'An actor is based in or comes from a place',
+  },
+  SUBORDINATE_TO: {
+    type: 'SUBORDINATE_TO',
+    from: ['Actor'],
+    to: ['Actor'],
+    hasRole: false,
+    fromTypes: UNIT_TYPES,
+    toTypes: UNIT_TYPES,
+    description: 'A unit answers to its parent unit (a branch of an intelligence directorate)',
+  },
+  COMMANDS: {
+    type: 'COMMANDS',
+    from: ['Actor'],
+    to: ['Actor'],
+    hasRole: false,
+    hasPosition: true,
+    fromTypes: ['person'],
+    toTypes: UNIT_TYPES,
+    description: 'A person commands a unit, optionally in a named post',
+  },
+  HELD_IN: {
+    type: 'HELD_IN',
+    from: ['Actor'],
+    to: ['Place'],
+    hasRole: false,
+    fromTypes: DETAINEE_TYPES,
+    toTypes: ['facility'],
+    description: 'A person or group was held in a detention facility',
+  },
+  RELEASED_FROM: {
+    type: 'RELEASED_FROM',
+    from: ['Actor'],
+    to: ['Place'],
+    hasRole: false,
+    fromTypes: DETAINEE_TYPES,
+    toTypes: ['facility'],
+    description: 'A person or group was released from a detention facility',
+  },
+  TRANSFERRED_TO: {
+    type: 'TRANSFERRED_TO',
+    from: ['Actor'],
+    to: ['Place'],
+    hasRole: false,
+    fromTypes: DETAINEE_TYPES,
+    toTypes: ['facility'],
+    description: 'A person or group was transferred to a detention facility',
+  },
+  OPERATES: {
+    type: 'OPERATES',
+    from: ['Actor'],
+    to: ['Place'],
+    hasRole: false,
+    fromTypes: UNIT_TYPES,
+    toTypes: ['facility'],
+    description: 'An actor runs a facility: its operator',
   },
 } as const satisfies Record<string, RelationSpec>;
 
@@ -141,25 +208,66 @@ export function relationAllows(type: RelationType, from: EntityKind, to: EntityK
   return type !== 'PART_OF' || from === to;
 }
 
+/** The problem with a relation's inputs: the field is type, role or position (or the ends' types). */
+export interface RelationProblem {
+  field: 'type' | 'role' | 'position';
+  message: string;
+}
+
 /**
- * What is wrong with asserting `type` from a `from` entity to a `to` entity with this role: the relation
- * joins other kinds (checked when both kinds are known), or needs a role, or takes none. One rule for the
- * bundle loader, the importers and the write API; `field` names the offending input (the type or the role).
+ * What is wrong with asserting `type` from a `from` entity to a `to` entity with this role and position:
+ * the relation joins other kinds (checked when both kinds are known) or other types of them (checked for
+ * each end whose type is known: HELD_IN's object is a facility, COMMANDS' subject a person), or needs a
+ * role, or takes none, or takes no position. One rule for the bundle loader, the importers and the write
+ * API; `field` names the offending input (the type, the role or the position).
  */
 export function relationProblems(
   type: RelationType,
   from: EntityKind | undefined,
   to: EntityKind | undefined,
   role: string | null | undefined,
-): { field: 'type' | 'role'; message: string }[] {
-  const spec = RELATIONS[type];
-  const out: { field: 'type' | 'role'; message: string }[] = [];
+  more: { position?: string | null; fromType?: string; toType?: string } = {},
+): RelationProblem[] {
+  const spec: RelationSpec = RELATIONS[type];
+  const out: RelationProblem[] = [];
   if (from && to && !relationAllows(type, from, to)) {
     out.push({ field: 'type', message: `${type} does not join ${from} to ${to} (${spec.description})` });
+  } else {
+    const ends = [
+      ['subject', more.fromType, spec.fromTypes],
+      ['object', more.toType, spec.toTypes],
+    ] as const;
+    for (const [end, t, allowed] of ends) {
+      if (t && allowed && !allowed.includes(t)) {
+        out.push({
+          field: 'type',
+          message: `${type} needs ${end === 'object' ? 'an' : 'a'} ${end} of type ${allowed.join(' or ')}, not ${t} (${spec.description})`,
+        });
+      }
+    }
   }
   if (spec.hasRole && !role) out.push({ field: 'role', message: `${type} needs a role` });
   if (!spec.hasRole && role) out.push({ field: 'role', message: `${type} takes no role` });
+  if (!spec.hasPosition && more.position) {
+    out.push({ field: 'position', message: `${type} takes no position (only MEMBER_OF and COMMANDS do)` });
+  }
   return out;
+}
+
+/**
+ * What is wrong with giving a facility kind: only a place of type facility has one. One rule for the
+ * bundle loader and the write API (create and update).
+ */
+export function facilityKindProblem(
+  kind: EntityKind,
+  type: string,
+  facilityKind: string | null | undefined,
+): string | null {
+  if (!facilityKind) return null;
+  if (kind !== 'Place' || type !== 'facility') {
+    return `only a place of type facility has a facilityKind (this is ${kind === 'Place' ? `a place of type ${type}` : `an ${kind.toLowerCase()}`})`;
+  }
+  return null;
 }
 
 export function kindOfId(id: string): NodeKind | undefined {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * How record ids are made from what they are, so that the same evidence always gets the same id whoever
  * records it (bundle loader, importers, write API, merge).
@@ -23,9 +25,27 @@ export function figureIdOf(claimId: string): string {
   return `fg-${claimId.slice(3)}`;
 }
 
-/** Stable id of a relationship: the same assertion always maps to the same relationship. */
-export function relationId(type: string, fromId: string, toId: string, role: string | null): string {
-  return `rel-${type.toLowerCase()}-${fromId}-${toId}${role ? `-${role}` : ''}`;
+/**
+ * Stable id of a relationship: the same assertion always maps to the same relationship. A position is
+ * part of the identity, like a role ("head of" and "deputy" of one unit are two facts): it adds a short
+ * hash of the position as written, compared without case and runs of spaces (positionKey).
+ */
+export function relationId(
+  type: string,
+  fromId: string,
+  toId: string,
+  role: string | null,
+  position: string | null = null,
+): string {
+  const key = positionKey(position);
+  const pos = key ? `-p${createHash('sha256').update(key).digest('hex').slice(0, 12)}` : '';
+  return `rel-${type.toLowerCase()}-${fromId}-${toId}${role ? `-${role}` : ''}${pos}`;
+}
+
+/** A position as compared for identity: trimmed, lower case, spaces collapsed; null when there is none. */
+export function positionKey(position: string | null | undefined): string | null {
+  const k = position?.trim().replace(/\s+/g, ' ').toLowerCase();
+  return k ? k : null;
 }
 
 /**

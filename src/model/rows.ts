@@ -34,6 +34,8 @@ export interface EntityRow {
   sensitivity: string;
   date: FuzzyDate | null;
   endDate: FuzzyDate | null;
+  /** Places of type facility: what kind of facility (model/enums.ts FACILITY_KINDS); absent otherwise. */
+  facilityKind?: string | null;
 }
 
 export interface ExcerptRow {
@@ -103,6 +105,11 @@ export interface ClaimRow extends ClaimValue {
    * claim id without the file): an import's claims only. See SourceRow.dataset and model/ids.ts importedClaimId.
    */
   slot?: string | null;
+  /** Relation claims: the post held (MEMBER_OF, COMMANDS), part of the relationship's identity. */
+  position?: string | null;
+  /** Relation claims: when the relationship held, stored on the claim as a figure's period is. */
+  periodStart?: FuzzyDate | null;
+  periodEnd?: FuzzyDate | null;
 }
 
 export interface FigureRow extends FigureValue, FigureDates {
@@ -122,6 +129,8 @@ export interface RelationRow {
   toId: string;
   role: string | null;
   claimIds: string[];
+  /** The post held (MEMBER_OF, COMMANDS): part of the id, like the role (model/ids.ts relationId). */
+  position?: string | null;
 }
 
 /** A complete, validated set of rows, written in one transaction (a bundle, an import). */

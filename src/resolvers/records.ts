@@ -73,6 +73,10 @@ export const recordsResolvers: Resolvers = {
     to: (parent, _args, ctx) => ctx.services.records.entity(parent.toId),
     claims: (parent, { first }, ctx) =>
       firstOf('Relation.claims', ctx.services.records.claims(parent.claimIds), first),
+    period: (parent, _args, ctx) => ctx.services.records.relationPeriod(parent.claimIds),
+    firstCited: async (parent, _args, ctx) =>
+      (await ctx.services.records.relationCited(parent.claimIds)).first,
+    lastCited: async (parent, _args, ctx) => (await ctx.services.records.relationCited(parent.claimIds)).last,
   },
   Claim,
   Excerpt: {

@@ -21,6 +21,8 @@ export const INVARIANTS = {
   'audit-merge-missing': 'Every merge record (merge-…) a merge or unmerge audit record names exists',
   'figure-text-not-quoted':
     "A figure's stated words (Figure.text) occur, exactly, in an excerpt of the claim that asserts it",
+  'relation-type-misfit':
+    'A relationship joins the types of entity its type allows (HELD_IN: to a facility; COMMANDS: from a person) and has a position only where its type takes one; a facility kind is only on a facility',
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -146,7 +148,10 @@ export async function checkStore(executor: Executor, opts: CheckOptions = {}): P
   );
   const entities = await everyPage(
     (after) => store.relationsPage(executor, after, limit),
-    (ids) => findings.add('relation-without-claim', ids),
+    (found) => {
+      findings.add('relation-without-claim', found.withoutClaim);
+      findings.add('relation-type-misfit', found.misfit);
+    },
     progress('relationships of entities'),
   );
   const auditRecords = await everyPage(

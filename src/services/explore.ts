@@ -46,6 +46,8 @@ export interface GraphEdgeRecord {
   target: string;
   type: string;
   role: Role | null;
+  /** The post held (MEMBER_OF, COMMANDS). */
+  position: string | null;
   label: string;
   claims: ClaimRecord[];
 }
@@ -308,7 +310,8 @@ function edge(e: EdgeRecord, claims: Map<string, ClaimRecord>): GraphEdgeRecord 
     target: e.target,
     type: e.type,
     role: e.role,
-    label: e.role ? `${e.type} (${e.role})` : e.type,
+    position: e.position,
+    label: e.role || e.position ? `${e.type} (${e.role ?? e.position})` : e.type,
     claims: e.claimIds.map((id) => claims.get(id)).filter((c): c is ClaimRecord => c !== undefined),
   };
 }

@@ -18,8 +18,8 @@ import {
   type SnapshotRel,
 } from '../graph/stores/merge.js';
 import { SENSITIVITIES } from '../model/enums.js';
-import { RELATIONS, type RelationType } from '../model/graph-model.js';
-import { relationId } from '../model/ids.js';
+import { RELATIONS, relationProblems, type RelationType } from '../model/graph-model.js';
+import { positionKey, relationId } from '../model/ids.js';
 
 /**
  * Merge planning, pure (no database): what merging a duplicate into the kept entity does, from snapshots
@@ -242,11 +242,30 @@ function planRelation(d: Draft, r: SnapshotRel, type: RelationType) {
     );
   }
   const role = (prop(r.props, 'role') as string | null) ?? null;
+  const position = (prop(r.props, 'position') as string | null) ?? null;
+  // The kept entity takes the duplicate's place at this end: the relation must allow its type.
+  const [misfit] = relationProblems(type, undefined, undefined, role, {
+    position,
+    ...(r.out ? { fromType: kept.type ?? undefined } : { toType: kept.type ?? undefined }),
+  });
+  if (misfit) {
+    throw badInput(
+      `${merged.id} cannot be merged into ${kept.id}: its ${type} relationship would not fit (${misfit.message})`,
+      ['keepId'],
+    );
+  }
   const claimIds = [...new Set((prop(r.props, 'claimIds') as string[] | null) ?? [])];
   const fromId = r.out ? kept.id : r.otherId;
   const toId = r.out ? r.otherId : kept.id;
   const oldId = (prop(r.props, 'id') as string | null) ?? null;
-  const t = relationTarget(d, r, type, relationId(type, fromId, toId, role), role, claimIds);
+  const t = relationTarget(
+    d,
+    r,
+    type,
+    relationId(type, fromId, toId, role, position),
+    { role, position },
+    claimIds,
+  );
   addRow(d, type, {
     eid: r.eid,
     out: r.out,
@@ -291,14 +310,19 @@ function relationTarget(
   r: SnapshotRel,
   type: RelationType,
   newId: string,
-  role: string | null,
+  identity: { role: string | null; position: string | null },
   claimIds: string[],
 ): Target {
   const same = (k: SnapshotRel) =>
     k.type === type && k.out === r.out && k.otherId === r.otherId && prop(k.props, 'id') !== null;
   const existing =
     d.keptRels.find((k) => same(k) && prop(k.props, 'id') === newId) ??
-    d.keptRels.find((k) => same(k) && prop(k.props, 'role') === role);
+    d.keptRels.find(
+      (k) =>
+        same(k) &&
+        prop(k.props, 'role') === identity.role &&
+        positionKey((prop(k.props, 'position') as string | null) ?? null) === positionKey(identity.position),
+    );
   if (existing) {
     const targetId = prop(existing.props, 'id') as string;
     const key = `${type}|${targetId}`;

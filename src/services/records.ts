@@ -16,6 +16,7 @@ import type {
 import * as store from '../graph/stores/records.js';
 import { TEXT_LIMITS } from '../limits.js';
 import { pageSize } from './pagination.js';
+import { earliestOf, latestOf, type FuzzyDate } from '../model/fuzzy-date.js';
 
 const NODES_MAX = { default: 100, max: 100 };
 
@@ -220,6 +221,32 @@ export class RecordsService {
   async claims(ids: readonly string[]): Promise<ClaimRecord[]> {
     const nodes = await this.loaders.node.loadMany([...ids]);
     return nodes.filter((n): n is ClaimRecord => !(n instanceof Error) && n?.__kind === 'Claim');
+  }
+
+  /**
+   * When a relationship held: the earliest start and the latest end its claims give. Only the claims the
+   * caller may see count (a relationship's claimIds are already the visible ones), and not retracted ones.
+   */
+  async relationPeriod(
+    claimIds: readonly string[],
+  ): Promise<{ start: FuzzyDate | null; end: FuzzyDate | null } | null> {
+    const claims = (await this.claims(claimIds)).filter((c) => c.status !== 'retracted');
+    const start = earliestOf(claims.map((c) => c.periodStart));
+    const end = latestOf(claims.map((c) => c.periodEnd));
+    return start || end ? { start, end } : null;
+  }
+
+  /**
+   * When a relationship was first and last cited: the earliest and latest publication dates among the
+   * sources (the caller may see) of its visible, unretracted claims.
+   */
+  async relationCited(
+    claimIds: readonly string[],
+  ): Promise<{ first: FuzzyDate | null; last: FuzzyDate | null }> {
+    const claims = (await this.claims(claimIds)).filter((c) => c.status !== 'retracted');
+    const sources = (await Promise.all(claims.map((c) => this.sourcesOfClaim(c.id)))).flat();
+    const dates = sources.map((s) => s.published);
+    return { first: earliestOf(dates), last: latestOf(dates) };
   }
 
   async claimsAbout(entityId: string, statuses?: readonly string[] | null): Promise<ClaimRecord[]> {

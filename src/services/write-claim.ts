@@ -8,7 +8,6 @@ import {
   statementClaimValue,
 } from '../model/claims.js';
 import type { Sensitivity } from '../model/enums.js';
-import type { RelationType } from '../model/graph-model.js';
 import { figureIdOf, relationId } from '../model/ids.js';
 import type { ClaimRow, ExcerptRow, FigureRow, RelationRow } from '../model/rows.js';
 import { notFoundAt, type CheckedClaim, type RecordClaimArgs } from './write-input.js';
@@ -36,16 +35,23 @@ export function claimRows(
     attributedTo,
   };
   if (relation) {
-    const role = relation.role ?? null;
+    const { role, position, periodStart, periodEnd } = relation;
     return {
-      claim: { ...base, ...relationClaimValue(relation.type, relation.objectId, role) },
+      claim: {
+        ...base,
+        ...relationClaimValue(relation.type, relation.objectId, role),
+        position,
+        periodStart,
+        periodEnd,
+      },
       figure: null,
       relation: {
-        id: relationId(relation.type, input.subjectId, relation.objectId, role),
-        type: relation.type as RelationType,
+        id: relationId(relation.type, input.subjectId, relation.objectId, role, position),
+        type: relation.type,
         fromId: input.subjectId,
         toId: relation.objectId,
         role,
+        position,
         claimIds: [c.claimId],
       },
     };
@@ -109,6 +115,7 @@ export function relationChange(
     fromId: row.fromId,
     toId: row.toId,
     role: row.role,
+    ...(row.position ? { position: row.position } : {}),
     claimIds: merged.claimIds,
   };
   return { id: row.id, before: merged.before ? { claimIds: merged.before } : null, after };

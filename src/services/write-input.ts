@@ -18,11 +18,17 @@ import {
   ClaimInput,
   ExternalIdentifier,
   FigureValue,
+  RelationValue,
   SourceInput,
 } from '../io/bundle/schema.js';
 import { ACTOR_TYPES, EVENT_TYPES, PLACE_TYPES } from '../model/enums.js';
-import { FuzzyDateInput, normalizeFuzzyDate, type FuzzyDate } from '../model/fuzzy-date.js';
-import { relationProblems, type EntityKind, type RelationType } from '../model/graph-model.js';
+import { FuzzyDateInput, normalizeFuzzyDate, periodProblem, type FuzzyDate } from '../model/fuzzy-date.js';
+import {
+  facilityKindProblem,
+  relationProblems,
+  type EntityKind,
+  type RelationType,
+} from '../model/graph-model.js';
 import { excerptId } from '../model/ids.js';
 import { locateQuote } from '../model/quotes.js';
 import type { EntityRow, ExcerptRow, FigureRow } from '../model/rows.js';
@@ -178,12 +184,28 @@ export function checkRelation(
   fromKind: EntityKind,
   toKind: EntityKind,
   path: Path,
+  more: { position?: string | null; fromType?: string | null; toType?: string | null } = {},
 ): void {
-  const [problem] = relationProblems(type, fromKind, toKind, role);
+  const [problem] = relationProblems(type, fromKind, toKind, role, {
+    position: more.position,
+    fromType: more.fromType ?? undefined,
+    toType: more.toType ?? undefined,
+  });
   if (!problem) return;
   const where = [...path, problem.field];
   // The kinds are the caller's own records: say where, as the other messages of a whole input do.
   throw badInput(problem.field === 'type' ? `${at(where)}: ${problem.message}` : problem.message, where);
+}
+
+/** A facility kind only on a place of type facility (model/graph-model.ts facilityKindProblem). */
+export function checkFacilityKind(
+  kind: EntityKind,
+  type: string,
+  facilityKind: Maybe<string>,
+  path: Path,
+): void {
+  const problem = facilityKindProblem(kind, type, facilityKind);
+  if (problem) throw badInput(`${at(path)}: ${problem}`, path);
 }
 
 export function checkType(kind: EntityKind, type: string, path: Path): void {
@@ -219,6 +241,7 @@ export function entityView(e: EntityRow): Record<string, unknown> {
     sensitivity: e.sensitivity,
     date: e.date,
     endDate: e.endDate,
+    ...(e.facilityKind ? { facilityKind: e.facilityKind } : {}),
   };
 }
 
@@ -297,10 +320,40 @@ export function checkExcerptShapes(excerpts: readonly ExcerptArgs[]): void {
   });
 }
 
+/** A relation claim's relationship, checked as far as it can be without the graph. */
+export interface CheckedRelation {
+  type: RelationType;
+  objectId: string;
+  role: string | null;
+  /** The post held, trimmed (MEMBER_OF, COMMANDS); null when none. */
+  position: string | null;
+  periodStart: FuzzyDate | null;
+  periodEnd: FuzzyDate | null;
+}
+
+/** A position as given (trimmed, 1 to 300 characters), or null; the bundle format's rule. */
+export function checkPosition(position: Maybe<string>, path: Path): string | null {
+  if (position == null) return null;
+  return parse(RelationValue.shape.position.unwrap().unwrap(), position, path);
+}
+
+/** A period's ends: each a fuzzy date, and the start not after the end. */
+export function checkPeriod(
+  start: Maybe<FuzzyDateArgs>,
+  end: Maybe<FuzzyDateArgs>,
+  path: Path,
+): { periodStart: FuzzyDate | null; periodEnd: FuzzyDate | null } {
+  const periodStart = fuzzy(start, [...path, 'periodStart']);
+  const periodEnd = fuzzy(end, [...path, 'periodEnd']);
+  const problem = periodProblem(periodStart, periodEnd);
+  if (problem) throw badInput(`${at([...path, 'periodEnd'])}: ${problem}`, [...path, 'periodEnd']);
+  return { periodStart, periodEnd };
+}
+
 /** A recordClaim input, checked as far as it can be without the graph. */
 export interface CheckedClaim {
   meta: z.output<typeof ClaimMeta>;
-  relation: RecordClaimArgs['relation'];
+  relation: CheckedRelation | null;
   figure: Omit<FigureRow, 'id' | 'claimId' | 'subjectId' | 'sensitivity'> | null;
   attribute: { property: string; value: unknown } | null;
   attributedTo: string[];
@@ -330,9 +383,20 @@ export function checkClaimInput(input: RecordClaimArgs, between: () => void = ()
     throw badInput(`at most ${MAX_ATTRIBUTION} attribution hops`, ['input', 'attributedTo']);
   }
   attributedTo.forEach((id, i) => checkId(id, ['input', 'attributedTo', i]));
-  const relation = input.relation;
-  if (relation) checkId(relation.objectId, ['input', 'relation', 'objectId']);
+  if (input.relation) checkId(input.relation.objectId, ['input', 'relation', 'objectId']);
   between();
+  let relation: CheckedRelation | null = null;
+  if (input.relation) {
+    const p: Path = ['input', 'relation'];
+    const r = input.relation;
+    relation = {
+      type: r.type as RelationType,
+      objectId: r.objectId,
+      role: r.role ?? null,
+      position: checkPosition(r.position, [...p, 'position']),
+      ...checkPeriod(r.periodStart, r.periodEnd, p),
+    };
+  }
 
   let figure: Omit<FigureRow, 'id' | 'claimId' | 'subjectId' | 'sensitivity'> | null = null;
   if (input.figure) {
@@ -385,5 +449,5 @@ export function checkClaimInput(input: RecordClaimArgs, between: () => void = ()
     attribute = { property, value: a.value ?? fuzzy(a.date, [...p, 'date']) };
   }
 
-  return { meta, relation: relation ?? null, figure, attribute, attributedTo };
+  return { meta, relation, figure, attribute, attributedTo };
 }

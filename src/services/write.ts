@@ -24,6 +24,8 @@ import {
   checkClaimInput,
   checkDates,
   type CheckedClaim,
+  checkFacilityKind,
+  checkPosition,
   checkRelation,
   checkType,
   type CreateEntityArgs,
@@ -202,10 +204,11 @@ export class WriteService {
       if (relation.objectId === input.subjectId) {
         throw badInput('an entity cannot be related to itself', ['input', 'relation', 'objectId']);
       }
-      checkRelation(relation.type as RelationType, relation.role, subjectKind, objectKind, [
-        'input',
-        'relation',
-      ]);
+      checkRelation(relation.type, relation.role, subjectKind, objectKind, ['input', 'relation'], {
+        position: relation.position,
+        fromType: found.get(input.subjectId)?.type,
+        toType: found.get(relation.objectId)?.type,
+      });
     }
     attributedTo.forEach((id, i) => actorAt(found, id, ['input', 'attributedTo', i]));
     const text = await store.sourceText(tx, input.sourceId);
@@ -232,6 +235,7 @@ export class WriteService {
     const date = fuzzy(input.date, ['input', 'date']);
     const endDate = fuzzy(input.endDate, ['input', 'endDate']);
     checkDates(kind, date, endDate, ['input']);
+    checkFacilityKind(kind, input.type, input.facilityKind, ['input', 'facilityKind']);
     const row: EntityRow = {
       id: `${ID_PREFIX[kind]}${randomUUID()}`,
       kind,
@@ -244,6 +248,7 @@ export class WriteService {
       sensitivity: this.sensitivity(input.sensitivity),
       date,
       endDate,
+      facilityKind: input.facilityKind ?? null,
     };
     const result = await this.mutate('createEntity', input, idempotencyKey, async (tx) => {
       await store.createEntity(tx, row);
@@ -309,6 +314,7 @@ export class WriteService {
         sensitivity: bumped.sensitivity,
         date: bumped.date,
         endDate: bumped.endDate,
+        facilityKind: bumped.facilityKind ?? null,
       };
       const next: EntityRow = {
         ...before,
@@ -320,8 +326,15 @@ export class WriteService {
         description: given('description') ? (meta.description ?? null) : before.description,
         date: date === undefined ? before.date : date,
         endDate: endDate === undefined ? before.endDate : endDate,
+        facilityKind: given('facilityKind') ? (patch.facilityKind ?? null) : before.facilityKind,
       };
       if (given('type')) checkType(next.kind, next.type, ['patch', 'type']);
+      if (given('type') || given('facilityKind')) {
+        checkFacilityKind(next.kind, next.type, next.facilityKind, [
+          'patch',
+          given('facilityKind') ? 'facilityKind' : 'type',
+        ]);
+      }
       if (given('date') || given('endDate')) checkDates(next.kind, next.date, next.endDate, ['patch']);
       await store.setEntityFields(tx, next);
       const was = entityView(before);
@@ -353,12 +366,17 @@ export class WriteService {
     input.claimIds.forEach((c, i) => checkId(c, ['input', 'claimIds', i]));
     const type = input.type as RelationType;
     const role = input.role ?? null;
+    const position = checkPosition(input.position, ['input', 'position']);
 
     const result = await this.mutate('linkEntities', input, idempotencyKey, async (tx) => {
       const found = await store.findNodes(tx, [input.fromId, input.toId, ...claimIds]);
       const fromKind = entityAt(found, input.fromId, ['input', 'fromId']);
       const toKind = entityAt(found, input.toId, ['input', 'toId']);
-      checkRelation(type, role, fromKind, toKind, ['input']);
+      checkRelation(type, role, fromKind, toKind, ['input'], {
+        position,
+        fromType: found.get(input.fromId)?.type,
+        toType: found.get(input.toId)?.type,
+      });
       input.claimIds.forEach((cid, i) => {
         const p: Path = ['input', 'claimIds', i];
         const c = found.get(cid);
@@ -372,16 +390,17 @@ export class WriteService {
         }
       });
       const row: RelationRow = {
-        id: relationId(type, input.fromId, input.toId, role),
+        id: relationId(type, input.fromId, input.toId, role, position),
         type,
         fromId: input.fromId,
         toId: input.toId,
         role,
+        position,
         claimIds,
       };
       const merged = await store.mergeRelation(tx, row);
       if (!merged) throw notFoundAt('Entity', input.fromId, ['input', 'fromId']);
-      const relation: RelationRecord = { ...row, claimIds: merged.claimIds };
+      const relation: RelationRecord = { ...row, position, claimIds: merged.claimIds };
       return { result: relation, affectedIds: [row.id], changes: [relationChange(row, merged)] };
     });
     return result;

@@ -232,6 +232,15 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
 export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   'audit.log': { from: ISO, to: ISO, operation: 'recordClaim' },
   'check.': { after: '', limit: 1000, operations: ['mergeEntities', 'unmergeEntities'] },
+  'check.relations': {
+    after: '',
+    limit: 1000,
+    types: ['HELD_IN', 'MEMBER_OF'],
+    rules: [
+      { type: 'HELD_IN', fromTypes: ['person', 'group'], toTypes: ['facility'], hasPosition: false },
+      { type: 'MEMBER_OF', fromTypes: null, toTypes: null, hasPosition: true },
+    ],
+  },
   'bundleExport.': { kind: 'Event', types: ['INVOLVED_IN', 'OCCURRED_IN'] },
   'backup.': { leftOut: ['ApiKey', 'Migration', 'IdempotencyKey'], keyOperations: ['createApiKey'] },
   'backup.restoreNodes.': {

@@ -79,6 +79,12 @@ export type ClaimKind =
 export type ClaimRelationInput = {
   /** Id of the other entity. */
   objectId: string;
+  /** When the relationship ceased to hold. */
+  periodEnd?: FuzzyDateInput | null | undefined;
+  /** When the relationship began to hold (stored on the claim, like a figure's period). */
+  periodStart?: FuzzyDateInput | null | undefined;
+  /** The post held ("head of"), for MEMBER_OF and COMMANDS only; part of the relationship's identity, like a role. */
+  position?: string | null | undefined;
   /** The actor's role, required for INVOLVED_IN and refused otherwise. */
   role?: Role | null | undefined;
   /** Relationship type; it must join the subject's kind to the object's kind. */
@@ -111,6 +117,8 @@ export type CreateEntityInput = {
   description?: string | null | undefined;
   /** Events only: when it ended. */
   endDate?: FuzzyDateInput | null | undefined;
+  /** Places of type facility only: what kind of facility. */
+  facilityKind?: FacilityKind | null | undefined;
   /** Identifiers in other datasets. */
   identifiers?: Array<ExternalIdentifierInput> | null | undefined;
   /** Event, actor or place. */
@@ -173,6 +181,8 @@ export type EntityPatch = {
   description?: string | null | undefined;
   /** Events only: new end date. */
   endDate?: FuzzyDateInput | null | undefined;
+  /** Places of type facility only: new facility kind (null clears it). */
+  facilityKind?: FacilityKind | null | undefined;
   /** The complete new list of identifiers. */
   identifiers?: Array<ExternalIdentifierInput> | null | undefined;
   /** New language of the primary name. */
@@ -254,6 +264,27 @@ export type ExternalIdentifierInput = {
   value: string;
 };
 
+/** What kind of detention facility a place of type facility is. */
+export type FacilityKind =
+  /** The headquarters of a security branch or directorate. */
+  | 'branch_headquarters'
+  /** A detention or holding centre. */
+  | 'detention_centre'
+  /** A branch of an intelligence service holding detainees. */
+  | 'intelligence_branch'
+  /** A military base or barracks used for detention. */
+  | 'military_base'
+  /** A military prison. */
+  | 'military_prison'
+  /** Any other kind. */
+  | 'other'
+  /** A police station. */
+  | 'police_station'
+  /** A civilian prison. */
+  | 'prison'
+  /** A site not officially used for detention. */
+  | 'unofficial_site';
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -326,6 +357,8 @@ export type LinkEntitiesInput = {
   claimIds: Array<string>;
   /** Start entity (e.g. the actor of INVOLVED_IN). */
   fromId: string;
+  /** The post held, for MEMBER_OF and COMMANDS only; part of the relationship's identity. Its period is the cited claims'. */
+  position?: string | null | undefined;
   /** The actor's role, required for INVOLVED_IN and refused otherwise. */
   role?: Role | null | undefined;
   /** End entity (e.g. the event of INVOLVED_IN). */
@@ -398,6 +431,10 @@ export type RecordClaimInput = {
 
 /** Relationship types between entities; every relationship is backed by at least one claim. */
 export type RelationType =
+  /** A person commands a unit, optionally in a named post. */
+  | 'COMMANDS'
+  /** A person or group was held in a detention facility. */
+  | 'HELD_IN'
   /** Actor took part in an event, with a role. */
   | 'INVOLVED_IN'
   /** Actor based in or coming from a place. */
@@ -406,10 +443,18 @@ export type RelationType =
   | 'MEMBER_OF'
   /** Event took place in a place. */
   | 'OCCURRED_IN'
+  /** An actor runs a facility (its operator). */
+  | 'OPERATES'
   /** Place inside a place, or event part of a larger event. */
   | 'PART_OF'
   /** Event carried out under another, e.g. releases under a decree. */
-  | 'PURSUANT_TO';
+  | 'PURSUANT_TO'
+  /** A person or group was released from a detention facility. */
+  | 'RELEASED_FROM'
+  /** A unit answers to its parent unit (e.g. a branch of an intelligence directorate). */
+  | 'SUBORDINATE_TO'
+  /** A person or group was transferred to a detention facility. */
+  | 'TRANSFERRED_TO';
 
 /** Reliability of a source (ESF / Admiralty scale). */
 export type Reliability =
@@ -665,6 +710,127 @@ export type ConflictOriginsQueryVariables = Exact<{
 
 export type ConflictOriginsQuery = { conflicts: { totalCount: number, edges: Array<{ node: { property: string, implicitAsOf: Array<string>, internal: boolean, acrossSources: boolean, claims: Array<{ id: string, figure: { value: number | null } | null, conflicts: Array<{ id: string }> }> } }> } };
 
+export type VocabDateFragment = { value: string | null, earliest: string | null, latest: string | null };
+
+export type VocabRelationFragment = { id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+  , to:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+  , claims: Array<{ id: string }> };
+
+export type VocabLinkMutationVariables = Exact<{
+  input: LinkEntitiesInput;
+}>;
+
+
+export type VocabLinkMutation = { linkEntities: { id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+      | { id: string }
+      | { id: string }
+      | { id: string }
+    , to:
+      | { id: string }
+      | { id: string }
+      | { id: string }
+    , claims: Array<{ id: string }> } };
+
+export type VocabCreateMutationVariables = Exact<{
+  input: CreateEntityInput;
+}>;
+
+
+export type VocabCreateMutation = { createEntity:
+    | { id: string, version: number }
+    | { id: string, version: number }
+    | { type: PlaceType, facilityKind: FacilityKind | null, id: string, version: number }
+   };
+
+export type VocabUpdateMutationVariables = Exact<{
+  id: string;
+  version: number;
+  patch: EntityPatch;
+}>;
+
+
+export type VocabUpdateMutation = { updateEntity:
+    | { id: string, version: number }
+    | { id: string, version: number }
+    | { type: PlaceType, facilityKind: FacilityKind | null, id: string, version: number }
+   };
+
+export type VocabRelationsQueryVariables = Exact<{
+  id: string;
+  types?: Array<RelationType> | RelationType | null | undefined;
+}>;
+
+
+export type VocabRelationsQuery = { node:
+    | { id: string, relations: Array<{ id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , to:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , claims: Array<{ id: string }> }> }
+    | { id: string }
+    | { id: string, relations: Array<{ id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , to:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , claims: Array<{ id: string }> }> }
+    | { id: string }
+    | { id: string }
+    | { id: string, relations: Array<{ id: string, type: RelationType, role: Role | null, position: string | null, period: { start: { value: string | null, earliest: string | null, latest: string | null } | null, end: { value: string | null, earliest: string | null, latest: string | null } | null } | null, firstCited: { value: string | null, earliest: string | null, latest: string | null } | null, lastCited: { value: string | null, earliest: string | null, latest: string | null } | null, from:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , to:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+        , claims: Array<{ id: string }> }> }
+    | { id: string }
+   | null };
+
+export type VocabClaimQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type VocabClaimQuery = { node:
+    | { id: string }
+    | { kind: ClaimKind, property: string, position: string | null, id: string, periodStart: { value: string | null, earliest: string | null, latest: string | null } | null, periodEnd: { value: string | null, earliest: string | null, latest: string | null } | null }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+   | null };
+
+export type VocabPlaceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type VocabPlaceQuery = { node:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { type: PlaceType, facilityKind: FacilityKind | null, id: string }
+    | { id: string }
+   | null };
+
 export type WrittenClaimFragment = { id: string, kind: ClaimKind, summary: string, status: ClaimStatus, property: string, role: Role | null, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, value: string | null, fact: string | null, subject:
     | { id: string }
     | { id: string }
@@ -865,6 +1031,48 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const VocabDateFragmentDoc = new TypedDocumentString(`
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}
+    `, {"fragmentName":"VocabDate"}) as unknown as TypedDocumentString<VocabDateFragment, unknown>;
+export const VocabRelationFragmentDoc = new TypedDocumentString(`
+    fragment VocabRelation on Relation {
+  id
+  type
+  role
+  position
+  period {
+    start {
+      ...VocabDate
+    }
+    end {
+      ...VocabDate
+    }
+  }
+  firstCited {
+    ...VocabDate
+  }
+  lastCited {
+    ...VocabDate
+  }
+  from {
+    id
+  }
+  to {
+    id
+  }
+  claims {
+    id
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}`, {"fragmentName":"VocabRelation"}) as unknown as TypedDocumentString<VocabRelationFragment, unknown>;
 export const WrittenClaimFragmentDoc = new TypedDocumentString(`
     fragment WrittenClaim on Claim {
   id
@@ -1380,6 +1588,148 @@ export const ConflictOriginsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConflictOriginsQuery, ConflictOriginsQueryVariables>;
+export const VocabLinkDocument = new TypedDocumentString(`
+    mutation VocabLink($input: LinkEntitiesInput!) {
+  linkEntities(input: $input) {
+    ...VocabRelation
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}
+fragment VocabRelation on Relation {
+  id
+  type
+  role
+  position
+  period {
+    start {
+      ...VocabDate
+    }
+    end {
+      ...VocabDate
+    }
+  }
+  firstCited {
+    ...VocabDate
+  }
+  lastCited {
+    ...VocabDate
+  }
+  from {
+    id
+  }
+  to {
+    id
+  }
+  claims {
+    id
+  }
+}`) as unknown as TypedDocumentString<VocabLinkMutation, VocabLinkMutationVariables>;
+export const VocabCreateDocument = new TypedDocumentString(`
+    mutation VocabCreate($input: CreateEntityInput!) {
+  createEntity(input: $input) {
+    id
+    version
+    ... on Place {
+      type
+      facilityKind
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VocabCreateMutation, VocabCreateMutationVariables>;
+export const VocabUpdateDocument = new TypedDocumentString(`
+    mutation VocabUpdate($id: ID!, $version: Int!, $patch: EntityPatch!) {
+  updateEntity(id: $id, version: $version, patch: $patch) {
+    id
+    version
+    ... on Place {
+      type
+      facilityKind
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VocabUpdateMutation, VocabUpdateMutationVariables>;
+export const VocabRelationsDocument = new TypedDocumentString(`
+    query VocabRelations($id: ID!, $types: [RelationType!]) {
+  node(id: $id) {
+    id
+    ... on Entity {
+      relations(types: $types) {
+        ...VocabRelation
+      }
+    }
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}
+fragment VocabRelation on Relation {
+  id
+  type
+  role
+  position
+  period {
+    start {
+      ...VocabDate
+    }
+    end {
+      ...VocabDate
+    }
+  }
+  firstCited {
+    ...VocabDate
+  }
+  lastCited {
+    ...VocabDate
+  }
+  from {
+    id
+  }
+  to {
+    id
+  }
+  claims {
+    id
+  }
+}`) as unknown as TypedDocumentString<VocabRelationsQuery, VocabRelationsQueryVariables>;
+export const VocabClaimDocument = new TypedDocumentString(`
+    query VocabClaim($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Claim {
+      kind
+      property
+      position
+      periodStart {
+        ...VocabDate
+      }
+      periodEnd {
+        ...VocabDate
+      }
+    }
+  }
+}
+    fragment VocabDate on FuzzyDate {
+  value
+  earliest
+  latest
+}`) as unknown as TypedDocumentString<VocabClaimQuery, VocabClaimQueryVariables>;
+export const VocabPlaceDocument = new TypedDocumentString(`
+    query VocabPlace($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Place {
+      type
+      facilityKind
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VocabPlaceQuery, VocabPlaceQueryVariables>;
 export const IngestSourceDocument = new TypedDocumentString(`
     mutation IngestSource($input: IngestSourceInput!, $key: String) {
   ingestSource(input: $input, idempotencyKey: $key) {

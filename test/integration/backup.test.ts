@@ -168,7 +168,17 @@ async function bundleStep(w: World) {
     name: `Actor ${k}.${i}`,
     sensitivity: sens(),
   }));
-  const places = [{ id: `pl-${w.u}-${k}`, type: 'city', name: `Town ${k}`, sensitivity: sens() }];
+  const places = [
+    { id: `pl-${w.u}-${k}`, type: 'city', name: `Town ${k}`, sensitivity: sens() },
+    // A detention facility of a kind: HELD_IN and MEMBER_OF claims carry positions and periods.
+    {
+      id: `pl-${w.u}-${k}-f`,
+      type: 'facility',
+      name: `Prison ${k}`,
+      facilityKind: 'prison',
+      sensitivity: sens(),
+    },
+  ];
   const events = [
     {
       id: `ev-${w.u}-${k}`,
@@ -181,10 +191,10 @@ async function bundleStep(w: World) {
   const claims = Array.from({ length: 3 + Math.floor(w.rng.next() * 3) }, (_, i) => {
     const src = pick(w.rng, sources);
     const cited = w.rng.next() < 0.5 ? sources : [src];
-    const kind = i % 3;
+    const kind = i % 5;
     return {
       id: `cl-${w.u}-${k}-${i}`,
-      subject: kind === 0 ? actors[0]!.id : events[0]!.id,
+      subject: kind === 0 || kind >= 3 ? actors[0]!.id : events[0]!.id,
       summary: `Claim ${k}.${i}`,
       ...(kind === 0
         ? { relation: { type: 'INVOLVED_IN', object: events[0]!.id, role: 'perpetrator' } }
@@ -193,6 +203,31 @@ async function bundleStep(w: World) {
         ? { figure: { measure: 'people_released', value: 10 + i, qualifier: 'exact', unit: 'people' } }
         : {}),
       ...(kind === 2 ? { relation: { type: 'OCCURRED_IN', object: places[0]!.id } } : {}),
+      ...(kind === 3
+        ? {
+            relation: {
+              type: 'HELD_IN',
+              object: places[1]!.id,
+              periodStart: { value: `20${10 + (k % 9)}`, precision: 'year' },
+              periodEnd: {
+                value: '2022-04',
+                precision: 'month',
+                qualifier: 'approximate',
+                text: 'late April',
+              },
+            },
+          }
+        : {}),
+      ...(kind === 4
+        ? {
+            relation: {
+              type: 'MEMBER_OF',
+              object: actors[1]!.id,
+              position: `head of ${k}`,
+              periodStart: { value: '2019', precision: 'year', qualifier: 'after' },
+            },
+          }
+        : {}),
       source: src.id,
       quotes: cited.map((s) => quote(w, s, src.id)),
       attributedTo: w.rng.next() < 0.3 ? [actors[1]!.id] : [],
@@ -221,7 +256,7 @@ async function bundleStep(w: World) {
     w.sources.push(...sources);
     w.entities.push(
       ...actors.map((a) => ({ id: a.id, kind: 'Actor' as const })),
-      { id: places[0]!.id, kind: 'Place' },
+      ...places.map((p) => ({ id: p.id, kind: 'Place' as const })),
       { id: events[0]!.id, kind: 'Event' },
     );
     w.claims.push(...claims.map((c) => c.id));

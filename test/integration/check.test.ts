@@ -101,6 +101,8 @@ describe('kg check', () => {
          CREATE (a)-[:LOCATED_IN {id: 'rel-check-ghost-claim', claimIds: ['cl-check-ghost']}]->(:Place {id: 'pl-check'})
          CREATE (c:Claim {id: 'cl-check-wrong-subject', kind: 'statement', subjectId: 'ac-sohr'})-[:ABOUT]->(ev)
          CREATE (c)-[:SUPPORTED_BY]->(someExcerpt)
+         CREATE (a)-[:HELD_IN {id: 'rel-check-misfit', claimIds: ['cl-check-wrong-subject']}]->(b)
+         CREATE (:Entity:Place {id: 'pl-check-city', kind: 'Place', type: 'city', facilityKind: 'prison'})
          CREATE (:AuditRecord {id: 'audit-check-merge', operation: 'mergeEntities', affectedIds: ['ac-x', 'merge-check-gone']})
          CREATE (:AuditRecord {id: 'audit-check-other', operation: 'recordClaim', affectedIds: ['merge-not-a-merge-op']})
          SET f.text = 'words nobody wrote'`,
@@ -120,6 +122,7 @@ describe('kg check', () => {
       'claim-edges-disagree': ['cl-check-wrong-subject'],
       'audit-merge-missing': ['merge-check-gone'],
       'figure-text-not-quoted': [figure!.id],
+      'relation-type-misfit': ['pl-check-city', 'rel-check-misfit'],
     });
 
     // The ids listed are capped; the count is not.
@@ -132,7 +135,7 @@ describe('kg check', () => {
     expect(run.stderr).toBe('');
     for (const ids of Object.values(found(report))) for (const id of ids) expect(run.stdout).toContain(id);
     expect(run.stdout).toMatch(/^FAIL source-hash-mismatch: .*\n {5}1 record\(s\): src-check-tampered$/m);
-    expect(run.stdout).toMatch(/7 invariant\(s\) violated\.\n$/);
+    expect(run.stdout).toMatch(/8 invariant\(s\) violated\.\n$/);
 
     const json = await kg(['check', '--json'], server.uri);
     expect(json.code).toBe(1);

@@ -29,6 +29,9 @@ const PUBLIC_TEXT =
 const BULLETIN_TEXT = `Bulletin ${u}: nothing to add.`;
 const CONFIDENTIAL_TEXT = `Informant note ${u}: the guard kept a list.`;
 const SECRET_TEXT = `Witness statement ${u} ${RESTRICTED}: the officer ordered the transfer.`;
+/** Days only hidden claims and sources give: a relation's period and first/last cited dates must not show them. */
+const HIDDEN_DAYS = ['1913-01-01', '1914-03-17'];
+const ORDER_TEXT = `Order ${u} ${RESTRICTED}: the colonel commanded the unit since 1913.`;
 
 const ids = {
   pub: `src-t${u}-pub`,
@@ -77,6 +80,14 @@ const ids = {
   release2: `src-t${u}-rel2`,
   release1Claim: `cl-t${u}-dead--r1`,
   release2Claim: `cl-t${u}-dead--r2`,
+  // A public colonel commanding a public unit (a public claim), with a restricted claim in a restricted
+  // source giving an earlier start, and a restricted claim of another post (a relationship of its own).
+  colonel: `ac-t${u}-col`,
+  unit: `ac-t${u}-unit`,
+  orderSource: `src-t${u}-order`,
+  commandClaim: `cl-t${u}-cmd`,
+  hiddenCommandClaim: `cl-t${u}-cmdres`,
+  hiddenPostClaim: `cl-t${u}-cmdpost`,
 };
 const RELEASE_TEXTS = [`Release one ${u}: 4 dead.`, `Release two ${u}: 6 dead.`];
 
@@ -162,6 +173,15 @@ function bundle() {
         sensitivity: 'confidential',
       },
       release(1).source,
+      {
+        id: ids.orderSource,
+        text: ORDER_TEXT,
+        sha256: sha256(ORDER_TEXT),
+        title: `Order ${RESTRICTED}`,
+        language: 'en',
+        sensitivity: 'restricted',
+        published: { precision: 'day', value: HIDDEN_DAYS[1] },
+      },
     ],
     actors: [
       { id: ids.publicActor, type: 'public_body', name: `Prison administration ${u}` },
@@ -174,6 +194,8 @@ function bundle() {
         sensitivity: 'restricted',
       },
       { id: ids.relay, type: 'person', name: `Clerk ${u}` },
+      { id: ids.colonel, type: 'person', name: `Colonel ${u}` },
+      { id: ids.unit, type: 'organization', name: `Unit ${u}` },
     ],
     places: [
       {
@@ -350,6 +372,42 @@ function bundle() {
         quotes: ['from the prison'],
       },
       release(1).claim,
+      {
+        id: ids.commandClaim,
+        subject: ids.colonel,
+        summary: `The colonel commanded the unit ${u}`,
+        relation: {
+          type: 'COMMANDS',
+          object: ids.unit,
+          position: 'commander',
+          periodStart: { precision: 'year', value: '2012' },
+        },
+        source: ids.pub,
+        quotes: ['An officer was named by a witness'],
+      },
+      {
+        id: ids.hiddenCommandClaim,
+        subject: ids.colonel,
+        summary: `Commander since 1913 ${RESTRICTED}`,
+        relation: {
+          type: 'COMMANDS',
+          object: ids.unit,
+          position: 'commander',
+          periodStart: { precision: 'year', value: '1913' },
+        },
+        source: ids.orderSource,
+        quotes: ['the colonel commanded the unit since 1913'],
+        sensitivity: 'restricted',
+      },
+      {
+        id: ids.hiddenPostClaim,
+        subject: ids.colonel,
+        summary: `Deputy of the unit ${u}`,
+        relation: { type: 'COMMANDS', object: ids.unit, position: `deputy ${RESTRICTED}` },
+        source: ids.pub,
+        quotes: ['An officer was named by a witness'],
+        sensitivity: 'restricted',
+      },
     ],
   };
 }
@@ -453,6 +511,12 @@ const READ_PATHS: [string, string][] = [
   [
     'source with a hidden publisher',
     `{ node(id: "${ids.bulletin}") { id ... on Source { publisher { id name } } } }`,
+  ],
+  [
+    'relation position, period, firstCited and lastCited',
+    `{ node(id: "${ids.colonel}") { ... on Entity { relations { id position
+      period { start { value earliest latest } end { value earliest latest } }
+      firstCited { value earliest latest } lastCited { value earliest latest } claims { summary position } } } } }`,
   ],
 ];
 
@@ -675,8 +739,12 @@ function expectNothingHidden(text: string): void {
     ids.confidentialSource,
     ids.writeEvidenceHidden,
     ids.release2Claim,
+    ids.orderSource,
+    ids.hiddenCommandClaim,
+    ids.hiddenPostClaim,
   ];
   for (const id of hidden) expect(text).not.toContain(`"${id}"`);
+  for (const day of HIDDEN_DAYS) expect(text).not.toContain(day);
 }
 
 describe('redaction on every read path', () => {
@@ -875,6 +943,7 @@ describe('redaction on every read path', () => {
         'neighborhood',
         'provenance',
         'statistics',
+        'relation position, period, firstCited and lastCited',
       ]),
     );
   });

@@ -260,7 +260,7 @@ it('a neighbourhood of two hops', () => {
            WITH center, COLLECT {
              // Walk only through records and relationships the caller may see (VISIBLE_STEP): a hidden record
              // or a relationship backed only by hidden claims does not even connect others.
-             MATCH p = ANY SHORTEST (center) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){1,2} (n)
+             MATCH p = ANY SHORTEST (center) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){1,2} (n)
              WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)) AND «VISIBLE_NODE(n)»
              WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
              RETURN {n: n, distance: distance}
@@ -269,11 +269,11 @@ it('a neighbourhood of two hops', () => {
            WITH truncated, [center] + [f IN kept | f.n] AS ns, [0] + [f IN kept | f.distance] AS distances
            WITH truncated, ns, distances, COLLECT {
              UNWIND ns AS na
-             MATCH (na)-[r:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|FIGURE_OF|SHARE_OF|DURING]->(nb) WHERE nb IN ns
+             MATCH (na)-[r:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]->(nb) WHERE nb IN ns
              WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
              WITH {
         id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
-        type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+        type: type(r), role: r.role, position: r.position, source: startNode(r).id, target: endNode(r).id,
         claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
           THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
           ELSE «VISIBLE_CLAIM_IDS(r)» END
@@ -306,12 +306,12 @@ it('shortest paths of at most four hops (the default)', () => {
            WITH CASE WHEN fromNode IS NOT NULL AND «VISIBLE_NODE(fromNode)» THEN fromNode END AS fromNode,
                 CASE WHEN toNode IS NOT NULL AND «VISIBLE_NODE(toNode)» THEN toNode END AS toNode
            WITH fromNode, toNode, COLLECT {
-             MATCH p = SHORTEST 10 (fromNode) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){0,4} (toNode)
+             MATCH p = SHORTEST 10 (fromNode) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){0,4} (toNode)
              WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
              // A hop the caller sees no claim for is not offered as evidence of a connection.
              WITH p, [r IN relationships(p) | {
         id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
-        type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+        type: type(r), role: r.role, position: r.position, source: startNode(r).id, target: endNode(r).id,
         claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
           THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
           ELSE «VISIBLE_CLAIM_IDS(r)» END
@@ -358,7 +358,9 @@ it("recordClaim's insert of the claim", () => {
              c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
              c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
              c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-             c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
+             c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion,
+             c.position = r.position, c.periodStartJson = r.periodStartJson, c.periodEndJson = r.periodEndJson,
+             c.periodEarliest = date(r.periodEarliest), c.periodLatest = date(r.periodLatest))
        SET c.sensitivity = CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END >= CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN before ELSE coalesce(r.sensitivity, 'public') END
        MERGE (c)-[:ABOUT]->(subject)
        WITH c, r, edited, before
@@ -426,7 +428,9 @@ it('the bundle upsert of claims', () => {
              c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
              c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
              c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-             c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
+             c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion,
+             c.position = r.position, c.periodStartJson = r.periodStartJson, c.periodEndJson = r.periodEndJson,
+             c.periodEarliest = date(r.periodEarliest), c.periodLatest = date(r.periodLatest))
        SET c.sensitivity = CASE WHEN CASE before WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END >= CASE coalesce(r.sensitivity, 'public') WHEN 'confidential' THEN 2 WHEN 'restricted' THEN 1 ELSE 0 END THEN before ELSE coalesce(r.sensitivity, 'public') END
        MERGE (c)-[:ABOUT]->(subject)
        WITH c, r, edited, before

@@ -20,6 +20,7 @@ const edge = (source: string, target: string): ViewEdge => ({
   target,
   type: 'LOCATED_IN',
   role: null,
+  position: null,
   label: 'LOCATED_IN',
 });
 

@@ -205,6 +205,7 @@ describe('explorer notices and exports', () => {
       target: 'b',
       type: 'LOCATED_IN',
       role: null,
+      position: null,
       label: 'LOCATED_IN',
     };
     const doc = exportDocument({

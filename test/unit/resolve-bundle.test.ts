@@ -182,6 +182,7 @@ describe('resolveBundle: relations', () => {
         fromId: 'ac-x',
         toId: 'ev-e',
         role: 'victim',
+        position: null,
         claimIds: ['cl-a', 'cl-b', 'cl-s'],
       },
       expect.objectContaining({ role: 'beneficiary', claimIds: ['cl-c'] }),

@@ -21,6 +21,7 @@ describe('the GraphQL schema and the model agree', () => {
     ['FigureQualifier', enums.FIGURE_QUALIFIERS],
     ['FigureUnit', enums.FIGURE_UNITS],
     ['RelationType', RELATION_TYPES],
+    ['FacilityKind', enums.FACILITY_KINDS],
   ])('%s has exactly the model values', (name, list) => {
     expect(values(name)).toEqual([...list]);
   });

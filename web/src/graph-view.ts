@@ -1,7 +1,7 @@
 /** The graph canvas: Cytoscape.js holding the nodes and edges the investigator has opened. */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import type { GraphPort } from './controller.js';
-import type { ViewEdge, ViewNode } from './model.js';
+import { RELATION_FAMILY, type ViewEdge, type ViewNode } from './model.js';
 
 const COLORS: Record<string, string> = {
   EVENT: '#b45309',
@@ -68,6 +68,15 @@ const STYLE: cytoscape.StylesheetJson = [
       'text-background-color': '#ffffff',
       'text-background-opacity': 0.85,
     },
+  },
+  // The chain of command in blue; detention (held in, released from, transferred to, operator) dashed.
+  {
+    selector: 'edge[family = "command"]',
+    style: { 'line-color': '#1d4ed8', 'target-arrow-color': '#1d4ed8' },
+  },
+  {
+    selector: 'edge[family = "detention"]',
+    style: { 'line-color': '#92400e', 'target-arrow-color': '#92400e', 'line-style': 'dashed' },
   },
   {
     selector: 'edge:selected',
@@ -151,7 +160,14 @@ export class GraphView implements GraphPort {
       if (this.has(e.id)) continue;
       add.push({
         group: 'edges',
-        data: { id: e.id, source: e.source, target: e.target, label: e.label, edge: e },
+        data: {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          label: e.label,
+          family: RELATION_FAMILY[e.type] ?? 'other',
+          edge: e,
+        },
       });
     }
     if (!add.length) return 0;

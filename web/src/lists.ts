@@ -57,6 +57,7 @@ export function renderInView(
         },
         h('span', { class: 'kind-tag' }, n.kind.toLowerCase()),
         h('span', { dir: 'auto', class: 'name' }, n.label),
+        n.facilityKind ? h('span', { class: 'facility-kind' }, ` (${n.facilityKind})`) : null,
         n.conflict ? h('span', { class: 'flag', title: 'Sources disagree about this figure' }, ' ⚠') : null,
         n.sensitivity !== 'public' ? h('span', { class: 'badge restricted' }, n.sensitivity) : null,
       );

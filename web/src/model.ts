@@ -26,7 +26,26 @@ export interface ViewNode {
   sensitivity: string;
   /** Event dates, for the timeline. */
   date: { earliest: string | null; latest: string | null; text: string } | null;
+  /** What kind of detention facility a place is, in words ("military prison"); absent or null: none. */
+  facilityKind?: string | null;
 }
+
+/** A facility kind in words: military_prison → "military prison". */
+export const facilityKindLabel = (kind: string): string => kind.replace(/_/g, ' ');
+
+/**
+ * Families of relations, drawn alike: the chain of command (units, parent units, commanders, members) and
+ * detention (held in, released from, transferred to a facility, and the facility's operator).
+ */
+export const RELATION_FAMILY: Readonly<Record<string, 'command' | 'detention'>> = {
+  MEMBER_OF: 'command',
+  SUBORDINATE_TO: 'command',
+  COMMANDS: 'command',
+  HELD_IN: 'detention',
+  RELEASED_FROM: 'detention',
+  TRANSFERRED_TO: 'detention',
+  OPERATES: 'detention',
+};
 
 export type ViewEdge = GraphEdgePartsFragment;
 
@@ -63,6 +82,7 @@ export function toViewNode(n: GraphNodePartsFragment): ViewNode {
       n.kind === 'EVENT' && date
         ? { earliest: date.earliest ?? null, latest: date.latest ?? null, text: formatDate(date) }
         : null,
+    facilityKind: typeof node.facilityKind === 'string' ? facilityKindLabel(node.facilityKind) : null,
   };
 }
 
@@ -85,6 +105,7 @@ export function pathNode(n: PathsQuery['paths'][number]['nodes'][number]): ViewN
     conflict: false,
     sensitivity: 'public',
     date: null,
+    facilityKind: null,
   };
 }
 
@@ -177,12 +198,13 @@ export function exportDocument(v: {
     state: v.state,
     path: v.path,
     nodes: v.nodes,
-    edges: v.edges.map(({ id, source, target, type, role, label }) => ({
+    edges: v.edges.map(({ id, source, target, type, role, position, label }) => ({
       id,
       source,
       target,
       type,
       role,
+      position,
       label,
     })),
   };

@@ -67,8 +67,20 @@ export const sourceText = statement<{ id: string }>(
  * Relationships between entities (the model's relation types, $types) that cite no claim (claimIds), or
  * cite an id that is no claim about either of their ends (its subject or object): the rule linkEntities
  * enforces, and relation claims (subject the start, object the end) keep. Paged by start entity.
+ * Also (`misfit`) relationships whose ends' types or position the model's rules ($rules, from
+ * model/graph-model.ts RELATIONS) refuse, and entities with a facility kind that are no facility.
  */
-export const relationsPage = statement<PageParams & { types: readonly string[] }>(
+/** A relation type's rules as a parameter (model/graph-model.ts RelationSpec). */
+export interface RelationRuleParam {
+  type: string;
+  fromTypes: readonly string[] | null;
+  toTypes: readonly string[] | null;
+  hasPosition: boolean;
+}
+
+export const relationsPage = statement<
+  PageParams & { types: readonly string[]; rules: readonly RelationRuleParam[] }
+>(
   'check.relations',
   `MATCH (a:Entity) WHERE a.id > $after
    WITH a ORDER BY a.id LIMIT toInteger($limit)
@@ -80,7 +92,19 @@ export const relationsPage = statement<PageParams & { types: readonly string[] }
      })
      RETURN collect(coalesce(r.id, elementId(r))) AS bad
    }
-   RETURN max(a.id) AS last, count(a) AS scanned, reduce(all = [], ids IN collect(bad) | all + ids) AS withoutClaim`,
+   CALL (a) {
+     MATCH (a)-[r]->(b:Entity) WHERE type(r) IN $types
+     UNWIND $rules AS rule
+     WITH a, r, b, rule WHERE rule.type = type(r) AND (
+       (rule.fromTypes IS NOT NULL AND NOT a.type IN rule.fromTypes)
+       OR (rule.toTypes IS NOT NULL AND NOT b.type IN rule.toTypes)
+       OR (r.position IS NOT NULL AND NOT rule.hasPosition))
+     RETURN collect(coalesce(r.id, elementId(r))) AS misfit
+   }
+   WITH a, bad, misfit + CASE WHEN a.facilityKind IS NOT NULL AND NOT (a:Place AND a.type = 'facility')
+                              THEN [a.id] ELSE [] END AS misfit
+   RETURN max(a.id) AS last, count(a) AS scanned, reduce(all = [], ids IN collect(bad) | all + ids) AS withoutClaim,
+          reduce(all = [], ids IN collect(misfit) | all + ids) AS misfit`,
 );
 
 /** Merge and unmerge audit records ($operations) naming a merge (merge-…) that does not exist. */

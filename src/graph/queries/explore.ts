@@ -36,7 +36,7 @@ function boundedInt(n: number, min: number, max: number): number {
  */
 const EDGE = `{
     id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
-    type: type(r), role: r.role, source: startNode(r).id, target: endNode(r).id,
+    type: type(r), role: r.role, position: r.position, source: startNode(r).id, target: endNode(r).id,
     claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
       THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE ${VISIBLE_CLAIM('cl')} RETURN cl.id ORDER BY cl.id }
       ELSE ${VISIBLE_CLAIM_IDS('r')} END

@@ -41,7 +41,8 @@ export const exportEntities = statement<BundlePageParams & { kind: EntityKind }>
    WITH n ORDER BY n.id LIMIT toInteger($limit)
    RETURN n.id AS id, n.type AS type, n.name AS name, n.lang AS lang, n.aliasesJson AS aliasesJson,
           n.identifiersJson AS identifiersJson, n.description AS description,
-          coalesce(n.sensitivity, 'public') AS sensitivity, n.dateJson AS dateJson, n.endDateJson AS endDateJson
+          coalesce(n.sensitivity, 'public') AS sensitivity, n.dateJson AS dateJson, n.endDateJson AS endDateJson,
+          n.facilityKind AS facilityKind
    ORDER BY id`,
 );
 
@@ -55,6 +56,7 @@ export const exportClaims = statement<BundlePageParams>(
           c.statusChangedAt AS statusChangedAt, c.statusChangedBy AS statusChangedBy,
           c.confidence AS confidence, coalesce(c.sensitivity, 'public') AS sensitivity,
           c.recordedBy AS recordedBy, c.recordedAt AS recordedAt,
+          c.position AS position, c.periodStartJson AS periodStartJson, c.periodEndJson AS periodEndJson,
           head(COLLECT { MATCH (c)-[:ABOUT]->(x:Entity) RETURN x.id ORDER BY x.id }) AS subject,
           head(COLLECT { MATCH (c)-[:OBJECT]->(x:Entity) RETURN x.id ORDER BY x.id }) AS object,
           COLLECT {
@@ -81,6 +83,7 @@ export const exportRelations = statement<{ types: readonly string[] }>(
   'bundleExport.relations',
   `MATCH (a:Entity)-[r]->(b:Entity)
    WHERE type(r) IN $types AND ${VISIBLE('a')} AND ${VISIBLE('b')}
-   RETURN type(r) AS type, a.id AS fromId, b.id AS toId, r.role AS role, coalesce(r.claimIds, []) AS claimIds
-   ORDER BY fromId, type, toId, role`,
+   RETURN type(r) AS type, a.id AS fromId, b.id AS toId, r.role AS role, coalesce(r.claimIds, []) AS claimIds,
+          r.position AS position
+   ORDER BY fromId, type, toId, role, position`,
 );

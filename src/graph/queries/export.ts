@@ -160,7 +160,14 @@ export const exportRelations = statement<PageParams & { relationTypes: readonly 
      WITH r, o, ${VISIBLE_CLAIM_IDS('r')} AS rcids WHERE size(rcids) > 0
      RETURN {id: r.id, type: type(r), role: r.role, toId: o.id, toLabels: labels(o), toType: o.type,
              claimIds: rcids, toDateJson: o.dateJson, toEndDateJson: o.endDateJson,
-             summaries: COLLECT { UNWIND rcids AS rcid MATCH (rc:Claim {id: rcid}) RETURN rc.summary ORDER BY rc.id }}
+             summaries: COLLECT { UNWIND rcids AS rcid MATCH (rc:Claim {id: rcid}) RETURN rc.summary ORDER BY rc.id },
+             position: r.position,
+             // The periods its unretracted claims give (Relation.period spans them).
+             periods: COLLECT {
+               UNWIND rcids AS rcid MATCH (rc:Claim {id: rcid})
+               WHERE rc.status <> 'retracted' AND (rc.periodStartJson IS NOT NULL OR rc.periodEndJson IS NOT NULL)
+               RETURN {start: rc.periodStartJson, end: rc.periodEndJson} ORDER BY rc.id
+             }}
      ORDER BY r.id
    } AS relations`,
 );
@@ -170,7 +177,7 @@ export const exportClaims = statement<PageParams>(
   'export.claims',
   `${page('Claim', VISIBLE_CLAIM('n'))}
    RETURN n {.id, .kind, .fact, .summary, .property, .role, .objectId, .status, .confidence,
-             .recordedBy, .recordedAt} AS claim,
+             .recordedBy, .recordedAt, .position, .periodStartJson, .periodEndJson} AS claim,
      head(COLLECT { MATCH (n)-[:ABOUT]->(cs) RETURN {id: cs.id, labels: labels(cs)} }) AS subject,
      COLLECT {
        MATCH (n)-[:SUPPORTED_BY]->(ce:Excerpt)-[:IN_SOURCE]->(ces:Source) WHERE ${VISIBLE('ces')}

@@ -76,6 +76,9 @@ export const findClaimChanges = statement(
      CASE WHEN NOT ${SAME('c.statusChangedBy', 'r.statusChangedBy')} THEN 'statusChangedBy' END,
      CASE WHEN NOT ${SAME('c.statusChangedAt', 'datetime(r.statusChangedAt)')} THEN 'statusChangedAt' END,
      CASE WHEN NOT ${SAME('c.slot', 'r.slot')} THEN 'slot' END,
+     CASE WHEN NOT ${SAME('c.position', 'r.position')} THEN 'position' END,
+     CASE WHEN NOT ${SAME('c.periodStartJson', 'r.periodStartJson')} THEN 'periodStart' END,
+     CASE WHEN NOT ${SAME('c.periodEndJson', 'r.periodEndJson')} THEN 'periodEnd' END,
      CASE WHEN excerpts <> r.sortedExcerptIds THEN 'excerpts' END,
      CASE WHEN attributedTo <> r.attributedTo THEN 'attributedTo' END
    ] WHERE f IS NOT NULL] AS fields
@@ -159,7 +162,8 @@ export const upsertEntities = statement(
          n.description = r.description,
          n.dateJson = r.dateJson, n.dateEarliest = date(r.dateEarliest), n.dateLatest = date(r.dateLatest),
          n.datePrecision = r.datePrecision,
-         n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest))
+         n.endDateJson = r.endDateJson, n.endDateEarliest = date(r.endDateEarliest), n.endDateLatest = date(r.endDateLatest),
+         n.facilityKind = r.facilityKind)
    SET n.sensitivity = ${STRICTER}
    FOREACH (_ IN CASE WHEN r.kind = 'Event' THEN [1] ELSE [] END | SET n:Event)
    FOREACH (_ IN CASE WHEN r.kind = 'Actor' THEN [1] ELSE [] END | SET n:Actor)
@@ -211,7 +215,9 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
          c.asOfEarliest = r.asOfEarliest, c.asOfLatest = r.asOfLatest, c.asOfFromSource = r.asOfFromSource,
          c.status = r.status, c.statusReason = r.statusReason, c.statusChangedAt = datetime(r.statusChangedAt),
          c.statusChangedBy = r.statusChangedBy, c.confidence = r.confidence,
-         c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion)
+         c.subjectId = r.subjectId, c.objectId = r.objectId, c.slot = r.slot, c.assertion = r.assertion,
+         c.position = r.position, c.periodStartJson = r.periodStartJson, c.periodEndJson = r.periodEndJson,
+         c.periodEarliest = date(r.periodEarliest), c.periodLatest = date(r.periodLatest))
    SET c.sensitivity = ${STRICTER}
    MERGE (c)-[:ABOUT]->(subject)
    WITH c, r, edited, before
@@ -296,7 +302,7 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
        REMOVE a._lock
        WITH a, b, r
        MERGE (a)-[rel:${assertRelType(type)} {id: r.id}]->(b)
-       SET rel.role = r.role,
+       SET rel.role = r.role, rel.position = r.position,
            // Union of the claim ids already on the relationship and the bundle's, sorted (no APOC needed).
            rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + r.claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
       ),

@@ -121,7 +121,7 @@ function embeds(x: string, e: Embeds): string {
     parts.push(`_relations: COLLECT {
       MATCH (${x})-[r]-(o:Entity) WHERE type(r) IN $relationTypes AND ${VISIBLE('o')}
       WITH r, o, ${VISIBLE_CLAIM_IDS('r')} AS claimIds WHERE size(claimIds) > 0
-      RETURN {id: r.id, type: type(r), role: r.role, fromId: startNode(r).id, toId: endNode(r).id,
+      RETURN {id: r.id, type: type(r), role: r.role, position: r.position, fromId: startNode(r).id, toId: endNode(r).id,
               claimIds: claimIds, other: o {.*, _labels: labels(o)}}
       ORDER BY type(r), r.role, o.id
     }`);

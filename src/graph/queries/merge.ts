@@ -121,7 +121,7 @@ const REL = (e: string) => `{eid: elementId(r), type: type(r), out: startNode(r)
 
 /** The entity properties a merge reads and changes (variable: the node). */
 const ENTITY_PROPS = (n: string) => `${n} {.id, .kind, .name, .lang, .aliasesJson, .names, .identifiersJson,
-    .identifierKeys, .version, .sensitivity, _labels: labels(${n})}`;
+    .identifierKeys, .version, .sensitivity, .type, _labels: labels(${n})}`;
 
 /** Both ends of a merge as they stand, and whether either was merged before (refused with a clear error). */
 export const mergeEnds = statement<{ keepId: string; mergeId: string }>(

@@ -79,7 +79,8 @@ export const relationsOf = statement<{ ids: string[]; types: readonly string[] }
    WITH id, r, startNode(r) AS a, endNode(r) AS b, ${VISIBLE_CLAIM_IDS('r')} AS claimIds
    WHERE size(claimIds) > 0
    ORDER BY type(r), r.role, a.id, b.id
-   RETURN id, collect({id: r.id, type: type(r), role: r.role, fromId: a.id, toId: b.id, claimIds: claimIds}) AS relations`,
+   RETURN id, collect({id: r.id, type: type(r), role: r.role, position: r.position, fromId: a.id, toId: b.id,
+                       claimIds: claimIds}) AS relations`,
 );
 
 export const excerptsOfClaims = statement<Ids>(

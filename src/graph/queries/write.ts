@@ -31,7 +31,8 @@ export const findNodes = statement(
      UNION MATCH (n:Source {id: id}) RETURN n
    }
    WITH id, n WHERE ${VISIBLE_NODE('n')}
-   RETURN id, labels(n) AS labels, n.status AS status, n.subjectId AS subjectId, n.objectId AS objectId`,
+   RETURN id, labels(n) AS labels, n.status AS status, n.subjectId AS subjectId, n.objectId AS objectId,
+          n.type AS type`,
 );
 
 export const sourceText = statement(
@@ -82,7 +83,7 @@ const ENTITY_FIELDS = `n.kind = $e.kind, n.type = $e.type, n.name = $e.name, n.l
        n.dateJson = $e.dateJson, n.dateEarliest = date($e.dateEarliest), n.dateLatest = date($e.dateLatest),
        n.datePrecision = $e.datePrecision,
        n.endDateJson = $e.endDateJson, n.endDateEarliest = date($e.endDateEarliest),
-       n.endDateLatest = date($e.endDateLatest)`;
+       n.endDateLatest = date($e.endDateLatest), n.facilityKind = $e.facilityKind`;
 
 /** One statement per kind: labels cannot be parameters, so they come from the model. */
 export const createEntity: Readonly<Record<EntityKind, Statement>> = Object.fromEntries(
@@ -148,7 +149,7 @@ export const mergeRelation: Readonly<Record<RelationType, Statement>> = Object.f
        OPTIONAL MATCH (a)-[old:${assertRelType(type)} {id: $r.id}]->(b)
        WITH a, b, old.claimIds AS before
        MERGE (a)-[rel:${assertRelType(type)} {id: $r.id}]->(b)
-       SET rel.role = $r.role,
+       SET rel.role = $r.role, rel.position = $r.position,
            rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + $r.claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }
        RETURN before, rel.claimIds AS claimIds`,
     ),

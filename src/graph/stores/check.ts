@@ -1,4 +1,4 @@
-import { RELATION_TYPES } from '../../model/graph-model.js';
+import { RELATIONS, RELATION_TYPES, type RelationSpec } from '../../model/graph-model.js';
 import type { Executor, Row } from '../executor.js';
 import * as q from '../queries/check.js';
 import { num, str, strs } from '../values.js';
@@ -73,9 +73,29 @@ export async function sourceText(ex: Executor, id: string): Promise<string | nul
   return str(row?.text);
 }
 
-export async function relationsPage(ex: Executor, after: string, limit: number): Promise<Page<string[]>> {
-  const [row] = await ex.read(q.relationsPage, { after, limit, types: RELATION_TYPES });
-  return page(row, (r) => strs(r.withoutClaim));
+/** The model's relation rules, as the check statement takes them. */
+const RELATION_RULES: q.RelationRuleParam[] = RELATION_TYPES.map((type) => {
+  const spec: RelationSpec = RELATIONS[type];
+  return {
+    type,
+    fromTypes: spec.fromTypes ?? null,
+    toTypes: spec.toTypes ?? null,
+    hasPosition: spec.hasPosition ?? false,
+  };
+});
+
+export async function relationsPage(
+  ex: Executor,
+  after: string,
+  limit: number,
+): Promise<Page<{ withoutClaim: string[]; misfit: string[] }>> {
+  const [row] = await ex.read(q.relationsPage, {
+    after,
+    limit,
+    types: RELATION_TYPES,
+    rules: RELATION_RULES,
+  });
+  return page(row, (r) => ({ withoutClaim: strs(r.withoutClaim), misfit: strs(r.misfit) }));
 }
 
 export async function auditMergesPage(ex: Executor, after: string, limit: number): Promise<Page<string[]>> {

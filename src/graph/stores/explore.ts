@@ -89,6 +89,8 @@ export interface EdgeRecord {
   id: string;
   type: string;
   role: Role | null;
+  /** The post held (MEMBER_OF, COMMANDS). */
+  position: string | null;
   source: string;
   target: string;
   /** The claims behind it the caller may see (a figure link: its figure's claims). */
@@ -101,6 +103,7 @@ function toEdge(map: unknown): EdgeRecord {
     id: String(e.id),
     type: String(e.type),
     role: str(e.role) as Role | null,
+    position: str(e.position),
     source: String(e.source),
     target: String(e.target),
     claimIds: strs(e.claimIds),

@@ -21,7 +21,7 @@ import type {
   PlaceNode,
   PlaceRef,
 } from '../../model/export-records.js';
-import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import { earliestOf, latestOf, type FuzzyDate } from '../../model/fuzzy-date.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import type { Executor, Row, Statement, Tx } from '../executor.js';
 import * as qb from '../queries/export-bundle.js';
@@ -168,7 +168,18 @@ function toRelations(row: Row): ExportRelation[] {
     summaries: strs(r.summaries),
     toDate: json<FuzzyDate | null>(r.toDateJson, null),
     toEndDate: json<FuzzyDate | null>(r.toEndDateJson, null),
+    ...relationPeriod(r),
   }));
+}
+
+/** A relationship's position, and the span of its claims' periods (as Relation.period reads it). */
+function relationPeriod(r: Props): Pick<ExportRelation, 'position' | 'periodStart' | 'periodEnd'> {
+  const periods = maps(r.periods);
+  return {
+    position: str(r.position),
+    periodStart: earliestOf(periods.map((p) => json<FuzzyDate | null>(p.start, null))),
+    periodEnd: latestOf(periods.map((p) => json<FuzzyDate | null>(p.end, null))),
+  };
 }
 
 function toClaim(row: Row): ExportClaim {
@@ -188,6 +199,9 @@ function toClaim(row: Row): ExportClaim {
     confidence: num(c.confidence),
     recordedBy: String(c.recordedBy ?? ''),
     recordedAt: String(c.recordedAt ?? ''),
+    position: str(c.position),
+    periodStart: json<FuzzyDate | null>(c.periodStartJson, null),
+    periodEnd: json<FuzzyDate | null>(c.periodEndJson, null),
     excerpts: maps(row.excerpts).map((x) => ({
       id: String(x.id),
       exact: String(x.exact),
@@ -374,6 +388,7 @@ function toBundleEntity(r: Row): BundleEntityRecord {
     sensitivity: String(r.sensitivity),
     date: json<FuzzyDate | null>(r.dateJson, null),
     endDate: json<FuzzyDate | null>(r.endDateJson, null),
+    facilityKind: str(r.facilityKind),
   };
 }
 
@@ -425,6 +440,9 @@ function toBundleClaim(r: Row): BundleClaimRecord {
     })),
     attributedTo: strs(r.attributedTo),
     figure: toBundleFigure(r.figure as Props | null),
+    position: str(r.position),
+    periodStart: json<FuzzyDate | null>(r.periodStartJson, null),
+    periodEnd: json<FuzzyDate | null>(r.periodEndJson, null),
   };
 }
 
@@ -465,6 +483,7 @@ export async function readBundleRecords(tx: Tx): Promise<BundleRecords> {
       toId: String(r.toId),
       role: str(r.role),
       claimIds: strs(r.claimIds),
+      position: str(r.position),
     })),
   };
 }

@@ -50,6 +50,8 @@ export interface EntitySnapshot {
   identifierKeys: string[] | null;
   version: number | null;
   sensitivity: string | null;
+  /** Its type (actor, place or event type): relationships moved onto it must still fit (HELD_IN: a facility). */
+  type?: string | null;
   _labels: string[];
 }
 

@@ -31,6 +31,7 @@ export function entityParams(e: EntityRow): Record<string, unknown> {
     identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
     description: e.description,
     sensitivity: e.sensitivity,
+    facilityKind: e.facilityKind ?? null,
     ...dateProps('date', e.date),
     ...dateProps('endDate', e.endDate),
   };
@@ -57,8 +58,15 @@ export function figureParams(f: FigureRow): Record<string, unknown> {
 
 /** A claim's properties: an import's claims (those with a slot) carry what they assert, to find supersessions. */
 export function claimParams(c: ClaimRow): Record<string, unknown> {
+  const { periodStart, periodEnd, ...rest } = c;
   return {
-    ...c,
+    ...rest,
+    position: c.position ?? null,
+    // A relation claim's period, flattened as a figure's is (figureParams).
+    periodStartJson: periodStart ? JSON.stringify(periodStart) : null,
+    periodEndJson: periodEnd ? JSON.stringify(periodEnd) : null,
+    periodEarliest: periodStart?.earliest ?? null,
+    periodLatest: periodEnd?.latest ?? periodStart?.latest ?? null,
     slot: c.slot ?? null,
     assertion: c.slot ? assertionOf(c) : null,
     sortedExcerptIds: [...c.excerptIds].sort(),

@@ -2,7 +2,7 @@ import type { EntityKind, RelationType } from '../../model/graph-model.js';
 import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../../model/rows.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
-import { entityParams, figureParams, sourceParams } from './properties.js';
+import { claimParams, entityParams, figureParams, sourceParams } from './properties.js';
 import { toRecord, type EntityRecord } from '../records.js';
 import { str } from '../values.js';
 
@@ -18,6 +18,8 @@ export interface FoundNode {
   status: string | null;
   subjectId: string | null;
   objectId: string | null;
+  /** Entities: their type (actor type, place type, event type), for relations that need one. */
+  type: string | null;
 }
 
 const KINDS: readonly WritableKind[] = ['Event', 'Actor', 'Place', 'Claim', 'Figure', 'Source'];
@@ -37,6 +39,7 @@ export async function findNodes(tx: Tx, ids: string[]): Promise<Map<string, Foun
         status: (r.status as string) ?? null,
         subjectId: (r.subjectId as string) ?? null,
         objectId: (r.objectId as string) ?? null,
+        type: (r.type as string) ?? null,
       },
     ]),
   );
@@ -120,7 +123,7 @@ export async function insertExcerpts(tx: Tx, rows: ExcerptRow[]): Promise<void> 
 
 /** Writes the claim with its links; false when its subject vanished meanwhile. */
 export async function insertClaim(tx: Tx, row: ClaimRow): Promise<boolean> {
-  const [r] = await tx.run(q.insertClaim, { rows: [row] });
+  const [r] = await tx.run(q.insertClaim, { rows: [claimParams(row)] });
   return Number(r?.written ?? 0) === 1;
 }
 

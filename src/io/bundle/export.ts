@@ -7,6 +7,7 @@ import type {
 } from '../../model/export-records.js';
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { RELATIONS, type RelationType } from '../../model/graph-model.js';
+import { positionKey } from '../../model/ids.js';
 import type { StoreDump } from '../../model/store.js';
 
 /**
@@ -68,6 +69,7 @@ function entity(e: BundleEntityRecord, withDates: boolean): JsonObject {
     description: e.description,
     sensitivity: e.sensitivity,
     ...(withDates ? { date: fuzzy(e.date), endDate: fuzzy(e.endDate) } : {}),
+    facilityKind: e.facilityKind,
   });
 }
 
@@ -95,7 +97,16 @@ function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: stri
   const source = c.quotes[0]!.source;
   let value: Record<string, unknown> = {};
   if (c.kind === 'relation') {
-    value = { relation: compact({ type: c.property, object: c.object, role: c.role }) };
+    value = {
+      relation: compact({
+        type: c.property,
+        object: c.object,
+        role: c.role,
+        position: c.position,
+        periodStart: fuzzy(c.periodStart),
+        periodEnd: fuzzy(c.periodEnd),
+      }),
+    };
   } else if (c.kind === 'figure' && c.figure) {
     const f = c.figure;
     value = {
@@ -164,7 +175,8 @@ function links(relations: BundleRelationRecord[], claims: BundleClaimRecord[]): 
           c.property === r.type &&
           c.subject === r.fromId &&
           c.object === r.toId &&
-          (c.role ?? null) === (r.role ?? null);
+          (c.role ?? null) === (r.role ?? null) &&
+          positionKey(c.position) === positionKey(r.position);
         const aboutAnEnd =
           [r.fromId, r.toId].includes(c.subject) || [r.fromId, r.toId].includes(c.object ?? '');
         return !own && aboutAnEnd;
@@ -172,7 +184,14 @@ function links(relations: BundleRelationRecord[], claims: BundleClaimRecord[]): 
       .sort();
     if (extra.length) {
       out.push(
-        compact({ type: r.type as RelationType, from: r.fromId, to: r.toId, role: r.role, claims: extra }),
+        compact({
+          type: r.type as RelationType,
+          from: r.fromId,
+          to: r.toId,
+          role: r.role,
+          claims: extra,
+          position: r.position,
+        }),
       );
     }
   }

@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { normalizeFuzzyDate, type FuzzyDate, FuzzyDateInput } from '../../model/fuzzy-date.js';
-import { kindOfId, relationProblems, type EntityKind, type RelationType } from '../../model/graph-model.js';
+import { normalizeFuzzyDate, periodProblem, type FuzzyDate, FuzzyDateInput } from '../../model/fuzzy-date.js';
+import {
+  facilityKindProblem,
+  kindOfId,
+  relationProblems,
+  type EntityKind,
+  type RelationType,
+} from '../../model/graph-model.js';
 import { isWellFormed, selectorAt, sha256, codePoints } from '../../model/text.js';
 import {
   attributeClaimValue,
@@ -125,6 +131,7 @@ function entityRow(
     sensitivity: e.sensitivity,
     date,
     endDate,
+    facilityKind: ('facilityKind' in e ? e.facilityKind : null) ?? null,
   };
 }
 
@@ -183,6 +190,8 @@ class BundleResolution {
   private readonly seen = new Map<string, string>();
   private readonly entities: EntityRow[] = [];
   private readonly entityKinds = new Map<string, EntityKind>();
+  /** Each entity's type (actor, place or event type), for relations that need one. */
+  private readonly entityTypes = new Map<string, string>();
   private readonly sources: SourceRow[] = [];
   private readonly sourceTexts = new Map<string, { text: string; points: string[] }>();
   private readonly excerpts = new Map<string, ExcerptRow>();
@@ -215,6 +224,10 @@ class BundleResolution {
         const p = `${key}[${i}]`;
         this.register(e.id, `${p}.id`);
         this.entityKinds.set(e.id, kind);
+        this.entityTypes.set(e.id, e.type);
+        const facilityKind = 'facilityKind' in e ? e.facilityKind : null;
+        const fk = facilityKindProblem(kind, e.type, facilityKind);
+        if (fk) this.problem(`${p}.facilityKind`, fk);
         const ev = kind === 'Event' ? (e as BundleInput['events'][number]) : undefined;
         const date = this.fuzzy(`${p}.date`, ev?.date);
         const endDate = this.fuzzy(`${p}.endDate`, ev?.endDate);
@@ -341,10 +354,20 @@ class BundleResolution {
     const type = r.type as RelationType;
     const objectKind = this.entityKinds.get(r.object);
     if (!objectKind) this.problem(`${p}.relation.object`, `no entity ${r.object} in the bundle`);
-    for (const x of relationProblems(type, subjectKind, objectKind, r.role))
+    const position = r.position ?? null;
+    const more = {
+      position,
+      fromType: this.entityTypes.get(c.subject),
+      toType: this.entityTypes.get(r.object),
+    };
+    for (const x of relationProblems(type, subjectKind, objectKind, r.role, more))
       this.problem(`${p}.relation.${x.field}`, x.message);
+    const periodStart = this.fuzzy(`${p}.relation.periodStart`, r.periodStart);
+    const periodEnd = this.fuzzy(`${p}.relation.periodEnd`, r.periodEnd);
+    const period = periodProblem(periodStart, periodEnd);
+    if (period) this.problem(`${p}.relation.periodEnd`, period);
     const role = r.role ?? null;
-    const relId = relationId(type, c.subject, r.object, role);
+    const relId = relationId(type, c.subject, r.object, role, position);
     const existing = this.relations.get(relId);
     if (existing) existing.claimIds.push(c.id);
     else
@@ -354,9 +377,10 @@ class BundleResolution {
         fromId: c.subject,
         toId: r.object,
         role,
+        position,
         claimIds: [c.id],
       });
-    return { ...base, ...relationClaimValue(type, r.object, role) };
+    return { ...base, ...relationClaimValue(type, r.object, role), position, periodStart, periodEnd };
   }
 
   /** A figure claim and the figure it asserts. */
@@ -394,7 +418,9 @@ class BundleResolution {
       const toKind = this.entityKinds.get(l.to);
       if (!fromKind) this.problem(`${p}.from`, `no entity ${l.from} in the bundle`);
       if (!toKind) this.problem(`${p}.to`, `no entity ${l.to} in the bundle`);
-      for (const x of relationProblems(type, fromKind, toKind, l.role))
+      const position = l.position ?? null;
+      const more = { position, fromType: this.entityTypes.get(l.from), toType: this.entityTypes.get(l.to) };
+      for (const x of relationProblems(type, fromKind, toKind, l.role, more))
         this.problem(`${p}.${x.field}`, x.message);
       l.claims.forEach((cid, ci) => {
         const c = claimsById.get(cid);
@@ -405,7 +431,7 @@ class BundleResolution {
         }
       });
       const role = l.role ?? null;
-      const relId = relationId(type, l.from, l.to, role);
+      const relId = relationId(type, l.from, l.to, role, position);
       const existing = this.relations.get(relId);
       if (existing) existing.claimIds.push(...l.claims.filter((x) => !existing.claimIds.includes(x)));
       else
@@ -415,6 +441,7 @@ class BundleResolution {
           fromId: l.from,
           toId: l.to,
           role,
+          position,
           claimIds: [...l.claims],
         });
     }

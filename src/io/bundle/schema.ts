@@ -3,6 +3,7 @@ import {
   ACTOR_TYPES,
   CLAIM_STATUSES,
   EVENT_TYPES,
+  FACILITY_KINDS,
   FIGURE_QUALIFIERS,
   FIGURE_UNITS,
   IDENTIFIER_SCHEMES,
@@ -56,7 +57,15 @@ const entityBase = {
 };
 
 export const ActorInput = z.object({ id: id('ac-'), type: z.enum(ACTOR_TYPES), ...entityBase }).strict();
-export const PlaceInput = z.object({ id: id('pl-'), type: z.enum(PLACE_TYPES), ...entityBase }).strict();
+export const PlaceInput = z
+  .object({
+    id: id('pl-'),
+    type: z.enum(PLACE_TYPES),
+    ...entityBase,
+    /** Places of type facility only: what kind of facility (its operator: OPERATES claims). */
+    facilityKind: z.enum(FACILITY_KINDS).nullish(),
+  })
+  .strict();
 export const EventInput = z
   .object({
     id: id('ev-'),
@@ -133,6 +142,11 @@ export const RelationValue = z
     type: z.enum(RELATION_TYPES as [string, ...string[]]),
     object: entityId,
     role: z.enum(ROLES).nullish(),
+    /** The post held ("head of"), for MEMBER_OF and COMMANDS: part of the relationship's identity. */
+    position: z.string().trim().min(1).max(300).nullish(),
+    /** When the relationship held (stored on the claim, like a figure's period). */
+    periodStart: FuzzyDateInput.nullish(),
+    periodEnd: FuzzyDateInput.nullish(),
   })
   .strict();
 
@@ -209,6 +223,8 @@ export const LinkInput = z
     role: z.enum(ROLES).nullish(),
     /** Claims of the bundle asserting the link; each must be about one of its ends. */
     claims: z.array(id('cl-')).min(1),
+    /** The post held, for MEMBER_OF and COMMANDS (part of the relationship's identity). */
+    position: z.string().trim().min(1).max(300).nullish(),
   })
   .strict();
 

@@ -41,9 +41,16 @@ import {
  *   publishedAt when the publication date is a date rather than a bound. contentHash is not set: FtM
  *   checksums are SHA1 references to files in an Aleph archive; the sha256 goes into notes.
  * - Relationships: INVOLVED_IN -> UnknownLink (subject actor, object event, role, the event's dates);
- *   MEMBER_OF -> Membership when the group is an Organization (or PublicBody), else UnknownLink;
+ *   MEMBER_OF -> Membership when the group is an Organization (or PublicBody), else UnknownLink, with the
+ *   position as role and the relationship's period (the span of its claims' periods) as start/endDate;
+ *   SUBORDINATE_TO -> Membership of the unit in its parent (role "subordinate unit"; UnknownLink when the
+ *   parent is no Organization), as FtM has no unit hierarchy of its own;
+ *   COMMANDS -> Position (the post: its name, e.g. "commander", in the unit as organization, one per unit
+ *   and post) + Occupancy (holder = the person, post, start/endDate);
  *   PURSUANT_TO and PART_OF between events -> UnknownLink with the relation as role. OCCURRED_IN,
  *   LOCATED_IN and PART_OF between places are folded into the place properties above.
+ *   HELD_IN, RELEASED_FROM, TRANSFERRED_TO and OPERATES have no FtM schema (their object is a facility,
+ *   and places are not FtM entities): they are listed in `skipped`, one reason per type.
  * - Claims -> Documentation (FtM's link from a document to the entity it documents): document = the
  *   source, entity = the claim's subject, role = what is claimed, summary, description = the exact words,
  *   status. One per source of the claim (the claim id for the first, claim id.source id after that).
@@ -218,27 +225,89 @@ const LINK_ROLE: Readonly<Record<string, string>> = {
   PURSUANT_TO: 'pursuant to',
   PART_OF: 'part of',
   MEMBER_OF: 'member of',
+  SUBORDINATE_TO: 'subordinate unit',
 };
 
-/** A relationship between two exported entities as a link entity; null when it is folded or dangling. */
-export function relationEntity(r: ExportRelation, written: Written): FtmEntity | null {
+/** Relations FtM has no schema for: reported as skipped, one reason per type. */
+export const FTM_UNMAPPED_RELATIONS: Readonly<Record<string, string>> = {
+  HELD_IN: 'detention in a facility',
+  RELEASED_FROM: 'release from a facility',
+  TRANSFERRED_TO: 'transfer to a facility',
+  OPERATES: "a facility's operator",
+};
+
+/** A relationship's period as FtM dates: startDate from its start, endDate from its end. */
+function periodDates(r: ExportRelation): Record<string, string[]> {
+  const { periodStart: start, periodEnd: end } = r;
+  if (start && end) return ftmDates(start, end);
+  const s = start ? (valueOf(start) ?? start.earliest) : null;
+  const e = end ? (valueOf(end) ?? end.latest) : null;
+  return { ...(s ? { startDate: [s] } : {}), ...(e ? { endDate: [e] } : {}) };
+}
+
+/**
+ * A relationship between two exported entities as FtM entities (a link; for COMMANDS the post and its
+ * occupancy); [] when it is folded or dangling; Skipped when FtM has no schema for it.
+ */
+export function relationEntities(r: ExportRelation, written: Written): FtmEntity[] | Skipped {
+  if (r.type in FTM_UNMAPPED_RELATIONS) {
+    return {
+      id: r.id,
+      reason: `ftm: FtM has no schema for ${FTM_UNMAPPED_RELATIONS[r.type]} (${r.type}); its claims are exported as Documentation`,
+    };
+  }
+  const actors = r.fromKind === 'Actor' && r.toKind === 'Actor';
   const isLink =
     (r.type === 'INVOLVED_IN' && r.fromKind === 'Actor' && r.toKind === 'Event') ||
-    (r.type === 'MEMBER_OF' && r.fromKind === 'Actor' && r.toKind === 'Actor') ||
+    ((r.type === 'MEMBER_OF' || r.type === 'SUBORDINATE_TO' || r.type === 'COMMANDS') && actors) ||
     ((r.type === 'PURSUANT_TO' || r.type === 'PART_OF') && r.fromKind === 'Event' && r.toKind === 'Event');
-  if (!isLink || !written.has(r.fromId) || !written.has(r.toId)) return null;
+  if (!isLink || !written.has(r.fromId) || !written.has(r.toId)) return [];
+  if (r.type === 'COMMANDS') return commandEntities(r, written);
   const p = new Props().add('summary', ...r.summaries);
-  if (r.type === 'MEMBER_OF' && ORGANIZATIONS.has(written.schema(r.toId) ?? '')) {
+  const inOrganization = ORGANIZATIONS.has(written.schema(r.toId) ?? '');
+  if ((r.type === 'MEMBER_OF' || r.type === 'SUBORDINATE_TO') && inOrganization) {
     p.add('member', r.fromId).add('organization', r.toId);
-    return { id: r.id, schema: 'Membership', properties: p.build() };
+    p.add('role', r.type === 'MEMBER_OF' ? r.position : LINK_ROLE[r.type]).addAll(periodDates(r));
+    return [{ id: r.id, schema: 'Membership', properties: p.build() }];
   }
   p.add('subject', r.fromId).add('object', r.toId);
   if (r.type === 'INVOLVED_IN') {
     p.add('role', r.role).addAll(ftmDates(r.toDate, r.toEndDate));
   } else {
-    p.add('role', LINK_ROLE[r.type]);
+    p.add('role', r.position ? `${LINK_ROLE[r.type]}: ${r.position}` : LINK_ROLE[r.type]);
+    p.addAll(periodDates(r));
   }
-  return { id: r.id, schema: 'UnknownLink', properties: p.build() };
+  return [{ id: r.id, schema: 'UnknownLink', properties: p.build() }];
+}
+
+/**
+ * COMMANDS as FtM models a post: a Position (one per unit and post: "commander" when no position is
+ * given; '.' never occurs in graph ids, so the derived id cannot collide) and the person's Occupancy of it.
+ * The holder must be a Person (COMMANDS' subject is one); the unit is the post's organization when it is an
+ * Organization, else named in the post's name.
+ */
+function commandEntities(r: ExportRelation, written: Written): FtmEntity[] {
+  if (written.schema(r.fromId) !== 'Person') return [];
+  const title = r.position ?? 'commander';
+  const postId = `${r.toId}.post.${
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'post'
+  }`;
+  const out: FtmEntity[] = [];
+  if (!written.has(postId)) {
+    const p = new Props().add('name', title);
+    if (ORGANIZATIONS.has(written.schema(r.toId) ?? '')) p.add('organization', r.toId);
+    out.push({ id: postId, schema: 'Position', properties: p.build() });
+  }
+  const occupancy = new Props()
+    .add('holder', r.fromId)
+    .add('post', postId)
+    .add('summary', ...r.summaries)
+    .addAll(periodDates(r));
+  out.push({ id: r.id, schema: 'Occupancy', properties: occupancy.build() });
+  return out;
 }
 
 /** The claim as Documentation entities, one per source; or why it cannot be one. */
@@ -322,7 +391,14 @@ export async function writeFtm(reader: ExportReader, sink: Sink, progress: Progr
     progress.tick(page.length);
   }
   for await (const page of reader.relations()) {
-    await emit(page.map((r) => relationEntity(r, written)).filter((e): e is FtmEntity => e !== null));
+    const out: FtmEntity[] = [];
+    for (const r of page) {
+      const mapped = relationEntities(r, written);
+      if (!Array.isArray(mapped)) skipped.push(mapped);
+      // A post two relationships share is written once (emit records it after the page: mark it now).
+      else for (const e of mapped) if (!out.some((o) => o.id === e.id)) out.push(e);
+    }
+    await emit(out);
   }
   await emit(publishers.filter(([, a]) => written.has(a)).map(([s, a]) => publisherEntity(s, a)));
   for await (const page of reader.claims()) {

@@ -11,7 +11,8 @@ import type {
 
 /**
  * GraphML (http://graphml.graphdrawing.org/) for Gephi, Cytoscape, yEd or networkx: entities and figures
- * as nodes (label, kind, type), relationships as directed edges (type, role, number of visible claims),
+ * as nodes (label, kind, type), relationships as directed edges (type, role, number of visible claims,
+ * position and period where they have one),
  * and each figure linked to what it counts (FIGURE_OF), to the figure it is a share of (SHARE_OF) and to
  * the event whose period it covers (DURING). Node and edge ids are the graph's ids.
  *
@@ -27,6 +28,9 @@ const KEYS = [
   { id: 'edge_type', for: 'edge', name: 'type', type: 'string' },
   { id: 'role', for: 'edge', name: 'role', type: 'string' },
   { id: 'claims', for: 'edge', name: 'claimCount', type: 'int' },
+  { id: 'position', for: 'edge', name: 'position', type: 'string' },
+  { id: 'period_start', for: 'edge', name: 'periodStart', type: 'string' },
+  { id: 'period_end', for: 'edge', name: 'periodEnd', type: 'string' },
 ] as const;
 
 type KeyId = (typeof KEYS)[number]['id'];
@@ -72,13 +76,28 @@ function edgeXml(
   id: string,
   source: string,
   target: string,
-  values: { edge_type: string; role?: string | null; claims: number },
+  values: {
+    edge_type: string;
+    role?: string | null;
+    claims: number;
+    position?: string | null;
+    period_start?: string | null;
+    period_end?: string | null;
+  },
 ): string {
   return `    <edge id="${xmlEscape(id)}" source="${xmlEscape(source)}" target="${xmlEscape(target)}">${data(values)}</edge>\n`;
 }
 
 export function relationXml(r: ExportRelation): string {
-  return edgeXml(r.id, r.fromId, r.toId, { edge_type: r.type, role: r.role, claims: r.claimIds.length });
+  return edgeXml(r.id, r.fromId, r.toId, {
+    edge_type: r.type,
+    role: r.role,
+    claims: r.claimIds.length,
+    position: r.position,
+    // A period's ends as ISO prefixes at their precision (the span of its claims' periods).
+    period_start: r.periodStart?.value ?? r.periodStart?.earliest ?? null,
+    period_end: r.periodEnd?.value ?? r.periodEnd?.latest ?? null,
+  });
 }
 
 /** The figure's own edges (to its subject, the figure it is a share of, the event of its period). */

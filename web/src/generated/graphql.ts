@@ -47,6 +47,27 @@ export type DateQualifier =
   /** The date is the value, at its precision. */
   | 'exact';
 
+/** What kind of detention facility a place of type facility is. */
+export type FacilityKind =
+  /** The headquarters of a security branch or directorate. */
+  | 'branch_headquarters'
+  /** A detention or holding centre. */
+  | 'detention_centre'
+  /** A branch of an intelligence service holding detainees. */
+  | 'intelligence_branch'
+  /** A military base or barracks used for detention. */
+  | 'military_base'
+  /** A military prison. */
+  | 'military_prison'
+  /** Any other kind. */
+  | 'other'
+  /** A police station. */
+  | 'police_station'
+  /** A civilian prison. */
+  | 'prison'
+  /** A site not officially used for detention. */
+  | 'unofficial_site';
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -136,11 +157,11 @@ export type GraphNodePartsFragment = { id: string, kind: GraphNodeKind, label: s
     | { sensitivity: Sensitivity, id: string, date: { value: string | null, precision: DatePrecision, qualifier: DateQualifier, earliest: string | null, latest: string | null, text: string | null } | null }
     | { id: string }
     | { sensitivity: Sensitivity, id: string, conflicts: Array<{ id: string }> }
-    | { sensitivity: Sensitivity, id: string }
+    | { sensitivity: Sensitivity, facilityKind: FacilityKind | null, id: string }
     | { id: string }
    };
 
-export type GraphEdgePartsFragment = { id: string, source: string, target: string, type: string, role: Role | null, label: string };
+export type GraphEdgePartsFragment = { id: string, source: string, target: string, type: string, role: Role | null, position: string | null, label: string };
 
 export type SearchQueryVariables = Exact<{
   query: string;
@@ -172,9 +193,9 @@ export type NeighborhoodQuery = { neighborhood: { center: string, truncated: boo
         | { sensitivity: Sensitivity, id: string, date: { value: string | null, precision: DatePrecision, qualifier: DateQualifier, earliest: string | null, latest: string | null, text: string | null } | null }
         | { id: string }
         | { sensitivity: Sensitivity, id: string, conflicts: Array<{ id: string }> }
-        | { sensitivity: Sensitivity, id: string }
+        | { sensitivity: Sensitivity, facilityKind: FacilityKind | null, id: string }
         | { id: string }
-       }>, edges: Array<{ id: string, source: string, target: string, type: string, role: Role | null, label: string }> } };
+       }>, edges: Array<{ id: string, source: string, target: string, type: string, role: Role | null, position: string | null, label: string }> } };
 
 export type PathsQueryVariables = Exact<{
   from: string;
@@ -191,7 +212,7 @@ export type PathsQuery = { paths: Array<{ length: number, nodes: Array<
       | { __typename: 'Figure', measure: string, value: number | null, id: string }
       | { __typename: 'Place', name: string, id: string }
       | { __typename: 'Source', id: string }
-    >, hops: Array<{ id: string, source: string, target: string, type: string, role: Role | null, label: string }> }> };
+    >, hops: Array<{ id: string, source: string, target: string, type: string, role: Role | null, position: string | null, label: string }> }> };
 
 export type ClaimPartsFragment = { id: string, kind: ClaimKind, summary: string, status: ClaimStatus, confidence: number | null, sensitivity: Sensitivity, recordedBy: string, recordedAt: string, property: string, value: string | null, figure: { id: string, value: number | null, text: string | null, qualifier: FigureQualifier, measure: string } | null, attribution: Array<{ hop: number, agent: { id: string, name: string } }>, conflicts: Array<{ id: string, summary: string, value: string | null, figure: { value: number | null, text: string | null } | null }>, excerpts: Array<{ id: string, exact: string, prefix: string, suffix: string, start: number, end: number, source: { id: string, title: string } }> };
 
@@ -268,6 +289,9 @@ export const GraphNodePartsFragmentDoc = new TypedDocumentString(`
     ... on Entity {
       sensitivity
     }
+    ... on Place {
+      facilityKind
+    }
     ... on Figure {
       sensitivity
       conflicts {
@@ -291,6 +315,7 @@ export const GraphEdgePartsFragmentDoc = new TypedDocumentString(`
   target
   type
   role
+  position
   label
 }
     `, {"fragmentName":"GraphEdgeParts"}) as unknown as TypedDocumentString<GraphEdgePartsFragment, unknown>;
@@ -408,6 +433,9 @@ fragment GraphNodeParts on GraphNode {
     ... on Entity {
       sensitivity
     }
+    ... on Place {
+      facilityKind
+    }
     ... on Figure {
       sensitivity
       conflicts {
@@ -422,6 +450,7 @@ fragment GraphEdgeParts on GraphEdge {
   target
   type
   role
+  position
   label
 }`) as unknown as TypedDocumentString<NeighborhoodQuery, NeighborhoodQueryVariables>;
 export const PathsDocument = new TypedDocumentString(`
@@ -450,6 +479,7 @@ export const PathsDocument = new TypedDocumentString(`
   target
   type
   role
+  position
   label
 }`) as unknown as TypedDocumentString<PathsQuery, PathsQueryVariables>;
 export const ProvenanceDocument = new TypedDocumentString(`
