@@ -319,8 +319,16 @@ export type ClaimAttributeInput = {
 
 /** The number a figure claim asserts; give a value, or min and/or max. */
 export type ClaimFigureInput = {
+  /** The subgroup's age group, when the source says. */
+  ageGroup?: InputMaybe<FigureAgeGroup>;
   /** When the figure was true. */
   asOf?: InputMaybe<FuzzyDateInput>;
+  /** The subgroup's role or category, a lower_snake_case term, e.g. army_defectors. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** A span the figure covers without anchored dates, ISO 8601: P4Y ("over four years"), P18M, P2W, PT36H. */
+  duration?: InputMaybe<Scalars['String']['input']>;
+  /** An event whose period the figure covers (e.g. the supervision of prisons); NOT_FOUND when you may not see it. */
+  duringId?: InputMaybe<Scalars['ID']['input']>;
   /** Upper bound, when given. */
   max?: InputMaybe<Scalars['Float']['input']>;
   /** What is counted, lower_snake_case, e.g. people_released. */
@@ -333,6 +341,19 @@ export type ClaimFigureInput = {
   periodStart?: InputMaybe<FuzzyDateInput>;
   /** How the value relates to the true number. */
   qualifier?: FigureQualifier;
+  /**
+   * The figure's own sensitivity when it is stricter than the claim's (default: the claim's; a looser one is
+   * refused, as setSensitivity would make the figure hidden with its claim anyway).
+   */
+  sensitivity?: InputMaybe<Sensitivity>;
+  /** The subgroup's sex, when the source says ("40 were women": female). */
+  sex?: InputMaybe<FigureSex>;
+  /**
+   * When this figure is a share of another ("of whom 40 were women", "83% of the deaths"): the id of the
+   * whole's figure claim. It must be visible to you (NOT_FOUND otherwise), a figure claim, not retracted,
+   * and count in this figure's unit unless this one is in percent.
+   */
+  shareOfClaimId?: InputMaybe<Scalars['ID']['input']>;
   /** A subgroup of what is counted, e.g. women. */
   subgroup?: InputMaybe<Scalars['String']['input']>;
   /** The source's own wording, e.g. "nearly 1,168". */
@@ -787,12 +808,18 @@ export type ExternalIdentifierInput = {
  */
 export type Figure = Node & {
   __typename?: 'Figure';
+  /** The subgroup's age group, when the source says. */
+  ageGroup?: Maybe<FigureAgeGroup>;
   /** When the figure was true. */
   asOf?: Maybe<FuzzyDate>;
+  /** The subgroup's role or category, a lower_snake_case term such as army_defectors. */
+  category?: Maybe<Scalars['String']['output']>;
   /** The claims asserting this figure. */
   claims: Array<Claim>;
   /** Claims giving a different number for the same subject and measure. */
   conflicts: Array<Claim>;
+  /** A span the figure covers without anchored dates, as ISO 8601 (P4Y: "over four years"), when the source gives one. */
+  duration?: Maybe<Scalars['String']['output']>;
   /** The event whose period the figure covers. */
   during?: Maybe<Event>;
   /** Global, stable id. */
@@ -811,6 +838,8 @@ export type Figure = Node & {
   qualifier: FigureQualifier;
   /** Who may see it. */
   sensitivity: Sensitivity;
+  /** The subgroup's sex, when the source says (subgroup keeps the source's words). */
+  sex?: Maybe<FigureSex>;
   /** The whole this figure is a share of (e.g. 83% of the deaths). */
   shareOf?: Maybe<Figure>;
   /** A subgroup of what is counted, e.g. women. */
@@ -843,6 +872,19 @@ export type FigureConflictsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Age group of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureAgeGroup =
+  /** Adults. */
+  | 'adult'
+  /** Children (under 18). */
+  | 'child'
+  /** Elderly people. */
+  | 'elderly'
+  /** Several age groups, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their age. */
+  | 'unknown';
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -857,6 +899,17 @@ export type FigureQualifier =
   | 'less_than'
   /** Above the value ("exceeded 105,000"). */
   | 'more_than';
+
+/** Sex of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureSex =
+  /** Women or girls. */
+  | 'female'
+  /** Men or boys. */
+  | 'male'
+  /** Both, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their sex. */
+  | 'unknown';
 
 /** What a figure counts in. */
 export type FigureUnit =
@@ -2195,7 +2248,9 @@ export type ResolversTypes = ResolversObject<{
   ExternalIdentifier: ResolverTypeWrapper<ExternalIdentifier>;
   ExternalIdentifierInput: ExternalIdentifierInput;
   Figure: ResolverTypeWrapper<FigureRecord>;
+  FigureAgeGroup: FigureAgeGroup;
   FigureQualifier: FigureQualifier;
+  FigureSex: FigureSex;
   FigureUnit: FigureUnit;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FuzzyDate: ResolverTypeWrapper<FuzzyDate>;
@@ -2509,9 +2564,12 @@ export type ExternalIdentifierResolvers<ContextType = RequestContext, ParentType
 }>;
 
 export type FigureResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Figure'] = ResolversParentTypes['Figure']> = ResolversObject<{
+  ageGroup?: Resolver<Maybe<ResolversTypes['FigureAgeGroup']>, ParentType, ContextType>;
   asOf?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<FigureClaimsArgs>>;
   conflicts?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<FigureConflictsArgs>>;
+  duration?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   during?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -2521,6 +2579,7 @@ export type FigureResolvers<ContextType = RequestContext, ParentType extends Res
   periodStart?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
   qualifier?: Resolver<ResolversTypes['FigureQualifier'], ParentType, ContextType>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
+  sex?: Resolver<Maybe<ResolversTypes['FigureSex']>, ParentType, ContextType>;
   shareOf?: Resolver<Maybe<ResolversTypes['Figure']>, ParentType, ContextType>;
   subgroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;

@@ -113,6 +113,10 @@ const FIGURE = {
   periodLatest: '2022-05-31',
   shareOfId: null,
   duringId: 'ev-sample',
+  duration: 'P4Y',
+  sex: 'female',
+  ageGroup: null,
+  category: 'army_defectors',
 };
 
 const RELATION = {
@@ -285,6 +289,7 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'write.insertFigure': { rows: [FIGURE] },
   'write.mergeSource': { r: SOURCE },
   'write.mergeRelation.': { r: RELATION },
+  'write.linkFigure': { rows: [FIGURE] },
 };
 
 /** The parameters a statement's Cypher names, in order of first use. */

@@ -40,8 +40,16 @@ export type ClaimAttributeInput = {
 
 /** The number a figure claim asserts; give a value, or min and/or max. */
 export type ClaimFigureInput = {
+  /** The subgroup's age group, when the source says. */
+  ageGroup?: FigureAgeGroup | null | undefined;
   /** When the figure was true. */
   asOf?: FuzzyDateInput | null | undefined;
+  /** The subgroup's role or category, a lower_snake_case term, e.g. army_defectors. */
+  category?: string | null | undefined;
+  /** A span the figure covers without anchored dates, ISO 8601: P4Y ("over four years"), P18M, P2W, PT36H. */
+  duration?: string | null | undefined;
+  /** An event whose period the figure covers (e.g. the supervision of prisons); NOT_FOUND when you may not see it. */
+  duringId?: string | null | undefined;
   /** Upper bound, when given. */
   max?: number | null | undefined;
   /** What is counted, lower_snake_case, e.g. people_released. */
@@ -54,6 +62,19 @@ export type ClaimFigureInput = {
   periodStart?: FuzzyDateInput | null | undefined;
   /** How the value relates to the true number. */
   qualifier?: FigureQualifier;
+  /**
+   * The figure's own sensitivity when it is stricter than the claim's (default: the claim's; a looser one is
+   * refused, as setSensitivity would make the figure hidden with its claim anyway).
+   */
+  sensitivity?: Sensitivity | null | undefined;
+  /** The subgroup's sex, when the source says ("40 were women": female). */
+  sex?: FigureSex | null | undefined;
+  /**
+   * When this figure is a share of another ("of whom 40 were women", "83% of the deaths"): the id of the
+   * whole's figure claim. It must be visible to you (NOT_FOUND otherwise), a figure claim, not retracted,
+   * and count in this figure's unit unless this one is in percent.
+   */
+  shareOfClaimId?: string | null | undefined;
   /** A subgroup of what is counted, e.g. women. */
   subgroup?: string | null | undefined;
   /** The source's own wording, e.g. "nearly 1,168". */
@@ -254,6 +275,19 @@ export type ExternalIdentifierInput = {
   value: string;
 };
 
+/** Age group of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureAgeGroup =
+  /** Adults. */
+  | 'adult'
+  /** Children (under 18). */
+  | 'child'
+  /** Elderly people. */
+  | 'elderly'
+  /** Several age groups, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their age. */
+  | 'unknown';
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -268,6 +302,17 @@ export type FigureQualifier =
   | 'less_than'
   /** Above the value ("exceeded 105,000"). */
   | 'more_than';
+
+/** Sex of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureSex =
+  /** Women or girls. */
+  | 'female'
+  /** Men or boys. */
+  | 'male'
+  /** Both, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their sex. */
+  | 'unknown';
 
 /** What a figure counts in. */
 export type FigureUnit =

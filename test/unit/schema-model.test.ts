@@ -21,6 +21,8 @@ describe('the GraphQL schema and the model agree', () => {
     ['FigureQualifier', enums.FIGURE_QUALIFIERS],
     ['FigureUnit', enums.FIGURE_UNITS],
     ['RelationType', RELATION_TYPES],
+    ['FigureSex', enums.FIGURE_SEXES],
+    ['FigureAgeGroup', enums.FIGURE_AGE_GROUPS],
   ])('%s has exactly the model values', (name, list) => {
     expect(values(name)).toEqual([...list]);
   });
