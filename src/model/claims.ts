@@ -197,7 +197,8 @@ const NO_VALUE = {
  * P[nY][nM][nW][nD][T[nH][nM][nS]], at least one part, a T only before time parts. Whole numbers, except
  * the last part, which may have a decimal fraction (P1.5Y). Refused: "P", "4Y", "PT", "P1YT".
  */
-const DURATION = /^P(?=\d|T\d)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+const DURATION =
+  /^P(?=\d|T\d)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
 
 /** The problem with a figure's duration, or null when it is a valid ISO 8601 duration. */
 export function durationProblem(value: string): string | null {
@@ -205,7 +206,8 @@ export function durationProblem(value: string): string | null {
     return `"${value}" is not an ISO 8601 duration such as P4Y, P18M, P2W or PT36H (P, then at least one number with its unit Y, M, W, D, or T then H, M, S)`;
   }
   const parts = value.match(/\d+(?:[.,]\d+)?/g) ?? [];
-  if (parts.slice(0, -1).some((n) => /[.,]/.test(n))) return `"${value}": only the last part may have a fraction`;
+  if (parts.slice(0, -1).some((n) => /[.,]/.test(n)))
+    return `"${value}": only the last part may have a fraction`;
   return null;
 }
 

@@ -161,7 +161,10 @@ export async function checkFigureLinks(
     const n = found.get(figure.duringId);
     if (!n) throw notFoundAt('Event', figure.duringId, [...p, 'duringId']);
     if (n.kind !== 'Event') {
-      throw badInput(`${at([...p, 'duringId'])}: ${figure.duringId} is a ${n.kind}, not an event`, [...p, 'duringId']);
+      throw badInput(`${at([...p, 'duringId'])}: ${figure.duringId} is a ${n.kind}, not an event`, [
+        ...p,
+        'duringId',
+      ]);
     }
   }
 }

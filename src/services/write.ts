@@ -49,7 +49,13 @@ import {
   SourceMeta,
   type WriteOptions,
 } from './write-input.js';
-import { checkFigureLinks, claimRows, figureSensitivityOf, relationChange, writeClaim } from './write-claim.js';
+import {
+  checkFigureLinks,
+  claimRows,
+  figureSensitivityOf,
+  relationChange,
+  writeClaim,
+} from './write-claim.js';
 import { sourceDifferences, type SourceFieldDifference } from './source-differences.js';
 
 /**
