@@ -577,6 +577,8 @@ export type EntityRelationsArgs = {
 
 /** What actors or places to include. */
 export type EntityFilter = {
+  /** Only those whose name or an alias contains this text (case-insensitive), as events' nameContains. */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
   /** Only those whose name or an alias starts with this text (case-insensitive). */
   namePrefix?: InputMaybe<Scalars['String']['input']>;
   /** Only these types (ActorType or PlaceType values). */
@@ -706,6 +708,8 @@ export type EventFilter = {
   actorId?: InputMaybe<Scalars['ID']['input']>;
   /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
   from?: InputMaybe<Scalars['String']['input']>;
+  /** Only events whose name or an alias contains this text (case-insensitive), e.g. "amnesty". */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
   /**
    * Only events in this place or anywhere inside it. Like every filter naming a record, it crosses only what
    * the caller may see (the record, and relationships backed by a visible claim): a hidden record, or one
@@ -2043,12 +2047,18 @@ export type SourceFilter = {
 /** Figures for one subject, measure, subgroup and unit. */
 export type StatisticGroup = {
   __typename?: 'StatisticGroup';
+  /** The subgroup's age group, if given. */
+  ageGroup?: Maybe<FigureAgeGroup>;
+  /** The subgroup's role or category, if given. */
+  category?: Maybe<Scalars['String']['output']>;
   /** True when the figures disagree. */
   disputed: Scalars['Boolean']['output'];
   /** Every figure, each with its sources and window. */
   figures: Array<StatisticValue>;
   /** What is counted. */
   measure: Scalars['String']['output'];
+  /** The subgroup's sex, if given (figures of different sexes are never one group). */
+  sex?: Maybe<FigureSex>;
   /** The subgroup, if any. */
   subgroup?: Maybe<Scalars['String']['output']>;
   /** What it is about. */
@@ -2080,8 +2090,14 @@ export type StatisticValueSourcesArgs = {
 
 /** What figures to include. */
 export type StatisticsFilter = {
+  /** Only figures whose subgroup has one of these age groups. */
+  ageGroups?: InputMaybe<Array<FigureAgeGroup>>;
+  /** Only figures whose subgroup has one of these roles or categories, e.g. army_defectors. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only these measures, e.g. people_released. */
   measures?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only figures whose subgroup has one of these sexes (female: every figure about women or girls). */
+  sexes?: InputMaybe<Array<FigureSex>>;
   /** Only figures whose claims cite these sources. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Only this subgroup (e.g. women); use "" for the whole population. */
@@ -2847,9 +2863,12 @@ export type SourceFieldDifferenceResolvers<ContextType = RequestContext, ParentT
 }>;
 
 export type StatisticGroupResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StatisticGroup'] = ResolversParentTypes['StatisticGroup']> = ResolversObject<{
+  ageGroup?: Resolver<Maybe<ResolversTypes['FigureAgeGroup']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disputed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   figures?: Resolver<Array<ResolversTypes['StatisticValue']>, ParentType, ContextType>;
   measure?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sex?: Resolver<Maybe<ResolversTypes['FigureSex']>, ParentType, ContextType>;
   subgroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['FigureUnit'], ParentType, ContextType>;

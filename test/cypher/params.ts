@@ -152,6 +152,7 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   relationTypes: ['INVOLVED_IN', 'OCCURRED_IN', 'PART_OF'],
   datedFrom: '2022-05-01',
   namePrefix: 'dar',
+  nameContains: 'amnesty',
   withinId: 'pl-sample',
   publisherId: 'ac-sample',
   language: 'en',
@@ -174,6 +175,9 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   measures: ['killed'],
   sourceIds: ['src-sample'],
   subgroup: '',
+  sexes: ['female'],
+  ageGroups: ['child'],
+  categories: ['army_defectors'],
   start: 0,
   end: 100,
   // Identity

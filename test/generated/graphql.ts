@@ -210,6 +210,8 @@ export type EventFilter = {
   actorId?: string | null | undefined;
   /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
   from?: string | null | undefined;
+  /** Only events whose name or an alias contains this text (case-insensitive), e.g. "amnesty". */
+  nameContains?: string | null | undefined;
   /**
    * Only events in this place or anywhere inside it. Like every filter naming a record, it crosses only what
    * the caller may see (the record, and relationships backed by a visible claim): a hidden record, or one
@@ -500,8 +502,14 @@ export type Sensitivity =
 
 /** What figures to include. */
 export type StatisticsFilter = {
+  /** Only figures whose subgroup has one of these age groups. */
+  ageGroups?: Array<FigureAgeGroup> | null | undefined;
+  /** Only figures whose subgroup has one of these roles or categories, e.g. army_defectors. */
+  categories?: Array<string> | null | undefined;
   /** Only these measures, e.g. people_released. */
   measures?: Array<string> | null | undefined;
+  /** Only figures whose subgroup has one of these sexes (female: every figure about women or girls). */
+  sexes?: Array<FigureSex> | null | undefined;
   /** Only figures whose claims cite these sources. */
   sourceIds?: Array<string> | null | undefined;
   /** Only this subgroup (e.g. women); use "" for the whole population. */
