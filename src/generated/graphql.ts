@@ -1613,8 +1613,9 @@ export type Query = {
    */
   sameAsJudgements: Array<SameAsJudgement>;
   /**
-   * Full-text search over names and aliases in every language, source titles and excerpt text, ranked by
-   * score. English and Arabic are analysed ("Rural Damascus", "ريف دمشق"); a trailing ~ on a word allows
+   * Full-text search over names and aliases in every language, source titles, excerpt text and figures (by
+   * their number as written or as digits, "105,000" or "105000", their words and their subgroup), ranked by
+   * score. A figure of a claim you may not see is never found. English and Arabic are analysed ("Rural Damascus", "ريف دمشق"); a trailing ~ on a word allows
    * small typos ("Dimashk~").
    */
   search: SearchConnection;
@@ -1914,7 +1915,7 @@ export type SearchHit = {
   __typename?: 'SearchHit';
   /** What kind of record matched. */
   kind: SearchKind;
-  /** The name, alias, title or excerpt text that matched. */
+  /** The name, alias, title or excerpt text that matched; for a figure, its words (or label) and subgroup. */
   matched: Scalars['String']['output'];
   /** The record. */
   node: Node;
@@ -1930,6 +1931,8 @@ export type SearchKind =
   | 'EVENT'
   /** Excerpts, by their exact text. */
   | 'EXCERPT'
+  /** Figures, by their number ("105,000" or "105000"), the source's words of it and the subgroup's words. */
+  | 'FIGURE'
   /** Places, by name and aliases. */
   | 'PLACE'
   /** Sources, by title. */

@@ -1,5 +1,6 @@
 import { statement } from '../executor.js';
 import { RELATION_TYPES, assertRelType, type RelationType } from '../../model/graph-model.js';
+import { FIGURE_SEARCH_TERMS } from './fragments.js';
 
 /**
  * Batched writes of a resolved bundle (UNWIND over rows). Every statement is idempotent: MERGE by id,
@@ -258,6 +259,7 @@ export const UPSERT_FIGURES_BODY = `UNWIND $rows AS r
    SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
        f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
        f.duration = r.duration, f.sex = r.sex, f.ageGroup = r.ageGroup, f.category = r.category,
+       f.searchTerms = ${FIGURE_SEARCH_TERMS('r')},
        f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
        f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest),
        f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
