@@ -31,6 +31,9 @@ await time('statistics', () =>
     subjectIds: null,
     sourceIds: null,
     subgroup: null,
+    sexes: null,
+    ageGroups: null,
+    categories: null,
     details: true,
   }),
 );

@@ -325,8 +325,16 @@ export type ClaimAttributeInput = {
 
 /** The number a figure claim asserts; give a value, or min and/or max. */
 export type ClaimFigureInput = {
+  /** The subgroup's age group, when the source says. */
+  ageGroup?: InputMaybe<FigureAgeGroup>;
   /** When the figure was true. */
   asOf?: InputMaybe<FuzzyDateInput>;
+  /** The subgroup's role or category, a lower_snake_case term, e.g. army_defectors. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** A span the figure covers without anchored dates, ISO 8601: P4Y ("over four years"), P18M, P2W, PT36H. */
+  duration?: InputMaybe<Scalars['String']['input']>;
+  /** An event whose period the figure covers (e.g. the supervision of prisons); NOT_FOUND when you may not see it. */
+  duringId?: InputMaybe<Scalars['ID']['input']>;
   /** Upper bound, when given. */
   max?: InputMaybe<Scalars['Float']['input']>;
   /** What is counted, lower_snake_case, e.g. people_released. */
@@ -339,6 +347,19 @@ export type ClaimFigureInput = {
   periodStart?: InputMaybe<FuzzyDateInput>;
   /** How the value relates to the true number. */
   qualifier?: FigureQualifier;
+  /**
+   * The figure's own sensitivity when it is stricter than the claim's (default: the claim's; a looser one is
+   * refused, as setSensitivity would make the figure hidden with its claim anyway).
+   */
+  sensitivity?: InputMaybe<Sensitivity>;
+  /** The subgroup's sex, when the source says ("40 were women": female). */
+  sex?: InputMaybe<FigureSex>;
+  /**
+   * When this figure is a share of another ("of whom 40 were women", "83% of the deaths"): the id of the
+   * whole's figure claim. It must be visible to you (NOT_FOUND otherwise), a figure claim, not retracted,
+   * and count in this figure's unit unless this one is in percent.
+   */
+  shareOfClaimId?: InputMaybe<Scalars['ID']['input']>;
   /** A subgroup of what is counted, e.g. women. */
   subgroup?: InputMaybe<Scalars['String']['input']>;
   /** The source's own wording, e.g. "nearly 1,168". */
@@ -570,6 +591,8 @@ export type EntityRelationsArgs = {
 
 /** What actors or places to include. */
 export type EntityFilter = {
+  /** Only those whose name or an alias contains this text (case-insensitive), as events' nameContains. */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
   /** Only those whose name or an alias starts with this text (case-insensitive). */
   namePrefix?: InputMaybe<Scalars['String']['input']>;
   /** Only these types (ActorType or PlaceType values). */
@@ -701,6 +724,8 @@ export type EventFilter = {
   actorId?: InputMaybe<Scalars['ID']['input']>;
   /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
   from?: InputMaybe<Scalars['String']['input']>;
+  /** Only events whose name or an alias contains this text (case-insensitive), e.g. "amnesty". */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
   /**
    * Only events in this place or anywhere inside it. Like every filter naming a record, it crosses only what
    * the caller may see (the record, and relationships backed by a visible claim): a hidden record, or one
@@ -824,12 +849,18 @@ export type FacilityKind =
  */
 export type Figure = Node & {
   __typename?: 'Figure';
+  /** The subgroup's age group, when the source says. */
+  ageGroup?: Maybe<FigureAgeGroup>;
   /** When the figure was true. */
   asOf?: Maybe<FuzzyDate>;
+  /** The subgroup's role or category, a lower_snake_case term such as army_defectors. */
+  category?: Maybe<Scalars['String']['output']>;
   /** The claims asserting this figure. */
   claims: Array<Claim>;
   /** Claims giving a different number for the same subject and measure. */
   conflicts: Array<Claim>;
+  /** A span the figure covers without anchored dates, as ISO 8601 (P4Y: "over four years"), when the source gives one. */
+  duration?: Maybe<Scalars['String']['output']>;
   /** The event whose period the figure covers. */
   during?: Maybe<Event>;
   /** Global, stable id. */
@@ -848,6 +879,8 @@ export type Figure = Node & {
   qualifier: FigureQualifier;
   /** Who may see it. */
   sensitivity: Sensitivity;
+  /** The subgroup's sex, when the source says (subgroup keeps the source's words). */
+  sex?: Maybe<FigureSex>;
   /** The whole this figure is a share of (e.g. 83% of the deaths). */
   shareOf?: Maybe<Figure>;
   /** A subgroup of what is counted, e.g. women. */
@@ -880,6 +913,19 @@ export type FigureConflictsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Age group of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureAgeGroup =
+  /** Adults. */
+  | 'adult'
+  /** Children (under 18). */
+  | 'child'
+  /** Elderly people. */
+  | 'elderly'
+  /** Several age groups, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their age. */
+  | 'unknown';
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -894,6 +940,17 @@ export type FigureQualifier =
   | 'less_than'
   /** Above the value ("exceeded 105,000"). */
   | 'more_than';
+
+/** Sex of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureSex =
+  /** Women or girls. */
+  | 'female'
+  /** Men or boys. */
+  | 'male'
+  /** Both, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their sex. */
+  | 'unknown';
 
 /** What a figure counts in. */
 export type FigureUnit =
@@ -1599,8 +1656,9 @@ export type Query = {
    */
   sameAsJudgements: Array<SameAsJudgement>;
   /**
-   * Full-text search over names and aliases in every language, source titles and excerpt text, ranked by
-   * score. English and Arabic are analysed ("Rural Damascus", "ريف دمشق"); a trailing ~ on a word allows
+   * Full-text search over names and aliases in every language, source titles, excerpt text and figures (by
+   * their number as written or as digits, "105,000" or "105000", their words and their subgroup), ranked by
+   * score. A figure of a claim you may not see is never found. English and Arabic are analysed ("Rural Damascus", "ريف دمشق"); a trailing ~ on a word allows
    * small typos ("Dimashk~").
    */
   search: SearchConnection;
@@ -1932,7 +1990,7 @@ export type SearchHit = {
   __typename?: 'SearchHit';
   /** What kind of record matched. */
   kind: SearchKind;
-  /** The name, alias, title or excerpt text that matched. */
+  /** The name, alias, title or excerpt text that matched; for a figure, its words (or label) and subgroup. */
   matched: Scalars['String']['output'];
   /** The record. */
   node: Node;
@@ -1948,6 +2006,8 @@ export type SearchKind =
   | 'EVENT'
   /** Excerpts, by their exact text. */
   | 'EXCERPT'
+  /** Figures, by their number ("105,000" or "105000"), the source's words of it and the subgroup's words. */
+  | 'FIGURE'
   /** Places, by name and aliases. */
   | 'PLACE'
   /** Sources, by title. */
@@ -2065,12 +2125,18 @@ export type SourceFilter = {
 /** Figures for one subject, measure, subgroup and unit. */
 export type StatisticGroup = {
   __typename?: 'StatisticGroup';
+  /** The subgroup's age group, if given. */
+  ageGroup?: Maybe<FigureAgeGroup>;
+  /** The subgroup's role or category, if given. */
+  category?: Maybe<Scalars['String']['output']>;
   /** True when the figures disagree. */
   disputed: Scalars['Boolean']['output'];
   /** Every figure, each with its sources and window. */
   figures: Array<StatisticValue>;
   /** What is counted. */
   measure: Scalars['String']['output'];
+  /** The subgroup's sex, if given (figures of different sexes are never one group). */
+  sex?: Maybe<FigureSex>;
   /** The subgroup, if any. */
   subgroup?: Maybe<Scalars['String']['output']>;
   /** What it is about. */
@@ -2102,8 +2168,14 @@ export type StatisticValueSourcesArgs = {
 
 /** What figures to include. */
 export type StatisticsFilter = {
+  /** Only figures whose subgroup has one of these age groups. */
+  ageGroups?: InputMaybe<Array<FigureAgeGroup>>;
+  /** Only figures whose subgroup has one of these roles or categories, e.g. army_defectors. */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only these measures, e.g. people_released. */
   measures?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only figures whose subgroup has one of these sexes (female: every figure about women or girls). */
+  sexes?: InputMaybe<Array<FigureSex>>;
   /** Only figures whose claims cite these sources. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Only this subgroup (e.g. women); use "" for the whole population. */
@@ -2271,7 +2343,9 @@ export type ResolversTypes = ResolversObject<{
   ExternalIdentifierInput: ExternalIdentifierInput;
   FacilityKind: FacilityKind;
   Figure: ResolverTypeWrapper<FigureRecord>;
+  FigureAgeGroup: FigureAgeGroup;
   FigureQualifier: FigureQualifier;
+  FigureSex: FigureSex;
   FigureUnit: FigureUnit;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FuzzyDate: ResolverTypeWrapper<FuzzyDate>;
@@ -2590,9 +2664,12 @@ export type ExternalIdentifierResolvers<ContextType = RequestContext, ParentType
 }>;
 
 export type FigureResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Figure'] = ResolversParentTypes['Figure']> = ResolversObject<{
+  ageGroup?: Resolver<Maybe<ResolversTypes['FigureAgeGroup']>, ParentType, ContextType>;
   asOf?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<FigureClaimsArgs>>;
   conflicts?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<FigureConflictsArgs>>;
+  duration?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   during?: Resolver<Maybe<ResolversTypes['Event']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -2602,6 +2679,7 @@ export type FigureResolvers<ContextType = RequestContext, ParentType extends Res
   periodStart?: Resolver<Maybe<ResolversTypes['FuzzyDate']>, ParentType, ContextType>;
   qualifier?: Resolver<ResolversTypes['FigureQualifier'], ParentType, ContextType>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
+  sex?: Resolver<Maybe<ResolversTypes['FigureSex']>, ParentType, ContextType>;
   shareOf?: Resolver<Maybe<ResolversTypes['Figure']>, ParentType, ContextType>;
   subgroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
@@ -2880,9 +2958,12 @@ export type SourceFieldDifferenceResolvers<ContextType = RequestContext, ParentT
 }>;
 
 export type StatisticGroupResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StatisticGroup'] = ResolversParentTypes['StatisticGroup']> = ResolversObject<{
+  ageGroup?: Resolver<Maybe<ResolversTypes['FigureAgeGroup']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   disputed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   figures?: Resolver<Array<ResolversTypes['StatisticValue']>, ParentType, ContextType>;
   measure?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sex?: Resolver<Maybe<ResolversTypes['FigureSex']>, ParentType, ContextType>;
   subgroup?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['FigureUnit'], ParentType, ContextType>;

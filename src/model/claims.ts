@@ -44,12 +44,21 @@ export function epochDay(day: string | null): number | null {
 /**
  * Two figures are about the same thing when they count the same measure, subgroup and unit, for the same
  * period. The as-of date is not part of the key: as-of dates are compared by overlap (sameTime).
+ * The subgroup's structured parts (sex, age group, category) and the duration are part of it too: 40
+ * women and 40 men, or a count over four years (P4Y) and one over the whole period, are different things,
+ * never a disagreement. A figure without a duration is not known to cover any span, so it is not compared
+ * with one that does. They are appended only when given, so figures stored before they existed keep
+ * their keys.
  */
 export function figureConflictKey(
-  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd'>,
+  f: Pick<FigureRow, 'measure' | 'subgroup' | 'unit' | 'periodStart' | 'periodEnd'> &
+    Partial<Pick<FigureRow, 'sex' | 'ageGroup' | 'category' | 'duration'>>,
 ): string {
   const d = (x: FuzzyDate | null) => (x ? `${x.earliest ?? ''}/${x.latest ?? ''}` : '');
-  return ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd)].join('|');
+  const key = ['figure', f.measure, f.subgroup ?? '', f.unit, d(f.periodStart), d(f.periodEnd)];
+  const parts = [f.sex ?? null, f.ageGroup ?? null, f.category ?? null, f.duration ?? null];
+  if (parts.some((x) => x != null)) key.push(parts.map((x) => x ?? '').join('/'));
+  return key.join('|');
 }
 
 /** A figure's as-of interval as a claim stores it; undated (no as-of, no period): its source's publication. */
@@ -182,3 +191,40 @@ const NO_VALUE = {
   asOfLatest: null,
   asOfFromSource: false,
 } as const;
+
+/**
+ * An ISO 8601 duration a figure covers without anchored dates ("hanged over four years": P4Y):
+ * P[nY][nM][nW][nD][T[nH][nM][nS]], at least one part, a T only before time parts. Whole numbers, except
+ * the last part, which may have a decimal fraction (P1.5Y). Refused: "P", "4Y", "PT", "P1YT".
+ */
+const DURATION =
+  /^P(?=\d|T\d)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+
+/** The problem with a figure's duration, or null when it is a valid ISO 8601 duration. */
+export function durationProblem(value: string): string | null {
+  if (value.length > 40 || !DURATION.test(value)) {
+    return `"${value}" is not an ISO 8601 duration such as P4Y, P18M, P2W or PT36H (P, then at least one number with its unit Y, M, W, D, or T then H, M, S)`;
+  }
+  const parts = value.match(/\d+(?:[.,]\d+)?/g) ?? [];
+  if (parts.slice(0, -1).some((n) => /[.,]/.test(n)))
+    return `"${value}": only the last part may have a fraction`;
+  return null;
+}
+
+/**
+ * A share (a figure that is part of another, "of whom 40 were women", "83% of the deaths") and its whole:
+ * the problem, or null. The whole is a figure claim that is not retracted and not the part itself; the
+ * part counts in the whole's unit, or in percent of it.
+ */
+export function shareOfProblem(
+  part: { claimId: string; unit: string },
+  whole: { claimId: string; kind: string; status: string; unit: string | null },
+): string | null {
+  if (whole.claimId === part.claimId) return 'a figure cannot be a share of itself';
+  if (whole.kind !== 'figure' || whole.unit == null) return `${whole.claimId} is not a figure claim`;
+  if (whole.status === 'retracted') return `${whole.claimId} is retracted`;
+  if (part.unit !== 'percent' && part.unit !== whole.unit) {
+    return `a share counts in its whole's unit (${whole.unit}) or in percent, not ${part.unit}`;
+  }
+  return null;
+}

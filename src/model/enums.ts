@@ -87,6 +87,11 @@ export const FACILITY_KINDS = [
   'unofficial_site',
   'other',
 ] as const;
+/** Sex of the people a figure counts, when the source says ("40 were women": female). */
+export const FIGURE_SEXES = ['female', 'male', 'mixed', 'unknown'] as const;
+
+/** Age group of the people a figure counts, when the source says ("children": child). */
+export const FIGURE_AGE_GROUPS = ['child', 'adult', 'elderly', 'mixed', 'unknown'] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 export type ActorType = (typeof ACTOR_TYPES)[number];
@@ -101,3 +106,5 @@ export type FigureQualifier = (typeof FIGURE_QUALIFIERS)[number];
 export type FigureUnit = (typeof FIGURE_UNITS)[number];
 export type IdentifierScheme = (typeof IDENTIFIER_SCHEMES)[number];
 export type FacilityKind = (typeof FACILITY_KINDS)[number];
+export type FigureSex = (typeof FIGURE_SEXES)[number];
+export type FigureAgeGroup = (typeof FIGURE_AGE_GROUPS)[number];

@@ -17,8 +17,18 @@ export interface FigureAmount {
 }
 
 /** A figure's amount with the words the source used. */
-export interface FigureValue extends FigureAmount {
+export interface FigureValue extends FigureAmount, FigureSubgroup {
   text: string | null;
+  /** An ISO 8601 duration the figure covers without anchored dates (P4Y), validated by model/claims.ts. */
+  duration: string | null;
+}
+
+/** The queryable parts of a figure's subgroup (model/enums.ts), beside the source's words in `subgroup`. */
+export interface FigureSubgroup {
+  sex: string | null;
+  ageGroup: string | null;
+  /** A role or category of the people counted, lower_snake_case, e.g. army_defectors. */
+  category: string | null;
 }
 
 /** A figure's period and reference date (fuzzy dates as parsed). */

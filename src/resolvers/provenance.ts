@@ -1,4 +1,4 @@
-import type { FigureUnit, Resolvers } from '../generated/graphql.js';
+import type { FigureAgeGroup, FigureSex, FigureUnit, Resolvers } from '../generated/graphql.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { ASSUMED_LIST_SIZES } from '../limits.js';
 import { firstOf } from './lists.js';
@@ -37,7 +37,12 @@ export const provenanceResolvers: Resolvers = {
           { limit: maxGroups },
         );
       }
-      return groups.map((g) => ({ ...g, unit: g.unit as FigureUnit }));
+      return groups.map((g) => ({
+        ...g,
+        unit: g.unit as FigureUnit,
+        sex: g.sex as FigureSex | null,
+        ageGroup: g.ageGroup as FigureAgeGroup | null,
+      }));
     },
   },
   Provenance: {

@@ -9,7 +9,7 @@ import type { RecordsService } from './records.js';
 
 export type { GraphNodeKind, SearchKind } from '../graph/stores/explore.js';
 
-const SEARCH_KINDS: readonly SearchKind[] = ['EVENT', 'ACTOR', 'PLACE', 'SOURCE', 'EXCERPT'];
+const SEARCH_KINDS: readonly SearchKind[] = ['EVENT', 'ACTOR', 'PLACE', 'SOURCE', 'EXCERPT', 'FIGURE'];
 
 const SEARCH_PAGE = { default: 20, max: 100 };
 const NEIGHBORHOOD_LIMIT = { default: 100, max: 500 };
@@ -106,6 +106,8 @@ function matchedText(node: NodeRecord, tokens: { word: string; fuzzy: boolean }[
       return node.title;
     case 'Excerpt':
       return node.exact;
+    case 'Figure':
+      return [node.text ?? figureLabel(node), node.subgroup].filter(Boolean).join(' · ');
     case 'Event':
     case 'Actor':
     case 'Place':

@@ -15,12 +15,14 @@ export interface EventFilterInput {
   actorId?: string | null;
   role?: string | null;
   sourceId?: string | null;
+  nameContains?: string | null;
 }
 
 export interface EntityFilterInput {
   types?: readonly string[] | null;
   namePrefix?: string | null;
   withinId?: string | null;
+  nameContains?: string | null;
 }
 
 export interface SourceFilterInput {
@@ -76,7 +78,17 @@ function eventFilter(filter: EventFilterInput | null | undefined): EventFilter {
     actorId: filter?.actorId ?? null,
     role: filter?.role ?? null,
     sourceId: filter?.sourceId ?? null,
+    nameContains: nameContains(filter?.nameContains),
   };
+}
+
+/** Words a name must contain: trimmed, at most 300 characters (a name's limit); blank means no condition. */
+function nameContains(value: string | null | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (v.length > 300)
+    throw badInput('filter.nameContains is at most 300 characters', ['filter', 'nameContains']);
+  return v;
 }
 
 /** The keyset position a cursor names (nothing: the first page), and the rows to read: one more than shown. */
@@ -140,6 +152,7 @@ export class ListingService {
       types: args.filter?.types?.length ? [...args.filter.types] : null,
       namePrefix: args.filter?.namePrefix || null,
       withinId: args.filter?.withinId ?? null,
+      nameContains: nameContains(args.filter?.nameContains),
     };
     const page = await store.entitiesPage(this.executor, label, embeds, filter, keyset(args.after, first));
     const edges = page.rows.slice(0, first).map((r) => {

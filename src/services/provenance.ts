@@ -47,6 +47,9 @@ export interface StatisticGroupRecord {
   measure: string;
   subject: EntityRecord;
   subgroup: string | null;
+  sex: string | null;
+  ageGroup: string | null;
+  category: string | null;
   unit: string;
   figures: StatisticValueRecord[];
   disputed: boolean;
@@ -64,6 +67,9 @@ export interface StatisticsFilterInput {
   subjectIds?: readonly string[] | null;
   sourceIds?: readonly string[] | null;
   subgroup?: string | null;
+  sexes?: readonly string[] | null;
+  ageGroups?: readonly string[] | null;
+  categories?: readonly string[] | null;
 }
 
 const PAGE = { default: 20, max: 100 };
@@ -188,6 +194,9 @@ export class ProvenanceService {
       subjectIds: listFilter(filter.subjectIds, 'subjectIds'),
       sourceIds: listFilter(filter.sourceIds, 'sourceIds'),
       subgroup: filter.subgroup ?? null,
+      sexes: listFilter(filter.sexes, 'sexes'),
+      ageGroups: listFilter(filter.ageGroups, 'ageGroups'),
+      categories: listFilter(filter.categories, 'categories'),
       details: opts.details,
     });
     return groups.map((g) => {

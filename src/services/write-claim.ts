@@ -5,12 +5,14 @@ import {
   attributeClaimValue,
   figureClaimValue,
   relationClaimValue,
+  shareOfProblem,
   statementClaimValue,
 } from '../model/claims.js';
-import type { Sensitivity } from '../model/enums.js';
+import { SENSITIVITIES, type Sensitivity } from '../model/enums.js';
+import { badInput } from '../errors.js';
 import { figureIdOf, relationId } from '../model/ids.js';
 import type { ClaimRow, ExcerptRow, FigureRow, RelationRow } from '../model/rows.js';
-import { notFoundAt, type CheckedClaim, type RecordClaimArgs } from './write-input.js';
+import { at, notFoundAt, type CheckedClaim, type Path, type RecordClaimArgs } from './write-input.js';
 
 /** The rows of a recorded claim, and how they are written: pure construction apart from the writes. */
 
@@ -18,7 +20,14 @@ import { notFoundAt, type CheckedClaim, type RecordClaimArgs } from './write-inp
 export function claimRows(
   input: RecordClaimArgs,
   checked: CheckedClaim,
-  c: { claimId: string; sensitivity: Sensitivity; recordedBy: string; excerptIds: string[] },
+  c: {
+    claimId: string;
+    sensitivity: Sensitivity;
+    /** The figure's own, stricter sensitivity (figureSensitivityOf), or null: the claim's. */
+    figureSensitivity?: Sensitivity | null;
+    recordedBy: string;
+    excerptIds: string[];
+  },
 ): { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null } {
   const { relation, figure, attribute, meta, attributedTo } = checked;
   const base = {
@@ -62,7 +71,7 @@ export function claimRows(
       id: figureIdOf(c.claimId),
       claimId: c.claimId,
       subjectId: input.subjectId,
-      sensitivity: c.sensitivity,
+      sensitivity: c.figureSensitivity ?? c.sensitivity,
     };
     return { claim: { ...base, ...figureClaimValue(row) }, figure: row, relation: null };
   }
@@ -119,4 +128,50 @@ export function relationChange(
     claimIds: merged.claimIds,
   };
   return { id: row.id, before: merged.before ? { claimIds: merged.before } : null, after };
+}
+
+/**
+ * A figure's own sensitivity: as strict as its claim's or stricter (a looser one would change nothing, the
+ * figure being hidden with its claim, and would read as a promise it cannot keep): refused.
+ */
+export function figureSensitivityOf(claim: Sensitivity, figure: Sensitivity): Sensitivity {
+  if (SENSITIVITIES.indexOf(figure) < SENSITIVITIES.indexOf(claim)) {
+    throw badInput(
+      `input.figure.sensitivity: a figure is at least as restricted as its claim (${claim}), not ${figure}`,
+      ['input', 'figure', 'sensitivity'],
+    );
+  }
+  return figure;
+}
+
+/**
+ * The whole a share is part of and the event a figure covers, checked in the claim's transaction: both
+ * visible to the caller (NOT_FOUND otherwise, as for a missing id), the whole a figure claim that is not
+ * retracted, in the part's unit or the part in percent (model/claims.ts shareOfProblem, the bundle
+ * loader's rule), the event an event.
+ */
+export async function checkFigureLinks(
+  tx: Tx,
+  input: RecordClaimArgs,
+  figure: NonNullable<CheckedClaim['figure']>,
+): Promise<void> {
+  const p: Path = ['input', 'figure'];
+  const shareOf = input.figure?.shareOfClaimId;
+  if (shareOf) {
+    const whole = await store.figureClaim(tx, shareOf);
+    if (!whole) throw notFoundAt('Claim', shareOf, [...p, 'shareOfClaimId']);
+    const problem = shareOfProblem({ claimId: '', unit: figure.unit }, { claimId: shareOf, ...whole });
+    if (problem) throw badInput(`${at([...p, 'shareOfClaimId'])}: ${problem}`, [...p, 'shareOfClaimId']);
+  }
+  if (figure.duringId) {
+    const found = await store.findNodes(tx, [figure.duringId]);
+    const n = found.get(figure.duringId);
+    if (!n) throw notFoundAt('Event', figure.duringId, [...p, 'duringId']);
+    if (n.kind !== 'Event') {
+      throw badInput(`${at([...p, 'duringId'])}: ${figure.duringId} is a ${n.kind}, not an event`, [
+        ...p,
+        'duringId',
+      ]);
+    }
+  }
 }

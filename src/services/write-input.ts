@@ -29,7 +29,7 @@ import {
   type EntityKind,
   type RelationType,
 } from '../model/graph-model.js';
-import { excerptId } from '../model/ids.js';
+import { excerptId, figureIdOf } from '../model/ids.js';
 import { locateQuote } from '../model/quotes.js';
 import type { EntityRow, ExcerptRow, FigureRow } from '../model/rows.js';
 import { codePointLength, codePoints, isWellFormed, selectorAt } from '../model/text.js';
@@ -103,6 +103,7 @@ export const FigureMeta = FigureValue.omit({
   asOf: true,
   shareOf: true,
   during: true,
+  sensitivity: true,
 });
 export const EntityMeta = z.object({
   name: ActorInput.shape.name,
@@ -413,9 +414,15 @@ export function checkClaimInput(input: RecordClaimArgs, between: () => void = ()
         unit: f.unit,
         subgroup: f.subgroup,
         text: f.text,
+        duration: f.duration,
+        sex: f.sex,
+        ageGroup: f.ageGroup,
+        category: f.category,
       }),
       p,
     );
+    if (f.shareOfClaimId != null) checkId(f.shareOfClaimId, [...p, 'shareOfClaimId']);
+    if (f.duringId != null) checkId(f.duringId, [...p, 'duringId']);
     if (m.value == null && m.min == null && m.max == null)
       throw badInput('give a value, or min and/or max', p);
     if (m.min != null && m.max != null && m.min > m.max) {
@@ -430,11 +437,16 @@ export function checkClaimInput(input: RecordClaimArgs, between: () => void = ()
       unit: m.unit,
       subgroup: m.subgroup ?? null,
       text: m.text ?? null,
+      duration: m.duration ?? null,
+      sex: m.sex ?? null,
+      ageGroup: m.ageGroup ?? null,
+      category: m.category ?? null,
       periodStart: fuzzy(f.periodStart, [...p, 'periodStart']),
       periodEnd: fuzzy(f.periodEnd, [...p, 'periodEnd']),
       asOf: fuzzy(f.asOf, [...p, 'asOf']),
-      shareOfId: null,
-      duringId: null,
+      // Checked against the graph by services/write.ts (claimEvidence), in the transaction.
+      shareOfId: f.shareOfClaimId ? figureIdOf(f.shareOfClaimId) : null,
+      duringId: f.duringId ?? null,
     };
   }
   let attribute: { property: string; value: unknown } | null = null;

@@ -51,7 +51,13 @@ import {
   SourceMeta,
   type WriteOptions,
 } from './write-input.js';
-import { claimRows, relationChange, writeClaim } from './write-claim.js';
+import {
+  checkFigureLinks,
+  claimRows,
+  figureSensitivityOf,
+  relationChange,
+  writeClaim,
+} from './write-claim.js';
 import { sourceDifferences, type SourceFieldDifference } from './source-differences.js';
 
 /**
@@ -175,13 +181,20 @@ export class WriteService {
   async recordClaim(input: RecordClaimArgs, idempotencyKey?: Maybe<string>): Promise<ClaimRecord> {
     requireRole(this.viewer, 'analyst', 'Recording claims');
     let sensitivity: Sensitivity = 'public';
-    const checked = checkClaimInput(input, () => (sensitivity = this.sensitivity(input.sensitivity)));
+    let figureSensitivity: Sensitivity | null = null;
+    const checked = checkClaimInput(input, () => {
+      sensitivity = this.sensitivity(input.sensitivity);
+      if (input.figure?.sensitivity != null) {
+        figureSensitivity = figureSensitivityOf(sensitivity, this.sensitivity(input.figure.sensitivity));
+      }
+    });
     const claimId = `cl-${randomUUID()}`;
     const result = await this.mutate('recordClaim', input, idempotencyKey, async (tx) => {
       const excerpts = await this.claimEvidence(tx, input, checked);
       const rows = claimRows(input, checked, {
         claimId,
         sensitivity,
+        figureSensitivity,
         recordedBy: actorLabel(this.viewer),
         excerptIds: excerpts.map((e) => e.id),
       });
@@ -211,6 +224,7 @@ export class WriteService {
       });
     }
     attributedTo.forEach((id, i) => actorAt(found, id, ['input', 'attributedTo', i]));
+    if (checked.figure) await checkFigureLinks(tx, input, checked.figure);
     const text = await store.sourceText(tx, input.sourceId);
     if (text === null) throw notFoundAt('Source', input.sourceId, ['input', 'sourceId']);
     return resolveExcerpts(input.sourceId, text, input.excerpts);

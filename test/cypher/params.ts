@@ -113,6 +113,10 @@ const FIGURE = {
   periodLatest: '2022-05-31',
   shareOfId: null,
   duringId: 'ev-sample',
+  duration: 'P4Y',
+  sex: 'female',
+  ageGroup: null,
+  category: 'army_defectors',
 };
 
 const RELATION = {
@@ -148,6 +152,7 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   relationTypes: ['INVOLVED_IN', 'OCCURRED_IN', 'PART_OF'],
   datedFrom: '2022-05-01',
   namePrefix: 'dar',
+  nameContains: 'amnesty',
   withinId: 'pl-sample',
   publisherId: 'ac-sample',
   language: 'en',
@@ -170,6 +175,9 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   measures: ['killed'],
   sourceIds: ['src-sample'],
   subgroup: '',
+  sexes: ['female'],
+  ageGroups: ['child'],
+  categories: ['army_defectors'],
   start: 0,
   end: 100,
   // Identity
@@ -294,6 +302,7 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'write.insertFigure': { rows: [FIGURE] },
   'write.mergeSource': { r: SOURCE },
   'write.mergeRelation.': { r: RELATION },
+  'write.linkFigure': { rows: [FIGURE] },
 };
 
 /** The parameters a statement's Cypher names, in order of first use. */

@@ -40,8 +40,16 @@ export type ClaimAttributeInput = {
 
 /** The number a figure claim asserts; give a value, or min and/or max. */
 export type ClaimFigureInput = {
+  /** The subgroup's age group, when the source says. */
+  ageGroup?: FigureAgeGroup | null | undefined;
   /** When the figure was true. */
   asOf?: FuzzyDateInput | null | undefined;
+  /** The subgroup's role or category, a lower_snake_case term, e.g. army_defectors. */
+  category?: string | null | undefined;
+  /** A span the figure covers without anchored dates, ISO 8601: P4Y ("over four years"), P18M, P2W, PT36H. */
+  duration?: string | null | undefined;
+  /** An event whose period the figure covers (e.g. the supervision of prisons); NOT_FOUND when you may not see it. */
+  duringId?: string | null | undefined;
   /** Upper bound, when given. */
   max?: number | null | undefined;
   /** What is counted, lower_snake_case, e.g. people_released. */
@@ -54,6 +62,19 @@ export type ClaimFigureInput = {
   periodStart?: FuzzyDateInput | null | undefined;
   /** How the value relates to the true number. */
   qualifier?: FigureQualifier;
+  /**
+   * The figure's own sensitivity when it is stricter than the claim's (default: the claim's; a looser one is
+   * refused, as setSensitivity would make the figure hidden with its claim anyway).
+   */
+  sensitivity?: Sensitivity | null | undefined;
+  /** The subgroup's sex, when the source says ("40 were women": female). */
+  sex?: FigureSex | null | undefined;
+  /**
+   * When this figure is a share of another ("of whom 40 were women", "83% of the deaths"): the id of the
+   * whole's figure claim. It must be visible to you (NOT_FOUND otherwise), a figure claim, not retracted,
+   * and count in this figure's unit unless this one is in percent.
+   */
+  shareOfClaimId?: string | null | undefined;
   /** A subgroup of what is counted, e.g. women. */
   subgroup?: string | null | undefined;
   /** The source's own wording, e.g. "nearly 1,168". */
@@ -199,6 +220,8 @@ export type EventFilter = {
   actorId?: string | null | undefined;
   /** Window start, inclusive: YYYY, YYYY-MM or YYYY-MM-DD (a month means its first day). */
   from?: string | null | undefined;
+  /** Only events whose name or an alias contains this text (case-insensitive), e.g. "amnesty". */
+  nameContains?: string | null | undefined;
   /**
    * Only events in this place or anywhere inside it. Like every filter naming a record, it crosses only what
    * the caller may see (the record, and relationships backed by a visible claim): a hidden record, or one
@@ -285,6 +308,19 @@ export type FacilityKind =
   /** A site not officially used for detention. */
   | 'unofficial_site';
 
+/** Age group of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureAgeGroup =
+  /** Adults. */
+  | 'adult'
+  /** Children (under 18). */
+  | 'child'
+  /** Elderly people. */
+  | 'elderly'
+  /** Several age groups, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their age. */
+  | 'unknown';
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -299,6 +335,17 @@ export type FigureQualifier =
   | 'less_than'
   /** Above the value ("exceeded 105,000"). */
   | 'more_than';
+
+/** Sex of the people a figure counts (a figure's subgroup), when the source says. */
+export type FigureSex =
+  /** Women or girls. */
+  | 'female'
+  /** Men or boys. */
+  | 'male'
+  /** Both, counted together. */
+  | 'mixed'
+  /** The source counts people of a subgroup without saying their sex. */
+  | 'unknown';
 
 /** What a figure counts in. */
 export type FigureUnit =
@@ -500,8 +547,14 @@ export type Sensitivity =
 
 /** What figures to include. */
 export type StatisticsFilter = {
+  /** Only figures whose subgroup has one of these age groups. */
+  ageGroups?: Array<FigureAgeGroup> | null | undefined;
+  /** Only figures whose subgroup has one of these roles or categories, e.g. army_defectors. */
+  categories?: Array<string> | null | undefined;
   /** Only these measures, e.g. people_released. */
   measures?: Array<string> | null | undefined;
+  /** Only figures whose subgroup has one of these sexes (female: every figure about women or girls). */
+  sexes?: Array<FigureSex> | null | undefined;
   /** Only figures whose claims cite these sources. */
   sourceIds?: Array<string> | null | undefined;
   /** Only this subgroup (e.g. women); use "" for the whole population. */

@@ -154,6 +154,17 @@ async function load(w: World, doc: Record<string, unknown>) {
   }
 }
 
+/** A figure's duration and subgroup parts, each there or not (issue #15). */
+function figureParts(w: World) {
+  const maybe = <T>(values: readonly T[]) => (w.rng.next() < 0.5 ? pick(w.rng, values) : undefined);
+  return {
+    duration: maybe(['P4Y', 'P18M', 'PT36H', 'P1Y2M10D']),
+    sex: maybe(['female', 'male', 'mixed', 'unknown']),
+    ageGroup: maybe(['child', 'adult', 'elderly']),
+    category: maybe(['army_defectors', 'journalists']),
+  };
+}
+
 /** A bundle of new sources, entities and claims, some claims quoting several sources. */
 async function bundleStep(w: World) {
   const k = w.n;
@@ -200,7 +211,17 @@ async function bundleStep(w: World) {
         ? { relation: { type: 'INVOLVED_IN', object: events[0]!.id, role: 'perpetrator' } }
         : {}),
       ...(kind === 1
-        ? { figure: { measure: 'people_released', value: 10 + i, qualifier: 'exact', unit: 'people' } }
+        ? {
+            figure: {
+              measure: 'people_released',
+              value: 10 + i,
+              qualifier: 'exact',
+              unit: i > 1 ? 'percent' : 'people',
+              ...figureParts(w),
+              // The second figure claim is a share of the first, during the bundle's event.
+              ...(i > 1 ? { shareOf: `cl-${w.u}-${k}-1`, during: events[0]!.id } : {}),
+            },
+          }
         : {}),
       ...(kind === 2 ? { relation: { type: 'OCCURRED_IN', object: places[0]!.id } } : {}),
       ...(kind === 3
@@ -318,6 +339,18 @@ const STEPS: Record<string, (w: World) => Promise<unknown>> = {
           sourceId: s.id,
           excerpts: [{ quote: q.exact, start: q.start, end: q.end }],
           confidence: 0.5,
+          ...(w.rng.next() < 0.5
+            ? {
+                figure: {
+                  measure: 'people_held',
+                  value: w.n,
+                  unit: 'people',
+                  ...figureParts(w),
+                  duringId: pick(w.rng, w.entities).id,
+                  ...(w.claims.length && w.rng.next() < 0.5 ? { shareOfClaimId: pick(w.rng, w.claims) } : {}),
+                },
+              }
+            : {}),
         },
       },
     );

@@ -273,6 +273,9 @@ function bundle() {
           unit: 'people',
           // A figure's words are words of its excerpt (kg check); the marker is in the summary.
           text: 'released',
+          duration: 'P4Y',
+          sex: 'female',
+          category: `cat_${u}`,
         },
         source: ids.pub,
         quotes: ['detainees were released'],
@@ -323,6 +326,8 @@ function bundle() {
           qualifier: 'exact',
           unit: 'people',
           text: 'Seven',
+          sex: 'female',
+          category: `cat_${u}`,
         },
         source: ids.pub,
         quotes: ['Seven people were killed'],
@@ -337,6 +342,9 @@ function bundle() {
           qualifier: 'exact',
           unit: 'people',
           text: 'the transfer',
+          duration: 'P2W',
+          sex: 'female',
+          category: `cat_${u}`,
         },
         source: ids.secretSource,
         quotes: ['ordered the transfer'],
@@ -503,6 +511,22 @@ const READ_PATHS: [string, string][] = [
   [
     'figures of an event',
     `{ node(id: "${ids.event}") { ... on Entity { figures { id text claims { summary } } } } }`,
+  ],
+  [
+    'search (figures: words, subgroup, number)',
+    `{ search(query: "${u} 12", kinds: [FIGURE], first: 100) { totalCount edges { node { matched node { id ... on Figure { text duration sex ageGroup category } } } } } }`,
+  ],
+  [
+    'statistics (subgroup parts)',
+    `{ statistics(filter: { sexes: [female], categories: ["cat_${u}"] }) { sex ageGroup category figures { figure { id text duration sex category } sources { title } } } }`,
+  ],
+  [
+    'figure duration and subgroup parts (hidden figures)',
+    `{ nodes(ids: ["fg-t${u}-fig", "${ids.noEvidenceFigure}"]) { id ... on Figure { duration sex ageGroup category } } }`,
+  ],
+  [
+    'events by words of their name',
+    `{ events(filter: { nameContains: "${u}" }) { totalCount edges { node { ${ENTITY} } } } }`,
   ],
   [
     'neighborhood (figures)',
@@ -742,6 +766,7 @@ function expectNothingHidden(text: string): void {
     ids.orderSource,
     ids.hiddenCommandClaim,
     ids.hiddenPostClaim,
+    `fg-t${u}-fig`,
   ];
   for (const id of hidden) expect(text).not.toContain(`"${id}"`);
   for (const day of HIDDEN_DAYS) expect(text).not.toContain(day);

@@ -208,6 +208,7 @@ it('events in a place, by date', () => {
         AND ($sourceId IS NULL OR EXISTS {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
+        AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
           WITH e, lo, hi, coalesce(toString(lo), '9999-12-31') AS k
           WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId)
           WITH e, lo, hi, k ORDER BY k ASC, e.id ASC LIMIT toInteger($limit)
@@ -228,11 +229,15 @@ it('full-text search', () => {
          UNWIND $textIndexes AS ix
          CALL db.index.fulltext.queryNodes(ix, $q) YIELD node, score
          RETURN node, score
+         UNION ALL
+         WITH 1 AS go WHERE 'FIGURE' IN $kinds
+         CALL db.index.fulltext.queryNodes('figure_text', $q) YIELD node, score
+         RETURN node, score
        }
        WITH node, max(score) AS score
        WITH node, score,
             CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
-                 WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' END AS kind
+                 WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' WHEN node:Figure THEN 'FIGURE' END AS kind
        WHERE kind IN $kinds AND «VISIBLE_NODE(node)»
        ORDER BY score DESC, node.id
        WITH collect({node: node, score: score, kind: kind}) AS ranked

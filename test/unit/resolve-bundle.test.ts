@@ -299,9 +299,61 @@ describe('resolveBundle: figures and attributes', () => {
     expect(await problems(doc)).toEqual([
       { path: 'claims[0].figure', message: 'give a value, or min and/or max' },
       { path: 'claims[1].figure', message: 'min 9 is above max 2' },
-      { path: 'claims[2].figure.shareOf', message: 'no figure claim cl-plain' },
+      { path: 'claims[2].figure.shareOf', message: 'cl-plain is not a figure claim' },
       { path: 'claims[2].figure.during', message: 'no event ev-gone' },
       { path: 'claims[2].figure.asOf', message: 'value 2022-02-30 is not a real calendar day' },
+    ]);
+  });
+
+  it('applies the share rule (model/claims.ts) and refuses a duration that is not ISO 8601', async () => {
+    const doc = bundle([
+      released('cl-whole', { value: 100 }),
+      released('cl-gone', { value: 50 }),
+      released('cl-days', { value: 3, unit: 'days', shareOf: 'cl-whole' }),
+      released('cl-of-gone', { value: 3, shareOf: 'cl-gone' }),
+      released('cl-self', { value: 3, shareOf: 'cl-self' }),
+      released('cl-over', { value: 3, duration: '4Y' }),
+      released('cl-group', { value: 3, category: 'Army defectors' }),
+    ]);
+    (doc.claims as Record<string, unknown>[])[1]!.status = 'retracted';
+    expect(await problems(doc)).toEqual([
+      {
+        path: 'claims[5].figure.duration',
+        message: expect.stringContaining('"4Y" is not an ISO 8601 duration'),
+      },
+      { path: 'claims[6].figure.category', message: 'a lower_snake_case term such as army_defectors' },
+    ]);
+    (doc.claims as Record<string, unknown>[]).splice(5, 2);
+    expect(await problems(doc)).toEqual([
+      {
+        path: 'claims[2].figure.shareOf',
+        message: "a share counts in its whole's unit (people) or in percent, not days",
+      },
+      { path: 'claims[3].figure.shareOf', message: 'cl-gone is retracted' },
+      { path: 'claims[4].figure.shareOf', message: 'a figure cannot be a share of itself' },
+    ]);
+  });
+
+  it('keeps a duration and the subgroup parts, and counts them in the figure key', async () => {
+    const rows = await resolve(
+      bundle([
+        released('cl-women', {
+          value: 40,
+          subgroup: 'women',
+          sex: 'female',
+          ageGroup: 'adult',
+          duration: 'P4Y',
+        }),
+        released('cl-defectors', { value: 12, category: 'army_defectors' }),
+      ]),
+    );
+    expect(rows.figures.map((f) => [f.duration, f.sex, f.ageGroup, f.category])).toEqual([
+      ['P4Y', 'female', 'adult', null],
+      [null, null, null, 'army_defectors'],
+    ]);
+    expect(rows.claims.map((c) => c.conflictKey)).toEqual([
+      'figure|people_released|women|people|||female/adult//P4Y',
+      'figure|people_released||people|||//army_defectors/',
     ]);
   });
 

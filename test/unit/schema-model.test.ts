@@ -22,6 +22,8 @@ describe('the GraphQL schema and the model agree', () => {
     ['FigureUnit', enums.FIGURE_UNITS],
     ['RelationType', RELATION_TYPES],
     ['FacilityKind', enums.FACILITY_KINDS],
+    ['FigureSex', enums.FIGURE_SEXES],
+    ['FigureAgeGroup', enums.FIGURE_AGE_GROUPS],
   ])('%s has exactly the model values', (name, list) => {
     expect(values(name)).toEqual([...list]);
   });

@@ -132,7 +132,9 @@ export function hitView(hit: SearchHit): HitView {
     title?: string;
     source?: { id: string; title: string };
   };
-  const title = node.name ?? node.title ?? node.source?.title ?? node.id;
+  // A figure has no name: its words (Figure.text or label, and subgroup) are its title.
+  const title =
+    node.name ?? node.title ?? node.source?.title ?? (hit.kind === 'FIGURE' ? hit.matched : node.id);
   const target = hit.kind === 'EXCERPT' && node.source ? node.source.id : node.id;
   return { kind: hit.kind, target, title, matched: hit.matched !== title ? hit.matched : null };
 }

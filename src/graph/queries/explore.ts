@@ -52,7 +52,9 @@ const EDGE_CLAIMS = (edgeList: string) => `COLLECT {
   }`;
 
 /**
- * Ranked hits over entity names/aliases and excerpt/source text. $q is an escaped Lucene query;
+ * Ranked hits over entity names/aliases, excerpt/source text and figures (their words and numbers: the
+ * figure_text index, migration 0010); a figure is found only when visible (VISIBLE_NODE: its claim too).
+ * $q is an escaped Lucene query;
  * $kinds the SearchKind values wanted; keyset after ($afterScore, $afterId); $first + 1 rows fetched.
  * $withTotal counts all hits; $withSource adds each excerpt's source.
  */
@@ -76,11 +78,15 @@ export const search = statement<{
      UNWIND $textIndexes AS ix
      CALL db.index.fulltext.queryNodes(ix, $q) YIELD node, score
      RETURN node, score
+     UNION ALL
+     WITH 1 AS go WHERE 'FIGURE' IN $kinds
+     CALL db.index.fulltext.queryNodes('figure_text', $q) YIELD node, score
+     RETURN node, score
    }
    WITH node, max(score) AS score
    WITH node, score,
         CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
-             WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' END AS kind
+             WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' WHEN node:Figure THEN 'FIGURE' END AS kind
    WHERE kind IN $kinds AND ${VISIBLE_NODE('node')}
    ORDER BY score DESC, node.id
    WITH collect({node: node, score: score, kind: kind}) AS ranked

@@ -66,7 +66,7 @@ export const exportClaims = statement<BundlePageParams>(
           COLLECT { MATCH (c)-[a:ATTRIBUTED_TO]->(x:Actor) RETURN x.id ORDER BY a.hop, x.id } AS attributedTo,
           head(COLLECT {
             MATCH (c)-[:OBJECT]->(f:Figure)
-            RETURN f {.measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text,
+            RETURN f {.measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text, .duration, .sex, .ageGroup, .category,
                       .periodStartJson, .periodEndJson, .asOfJson,
                       sensitivity: coalesce(f.sensitivity, 'public'),
                       shareOf: head(COLLECT {

@@ -126,7 +126,7 @@ export const exportAcledEvents = statement<PageParams>(
      } AS claims,
      COLLECT {
        MATCH (ef:Figure)-[:FIGURE_OF]->(n) WHERE ${VISIBLE_FIGURE('ef')}
-       RETURN ef {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup,
+       RETURN ef {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup, .duration, .sex, .ageGroup, .category,
                   // A claim a later release of its dataset superseded reads 'superseded' (not counted).
                   claimStatus: head(COLLECT { MATCH (efc:Claim {id: ef.claimId}) WHERE ${VISIBLE_CLAIM('efc')}
                     RETURN CASE WHEN ${SUPERSEDED('efc')} THEN 'superseded' ELSE efc.status END })}
@@ -202,7 +202,7 @@ export const exportExcerpts = statement<PageParams>(
 export const exportFigures = statement<PageParams>(
   'export.figures',
   `${page('Figure', VISIBLE_FIGURE('n'))}
-   RETURN n {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text, .claimId} AS figure,
+   RETURN n {.id, .measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text, .duration, .sex, .ageGroup, .category, .claimId} AS figure,
      head(COLLECT { MATCH (n)-[:FIGURE_OF]->(fs:Entity) RETURN fs.id }) AS subjectId,
      head(COLLECT { MATCH (n)-[:SHARE_OF]->(fw:Figure) WHERE ${VISIBLE_FIGURE('fw')} RETURN fw.id }) AS shareOfId,
      head(COLLECT { MATCH (n)-[:DURING]->(fe:Event) WHERE ${VISIBLE('fe')} RETURN fe.id }) AS duringId,

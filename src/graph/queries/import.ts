@@ -1,5 +1,6 @@
 import { statement } from '../executor.js';
 import { RELATION_TYPES, assertRelType, type RelationType } from '../../model/graph-model.js';
+import { FIGURE_SEARCH_TERMS } from './fragments.js';
 
 /**
  * Batched writes of a resolved bundle (UNWIND over rows). Every statement is idempotent: MERGE by id,
@@ -100,6 +101,10 @@ export const findFigureChanges = statement(
      CASE WHEN NOT ${SAME('f.unit', 'r.unit')} THEN 'unit' END,
      CASE WHEN NOT ${SAME('f.subgroup', 'r.subgroup')} THEN 'subgroup' END,
      CASE WHEN NOT ${SAME('f.text', 'r.text')} THEN 'text' END,
+     CASE WHEN NOT ${SAME('f.duration', 'r.duration')} THEN 'duration' END,
+     CASE WHEN NOT ${SAME('f.sex', 'r.sex')} THEN 'sex' END,
+     CASE WHEN NOT ${SAME('f.ageGroup', 'r.ageGroup')} THEN 'ageGroup' END,
+     CASE WHEN NOT ${SAME('f.category', 'r.category')} THEN 'category' END,
      CASE WHEN NOT ${SAME('f.periodStartJson', 'r.periodStartJson')} THEN 'periodStart' END,
      CASE WHEN NOT ${SAME('f.periodEndJson', 'r.periodEndJson')} THEN 'periodEnd' END,
      CASE WHEN NOT ${SAME('f.asOfJson', 'r.asOfJson')} THEN 'asOf' END
@@ -259,6 +264,8 @@ export const UPSERT_FIGURES_BODY = `UNWIND $rows AS r
    WITH f, r, c, subject, false AS edited, coalesce(f.sensitivity, 'public') AS before
    SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
        f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
+       f.duration = r.duration, f.sex = r.sex, f.ageGroup = r.ageGroup, f.category = r.category,
+       f.searchTerms = ${FIGURE_SEARCH_TERMS('r')},
        f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
        f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest),
        f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
@@ -272,9 +279,8 @@ export const upsertFigures = statement(
    ${KEPT('f')}`,
 );
 
-export const linkFigures = statement(
-  'import.linkFigures',
-  `UNWIND $rows AS r
+/** A figure's SHARE_OF and DURING links; the write API runs the same body. */
+export const LINK_FIGURES_BODY = `UNWIND $rows AS r
    MATCH (f:Figure {id: r.id})
    CALL (f, r) {
      WITH f, r WHERE r.shareOfId IS NOT NULL
@@ -285,8 +291,9 @@ export const linkFigures = statement(
      WITH f, r WHERE r.duringId IS NOT NULL
      MATCH (e:Event {id: r.duringId})
      MERGE (f)-[:DURING]->(e)
-   }`,
-);
+   }`;
+
+export const linkFigures = statement('import.linkFigures', LINK_FIGURES_BODY);
 
 /** One statement per relation type: types cannot be parameters, so they come from the model's allow-list. */
 export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof statement>>> =

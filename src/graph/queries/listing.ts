@@ -32,6 +32,7 @@ export type EventFilterParams = {
   actorId: string | null;
   role: string | null;
   sourceId: string | null;
+  nameContains: string | null;
   relationTypes: readonly string[];
 };
 
@@ -48,6 +49,7 @@ export type EntitiesPageParams = KeysetParams & {
   types: string[] | null;
   namePrefix: string | null;
   withinId: string | null;
+  nameContains: string | null;
   relationTypes: readonly string[];
 };
 
@@ -60,6 +62,12 @@ export type SourcesPageParams = KeysetParams & {
 /** The span of an event: from its earliest start to its latest end (open bounds are null). */
 const EVENT_SPAN = `
   WITH e, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi`;
+
+/**
+ * A name or alias of entity `x` contains $nameContains, case-insensitive: the same test for events, actors
+ * and places (like namePrefix, a filter on the names list of records the listing reads anyway).
+ */
+const NAME_CONTAINS = (x: string) => `any(n IN ${x}.names WHERE toLower(n) CONTAINS toLower($nameContains))`;
 
 const EVENT_FILTER = `
   WHERE ${VISIBLE('e')}
@@ -75,7 +83,8 @@ const EVENT_FILTER = `
       WHERE ($role IS NULL OR r.role = $role) AND ${VISIBLE('ea')} AND ${VISIBLE_REL('r')} })
     AND ($sourceId IS NULL OR EXISTS {
       MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
-      WHERE ${VISIBLE('es')} AND ${VISIBLE_CLAIM('ec')} })`;
+      WHERE ${VISIBLE('es')} AND ${VISIBLE_CLAIM('ec')} })
+    AND ($nameContains IS NULL OR ${NAME_CONTAINS('e')})`;
 
 /**
  * Where the events of a listing are found: every event, or (when the filter names one) only those of the
@@ -225,6 +234,7 @@ const ENTITY_FILTER = `
   WHERE ${VISIBLE('x')}
     AND ($types IS NULL OR x.type IN $types)
     AND ($namePrefix IS NULL OR any(n IN x.names WHERE toLower(n) STARTS WITH toLower($namePrefix)))
+    AND ($nameContains IS NULL OR ${NAME_CONTAINS('x')})
     AND ($withinId IS NULL OR EXISTS {
       MATCH withinPath = (x)-[:PART_OF*1..6]->(:Place {id: $withinId}) WHERE ${VISIBLE_PATH('withinPath')} })`;
 

@@ -209,6 +209,9 @@ export type StatisticsParams = {
   subjectIds: string[] | null;
   sourceIds: string[] | null;
   subgroup: string | null;
+  sexes: string[] | null;
+  ageGroups: string[] | null;
+  categories: string[] | null;
   details: boolean;
 };
 
@@ -216,7 +219,9 @@ export type StatisticsParams = {
  * Figures grouped by (measure, subject, subgroup, unit), each with its claims (all, by id), the sources
  * of its non-retracted claims and, per live claim, the ids of the claims that disagree with it; a group
  * is disputed when two of its own figures' claims disagree. Figures whose every claim is retracted are
- * left out. Filters: $measures, $sourceIds, $subgroup ('' = whole population), each null for any.
+ * left out. Filters: $measures, $sourceIds, $subgroup ('' = whole population), the subgroup's parts
+ * ($sexes, $ageGroups, $categories), each null for any. Figures whose subgroups differ in a part are
+ * different groups.
  */
 function statisticsStatement(name: string, match: string) {
   return statement<StatisticsParams>(
@@ -224,6 +229,8 @@ function statisticsStatement(name: string, match: string) {
     `${match}
      WHERE ($measures IS NULL OR f.measure IN $measures) AND ${VISIBLE('f')} AND ${VISIBLE('subject')}
        AND ($subgroup IS NULL OR coalesce(f.subgroup, '') = $subgroup)
+       AND ($sexes IS NULL OR f.sex IN $sexes) AND ($ageGroups IS NULL OR f.ageGroup IN $ageGroups)
+       AND ($categories IS NULL OR f.category IN $categories)
      CALL (f) {
        MATCH (c:Claim)-[:OBJECT]->(f) WHERE ${VISIBLE_CLAIM('c')}
        WITH c ORDER BY c.id
@@ -242,12 +249,14 @@ function statisticsStatement(name: string, match: string) {
      WITH f, subject, claims, live, sources
      ORDER BY f.periodEarliest, f.id
      WITH f.measure AS measure, subject, f.subgroup AS subgroup, f.unit AS unit,
+          [f.sex, f.ageGroup, f.category] AS parts,
           collect({figure: ${nodeProjection('f')}, claims: claims, live: live, sources: sources}) AS figures
-     WITH measure, subject, subgroup, unit, figures,
+     WITH measure, subject, subgroup, unit, parts, figures,
           reduce(ids = [], v IN figures | ids + [x IN v.live | x.id]) AS ids
-     RETURN measure, ${nodeProjection('subject')} AS subject, subgroup, unit, figures,
+     RETURN measure, ${nodeProjection('subject')} AS subject, subgroup, unit, parts, figures,
             any(v IN figures WHERE any(x IN v.live WHERE any(o IN x.conflictIds WHERE o IN ids))) AS disputed
-     ORDER BY measure, subject.id, subgroup IS NOT NULL, subgroup, unit`,
+     ORDER BY measure, subject.id, subgroup IS NOT NULL, subgroup, unit,
+              [x IN parts | coalesce(x, '')]`,
   );
 }
 

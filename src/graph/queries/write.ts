@@ -8,7 +8,7 @@ import {
   type RelationType,
 } from '../../model/graph-model.js';
 import * as bundle from './import.js';
-import { VISIBLE, VISIBLE_CLAIM, VISIBLE_NODE } from './fragments.js';
+import { VISIBLE, VISIBLE_CLAIM, VISIBLE_FIGURE, VISIBLE_NODE } from './fragments.js';
 
 /**
  * Statements of the write API. They run inside runMutation's transaction. Records are written with the
@@ -130,6 +130,20 @@ export const insertFigure = statement(
   'write.insertFigure',
   `${bundle.UPSERT_FIGURES_BODY}
    RETURN count(f) AS written`,
+);
+
+/** A new figure's SHARE_OF and DURING links (their ends checked visible by figureClaim and findNodes). */
+export const linkFigure = statement('write.linkFigure', bundle.LINK_FIGURES_BODY);
+
+/**
+ * A claim the caller may see, as the whole of a share: its kind and status, and its figure's unit when the
+ * figure is visible too (a hidden figure is no whole: the caller gets NOT_FOUND, as for a missing one).
+ */
+export const figureClaim = statement<{ id: string }>(
+  'write.figureClaim',
+  `MATCH (c:Claim {id: $id}) WHERE ${VISIBLE_CLAIM('c')}
+   OPTIONAL MATCH (c)-[:OBJECT]->(f:Figure) WHERE ${VISIBLE_FIGURE('f')}
+   RETURN c.kind AS kind, c.status AS status, f.unit AS unit, c.kind = 'figure' AND f IS NULL AS hidden`,
 );
 
 /**

@@ -12,7 +12,7 @@ import { num, str, strs } from '../values.js';
 
 export { MAX_PATHS } from '../queries/explore.js';
 
-export type SearchKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'SOURCE' | 'EXCERPT';
+export type SearchKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'SOURCE' | 'EXCERPT' | 'FIGURE';
 export type GraphNodeKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'FIGURE';
 
 const GRAPH_LABELS: Record<GraphNodeKind, string> = {
@@ -35,9 +35,16 @@ export function toLuceneQuery(query: string): string {
     .toLowerCase()
     .split(/\s+/)
     .filter(Boolean)
+    .flatMap((w) => (THOUSANDS.test(w) ? [w, w.replace(/,/g, '')] : [w]))
     .map((w) => (w.length > 1 && w.endsWith('~') ? `${escapeLucene(w.slice(0, -1))}~` : escapeLucene(w)))
     .join(' ');
 }
+
+/**
+ * A number written with thousands separators ("105,000", "1,168"): searched as written (excerpts keep
+ * it so) and as digits, as a figure's numbers are indexed (FIGURE_SEARCH_TERMS).
+ */
+const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
 
 export interface SearchQuery {
   /** The user's words (a trailing ~ asks for near spellings of a word). */

@@ -134,6 +134,7 @@ export async function timeline(
 export interface EntityFilter {
   types: string[] | null;
   namePrefix: string | null;
+  nameContains: string | null;
   /** Places inside this place (places only). */
   withinId: string | null;
 }

@@ -118,6 +118,9 @@ export interface StatisticsQuery {
   sourceIds: string[] | null;
   /** '' for the whole population. */
   subgroup: string | null;
+  sexes: string[] | null;
+  ageGroups: string[] | null;
+  categories: string[] | null;
   details: boolean;
 }
 
@@ -133,6 +136,9 @@ export interface StatisticGroup {
   measure: string;
   subject: EntityRecord;
   subgroup: string | null;
+  sex: string | null;
+  ageGroup: string | null;
+  category: string | null;
   unit: string;
   figures: StatisticFigure[];
   /** Two of its figures' claims disagree. */
@@ -148,6 +154,9 @@ export async function statistics(executor: Executor, s: StatisticsQuery): Promis
     measure: String(row.measure),
     subject: fromProjection(row.subject) as EntityRecord,
     subgroup: str(row.subgroup),
+    sex: str((row.parts as unknown[])[0]),
+    ageGroup: str((row.parts as unknown[])[1]),
+    category: str((row.parts as unknown[])[2]),
     unit: String(row.unit),
     figures: ((row.figures as Row[] | null) ?? []).map((v) => ({
       figure: fromProjection(v.figure) as FigureRecord,

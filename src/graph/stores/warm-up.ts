@@ -13,7 +13,16 @@ import { conflictsOfClaims } from '../queries/records.js';
  */
 
 const CONFLICTS = { subjectId: null, origin: null, after: null, limit: 20, withTotal: true, details: true };
-const STATISTICS = { measures: null, subjectIds: null, sourceIds: null, subgroup: null, details: true };
+const STATISTICS = {
+  measures: null,
+  subjectIds: null,
+  sourceIds: null,
+  subgroup: null,
+  sexes: null,
+  ageGroups: null,
+  categories: null,
+  details: true,
+};
 
 const PLANS: [Statement, Record<string, unknown>][] = [
   [provenance.conflictsPage, { ...CONFLICTS, withTotal: false }],

@@ -129,7 +129,18 @@ export async function insertClaim(tx: Tx, row: ClaimRow): Promise<boolean> {
 
 export async function insertFigure(tx: Tx, f: FigureRow): Promise<boolean> {
   const [r] = await tx.run(q.insertFigure, { rows: [figureParams(f)] });
+  if (f.shareOfId || f.duringId) await tx.run(q.linkFigure, { rows: [figureParams(f)] });
   return Number(r?.written ?? 0) === 1;
+}
+
+/** A visible claim as a share's whole: its kind, status and figure unit; null when missing or hidden. */
+export async function figureClaim(
+  tx: Tx,
+  id: string,
+): Promise<{ kind: string; status: string; unit: string | null } | null> {
+  const [r] = await tx.run(q.figureClaim, { id });
+  if (!r || r.hidden) return null;
+  return { kind: String(r.kind), status: String(r.status ?? 'asserted'), unit: (r.unit as string) ?? null };
 }
 
 /** Creates or extends a relationship; returns its claim ids before (null: it is new) and after. */

@@ -15,6 +15,7 @@ import {
   attributeClaimValue,
   figureClaimValue,
   relationClaimValue,
+  shareOfProblem,
   statementClaimValue,
 } from '../../model/claims.js';
 import { excerptId, figureIdOf, relationId } from '../../model/ids.js';
@@ -173,6 +174,10 @@ function figureRow(
     unit: f.unit,
     subgroup: f.subgroup ?? null,
     text: f.text ?? null,
+    duration: f.duration ?? null,
+    sex: f.sex ?? null,
+    ageGroup: f.ageGroup ?? null,
+    category: f.category ?? null,
     ...dates,
     shareOfId: f.shareOf ? figureIdOf(f.shareOf) : null,
     duringId: f.during ?? null,
@@ -290,7 +295,7 @@ class BundleResolution {
   }
 
   addClaims() {
-    const figureClaims = new Set(this.b.claims.filter((c) => c.figure).map((c) => c.id));
+    const figureClaims = new Map(this.b.claims.map((c) => [c.id, c] as const));
     for (const [i, c] of this.b.claims.entries()) {
       const p = `claims[${i}]`;
       this.register(c.id, `${p}.id`);
@@ -389,14 +394,26 @@ class BundleResolution {
     f: FigureInput,
     base: Omit<ClaimRow, keyof ClaimValue>,
     p: string,
-    figureClaims: ReadonlySet<string>,
+    figureClaims: ReadonlyMap<string, ClaimInput>,
   ): ClaimRow {
     if (f.value == null && f.min == null && f.max == null)
       this.problem(`${p}.figure`, 'give a value, or min and/or max');
     if (f.min != null && f.max != null && f.min > f.max)
       this.problem(`${p}.figure`, `min ${f.min} is above max ${f.max}`);
-    if (f.shareOf && !figureClaims.has(f.shareOf))
-      this.problem(`${p}.figure.shareOf`, `no figure claim ${f.shareOf}`);
+    const whole = f.shareOf ? figureClaims.get(f.shareOf) : undefined;
+    if (f.shareOf && !whole) this.problem(`${p}.figure.shareOf`, `no figure claim ${f.shareOf}`);
+    if (f.shareOf && whole) {
+      const problem = shareOfProblem(
+        { claimId: c.id, unit: f.unit },
+        {
+          claimId: whole.id,
+          kind: whole.figure ? 'figure' : 'other',
+          status: whole.status,
+          unit: whole.figure?.unit ?? null,
+        },
+      );
+      if (problem) this.problem(`${p}.figure.shareOf`, problem);
+    }
     if (f.during && this.entityKinds.get(f.during) !== 'Event')
       this.problem(`${p}.figure.during`, `no event ${f.during}`);
     const row = figureRow(c, f, {

@@ -4,7 +4,9 @@ import {
   CLAIM_STATUSES,
   EVENT_TYPES,
   FACILITY_KINDS,
+  FIGURE_AGE_GROUPS,
   FIGURE_QUALIFIERS,
+  FIGURE_SEXES,
   FIGURE_UNITS,
   IDENTIFIER_SCHEMES,
   PLACE_TYPES,
@@ -12,6 +14,7 @@ import {
   ROLES,
   SENSITIVITIES,
 } from '../../model/enums.js';
+import { durationProblem } from '../../model/claims.js';
 import { FuzzyDateInput } from '../../model/fuzzy-date.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import { StoreSection } from './store.js';
@@ -110,6 +113,17 @@ export const SourceInput = z
   .strict()
   .refine((s) => (s.file == null) !== (s.text == null), { message: 'give exactly one of file or text' });
 
+/** An ISO 8601 duration (model/claims.ts durationProblem: the one rule). */
+export const FigureDuration = z.string().superRefine((v, ctx) => {
+  const problem = durationProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** A role or category term of a subgroup: lower_snake_case, e.g. army_defectors, journalists. */
+export const FigureCategory = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,80}$/, 'a lower_snake_case term such as army_defectors');
+
 export const FigureValue = z
   .object({
     /** What is counted, lower_snake_case, e.g. people_released, people_arrested, deaths_in_custody. */
@@ -134,6 +148,14 @@ export const FigureValue = z
     during: id('ev-').nullish(),
     /** The figure's own sensitivity, when it differs from its claim's (set apart with setSensitivity). */
     sensitivity: z.enum(SENSITIVITIES).nullish(),
+    /** A span the figure covers without anchored dates, ISO 8601 ("over four years": P4Y). */
+    duration: FigureDuration.nullish(),
+    /** The subgroup's sex, when the source says ("40 were women": female). */
+    sex: z.enum(FIGURE_SEXES).nullish(),
+    /** The subgroup's age group, when the source says. */
+    ageGroup: z.enum(FIGURE_AGE_GROUPS).nullish(),
+    /** The subgroup's role or category, lower_snake_case, e.g. army_defectors. */
+    category: FigureCategory.nullish(),
   })
   .strict();
 

@@ -135,6 +135,8 @@ export type SearchKind =
   | 'EVENT'
   /** Excerpts, by their exact text. */
   | 'EXCERPT'
+  /** Figures, by their number ("105,000" or "105000"), the source's words of it and the subgroup's words. */
+  | 'FIGURE'
   /** Places, by name and aliases. */
   | 'PLACE'
   /** Sources, by title. */
