@@ -123,11 +123,28 @@ export type AttributionHop = {
   __typename?: 'AttributionHop';
   /** The agent at this step. */
   agent: Actor;
+  /** In what capacity the agent spoke, e.g. "director of the monitor, speaking for it"; null when not recorded. */
+  capacity?: Maybe<Scalars['String']['output']>;
+  /** The words of the source naming this hop; null when none were recorded or their source is hidden from the caller. */
+  excerpt?: Maybe<Excerpt>;
   /**
    * 1 = who the source reports, 2 = who told them, and so on, counted over the hops the caller may see: when
    * an agent is hidden, the hops after it move up, so the numbers are always 1..n without a gap.
    */
   hop: Scalars['Int']['output'];
+};
+
+/** One step of a claim's attribution chain: who spoke, in what capacity, and the words of the source naming them. */
+export type AttributionHopInput = {
+  /** Id of the actor at this hop. */
+  actorId: Scalars['ID']['input'];
+  /** In what capacity they spoke, e.g. "director of the monitor, speaking for it" (1 to 500 characters). */
+  capacity?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The words of the claim's source that name this hop, checked exactly as the claim's excerpts are
+   * (QUOTE_NOT_FOUND, QUOTE_AMBIGUOUS, EXCERPT_MISMATCH).
+   */
+  excerpt?: InputMaybe<ExcerptInput>;
 };
 
 /** A page of the audit log, newest first. */
@@ -1710,8 +1727,13 @@ export type QueryTimelineArgs = {
 export type RecordClaimInput = {
   /** For an attribute claim: the property and its value. */
   attribute?: InputMaybe<ClaimAttributeInput>;
-  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). */
+  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). Or give attribution. */
   attributedTo?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * Who said it, nearest first, with each speaker's capacity and the words naming them: attributedTo with
+   * detail. Give this or attributedTo, not both (BAD_USER_INPUT).
+   */
+  attribution?: InputMaybe<Array<AttributionHopInput>>;
   /** Your confidence, 0 to 1. */
   confidence?: InputMaybe<Scalars['Float']['input']>;
   /** The exact words supporting the claim (at least one). */
@@ -2158,7 +2180,8 @@ export type ResolversTypes = ResolversObject<{
   ActorType: ActorType;
   Alias: ResolverTypeWrapper<Alias>;
   AliasInput: AliasInput;
-  AttributionHop: ResolverTypeWrapper<{ hop: number; agent: import("../graph/records.js").EntityRecord }>;
+  AttributionHop: ResolverTypeWrapper<{ hop: number; agent: import("../graph/records.js").EntityRecord; capacity: string | null; excerpt: import("../graph/records.js").ExcerptRecord | null }>;
+  AttributionHopInput: AttributionHopInput;
   AuditConnection: ResolverTypeWrapper<AuditConnection>;
   AuditEdge: ResolverTypeWrapper<AuditEdge>;
   AuditLogFilter: AuditLogFilter;
@@ -2260,7 +2283,8 @@ export type ResolversParentTypes = ResolversObject<{
   ActorEdge: Omit<ActorEdge, 'node'> & { node: ResolversParentTypes['Actor'] };
   Alias: Alias;
   AliasInput: AliasInput;
-  AttributionHop: { hop: number; agent: import("../graph/records.js").EntityRecord };
+  AttributionHop: { hop: number; agent: import("../graph/records.js").EntityRecord; capacity: string | null; excerpt: import("../graph/records.js").ExcerptRecord | null };
+  AttributionHopInput: AttributionHopInput;
   AuditConnection: AuditConnection;
   AuditEdge: AuditEdge;
   AuditLogFilter: AuditLogFilter;
@@ -2368,6 +2392,8 @@ export type AliasResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type AttributionHopResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AttributionHop'] = ResolversParentTypes['AttributionHop']> = ResolversObject<{
   agent?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  capacity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  excerpt?: Resolver<Maybe<ResolversTypes['Excerpt']>, ParentType, ContextType>;
   hop?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 

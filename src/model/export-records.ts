@@ -123,7 +123,7 @@ export interface ExportClaim {
   /** Excerpts in visible sources, by source then offset. */
   excerpts: { id: string; exact: string; sourceId: string }[];
   /** Visible hops of the attribution chain, nearest first. */
-  attribution: { hop: number; agentId: string }[];
+  attribution: { hop: number; agentId: string; capacity: string | null }[];
 }
 
 export interface ExportExcerpt {
@@ -278,6 +278,12 @@ export interface BundleClaimRecord {
   /** Attribution chain, nearest first. */
   attributedTo: string[];
   figure: BundleFigureRecord | null;
+  /** Each hop's capacity and the words naming it (in attributedTo's order), when any hop has either. */
+  attribution?: {
+    actor: string;
+    capacity: string | null;
+    quote: { source: string; exact: string; start: number; end: number } | null;
+  }[];
 }
 
 export interface BundleRelationRecord {

@@ -103,6 +103,14 @@ export interface ClaimRow extends ClaimValue {
    * claim id without the file): an import's claims only. See SourceRow.dataset and model/ids.ts importedClaimId.
    */
   slot?: string | null;
+  /** Detail of each hop of attributedTo, in its order (absent: none recorded). */
+  attribution?: AttributionHopRow[];
+}
+
+/** One hop's detail: the speaker's capacity and the excerpt (in the claim's source) naming the hop. */
+export interface AttributionHopRow {
+  capacity: string | null;
+  excerptId: string | null;
 }
 
 export interface FigureRow extends FigureValue, FigureDates {

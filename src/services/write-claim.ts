@@ -11,7 +11,7 @@ import type { Sensitivity } from '../model/enums.js';
 import type { RelationType } from '../model/graph-model.js';
 import { figureIdOf, relationId } from '../model/ids.js';
 import type { ClaimRow, ExcerptRow, FigureRow, RelationRow } from '../model/rows.js';
-import { notFoundAt, type CheckedClaim, type RecordClaimArgs } from './write-input.js';
+import { notFoundAt, resolveExcerpts, type CheckedClaim, type RecordClaimArgs } from './write-input.js';
 
 /** The rows of a recorded claim, and how they are written: pure construction apart from the writes. */
 
@@ -19,9 +19,16 @@ import { notFoundAt, type CheckedClaim, type RecordClaimArgs } from './write-inp
 export function claimRows(
   input: RecordClaimArgs,
   checked: CheckedClaim,
-  c: { claimId: string; sensitivity: Sensitivity; recordedBy: string; excerptIds: string[] },
+  c: {
+    claimId: string;
+    sensitivity: Sensitivity;
+    recordedBy: string;
+    excerptIds: string[];
+    hopExcerptIds: (string | null)[];
+  },
 ): { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null } {
-  const { relation, figure, attribute, meta, attributedTo } = checked;
+  const { relation, figure, attribute, meta, attributedTo, hops, detailed } = checked;
+  const attribution = hops.map((h, i) => ({ capacity: h.capacity, excerptId: c.hopExcerptIds[i] ?? null }));
   const base = {
     id: c.claimId,
     fact: meta.fact ?? null,
@@ -34,6 +41,7 @@ export function claimRows(
     recordedAt: new Date().toISOString(),
     excerptIds: c.excerptIds,
     attributedTo,
+    ...(detailed ? { attribution } : {}),
   };
   if (relation) {
     const role = relation.role ?? null;
@@ -69,9 +77,14 @@ export async function writeClaim(
   tx: Tx,
   input: RecordClaimArgs,
   rows: { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null },
-  excerpts: ExcerptRow[],
+  claimExcerpts: ExcerptRow[],
+  hopExcerpts: (ExcerptRow | null)[] = [],
 ): Promise<MutationOutcome<{ id: string }>> {
   const { claim } = rows;
+  // The words naming attribution hops are excerpts of the source too, stored once with the claim's.
+  const excerpts = [
+    ...new Map([...claimExcerpts, ...hopExcerpts].filter((e) => e !== null).map((e) => [e.id, e])).values(),
+  ];
   const existing = await store.existingExcerpts(
     tx,
     excerpts.map((e) => e.id),
@@ -98,6 +111,15 @@ export async function writeClaim(
     affectedIds.push(rows.relation.id);
   }
   return { result: { id: claim.id }, affectedIds, changes };
+}
+
+/** The excerpt of each attribution hop that gives words naming it, in the claim's source (else null). */
+export function hopExcerpts(sourceId: string, text: string, checked: CheckedClaim): (ExcerptRow | null)[] {
+  return checked.hops.map((h, i) =>
+    h.excerpt
+      ? resolveExcerpts(sourceId, text, [h.excerpt], () => ['input', 'attribution', i, 'excerpt'])[0]!
+      : null,
+  );
 }
 
 export function relationChange(

@@ -28,6 +28,19 @@ export type AliasInput = {
   value: string;
 };
 
+/** One step of a claim's attribution chain: who spoke, in what capacity, and the words of the source naming them. */
+export type AttributionHopInput = {
+  /** Id of the actor at this hop. */
+  actorId: string;
+  /** In what capacity they spoke, e.g. "director of the monitor, speaking for it" (1 to 500 characters). */
+  capacity?: string | null | undefined;
+  /**
+   * The words of the claim's source that name this hop, checked exactly as the claim's excerpts are
+   * (QUOTE_NOT_FOUND, QUOTE_AMBIGUOUS, EXCERPT_MISMATCH).
+   */
+  excerpt?: ExcerptInput | null | undefined;
+};
+
 /** A property of the subject an attribute claim asserts: give value or date. */
 export type ClaimAttributeInput = {
   /** The asserted date (for date properties). */
@@ -374,8 +387,13 @@ export type ProvenanceRole =
 export type RecordClaimInput = {
   /** For an attribute claim: the property and its value. */
   attribute?: ClaimAttributeInput | null | undefined;
-  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). */
+  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). Or give attribution. */
   attributedTo?: Array<string> | null | undefined;
+  /**
+   * Who said it, nearest first, with each speaker's capacity and the words naming them: attributedTo with
+   * detail. Give this or attributedTo, not both (BAD_USER_INPUT).
+   */
+  attribution?: Array<AttributionHopInput> | null | undefined;
   /** Your confidence, 0 to 1. */
   confidence?: number | null | undefined;
   /** The exact words supporting the claim (at least one). */
@@ -468,6 +486,16 @@ export type StatisticsFilter = {
    */
   subjectIds?: Array<string> | null | undefined;
 };
+
+export type ClaimAttributionQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ClaimAttributionQuery = { node:
+    | { id: string, attribution: Array<{ hop: number, capacity: string | null, agent: { id: string }, excerpt: { id: string, exact: string, start: number, end: number, source: { id: string } } | null }> }
+    | Record<PropertyKey, never>
+   | null };
 
 export type ListEventsQueryVariables = Exact<{
   filter?: EventFilter | null | undefined;
@@ -965,6 +993,31 @@ export const WrittenEntityFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WrittenEntity"}) as unknown as TypedDocumentString<WrittenEntityFragment, unknown>;
+export const ClaimAttributionDocument = new TypedDocumentString(`
+    query ClaimAttribution($id: ID!) {
+  node(id: $id) {
+    ... on Claim {
+      id
+      attribution {
+        hop
+        capacity
+        agent {
+          id
+        }
+        excerpt {
+          id
+          exact
+          start
+          end
+          source {
+            id
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClaimAttributionQuery, ClaimAttributionQueryVariables>;
 export const ListEventsDocument = new TypedDocumentString(`
     query ListEvents($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
   events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {

@@ -62,6 +62,13 @@ export const exportClaims = statement<BundlePageParams>(
             RETURN {source: s.id, exact: e.exact, start: e.start, end: e.end} ORDER BY s.id, e.start, e.end
           } AS quotes,
           COLLECT { MATCH (c)-[a:ATTRIBUTED_TO]->(x:Actor) RETURN x.id ORDER BY a.hop, x.id } AS attributedTo,
+          COLLECT {
+            MATCH (c)-[a:ATTRIBUTED_TO]->(x:Actor)
+            OPTIONAL MATCH (e:Excerpt {id: a.excerptId})-[:IN_SOURCE]->(s:Source) WHERE ${VISIBLE('s')}
+            RETURN {actor: x.id, capacity: a.capacity,
+                    quote: CASE WHEN s IS NULL THEN null ELSE {source: s.id, exact: e.exact, start: e.start, end: e.end} END}
+            ORDER BY a.hop, x.id
+          } AS attribution,
           head(COLLECT {
             MATCH (c)-[:OBJECT]->(f:Figure)
             RETURN f {.measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text,

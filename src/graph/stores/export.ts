@@ -193,7 +193,11 @@ function toClaim(row: Row): ExportClaim {
       exact: String(x.exact),
       sourceId: String(x.sourceId),
     })),
-    attribution: maps(row.attribution).map((h) => ({ hop: Number(h.hop), agentId: String(h.agentId) })),
+    attribution: maps(row.attribution).map((h) => ({
+      hop: Number(h.hop),
+      agentId: String(h.agentId),
+      capacity: h.capacity == null ? null : String(h.capacity),
+    })),
   };
 }
 
@@ -425,6 +429,16 @@ function toBundleClaim(r: Row): BundleClaimRecord {
     })),
     attributedTo: strs(r.attributedTo),
     figure: toBundleFigure(r.figure as Props | null),
+    attribution: maps(r.attribution).map((h) => {
+      const q = h.quote as Props | null;
+      return {
+        actor: String(h.actor),
+        capacity: str(h.capacity),
+        quote: q
+          ? { source: String(q.source), exact: String(q.exact), start: Number(q.start), end: Number(q.end) }
+          : null,
+      };
+    }),
   };
 }
 

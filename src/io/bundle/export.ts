@@ -90,6 +90,28 @@ function commonRecorder(claims: BundleClaimRecord[]): { recordedBy: string; reco
   return best ?? { recordedBy: 'hrkg export', recordedAt: '1970-01-01T00:00:00Z' };
 }
 
+/** The claim's chain as attributedTo, or as attribution when a hop has a capacity or words naming it. */
+function attribution(c: BundleClaimRecord, source: string): JsonObject {
+  const hops = c.attribution ?? [];
+  if (!hops.some((h) => h.capacity !== null || h.quote !== null)) return { attributedTo: c.attributedTo };
+  return {
+    attribution: hops.map((h) =>
+      compact({
+        actor: h.actor,
+        capacity: h.capacity,
+        quote: h.quote
+          ? compact({
+              exact: h.quote.exact,
+              start: h.quote.start,
+              end: h.quote.end,
+              source: h.quote.source === source ? null : h.quote.source,
+            })
+          : null,
+      }),
+    ),
+  };
+}
+
 function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: string }): JsonObject {
   // The claim's source is the first it quotes; quotes in further sources name theirs.
   const source = c.quotes[0]!.source;
@@ -134,7 +156,7 @@ function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: stri
     quotes: c.quotes.map((q) =>
       compact({ exact: q.exact, start: q.start, end: q.end, source: q.source === source ? null : q.source }),
     ),
-    attributedTo: c.attributedTo,
+    ...attribution(c, source),
     status: c.status,
     statusReason: c.statusReason,
     statusChangedAt: c.statusChangedAt,

@@ -14,6 +14,7 @@ import {
 import { excerptId, figureIdOf, relationId } from '../../model/ids.js';
 import { locateQuote } from '../../model/quotes.js';
 import type {
+  AttributionHopRow,
   ClaimRow,
   ClaimValue,
   EntityRow,
@@ -129,7 +130,12 @@ function entityRow(
 }
 
 /** What every kind of claim row carries: who recorded it (the bundle's curator unless it says), status, evidence. */
-function claimBase(c: ClaimInput, b: BundleInput, excerptIds: string[]): Omit<ClaimRow, keyof ClaimValue> {
+function claimBase(
+  c: ClaimInput,
+  b: BundleInput,
+  excerptIds: string[],
+  hops: AttributionHopRow[] | null,
+): Omit<ClaimRow, keyof ClaimValue> {
   return {
     id: c.id,
     fact: c.fact ?? null,
@@ -144,8 +150,9 @@ function claimBase(c: ClaimInput, b: BundleInput, excerptIds: string[]): Omit<Cl
     recordedBy: c.recordedBy ?? b.recordedBy,
     recordedAt: c.recordedAt ?? b.recordedAt,
     excerptIds,
-    attributedTo: c.attributedTo,
+    attributedTo: c.attribution ? c.attribution.map((h) => h.actor) : c.attributedTo,
     slot: c.slot ?? null,
+    ...(hops ? { attribution: hops } : {}),
   };
 }
 
@@ -287,7 +294,7 @@ class BundleResolution {
         if (this.entityKinds.get(a) !== 'Actor')
           this.problem(`${p}.attributedTo[${h}]`, `no actor ${a} in the bundle`);
       }
-      const base = claimBase(c, this.b, this.evidence(c, p));
+      const base = claimBase(c, this.b, this.evidence(c, p), this.attributionHops(c, p));
       if (c.relation) {
         this.claims.push(this.relationClaim(c, base, p, subjectKind));
       } else if (c.figure) {
@@ -300,6 +307,45 @@ class BundleResolution {
         this.claims.push({ ...base, ...statementClaimValue() });
       }
     }
+  }
+
+  /** The detail of each attribution hop: its actor, capacity and the excerpt its quote names (claim's source). */
+  private attributionHops(c: ClaimInput, p: string): AttributionHopRow[] | null {
+    if (!c.attribution) return null;
+    const source = this.sourceTexts.get(c.source);
+    return c.attribution.map((h, i) => {
+      if (this.entityKinds.get(h.actor) !== 'Actor')
+        this.problem(`${p}.attribution[${i}].actor`, `no actor ${h.actor} in the bundle`);
+      const q = h.quote;
+      let excerptId: string | null = null;
+      if (q != null && typeof q !== 'string' && q.source != null && q.source !== c.source) {
+        this.problem(
+          `${p}.attribution[${i}].quote.source`,
+          `a hop's words are in the claim's source ${c.source}`,
+        );
+      } else if (q != null && source) {
+        excerptId = this.excerptOf(source, c.source, q, `${p}.attribution[${i}].quote`);
+      }
+      return { capacity: h.capacity ?? null, excerptId };
+    });
+  }
+
+  /** One quote in a source as an excerpt (registered once); its id, or null with a problem. */
+  private excerptOf(
+    source: { text: string; points: string[] },
+    sourceId: string,
+    q: Parameters<typeof locateQuote>[2],
+    p: string,
+  ): string | null {
+    const at = locateQuote(source.text, source.points, q);
+    if ('problem' in at) {
+      this.problem(p, `${at.problem} (${sourceId})`);
+      return null;
+    }
+    const sel = selectorAt(source.points, at.start, at.end);
+    const exId = excerptId(sourceId, sel.start, sel.end);
+    if (!this.excerpts.has(exId)) this.excerpts.set(exId, { id: exId, sourceId, ...sel });
+    return exId;
   }
 
   /** Evidence: each quote exactly once in its source (or at the offsets given), as an excerpt; their ids. */

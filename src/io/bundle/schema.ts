@@ -163,6 +163,17 @@ export const Quote = z.union([
     .refine((q) => q.end > q.start, { message: 'end must be after start' }),
 ]);
 
+/** One hop of a claim's attribution with detail: who, in what capacity, and the words naming them. */
+export const AttributionHop = z
+  .object({
+    actor: id('ac-'),
+    /** In what capacity they spoke, e.g. "director of the monitor, speaking for it". */
+    capacity: z.string().trim().min(1).max(500).nullish(),
+    /** The words of the claim's source naming this hop (exactly once, or at the offsets given). */
+    quote: Quote.nullish(),
+  })
+  .strict();
+
 export const ClaimInput = z
   .object({
     id: id('cl-'),
@@ -191,10 +202,16 @@ export const ClaimInput = z
     /** Who recorded this claim and when, when not the bundle's recordedBy / recordedAt. */
     recordedBy: z.string().min(1).max(500).nullish(),
     recordedAt: z.iso.datetime({ offset: true }).nullish(),
+    /** Who said it, nearest first, with each hop's capacity and quote: attributedTo with detail (not both). */
+    attribution: z.array(AttributionHop).nullish(),
   })
   .strict()
   .refine((c) => [c.relation, c.figure, c.attribute].filter((x) => x != null).length <= 1, {
     message: 'a claim asserts at most one of relation, figure or attribute (none: a plain statement)',
+  })
+  .refine((c) => c.attribution == null || c.attributedTo.length === 0, {
+    message: 'give attribution or attributedTo, not both',
+    path: ['attribution'],
   });
 
 /**
