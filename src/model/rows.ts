@@ -107,6 +107,30 @@ export interface ClaimRow extends ClaimValue {
   attribution?: AttributionHopRow[];
 }
 
+/**
+ * An alias or identifier an entity was given on the evidence of a claim: the relationship
+ * (:Claim)-[:GIVES_NAME]->(:Entity). Never deleted: a retraction sets retractedAt/By/Reason, and the name
+ * leaves the entity's aliases or identifiers (the lists search and exports use) while the record stays.
+ */
+export interface NameEvidenceRow {
+  /** nm-<uuid>: the record's id (audit, backup). */
+  id: string;
+  claimId: string;
+  entityId: string;
+  kind: 'alias' | 'identifier';
+  value: string;
+  /** Aliases: the name's language. */
+  lang: string | null;
+  /** Identifiers: the dataset. */
+  scheme: string | null;
+  reason: string | null;
+  addedBy: string;
+  addedAt: string;
+  retractedBy?: string | null;
+  retractedAt?: string | null;
+  retractReason?: string | null;
+}
+
 /** One hop's detail: the speaker's capacity and the excerpt (in the claim's source) naming the hop. */
 export interface AttributionHopRow {
   capacity: string | null;

@@ -89,6 +89,7 @@ const CLAIM = {
   objectId: 'ac-sample',
   excerptIds: ['ex-sample'],
   attributedTo: ['ac-sample'],
+  attribution: [{ capacity: 'director, speaking for it', excerptId: 'ex-sample' }],
   recordedBy: 'analyst',
   recordedAt: ISO,
 };
@@ -285,6 +286,27 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'write.insertFigure': { rows: [FIGURE] },
   'write.mergeSource': { r: SOURCE },
   'write.mergeRelation.': { r: RELATION },
+  'names.': {
+    id: 'cl-sample',
+    entityId: 'ac-sample',
+    kind: 'alias',
+    value: 'SOHR',
+    qualifier: 'en',
+    ids: ['nm-sample'],
+    r: {
+      id: 'nm-sample',
+      claimId: 'cl-sample',
+      entityId: 'ac-sample',
+      kind: 'alias',
+      value: 'SOHR',
+      lang: 'en',
+      scheme: null,
+      reason: null,
+      addedBy: 'analyst',
+      addedAt: ISO,
+    },
+  },
+  'names.nameEvidenceOfEntities': { ids: ['ac-sample'] },
 };
 
 /** The parameters a statement's Cypher names, in order of first use. */

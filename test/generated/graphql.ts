@@ -347,6 +347,13 @@ export type LinkEntitiesInput = {
   type: RelationType;
 };
 
+/** What a name record gives the entity. */
+export type NameKind =
+  /** Another name (Entity.aliases). */
+  | 'ALIAS'
+  /** An identifier in another dataset (Entity.identifiers). */
+  | 'IDENTIFIER';
+
 /** What kind of place. */
 export type PlaceType =
   /** Any other area. */
@@ -363,17 +370,20 @@ export type PlaceType =
   | 'governorate';
 
 /**
- * The record's part in a claim of its provenance. Aliases and identifiers carry no claims of their own in
- * this model, so they add no roles: an entity's provenance is the claims about it, naming it as the object,
- * and asserting figures about it.
+ * The record's part in a claim of its provenance: an entity's provenance is the claims about it, naming it as
+ * the object, asserting figures about it, and giving it an alias or identifier (addAlias, addIdentifier).
  */
 export type ProvenanceRole =
+  /** The claim gives the record (an entity) an alias (addAlias; retracted ones too). */
+  | 'ALIAS'
   /** The record is the claim itself. */
   | 'CLAIM'
   /** The record is the figure the claim asserts. */
   | 'FIGURE'
   /** The claim asserts a figure about the record (an entity). */
   | 'FIGURE_SUBJECT'
+  /** The claim gives the record (an entity) an external identifier (addIdentifier; retracted ones too). */
+  | 'IDENTIFIER'
   /** The record is the claim's object: the other end of a relation claim (the decree an actor issued). */
   | 'OBJECT'
   /** The record is a relationship the claim asserts. */
@@ -553,6 +563,105 @@ export type NodesInOrderQuery = { nodes: Array<
     | { id: string }
     | { id: string }
    | null> };
+
+type NamedEntity_Actor_Fragment = { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> };
+
+type NamedEntity_Event_Fragment = { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> };
+
+type NamedEntity_Place_Fragment = { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> };
+
+export type NamedEntityFragment =
+  | NamedEntity_Actor_Fragment
+  | NamedEntity_Event_Fragment
+  | NamedEntity_Place_Fragment
+;
+
+export type AddAliasMutationVariables = Exact<{
+  entityId: string;
+  alias: AliasInput;
+  claimId: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type AddAliasMutation = { addAlias:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type AddIdentifierMutationVariables = Exact<{
+  entityId: string;
+  identifier: ExternalIdentifierInput;
+  claimId: string;
+}>;
+
+
+export type AddIdentifierMutation = { addIdentifier:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type RetractAliasMutationVariables = Exact<{
+  entityId: string;
+  alias: AliasInput;
+  reason: string;
+}>;
+
+
+export type RetractAliasMutation = { retractAlias:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type RetractIdentifierMutationVariables = Exact<{
+  entityId: string;
+  identifier: ExternalIdentifierInput;
+  reason: string;
+}>;
+
+
+export type RetractIdentifierMutation = { retractIdentifier:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type EntityNamesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EntityNamesQuery = { node:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type NameSearchQueryVariables = Exact<{
+  q: string;
+}>;
+
+
+export type NameSearchQuery = { search: { edges: Array<{ node: { matched: string, node:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+         } }> } };
+
+export type NameProvenanceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type NameProvenanceQuery = { provenance: { edges: Array<{ roles: Array<ProvenanceRole>, node: { id: string } }> } };
 
 export type FullProvenanceQueryVariables = Exact<{
   id: string;
@@ -893,6 +1002,36 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const NamedEntityFragmentDoc = new TypedDocumentString(`
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}
+    `, {"fragmentName":"NamedEntity"}) as unknown as TypedDocumentString<NamedEntityFragment, unknown>;
 export const WrittenClaimFragmentDoc = new TypedDocumentString(`
     fragment WrittenClaim on Claim {
   id
@@ -1129,6 +1268,202 @@ export const NodesInOrderDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<NodesInOrderQuery, NodesInOrderQueryVariables>;
+export const AddAliasDocument = new TypedDocumentString(`
+    mutation AddAlias($entityId: ID!, $alias: AliasInput!, $claimId: ID!, $reason: String) {
+  addAlias(entityId: $entityId, alias: $alias, claimId: $claimId, reason: $reason) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<AddAliasMutation, AddAliasMutationVariables>;
+export const AddIdentifierDocument = new TypedDocumentString(`
+    mutation AddIdentifier($entityId: ID!, $identifier: ExternalIdentifierInput!, $claimId: ID!) {
+  addIdentifier(entityId: $entityId, identifier: $identifier, claimId: $claimId) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<AddIdentifierMutation, AddIdentifierMutationVariables>;
+export const RetractAliasDocument = new TypedDocumentString(`
+    mutation RetractAlias($entityId: ID!, $alias: AliasInput!, $reason: String!) {
+  retractAlias(entityId: $entityId, alias: $alias, reason: $reason) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<RetractAliasMutation, RetractAliasMutationVariables>;
+export const RetractIdentifierDocument = new TypedDocumentString(`
+    mutation RetractIdentifier($entityId: ID!, $identifier: ExternalIdentifierInput!, $reason: String!) {
+  retractIdentifier(entityId: $entityId, identifier: $identifier, reason: $reason) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<RetractIdentifierMutation, RetractIdentifierMutationVariables>;
+export const EntityNamesDocument = new TypedDocumentString(`
+    query EntityNames($id: ID!) {
+  node(id: $id) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<EntityNamesQuery, EntityNamesQueryVariables>;
+export const NameSearchDocument = new TypedDocumentString(`
+    query NameSearch($q: String!) {
+  search(query: $q, first: 20) {
+    edges {
+      node {
+        matched
+        node {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NameSearchQuery, NameSearchQueryVariables>;
+export const NameProvenanceDocument = new TypedDocumentString(`
+    query NameProvenance($id: ID!) {
+  provenance(id: $id, first: 50) {
+    edges {
+      node {
+        id
+      }
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NameProvenanceQuery, NameProvenanceQueryVariables>;
 export const FullProvenanceDocument = new TypedDocumentString(`
     query FullProvenance($id: ID!) {
   provenance(id: $id) {
