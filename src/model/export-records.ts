@@ -241,6 +241,8 @@ export interface BundleEntityRecord {
   sensitivity: string;
   date: FuzzyDate | null;
   endDate: FuzzyDate | null;
+  /** Current names given with evidence: the exported claims giving each (qualifier: lang or scheme). */
+  names?: { kind: string; value: string; qualifier: string; claim: string }[];
 }
 
 /** The figure a figure claim asserts, with the claims and event it refers to. */

@@ -166,4 +166,6 @@ export interface RecordSet {
   claims: ClaimRow[];
   figures: FigureRow[];
   relations: RelationRow[];
+  /** Aliases and identifiers the bundle's entities list with the claims giving them (absent: none). */
+  names?: NameEvidenceRow[];
 }

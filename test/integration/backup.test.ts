@@ -195,11 +195,21 @@ async function bundleStep(w: World) {
       ...(kind === 2 ? { relation: { type: 'OCCURRED_IN', object: places[0]!.id } } : {}),
       source: src.id,
       quotes: cited.map((s) => quote(w, s, src.id)),
-      attributedTo: w.rng.next() < 0.3 ? [actors[1]!.id] : [],
+      // Attribution with detail (issue #15): a hop's capacity, some of the time.
+      ...(w.rng.next() < 0.3
+        ? w.rng.next() < 0.5
+          ? { attributedTo: [actors[1]!.id] }
+          : { attribution: [{ actor: actors[1]!.id, capacity: `spokesman ${k}.${i}` }] }
+        : {}),
       confidence: w.rng.next() < 0.5 ? Math.round(w.rng.next() * 100) / 100 : undefined,
       sensitivity: sens(),
     };
   });
+  // An alias with evidence (addAlias in a bundle): the first claim, about actor 0, when no stricter than it.
+  const rank = (s: string) => SENS.indexOf(s as (typeof SENS)[number]);
+  if (rank(claims[0]!.sensitivity) <= rank(actors[0]!.sensitivity) && w.rng.next() < 0.7) {
+    Object.assign(actors[0]!, { aliases: [{ value: `Alias ${k}`, lang: 'en', claims: [claims[0]!.id] }] });
+  }
   const doc = {
     format: 'hrkg-bundle/1',
     recordedBy: `curator ${w.u}`,

@@ -1,5 +1,12 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statement } from '../../src/graph/executor.js';
+import { BundleError } from '../../src/io/bundle/resolve.js';
+import { exportBundle } from '../../src/services/export.js';
+import { loadBundle } from '../../src/services/import.js';
 import {
   AddAliasDocument,
   AddIdentifierDocument,
@@ -13,6 +20,7 @@ import {
   SetSensitivityDocument,
 } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TypedDocument, type Variables } from '../helpers/app.js';
+import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
 import { auditsOf, expectOk, newWorld, type Key, type World } from '../helpers/writes.js';
 
@@ -282,5 +290,58 @@ describe('aliases and identifiers with evidence', () => {
     expect((await named(w.actorId, analyst)).nameEvidence).toHaveLength(1);
     const { provenance } = await ok(NameProvenanceDocument, { id: w.actorId }, viewer);
     expect(provenance.edges.map((e) => e.node.id)).not.toContain(w.claimId);
+  });
+
+  it('bundles give names with evidence too: loaded, exported with their claims, loaded again unchanged', async () => {
+    const u = uniq();
+    const text = `The monitor, known locally as Marsad ${u}, counted 40 released.`;
+    const claim = {
+      id: `cl-t${u}-name`,
+      subject: `ac-t${u}`,
+      summary: 'The monitor is known locally by another name.',
+      source: `src-t${u}`,
+      quotes: [`known locally as Marsad ${u}`],
+    };
+    const bundle = fixtureBundle(u, text, [claim]);
+    const alias = { value: `Marsad ${u}`, lang: 'en' };
+    bundle.actors[0]!.aliases.push({
+      ...alias,
+      claims: [claim.id],
+    } as (typeof bundle.actors)[0]['aliases'][0]);
+    await loadBundle(app.db.executor, writeBundle(bundle));
+    const entity = await named(`ac-t${u}`);
+    expect(entity.aliases).toContainEqual(alias);
+    expect(entity.nameEvidence).toEqual([
+      expect.objectContaining({
+        kind: 'ALIAS',
+        value: alias.value,
+        claim: { id: claim.id },
+        retracted: false,
+      }),
+    ]);
+
+    // A claim about another entity cannot give the name.
+    const wrong = fixtureBundle(u, text, [{ ...claim, subject: `ev-t${u}` }]);
+    wrong.actors[0]!.aliases.push({ ...alias, claims: [claim.id] } as (typeof wrong.actors)[0]['aliases'][0]);
+    await expect(loadBundle(app.db.executor, writeBundle(wrong))).rejects.toSatisfy(
+      (e) =>
+        e instanceof BundleError &&
+        e.problems.some((p) => p.path === 'actors[0].aliases[1].claims[0]' && /not about/.test(p.message)),
+    );
+
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'hrkg-names-')), 'export.json');
+    const out = createWriteStream(file);
+    await exportBundle(app.db.executor, out);
+    out.end();
+    await once(out, 'finish');
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
+      actors: { id: string; aliases: unknown[] }[];
+    };
+    const actor = exported.actors.find((a) => a.id === `ac-t${u}`)!;
+    expect(actor.aliases).toContainEqual({ ...alias, claims: [claim.id] });
+    const again = fixtureBundle(u, text, [claim]);
+    again.actors[0]!.aliases = actor.aliases as (typeof again.actors)[0]['aliases'];
+    await loadBundle(app.db.executor, writeBundle(again));
+    expect(Number((await state(`ac-t${u}`)).records)).toBe(1);
   });
 });

@@ -41,7 +41,11 @@ export const exportEntities = statement<BundlePageParams & { kind: EntityKind }>
    WITH n ORDER BY n.id LIMIT toInteger($limit)
    RETURN n.id AS id, n.type AS type, n.name AS name, n.lang AS lang, n.aliasesJson AS aliasesJson,
           n.identifiersJson AS identifiersJson, n.description AS description,
-          coalesce(n.sensitivity, 'public') AS sensitivity, n.dateJson AS dateJson, n.endDateJson AS endDateJson
+          coalesce(n.sensitivity, 'public') AS sensitivity, n.dateJson AS dateJson, n.endDateJson AS endDateJson,
+          COLLECT {
+            MATCH (gc:Claim)-[g:GIVES_NAME]->(n) WHERE g.retractedAt IS NULL AND gc.status <> 'retracted' AND ${EXPORTABLE_CLAIM('gc')}
+            RETURN {kind: g.kind, value: g.value, qualifier: coalesce(g.lang, g.scheme), claim: gc.id} ORDER BY gc.id
+          } AS names
    ORDER BY id`,
 );
 

@@ -56,3 +56,22 @@ export const nameEvidenceOfEntities = statement<{ ids: string[] }>(
      ORDER BY g.retractedAt IS NOT NULL, g.kind, g.value, g.id
    } AS names`,
 );
+
+/**
+ * A bundle's name records (RecordSet.names): each made once; a claim already giving the name (a record
+ * not retracted) is left as it is, so loading a bundle again, or the export of a store, adds nothing.
+ */
+export const upsertNames = statement(
+  'names.upsertNames',
+  `UNWIND $rows AS r
+   MATCH (c:Claim {id: r.claimId}), (n:Entity {id: r.entityId})
+   WHERE NOT EXISTS {
+     MATCH (c)-[g:GIVES_NAME]->(n)
+     WHERE g.kind = r.kind AND g.value = r.value AND coalesce(g.lang, g.scheme) = coalesce(r.lang, r.scheme)
+       AND g.retractedAt IS NULL
+   }
+   CREATE (c)-[g:GIVES_NAME]->(n)
+   SET g.id = r.id, g.kind = r.kind, g.value = r.value, g.lang = r.lang, g.scheme = r.scheme,
+       g.reason = r.reason, g.addedBy = r.addedBy, g.addedAt = datetime(r.addedAt)
+   RETURN count(g) AS written`,
+);

@@ -378,6 +378,12 @@ function toBundleEntity(r: Row): BundleEntityRecord {
     sensitivity: String(r.sensitivity),
     date: json<FuzzyDate | null>(r.dateJson, null),
     endDate: json<FuzzyDate | null>(r.endDateJson, null),
+    names: maps(r.names).map((g) => ({
+      kind: String(g.kind),
+      value: String(g.value),
+      qualifier: String(g.qualifier),
+      claim: String(g.claim),
+    })),
   };
 }
 

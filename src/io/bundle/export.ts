@@ -57,14 +57,24 @@ function fuzzyObject(d: FuzzyDate): JsonObject {
   });
 }
 
+/** The exported claims giving an entity's name (addAlias / addIdentifier), in id order. */
+function claimsOf(e: BundleEntityRecord, kind: string, qualifier: string, value: string): string[] {
+  return (e.names ?? [])
+    .filter((g) => g.kind === kind && g.qualifier === qualifier && g.value === value)
+    .map((g) => g.claim);
+}
+
+const withClaims = <T extends object>(name: T, claims: string[]) =>
+  claims.length ? { ...name, claims } : name;
+
 function entity(e: BundleEntityRecord, withDates: boolean): JsonObject {
   return compact({
     id: e.id,
     type: e.type,
     name: e.name,
     lang: e.lang,
-    aliases: e.aliases,
-    identifiers: e.identifiers,
+    aliases: e.aliases.map((a) => withClaims(a, claimsOf(e, 'alias', a.lang, a.value))),
+    identifiers: e.identifiers.map((i) => withClaims(i, claimsOf(e, 'identifier', i.scheme, i.value))),
     description: e.description,
     sensitivity: e.sensitivity,
     ...(withDates ? { date: fuzzy(e.date), endDate: fuzzy(e.endDate) } : {}),

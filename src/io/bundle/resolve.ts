@@ -12,8 +12,10 @@ import {
   statementClaimValue,
 } from '../../model/claims.js';
 import { excerptId, figureIdOf, relationId } from '../../model/ids.js';
+import { nameEvidenceRows } from './names.js';
 import { locateQuote } from '../../model/quotes.js';
 import type {
+  NameEvidenceRow,
   AttributionHopRow,
   ClaimRow,
   ClaimValue,
@@ -96,6 +98,7 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
   await r.addSources(readText);
   r.addClaims();
   r.addLinks();
+  r.addNames();
   const rows = r.result();
   if (!parsed.store) return rows;
   // A backup: its store section is checked against the model and against what the readable part says.
@@ -120,9 +123,9 @@ function entityRow(
     type: e.type,
     name: e.name,
     lang: e.lang,
-    aliases: e.aliases,
+    aliases: e.aliases.map((a) => ({ value: a.value, lang: a.lang })),
     description: e.description ?? null,
-    identifiers: e.identifiers,
+    identifiers: e.identifiers.map((i) => ({ scheme: i.scheme, value: i.value })),
     sensitivity: e.sensitivity,
     date,
     endDate,
@@ -196,8 +199,14 @@ class BundleResolution {
   private readonly claims: ClaimRow[] = [];
   private readonly figures: FigureRow[] = [];
   private readonly relations = new Map<string, RelationRow>();
+  private readonly names: NameEvidenceRow[] = [];
 
   constructor(private readonly b: BundleInput) {}
+
+  /** Aliases and identifiers listed with the claims giving them (names.ts). */
+  addNames() {
+    this.names.push(...nameEvidenceRows(this.b, (path, message) => this.problem(path, message)));
+  }
 
   private problem(path: string, message: string) {
     this.problems.push({ path, message });
@@ -478,6 +487,7 @@ class BundleResolution {
       claims: this.claims,
       figures: this.figures,
       relations: [...this.relations.values()],
+      ...(this.names.length ? { names: this.names } : {}),
     };
   }
 }

@@ -45,13 +45,20 @@ export const ExternalIdentifier = z
   .object({ scheme: z.enum(IDENTIFIER_SCHEMES), value: z.string().trim().min(1).max(500) })
   .strict();
 
+/** Claims of the bundle that give an entity's alias or identifier (addAlias / addIdentifier): about it. */
+const nameClaims = z.array(id('cl-')).min(1).nullish();
+/** An entity's alias in a bundle, with the claims giving it when there is evidence (addAlias). */
+export const EntityAlias = z.object({ ...Alias.shape, claims: nameClaims }).strict();
+/** An entity's identifier in a bundle, with the claims giving it when there is evidence (addIdentifier). */
+export const EntityIdentifier = z.object({ ...ExternalIdentifier.shape, claims: nameClaims }).strict();
+
 const entityBase = {
   name: z.string().trim().min(1).max(300),
   /** Language of the primary name. */
   lang: z.string().default('en'),
-  aliases: z.array(Alias).default([]),
+  aliases: z.array(EntityAlias).default([]),
   description: z.string().max(5000).nullish(),
-  identifiers: z.array(ExternalIdentifier).default([]),
+  identifiers: z.array(EntityIdentifier).default([]),
   sensitivity: z.enum(SENSITIVITIES).default('public'),
 };
 
