@@ -307,6 +307,22 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
     },
   },
   'names.nameEvidenceOfEntities': { ids: ['ac-sample'] },
+  'names.upsertNames': {
+    rows: [
+      {
+        id: 'nm-sample',
+        claimId: 'cl-sample',
+        entityId: 'ac-sample',
+        kind: 'identifier',
+        value: 'Q1',
+        lang: null,
+        scheme: 'wikidata',
+        reason: null,
+        addedBy: 'curator',
+        addedAt: ISO,
+      },
+    ],
+  },
 };
 
 /** The parameters a statement's Cypher names, in order of first use. */

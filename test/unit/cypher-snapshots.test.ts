@@ -38,6 +38,9 @@ it('provenance of a record, a page of the claims behind it', () => {
                     MATCH (c:Claim)-[:OBJECT]->(n) RETURN c, 'OBJECT' AS role
                     UNION ALL
                     MATCH (c:Claim)-[:OBJECT]->(:Figure)-[:FIGURE_OF]->(n) RETURN c, 'FIGURE_SUBJECT' AS role
+                    UNION ALL
+                    MATCH (c:Claim)-[g:GIVES_NAME]->(n)
+                    RETURN c, CASE g.kind WHEN 'identifier' THEN 'IDENTIFIER' ELSE 'ALIAS' END AS role
                   }
                   WITH c, role WHERE «VISIBLE_CLAIM(c)»
                   WITH c, collect(DISTINCT role) AS roles
