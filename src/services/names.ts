@@ -208,7 +208,7 @@ export class NamesService {
       ).filter((r) => !r.retracted);
       const by = actorLabel(this.viewer);
       const at = new Date().toISOString();
-      await names.retractNameEvidence(tx, { ids: records.map((r) => r.id), by, at, reason: why });
+      await names.retractNameEvidence(tx, { entityId, ids: records.map((r) => r.id), by, at, reason: why });
       const changes: Change[] = [
         entityChange(before, next, name.kind, version),
         ...records.map((r) => ({

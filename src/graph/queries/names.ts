@@ -33,10 +33,16 @@ export const insertNameEvidence = statement(
 );
 
 /** Marks the records retracted (they stay, with who, when and why). */
-export const retractNameEvidence = statement<{ ids: string[]; by: string; at: string; reason: string }>(
+export const retractNameEvidence = statement<{
+  entityId: string;
+  ids: string[];
+  by: string;
+  at: string;
+  reason: string;
+}>(
   'names.retractNameEvidence',
-  `UNWIND $ids AS id
-   MATCH (:Claim)-[g:GIVES_NAME {id: id}]->(:Entity)
+  `MATCH (:Claim)-[g:GIVES_NAME]->(:Entity {id: $entityId})
+   WHERE g.id IN $ids
    SET g.retractedBy = $by, g.retractedAt = datetime($at), g.retractReason = $reason
    RETURN count(g) AS retracted`,
 );

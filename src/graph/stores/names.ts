@@ -37,7 +37,7 @@ export async function insertNameEvidence(tx: Tx, r: NameEvidenceRow): Promise<bo
 
 export async function retractNameEvidence(
   tx: Tx,
-  p: { ids: string[]; by: string; at: string; reason: string },
+  p: { entityId: string; ids: string[]; by: string; at: string; reason: string },
 ): Promise<void> {
   await tx.run(q.retractNameEvidence, p);
 }
