@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { EntityRecord, SourceRecord, ExcerptRecord, ClaimRecord, FigureRecord, RelationRecord, NodeRecord } from '../graph/records.js';
 import type { ServerInfoRecord } from '../services/system.js';
+import type { NameEvidenceRecord } from '../graph/stores/names.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -36,6 +37,8 @@ export type Actor = Entity & Node & {
   lang: Scalars['String']['output'];
   /** Primary name. */
   name: Scalars['String']['output'];
+  /** Aliases and identifiers given to it on the evidence of claims the caller may see (see Entity.nameEvidence). */
+  nameEvidence: Array<NameEvidence>;
   /** Relationships to other entities, each with the claims that back it. */
   relations: Array<Relation>;
   /** Who may see it. */
@@ -56,6 +59,12 @@ export type ActorClaimsArgs = {
 
 /** A person, organisation, group, public body or state. */
 export type ActorFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A person, organisation, group, public body or state. */
+export type ActorNameEvidenceArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -123,11 +132,28 @@ export type AttributionHop = {
   __typename?: 'AttributionHop';
   /** The agent at this step. */
   agent: Actor;
+  /** In what capacity the agent spoke, e.g. "director of the monitor, speaking for it"; null when not recorded. */
+  capacity?: Maybe<Scalars['String']['output']>;
+  /** The words of the source naming this hop; null when none were recorded or their source is hidden from the caller. */
+  excerpt?: Maybe<Excerpt>;
   /**
    * 1 = who the source reports, 2 = who told them, and so on, counted over the hops the caller may see: when
    * an agent is hidden, the hops after it move up, so the numbers are always 1..n without a gap.
    */
   hop: Scalars['Int']['output'];
+};
+
+/** One step of a claim's attribution chain: who spoke, in what capacity, and the words of the source naming them. */
+export type AttributionHopInput = {
+  /** Id of the actor at this hop. */
+  actorId: Scalars['ID']['input'];
+  /** In what capacity they spoke, e.g. "director of the monitor, speaking for it" (1 to 500 characters). */
+  capacity?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The words of the claim's source that name this hop, checked exactly as the claim's excerpts are
+   * (QUOTE_NOT_FOUND, QUOTE_AMBIGUOUS, EXCERPT_MISMATCH).
+   */
+  excerpt?: InputMaybe<ExcerptInput>;
 };
 
 /** A page of the audit log, newest first. */
@@ -561,6 +587,12 @@ export type Entity = {
   lang: Scalars['String']['output'];
   /** Primary name. */
   name: Scalars['String']['output'];
+  /**
+   * The aliases and identifiers given to this entity on the evidence of a claim (addAlias, addIdentifier),
+   * current ones first, then those retracted (kept, with who retracted them, when and why). Only records whose
+   * claim the caller may see are listed. Names given without a claim (createEntity, updateEntity) have none.
+   */
+  nameEvidence: Array<NameEvidence>;
   /** Relationships to other entities, each with the claims that back it. */
   relations: Array<Relation>;
   /** Who may see it. */
@@ -579,6 +611,12 @@ export type EntityClaimsArgs = {
 
 /** Something investigators ask about: an event, an actor or a place. */
 export type EntityFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Something investigators ask about: an event, an actor or a place. */
+export type EntityNameEvidenceArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -660,6 +698,8 @@ export type Event = Entity & Node & {
   lang: Scalars['String']['output'];
   /** Primary name. */
   name: Scalars['String']['output'];
+  /** Aliases and identifiers given to it on the evidence of claims the caller may see (see Entity.nameEvidence). */
+  nameEvidence: Array<NameEvidence>;
   /** Relationships to other entities, each with the claims that back it. */
   relations: Array<Relation>;
   /** Who may see it. */
@@ -686,6 +726,12 @@ export type EventFiguresArgs = {
 
 /** Something that happened. */
 export type EventInvolvementsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Something that happened. */
+export type EventNameEvidenceArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1206,6 +1252,17 @@ export type MergeResult = {
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Gives the entity an alias on the evidence of a claim: the claim must exist, be visible to the caller, not be
+   * retracted, be about this entity (its subject), and be no more sensitive than the entity (a name on an
+   * entity is seen by everyone who may see the entity). The alias joins Entity.aliases (search finds it) if it
+   * is not there yet; the record of it (claim, who, when, reason) is kept. Increments the entity's version and
+   * is audited. Analyst or admin. NOT_FOUND for a missing or hidden entity or claim; CONFLICT when this claim
+   * already gives this alias.
+   */
+  addAlias: Entity;
+  /** Gives the entity an external identifier on the evidence of a claim; the same rules as addAlias. */
+  addIdentifier: Entity;
   /** Creates an API key (admin). The secret is returned once and only its hash is stored. */
   createApiKey: CreatedApiKey;
   /** Creates an event, actor or place (version 1). */
@@ -1246,8 +1303,17 @@ export type Mutation = {
    * A relation claim creates the relationship, or adds itself to the claims of an existing one.
    */
   recordClaim: Claim;
+  /**
+   * Takes an alias out of the entity's current aliases (search stops finding it by that name), with a reason.
+   * The records of it with evidence stay readable in Entity.nameEvidence, marked retracted with who, when and
+   * why; nothing is deleted. Increments the entity's version and is audited. BAD_USER_INPUT when the alias is
+   * not among the current aliases.
+   */
+  retractAlias: Entity;
   /** Withdraws a claim, with the reason. It is kept, never deleted; retracting it twice is a CONFLICT. */
   retractClaim: Claim;
+  /** Takes an identifier out of the entity's current identifiers, with a reason; the same rules as retractAlias. */
+  retractIdentifier: Entity;
   /** Revokes an API key (admin). It stops working within 30 seconds everywhere. */
   revokeApiKey: Scalars['Boolean']['output'];
   /**
@@ -1266,6 +1332,32 @@ export type Mutation = {
    * VERSION_CONFLICT and extensions.currentVersion. Each update increments the version.
    */
   updateEntity: Entity;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationAddAliasArgs = {
+  alias: AliasInput;
+  claimId: Scalars['ID']['input'];
+  entityId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationAddIdentifierArgs = {
+  claimId: Scalars['ID']['input'];
+  entityId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  identifier: ExternalIdentifierInput;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1359,9 +1451,33 @@ export type MutationRecordClaimArgs = {
  * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
  * role it names, and appends an audit record in the same transaction.
  */
+export type MutationRetractAliasArgs = {
+  alias: AliasInput;
+  entityId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
 export type MutationRetractClaimArgs = {
   id: Scalars['ID']['input'];
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+
+/**
+ * Changes to the graph. Every mutation runs in one transaction (all or nothing), needs an API key with the
+ * role it names, and appends an audit record in the same transaction.
+ */
+export type MutationRetractIdentifierArgs = {
+  entityId: Scalars['ID']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  identifier: ExternalIdentifierInput;
   reason: Scalars['String']['input'];
 };
 
@@ -1406,6 +1522,48 @@ export type MutationUpdateEntityArgs = {
   patch: EntityPatch;
   version: Scalars['Int']['input'];
 };
+
+/**
+ * An alias or identifier given to an entity on the evidence of a claim (addAlias, addIdentifier). Kept for
+ * good: a retraction marks it (retractedAt, retractedBy, retractReason) and takes the name out of the entity's
+ * current list. Shown only with a claim the caller may see.
+ */
+export type NameEvidence = {
+  __typename?: 'NameEvidence';
+  /** When it was added (ISO 8601). */
+  addedAt: Scalars['String']['output'];
+  /** Who added it. */
+  addedBy: Scalars['String']['output'];
+  /** The claim giving the name. */
+  claim: Claim;
+  /** Global, stable id of the record. */
+  id: Scalars['ID']['output'];
+  /** Alias or identifier. */
+  kind: NameKind;
+  /** Aliases: the name's BCP 47 language tag. */
+  lang?: Maybe<Scalars['String']['output']>;
+  /** Why it was added, in the recorder's words. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Why it was retracted. */
+  retractReason?: Maybe<Scalars['String']['output']>;
+  /** Whether it was retracted (it is then no longer among the entity's current names). */
+  retracted: Scalars['Boolean']['output'];
+  /** When it was retracted (ISO 8601). */
+  retractedAt?: Maybe<Scalars['String']['output']>;
+  /** Who retracted it. */
+  retractedBy?: Maybe<Scalars['String']['output']>;
+  /** Identifiers: the dataset (wikidata, acled, ...). */
+  scheme?: Maybe<Scalars['String']['output']>;
+  /** The name, or the identifier within its dataset. */
+  value: Scalars['String']['output'];
+};
+
+/** What a name record gives the entity. */
+export type NameKind =
+  /** Another name (Entity.aliases). */
+  | 'ALIAS'
+  /** An identifier in another dataset (Entity.identifiers). */
+  | 'IDENTIFIER';
 
 /** A capped subgraph. */
 export type Neighborhood = {
@@ -1467,6 +1625,8 @@ export type Place = Entity & Node & {
   lang: Scalars['String']['output'];
   /** Primary name. */
   name: Scalars['String']['output'];
+  /** Aliases and identifiers given to it on the evidence of claims the caller may see (see Entity.nameEvidence). */
+  nameEvidence: Array<NameEvidence>;
   /** Relationships to other entities, each with the claims that back it. */
   relations: Array<Relation>;
   /** Who may see it. */
@@ -1487,6 +1647,12 @@ export type PlaceClaimsArgs = {
 
 /** A country, region, town or facility. */
 export type PlaceFiguresArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A country, region, town or facility. */
+export type PlaceNameEvidenceArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1574,17 +1740,20 @@ export type ProvenanceEdge = {
 };
 
 /**
- * The record's part in a claim of its provenance. Aliases and identifiers carry no claims of their own in
- * this model, so they add no roles: an entity's provenance is the claims about it, naming it as the object,
- * and asserting figures about it.
+ * The record's part in a claim of its provenance: an entity's provenance is the claims about it, naming it as
+ * the object, asserting figures about it, and giving it an alias or identifier (addAlias, addIdentifier).
  */
 export type ProvenanceRole =
+  /** The claim gives the record (an entity) an alias (addAlias; retracted ones too). */
+  | 'ALIAS'
   /** The record is the claim itself. */
   | 'CLAIM'
   /** The record is the figure the claim asserts. */
   | 'FIGURE'
   /** The claim asserts a figure about the record (an entity). */
   | 'FIGURE_SUBJECT'
+  /** The claim gives the record (an entity) an external identifier (addIdentifier; retracted ones too). */
+  | 'IDENTIFIER'
   /** The record is the claim's object: the other end of a relation claim (the decree an actor issued). */
   | 'OBJECT'
   /** The record is a relationship the claim asserts. */
@@ -1811,8 +1980,13 @@ export type QueryTimelineArgs = {
 export type RecordClaimInput = {
   /** For an attribute claim: the property and its value. */
   attribute?: InputMaybe<ClaimAttributeInput>;
-  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). */
+  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). Or give attribution. */
   attributedTo?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * Who said it, nearest first, with each speaker's capacity and the words naming them: attributedTo with
+   * detail. Give this or attributedTo, not both (BAD_USER_INPUT).
+   */
+  attribution?: InputMaybe<Array<AttributionHopInput>>;
   /** Your confidence, 0 to 1. */
   confidence?: InputMaybe<Scalars['Float']['input']>;
   /** The exact words supporting the claim (at least one). */
@@ -2305,7 +2479,8 @@ export type ResolversTypes = ResolversObject<{
   ActorType: ActorType;
   Alias: ResolverTypeWrapper<Alias>;
   AliasInput: AliasInput;
-  AttributionHop: ResolverTypeWrapper<{ hop: number; agent: import("../graph/records.js").EntityRecord }>;
+  AttributionHop: ResolverTypeWrapper<{ hop: number; agent: import("../graph/records.js").EntityRecord; capacity: string | null; excerpt: import("../graph/records.js").ExcerptRecord | null }>;
+  AttributionHopInput: AttributionHopInput;
   AuditConnection: ResolverTypeWrapper<AuditConnection>;
   AuditEdge: ResolverTypeWrapper<AuditEdge>;
   AuditLogFilter: AuditLogFilter;
@@ -2365,6 +2540,8 @@ export type ResolversTypes = ResolversObject<{
   MergeCounts: ResolverTypeWrapper<MergeCounts>;
   MergeResult: ResolverTypeWrapper<Omit<MergeResult, 'kept'> & { kept: ResolversTypes['Entity'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NameEvidence: ResolverTypeWrapper<NameEvidenceRecord>;
+  NameKind: NameKind;
   Neighborhood: ResolverTypeWrapper<Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['GraphEdge']>, nodes: Array<ResolversTypes['GraphNode']> }>;
   Node: ResolverTypeWrapper<NodeRecord>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -2411,7 +2588,8 @@ export type ResolversParentTypes = ResolversObject<{
   ActorEdge: Omit<ActorEdge, 'node'> & { node: ResolversParentTypes['Actor'] };
   Alias: Alias;
   AliasInput: AliasInput;
-  AttributionHop: { hop: number; agent: import("../graph/records.js").EntityRecord };
+  AttributionHop: { hop: number; agent: import("../graph/records.js").EntityRecord; capacity: string | null; excerpt: import("../graph/records.js").ExcerptRecord | null };
+  AttributionHopInput: AttributionHopInput;
   AuditConnection: AuditConnection;
   AuditEdge: AuditEdge;
   AuditLogFilter: AuditLogFilter;
@@ -2454,6 +2632,7 @@ export type ResolversParentTypes = ResolversObject<{
   MergeCounts: MergeCounts;
   MergeResult: Omit<MergeResult, 'kept'> & { kept: ResolversParentTypes['Entity'] };
   Mutation: Record<PropertyKey, never>;
+  NameEvidence: NameEvidenceRecord;
   Neighborhood: Omit<Neighborhood, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['GraphEdge']>, nodes: Array<ResolversParentTypes['GraphNode']> };
   Node: NodeRecord;
   PageInfo: PageInfo;
@@ -2495,6 +2674,7 @@ export type ActorResolvers<ContextType = RequestContext, ParentType extends Reso
   identifiers?: Resolver<Array<ResolversTypes['ExternalIdentifier']>, ParentType, ContextType>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameEvidence?: Resolver<Array<ResolversTypes['NameEvidence']>, ParentType, ContextType, Partial<ActorNameEvidenceArgs>>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<ActorRelationsArgs>>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ActorType'], ParentType, ContextType>;
@@ -2520,6 +2700,8 @@ export type AliasResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type AttributionHopResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AttributionHop'] = ResolversParentTypes['AttributionHop']> = ResolversObject<{
   agent?: Resolver<ResolversTypes['Actor'], ParentType, ContextType>;
+  capacity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  excerpt?: Resolver<Maybe<ResolversTypes['Excerpt']>, ParentType, ContextType>;
   hop?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -2628,6 +2810,7 @@ export type EventResolvers<ContextType = RequestContext, ParentType extends Reso
   involvements?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<EventInvolvementsArgs>>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameEvidence?: Resolver<Array<ResolversTypes['NameEvidence']>, ParentType, ContextType, Partial<EventNameEvidenceArgs>>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<EventRelationsArgs>>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['EventType'], ParentType, ContextType>;
@@ -2761,6 +2944,8 @@ export type MergeResultResolvers<ContextType = RequestContext, ParentType extend
 }>;
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addAlias?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationAddAliasArgs, 'alias' | 'claimId' | 'entityId'>>;
+  addIdentifier?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationAddIdentifierArgs, 'claimId' | 'entityId' | 'identifier'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   createEntity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationCreateEntityArgs, 'input'>>;
   disputeClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationDisputeClaimArgs, 'id' | 'reason'>>;
@@ -2769,11 +2954,29 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   linkEntities?: Resolver<ResolversTypes['Relation'], ParentType, ContextType, RequireFields<MutationLinkEntitiesArgs, 'input'>>;
   mergeEntities?: Resolver<ResolversTypes['MergeResult'], ParentType, ContextType, RequireFields<MutationMergeEntitiesArgs, 'keepId' | 'mergeId' | 'note'>>;
   recordClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationRecordClaimArgs, 'input'>>;
+  retractAlias?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationRetractAliasArgs, 'alias' | 'entityId' | 'reason'>>;
   retractClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationRetractClaimArgs, 'id' | 'reason'>>;
+  retractIdentifier?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationRetractIdentifierArgs, 'entityId' | 'identifier' | 'reason'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setSensitivity?: Resolver<ResolversTypes['Node'], ParentType, ContextType, RequireFields<MutationSetSensitivityArgs, 'id' | 'sensitivity'>>;
   unmergeEntities?: Resolver<ResolversTypes['Merge'], ParentType, ContextType, RequireFields<MutationUnmergeEntitiesArgs, 'mergeId' | 'note'>>;
   updateEntity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType, RequireFields<MutationUpdateEntityArgs, 'id' | 'patch' | 'version'>>;
+}>;
+
+export type NameEvidenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['NameEvidence'] = ResolversParentTypes['NameEvidence']> = ResolversObject<{
+  addedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  addedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  claim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['NameKind'], ParentType, ContextType>;
+  lang?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  retractReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  retracted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  retractedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  retractedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scheme?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type NeighborhoodResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Neighborhood'] = ResolversParentTypes['Neighborhood']> = ResolversObject<{
@@ -2808,6 +3011,7 @@ export type PlaceResolvers<ContextType = RequestContext, ParentType extends Reso
   identifiers?: Resolver<Array<ResolversTypes['ExternalIdentifier']>, ParentType, ContextType>;
   lang?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameEvidence?: Resolver<Array<ResolversTypes['NameEvidence']>, ParentType, ContextType, Partial<PlaceNameEvidenceArgs>>;
   relations?: Resolver<Array<ResolversTypes['Relation']>, ParentType, ContextType, Partial<PlaceRelationsArgs>>;
   sensitivity?: Resolver<ResolversTypes['Sensitivity'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['PlaceType'], ParentType, ContextType>;
@@ -3028,6 +3232,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   MergeCounts?: MergeCountsResolvers<ContextType>;
   MergeResult?: MergeResultResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NameEvidence?: NameEvidenceResolvers<ContextType>;
   Neighborhood?: NeighborhoodResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -77,6 +77,10 @@ export interface RelationRecord {
 export interface AttributionRecord {
   hop: number;
   agentId: string;
+  /** In what capacity the agent spoke (null: not recorded). */
+  capacity: string | null;
+  /** The words naming the hop, when recorded and in a source the caller may see. */
+  excerpt: ExcerptRecord | null;
 }
 
 export type NodeRecord = EntityRecord | SourceRecord | ExcerptRecord | ClaimRecord | FigureRecord;
@@ -195,7 +199,7 @@ export interface ClaimDetails {
   claim: ClaimRecord;
   excerpts: ExcerptRecord[];
   sources: { source: SourceRecord; publisher: EntityRecord | null }[];
-  attribution: { hop: number; agent: EntityRecord }[];
+  attribution: { hop: number; agent: EntityRecord; capacity: string | null; excerpt: ExcerptRecord | null }[];
   subject: NodeRecord | null;
   object: NodeRecord | null;
   conflicts: ClaimRecord[];
@@ -210,9 +214,13 @@ export function decodeClaimDetails(map: unknown): ClaimDetails {
       source: fromProjection(s) as SourceRecord,
       publisher: fromProjection(s._publisher) as EntityRecord | null,
     })),
-    attribution: ((m._attribution as { hop: number; agent: unknown }[]) ?? []).map((h) => ({
+    attribution: (
+      (m._attribution as { hop: number; agent: unknown; capacity?: string | null; excerpt?: unknown }[]) ?? []
+    ).map((h) => ({
       hop: h.hop,
       agent: fromProjection(h.agent) as EntityRecord,
+      capacity: h.capacity ?? null,
+      excerpt: fromProjection(h.excerpt) as ExcerptRecord | null,
     })),
     subject: fromProjection(m._subject),
     object: fromProjection(m._object),

@@ -17,8 +17,8 @@ const DAY_MS = 86_400_000;
 /**
  * A record's parts in a claim of its provenance, in the order they are listed: an entity is the claim's
  * subject, its object, or the subject of the figure it asserts; a figure is asserted by it; a claim is
- * itself; a source is cited by it; a relationship is asserted by it. Aliases and identifiers carry no
- * claims in this model, so they have no role.
+ * itself; a source is cited by it; a relationship is asserted by it; an entity is given an alias or an
+ * identifier by it (addAlias, addIdentifier: a GIVES_NAME record, retracted ones included).
  */
 export const PROVENANCE_ROLES = [
   'SUBJECT',
@@ -28,6 +28,8 @@ export const PROVENANCE_ROLES = [
   'CLAIM',
   'SOURCE',
   'RELATION',
+  'ALIAS',
+  'IDENTIFIER',
 ] as const;
 export type ProvenanceRole = (typeof PROVENANCE_ROLES)[number];
 

@@ -127,7 +127,7 @@ export interface ExportClaim {
   /** Excerpts in visible sources, by source then offset. */
   excerpts: { id: string; exact: string; sourceId: string }[];
   /** Visible hops of the attribution chain, nearest first. */
-  attribution: { hop: number; agentId: string }[];
+  attribution: { hop: number; agentId: string; capacity: string | null }[];
 }
 
 export interface ExportExcerpt {
@@ -252,6 +252,8 @@ export interface BundleEntityRecord {
   endDate: FuzzyDate | null;
   /** Places of type facility: what kind. */
   facilityKind: string | null;
+  /** Current names given with evidence: the exported claims giving each (qualifier: lang or scheme). */
+  names?: { kind: string; value: string; qualifier: string; claim: string }[];
 }
 
 /** The figure a figure claim asserts, with the claims and event it refers to. */
@@ -293,6 +295,12 @@ export interface BundleClaimRecord {
   position: string | null;
   periodStart: FuzzyDate | null;
   periodEnd: FuzzyDate | null;
+  /** Each hop's capacity and the words naming it (in attributedTo's order), when any hop has either. */
+  attribution?: {
+    actor: string;
+    capacity: string | null;
+    quote: { source: string; exact: string; start: number; end: number } | null;
+  }[];
 }
 
 export interface BundleRelationRecord {

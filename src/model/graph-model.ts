@@ -181,6 +181,7 @@ export const STRUCTURAL_RELS = [
   'KEEPS', // Merge -> the entity kept
   'MERGES', // Merge -> the entity merged away
   'SUPERSEDES', // Claim -> the claim of an earlier release of its dataset that it replaces (kept as it was)
+  'GIVES_NAME', // Claim -> Entity: the claim gives the entity an alias or identifier (NameEvidenceRow); never deleted
 ] as const;
 
 const ALLOWED_LABELS = new Set<string>([

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sha256 } from './text.js';
 
 /**
  * How record ids are made from what they are, so that the same evidence always gets the same id whoever
@@ -18,6 +19,21 @@ export function excerptId(sourceId: string, start: number, end: number): string 
  */
 export function importedClaimId(slot: string, sourceId: string): string {
   return `${slot}--${sourceId.slice(4, 16)}`;
+}
+
+/**
+ * A name record (GIVES_NAME) a bundle gives: the entity, the name and the claim, so that loading the
+ * bundle again makes the same record. (The write API's records are nm-<uuid>: a name retracted and given
+ * again by the same claim is a second record.)
+ */
+export function nameEvidenceId(
+  entityId: string,
+  kind: string,
+  qualifier: string,
+  value: string,
+  claimId: string,
+) {
+  return `nm-${sha256(JSON.stringify([entityId, kind, qualifier, value, claimId])).slice(0, 32)}`;
 }
 
 /** The figure a figure claim asserts. */

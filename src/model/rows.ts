@@ -110,6 +110,38 @@ export interface ClaimRow extends ClaimValue {
   /** Relation claims: when the relationship held, stored on the claim as a figure's period is. */
   periodStart?: FuzzyDate | null;
   periodEnd?: FuzzyDate | null;
+  /** Detail of each hop of attributedTo, in its order (absent: none recorded). */
+  attribution?: AttributionHopRow[];
+}
+
+/**
+ * An alias or identifier an entity was given on the evidence of a claim: the relationship
+ * (:Claim)-[:GIVES_NAME]->(:Entity). Never deleted: a retraction sets retractedAt/By/Reason, and the name
+ * leaves the entity's aliases or identifiers (the lists search and exports use) while the record stays.
+ */
+export interface NameEvidenceRow {
+  /** nm-<uuid>: the record's id (audit, backup). */
+  id: string;
+  claimId: string;
+  entityId: string;
+  kind: 'alias' | 'identifier';
+  value: string;
+  /** Aliases: the name's language. */
+  lang: string | null;
+  /** Identifiers: the dataset. */
+  scheme: string | null;
+  reason: string | null;
+  addedBy: string;
+  addedAt: string;
+  retractedBy?: string | null;
+  retractedAt?: string | null;
+  retractReason?: string | null;
+}
+
+/** One hop's detail: the speaker's capacity and the excerpt (in the claim's source) naming the hop. */
+export interface AttributionHopRow {
+  capacity: string | null;
+  excerptId: string | null;
 }
 
 export interface FigureRow extends FigureValue, FigureDates {
@@ -143,4 +175,6 @@ export interface RecordSet {
   claims: ClaimRow[];
   figures: FigureRow[];
   relations: RelationRow[];
+  /** Aliases and identifiers the bundle's entities list with the claims giving them (absent: none). */
+  names?: NameEvidenceRow[];
 }

@@ -5,6 +5,7 @@ import { identityResolvers } from './identity.js';
 import { keysResolvers } from './keys.js';
 import { listingResolvers } from './listing.js';
 import { mergeResolvers } from './merge.js';
+import { namesResolvers } from './names.js';
 import { provenanceResolvers } from './provenance.js';
 import { recordsResolvers } from './records.js';
 import { systemResolvers } from './system.js';
@@ -26,6 +27,7 @@ export const CAPABILITY_RESOLVERS: Readonly<Record<string, Resolvers>> = {
   merge: mergeResolvers,
   audit: auditResolvers,
   keys: keysResolvers,
+  names: namesResolvers,
 };
 
 export function combineResolvers(modules: Readonly<Record<string, Resolvers>>): Resolvers {

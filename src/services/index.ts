@@ -2,6 +2,7 @@ import { ANONYMOUS, type Viewer } from '../model/access.js';
 import type { Driver } from '../graph/driver.js';
 import type { Executor } from '../graph/executor.js';
 import { KeyService } from './keys.js';
+import { NamesService } from './names.js';
 import { ProvenanceService } from './provenance.js';
 import { ExploreService } from './explore.js';
 import { ListingService } from './listing.js';
@@ -24,6 +25,7 @@ export interface Services {
   merge: MergeService;
   audit: AuditService;
   keys: KeyService;
+  names: NamesService;
 }
 
 export interface ServiceDeps {
@@ -53,5 +55,6 @@ export function createServices(deps: ServiceDeps): Services {
     merge: new MergeService(deps.executor, records, viewer, requestId),
     audit: new AuditService(deps.executor, viewer),
     keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
+    names: new NamesService(deps.executor, records, viewer, requestId),
   };
 }

@@ -139,7 +139,12 @@ export class RecordsService {
       }
       this.loaders.attributionOfClaim.prime(
         d.claim.id,
-        d.attribution.map((h) => ({ hop: h.hop, agentId: h.agent.id })),
+        d.attribution.map((h) => ({
+          hop: h.hop,
+          agentId: h.agent.id,
+          capacity: h.capacity,
+          excerpt: h.excerpt,
+        })),
       );
       for (const h of d.attribution) this.loaders.node.prime(h.agent.id, h.agent);
       this.primeNodes([d.subject, d.object, ...d.conflicts]);
@@ -279,9 +284,18 @@ export class RecordsService {
     return Promise.all(ids.map((id) => this.source(id)));
   }
 
-  async attribution(claimId: string): Promise<{ hop: number; agent: EntityRecord }[]> {
+  async attribution(
+    claimId: string,
+  ): Promise<{ hop: number; agent: EntityRecord; capacity: string | null; excerpt: ExcerptRecord | null }[]> {
     const hops = await this.loaders.attributionOfClaim.load(claimId);
-    return Promise.all(hops.map(async (h) => ({ hop: h.hop, agent: await this.entity(h.agentId) })));
+    return Promise.all(
+      hops.map(async (h) => ({
+        hop: h.hop,
+        agent: await this.entity(h.agentId),
+        capacity: h.capacity,
+        excerpt: h.excerpt,
+      })),
+    );
   }
 
   /** The later release's claim that supersedes this one (the first, if several releases did), or null. */

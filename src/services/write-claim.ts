@@ -12,7 +12,14 @@ import { SENSITIVITIES, type Sensitivity } from '../model/enums.js';
 import { badInput } from '../errors.js';
 import { figureIdOf, relationId } from '../model/ids.js';
 import type { ClaimRow, ExcerptRow, FigureRow, RelationRow } from '../model/rows.js';
-import { at, notFoundAt, type CheckedClaim, type Path, type RecordClaimArgs } from './write-input.js';
+import {
+  at,
+  notFoundAt,
+  resolveExcerpts,
+  type CheckedClaim,
+  type Path,
+  type RecordClaimArgs,
+} from './write-input.js';
 
 /** The rows of a recorded claim, and how they are written: pure construction apart from the writes. */
 
@@ -27,9 +34,11 @@ export function claimRows(
     figureSensitivity?: Sensitivity | null;
     recordedBy: string;
     excerptIds: string[];
+    hopExcerptIds: (string | null)[];
   },
 ): { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null } {
-  const { relation, figure, attribute, meta, attributedTo } = checked;
+  const { relation, figure, attribute, meta, attributedTo, hops, detailed } = checked;
+  const attribution = hops.map((h, i) => ({ capacity: h.capacity, excerptId: c.hopExcerptIds[i] ?? null }));
   const base = {
     id: c.claimId,
     fact: meta.fact ?? null,
@@ -42,6 +51,7 @@ export function claimRows(
     recordedAt: new Date().toISOString(),
     excerptIds: c.excerptIds,
     attributedTo,
+    ...(detailed ? { attribution } : {}),
   };
   if (relation) {
     const { role, position, periodStart, periodEnd } = relation;
@@ -84,9 +94,14 @@ export async function writeClaim(
   tx: Tx,
   input: RecordClaimArgs,
   rows: { claim: ClaimRow; figure: FigureRow | null; relation: RelationRow | null },
-  excerpts: ExcerptRow[],
+  claimExcerpts: ExcerptRow[],
+  hopExcerpts: (ExcerptRow | null)[] = [],
 ): Promise<MutationOutcome<{ id: string }>> {
   const { claim } = rows;
+  // The words naming attribution hops are excerpts of the source too, stored once with the claim's.
+  const excerpts = [
+    ...new Map([...claimExcerpts, ...hopExcerpts].filter((e) => e !== null).map((e) => [e.id, e])).values(),
+  ];
   const existing = await store.existingExcerpts(
     tx,
     excerpts.map((e) => e.id),
@@ -113,6 +128,15 @@ export async function writeClaim(
     affectedIds.push(rows.relation.id);
   }
   return { result: { id: claim.id }, affectedIds, changes };
+}
+
+/** The excerpt of each attribution hop that gives words naming it, in the claim's source (else null). */
+export function hopExcerpts(sourceId: string, text: string, checked: CheckedClaim): (ExcerptRow | null)[] {
+  return checked.hops.map((h, i) =>
+    h.excerpt
+      ? resolveExcerpts(sourceId, text, [h.excerpt], () => ['input', 'attribution', i, 'excerpt'])[0]!
+      : null,
+  );
 }
 
 export function relationChange(

@@ -15,6 +15,7 @@ import {
   ActorInput,
   Alias,
   AttributeValue,
+  AttributionHop,
   ClaimInput,
   ExternalIdentifier,
   FigureValue,
@@ -251,11 +252,12 @@ export function resolveExcerpts(
   sourceId: string,
   text: string,
   excerpts: readonly ExcerptArgs[],
+  pathOf: (i: number) => Path = (i) => ['input', 'excerpts', i],
 ): ExcerptRow[] {
   const points = codePoints(text);
   const rows = new Map<string, ExcerptRow>();
   excerpts.forEach((e, i) => {
-    const p: Path = ['input', 'excerpts', i];
+    const p = pathOf(i);
     let start = e.start ?? null;
     let end = e.end ?? null;
     if (start !== null && end !== null && end > points.length) {
@@ -300,25 +302,27 @@ export function checkExcerptShapes(excerpts: readonly ExcerptArgs[]): void {
   if (excerpts.length < 1 || excerpts.length > MAX_EXCERPTS) {
     throw badInput(`give 1 to ${MAX_EXCERPTS} excerpts`, ['input', 'excerpts']);
   }
-  excerpts.forEach((e, i) => {
-    const p: Path = ['input', 'excerpts', i];
-    const hasStart = e.start != null;
-    const hasEnd = e.end != null;
-    if (hasStart !== hasEnd) {
-      throw badInput(`${at(p)}: give both start and end, or neither`, [...p, hasStart ? 'end' : 'start']);
-    }
-    if (e.quote == null && !hasStart) {
-      throw badInput(`${at(p)}: give the quote, its start and end offsets, or both`, p);
-    }
-    if (e.quote != null && !e.quote.trim()) throw badInput(`${at(p)}: the quote is empty`, [...p, 'quote']);
-    if (e.quote != null && codePointLength(e.quote) > MAX_QUOTE_CODE_POINTS) {
-      throw badInput(`${at(p)}: a quote is at most ${MAX_QUOTE_CODE_POINTS} characters`, [...p, 'quote']);
-    }
-    if (hasStart) {
-      if (e.start! < 0) throw badInput(`${at(p)}: start must be 0 or more`, [...p, 'start']);
-      if (e.end! <= e.start!) throw badInput(`${at(p)}: end must be after start`, [...p, 'end']);
-    }
-  });
+  excerpts.forEach((e, i) => checkExcerptShape(e, ['input', 'excerpts', i]));
+}
+
+/** Shape checks of one excerpt at input path `p`. */
+function checkExcerptShape(e: ExcerptArgs, p: Path): void {
+  const hasStart = e.start != null;
+  const hasEnd = e.end != null;
+  if (hasStart !== hasEnd) {
+    throw badInput(`${at(p)}: give both start and end, or neither`, [...p, hasStart ? 'end' : 'start']);
+  }
+  if (e.quote == null && !hasStart) {
+    throw badInput(`${at(p)}: give the quote, its start and end offsets, or both`, p);
+  }
+  if (e.quote != null && !e.quote.trim()) throw badInput(`${at(p)}: the quote is empty`, [...p, 'quote']);
+  if (e.quote != null && codePointLength(e.quote) > MAX_QUOTE_CODE_POINTS) {
+    throw badInput(`${at(p)}: a quote is at most ${MAX_QUOTE_CODE_POINTS} characters`, [...p, 'quote']);
+  }
+  if (hasStart) {
+    if (e.start! < 0) throw badInput(`${at(p)}: start must be 0 or more`, [...p, 'start']);
+    if (e.end! <= e.start!) throw badInput(`${at(p)}: end must be after start`, [...p, 'end']);
+  }
 }
 
 /** A relation claim's relationship, checked as far as it can be without the graph. */
@@ -358,6 +362,35 @@ export interface CheckedClaim {
   figure: Omit<FigureRow, 'id' | 'claimId' | 'subjectId' | 'sensitivity'> | null;
   attribute: { property: string; value: unknown } | null;
   attributedTo: string[];
+  /** Each hop's capacity and words, in attributedTo's order; the input path of each hop's actor id. */
+  hops: { capacity: string | null; excerpt: ExcerptArgs | null; path: Path }[];
+  /** Whether the input gave `attribution` (hop detail) rather than `attributedTo`. */
+  detailed: boolean;
+}
+
+/** The attribution chain of a recordClaim input: attributedTo, or attribution with detail (not both). */
+function checkAttribution(input: RecordClaimArgs): Pick<CheckedClaim, 'attributedTo' | 'hops' | 'detailed'> {
+  const detailed = input.attribution != null;
+  if (detailed && input.attributedTo != null) {
+    throw badInput('give attribution or attributedTo, not both', ['input', 'attribution']);
+  }
+  const key = detailed ? 'attribution' : 'attributedTo';
+  const given = input.attribution ?? (input.attributedTo ?? []).map((actorId) => ({ actorId }));
+  if (given.length > MAX_ATTRIBUTION) {
+    throw badInput(`at most ${MAX_ATTRIBUTION} attribution hops`, ['input', key]);
+  }
+  const hops = given.map(
+    (h: { actorId: string; capacity?: string | null; excerpt?: ExcerptArgs | null }, i) => {
+      const p: Path = ['input', key, i];
+      const path: Path = detailed ? [...p, 'actorId'] : p;
+      checkId(h.actorId, path);
+      const capacity =
+        h.capacity == null ? null : parse(AttributionHop.shape.capacity, h.capacity, [...p, 'capacity']);
+      if (h.excerpt) checkExcerptShape(h.excerpt, [...p, 'excerpt']);
+      return { capacity: capacity ?? null, excerpt: h.excerpt ?? null, path };
+    },
+  );
+  return { attributedTo: given.map((h) => h.actorId), hops, detailed };
 }
 
 /**
@@ -379,11 +412,7 @@ export function checkClaimInput(input: RecordClaimArgs, between: () => void = ()
   if (asserted > 1) {
     throw badInput('a claim asserts at most one of relation, figure or attribute', ['input']);
   }
-  const attributedTo = [...(input.attributedTo ?? [])];
-  if (attributedTo.length > MAX_ATTRIBUTION) {
-    throw badInput(`at most ${MAX_ATTRIBUTION} attribution hops`, ['input', 'attributedTo']);
-  }
-  attributedTo.forEach((id, i) => checkId(id, ['input', 'attributedTo', i]));
+  const attribution = checkAttribution(input);
   if (input.relation) checkId(input.relation.objectId, ['input', 'relation', 'objectId']);
   between();
   let relation: CheckedRelation | null = null;
@@ -461,5 +490,5 @@ export function checkClaimInput(input: RecordClaimArgs, between: () => void = ()
     attribute = { property, value: a.value ?? fuzzy(a.date, [...p, 'date']) };
   }
 
-  return { meta, relation, figure, attribute, attributedTo };
+  return { meta, relation, figure, attribute, ...attribution };
 }

@@ -55,6 +55,7 @@ import {
   checkFigureLinks,
   claimRows,
   figureSensitivityOf,
+  hopExcerpts,
   relationChange,
   writeClaim,
 } from './write-claim.js';
@@ -190,15 +191,16 @@ export class WriteService {
     });
     const claimId = `cl-${randomUUID()}`;
     const result = await this.mutate('recordClaim', input, idempotencyKey, async (tx) => {
-      const excerpts = await this.claimEvidence(tx, input, checked);
+      const { excerpts, hopExcerpts } = await this.claimEvidence(tx, input, checked);
       const rows = claimRows(input, checked, {
         claimId,
         sensitivity,
         figureSensitivity,
         recordedBy: actorLabel(this.viewer),
         excerptIds: excerpts.map((e) => e.id),
+        hopExcerptIds: hopExcerpts.map((e) => e?.id ?? null),
       });
-      return writeClaim(tx, input, rows, excerpts);
+      return writeClaim(tx, input, rows, excerpts, hopExcerpts);
     });
     return this.claim(result.id);
   }
@@ -207,7 +209,11 @@ export class WriteService {
    * What recording a claim needs from the graph, checked in its transaction: the subject, object and
    * attribution agents exist and fit the relation, and the excerpts are the source's own words.
    */
-  private async claimEvidence(tx: Tx, input: RecordClaimArgs, checked: CheckedClaim): Promise<ExcerptRow[]> {
+  private async claimEvidence(
+    tx: Tx,
+    input: RecordClaimArgs,
+    checked: CheckedClaim,
+  ): Promise<{ excerpts: ExcerptRow[]; hopExcerpts: (ExcerptRow | null)[] }> {
     const { relation, attributedTo } = checked;
     const ids = [input.subjectId, ...attributedTo, ...(relation ? [relation.objectId] : [])];
     const found = await store.findNodes(tx, ids);
@@ -223,11 +229,12 @@ export class WriteService {
         toType: found.get(relation.objectId)?.type,
       });
     }
-    attributedTo.forEach((id, i) => actorAt(found, id, ['input', 'attributedTo', i]));
+    attributedTo.forEach((id, i) => actorAt(found, id, checked.hops[i]!.path));
     if (checked.figure) await checkFigureLinks(tx, input, checked.figure);
     const text = await store.sourceText(tx, input.sourceId);
     if (text === null) throw notFoundAt('Source', input.sourceId, ['input', 'sourceId']);
-    return resolveExcerpts(input.sourceId, text, input.excerpts);
+    const excerpts = resolveExcerpts(input.sourceId, text, input.excerpts);
+    return { excerpts, hopExcerpts: hopExcerpts(input.sourceId, text, checked) };
   }
 
   async createEntity(input: CreateEntityArgs, idempotencyKey?: Maybe<string>): Promise<EntityRecord> {

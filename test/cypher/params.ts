@@ -89,6 +89,7 @@ const CLAIM = {
   objectId: 'ac-sample',
   excerptIds: ['ex-sample'],
   attributedTo: ['ac-sample'],
+  attribution: [{ capacity: 'director, speaking for it', excerptId: 'ex-sample' }],
   recordedBy: 'analyst',
   recordedAt: ISO,
 };
@@ -303,6 +304,43 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'write.mergeSource': { r: SOURCE },
   'write.mergeRelation.': { r: RELATION },
   'write.linkFigure': { rows: [FIGURE] },
+  'names.': {
+    id: 'cl-sample',
+    entityId: 'ac-sample',
+    kind: 'alias',
+    value: 'SOHR',
+    qualifier: 'en',
+    ids: ['nm-sample'],
+    r: {
+      id: 'nm-sample',
+      claimId: 'cl-sample',
+      entityId: 'ac-sample',
+      kind: 'alias',
+      value: 'SOHR',
+      lang: 'en',
+      scheme: null,
+      reason: null,
+      addedBy: 'analyst',
+      addedAt: ISO,
+    },
+  },
+  'names.nameEvidenceOfEntities': { ids: ['ac-sample'] },
+  'names.upsertNames': {
+    rows: [
+      {
+        id: 'nm-sample',
+        claimId: 'cl-sample',
+        entityId: 'ac-sample',
+        kind: 'identifier',
+        value: 'Q1',
+        lang: null,
+        scheme: 'wikidata',
+        reason: null,
+        addedBy: 'curator',
+        addedAt: ISO,
+      },
+    ],
+  },
 };
 
 /** The parameters a statement's Cypher names, in order of first use. */

@@ -28,6 +28,19 @@ export type AliasInput = {
   value: string;
 };
 
+/** One step of a claim's attribution chain: who spoke, in what capacity, and the words of the source naming them. */
+export type AttributionHopInput = {
+  /** Id of the actor at this hop. */
+  actorId: string;
+  /** In what capacity they spoke, e.g. "director of the monitor, speaking for it" (1 to 500 characters). */
+  capacity?: string | null | undefined;
+  /**
+   * The words of the claim's source that name this hop, checked exactly as the claim's excerpts are
+   * (QUOTE_NOT_FOUND, QUOTE_AMBIGUOUS, EXCERPT_MISMATCH).
+   */
+  excerpt?: ExcerptInput | null | undefined;
+};
+
 /** A property of the subject an attribute claim asserts: give value or date. */
 export type ClaimAttributeInput = {
   /** The asserted date (for date properties). */
@@ -414,6 +427,13 @@ export type LinkEntitiesInput = {
   type: RelationType;
 };
 
+/** What a name record gives the entity. */
+export type NameKind =
+  /** Another name (Entity.aliases). */
+  | 'ALIAS'
+  /** An identifier in another dataset (Entity.identifiers). */
+  | 'IDENTIFIER';
+
 /** What kind of place. */
 export type PlaceType =
   /** Any other area. */
@@ -430,17 +450,20 @@ export type PlaceType =
   | 'governorate';
 
 /**
- * The record's part in a claim of its provenance. Aliases and identifiers carry no claims of their own in
- * this model, so they add no roles: an entity's provenance is the claims about it, naming it as the object,
- * and asserting figures about it.
+ * The record's part in a claim of its provenance: an entity's provenance is the claims about it, naming it as
+ * the object, asserting figures about it, and giving it an alias or identifier (addAlias, addIdentifier).
  */
 export type ProvenanceRole =
+  /** The claim gives the record (an entity) an alias (addAlias; retracted ones too). */
+  | 'ALIAS'
   /** The record is the claim itself. */
   | 'CLAIM'
   /** The record is the figure the claim asserts. */
   | 'FIGURE'
   /** The claim asserts a figure about the record (an entity). */
   | 'FIGURE_SUBJECT'
+  /** The claim gives the record (an entity) an external identifier (addIdentifier; retracted ones too). */
+  | 'IDENTIFIER'
   /** The record is the claim's object: the other end of a relation claim (the decree an actor issued). */
   | 'OBJECT'
   /** The record is a relationship the claim asserts. */
@@ -454,8 +477,13 @@ export type ProvenanceRole =
 export type RecordClaimInput = {
   /** For an attribute claim: the property and its value. */
   attribute?: ClaimAttributeInput | null | undefined;
-  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). */
+  /** Who said it, nearest first: actor ids (who the source reports, who told them, ...). Or give attribution. */
   attributedTo?: Array<string> | null | undefined;
+  /**
+   * Who said it, nearest first, with each speaker's capacity and the words naming them: attributedTo with
+   * detail. Give this or attributedTo, not both (BAD_USER_INPUT).
+   */
+  attribution?: Array<AttributionHopInput> | null | undefined;
   /** Your confidence, 0 to 1. */
   confidence?: number | null | undefined;
   /** The exact words supporting the claim (at least one). */
@@ -567,6 +595,16 @@ export type StatisticsFilter = {
   subjectIds?: Array<string> | null | undefined;
 };
 
+export type ClaimAttributionQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ClaimAttributionQuery = { node:
+    | { id: string, attribution: Array<{ hop: number, capacity: string | null, agent: { id: string }, excerpt: { id: string, exact: string, start: number, end: number, source: { id: string } } | null }> }
+    | Record<PropertyKey, never>
+   | null };
+
 export type ListEventsQueryVariables = Exact<{
   filter?: EventFilter | null | undefined;
   orderBy?: EventOrder | null | undefined;
@@ -623,6 +661,105 @@ export type NodesInOrderQuery = { nodes: Array<
     | { id: string }
     | { id: string }
    | null> };
+
+type NamedEntity_Actor_Fragment = { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> };
+
+type NamedEntity_Event_Fragment = { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> };
+
+type NamedEntity_Place_Fragment = { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> };
+
+export type NamedEntityFragment =
+  | NamedEntity_Actor_Fragment
+  | NamedEntity_Event_Fragment
+  | NamedEntity_Place_Fragment
+;
+
+export type AddAliasMutationVariables = Exact<{
+  entityId: string;
+  alias: AliasInput;
+  claimId: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type AddAliasMutation = { addAlias:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type AddIdentifierMutationVariables = Exact<{
+  entityId: string;
+  identifier: ExternalIdentifierInput;
+  claimId: string;
+}>;
+
+
+export type AddIdentifierMutation = { addIdentifier:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type RetractAliasMutationVariables = Exact<{
+  entityId: string;
+  alias: AliasInput;
+  reason: string;
+}>;
+
+
+export type RetractAliasMutation = { retractAlias:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type RetractIdentifierMutationVariables = Exact<{
+  entityId: string;
+  identifier: ExternalIdentifierInput;
+  reason: string;
+}>;
+
+
+export type RetractIdentifierMutation = { retractIdentifier:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+   };
+
+export type EntityNamesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EntityNamesQuery = { node:
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | { id: string, aliases: Array<{ value: string, lang: string }>, identifiers: Array<{ scheme: string, value: string }>, nameEvidence: Array<{ id: string, kind: NameKind, value: string, lang: string | null, scheme: string | null, reason: string | null, addedBy: string, addedAt: string, retracted: boolean, retractedBy: string | null, retractedAt: string | null, retractReason: string | null, claim: { id: string } }> }
+    | Record<PropertyKey, never>
+   | null };
+
+export type NameSearchQueryVariables = Exact<{
+  q: string;
+}>;
+
+
+export type NameSearchQuery = { search: { edges: Array<{ node: { matched: string, node:
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+          | { id: string }
+         } }> } };
+
+export type NameProvenanceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type NameProvenanceQuery = { provenance: { edges: Array<{ roles: Array<ProvenanceRole>, node: { id: string } }> } };
 
 export type FullProvenanceQueryVariables = Exact<{
   id: string;
@@ -1084,6 +1221,36 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const NamedEntityFragmentDoc = new TypedDocumentString(`
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}
+    `, {"fragmentName":"NamedEntity"}) as unknown as TypedDocumentString<NamedEntityFragment, unknown>;
 export const VocabDateFragmentDoc = new TypedDocumentString(`
     fragment VocabDate on FuzzyDate {
   value
@@ -1226,6 +1393,31 @@ export const WrittenEntityFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WrittenEntity"}) as unknown as TypedDocumentString<WrittenEntityFragment, unknown>;
+export const ClaimAttributionDocument = new TypedDocumentString(`
+    query ClaimAttribution($id: ID!) {
+  node(id: $id) {
+    ... on Claim {
+      id
+      attribution {
+        hop
+        capacity
+        agent {
+          id
+        }
+        excerpt {
+          id
+          exact
+          start
+          end
+          source {
+            id
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClaimAttributionQuery, ClaimAttributionQueryVariables>;
 export const ListEventsDocument = new TypedDocumentString(`
     query ListEvents($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
   events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
@@ -1337,6 +1529,202 @@ export const NodesInOrderDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<NodesInOrderQuery, NodesInOrderQueryVariables>;
+export const AddAliasDocument = new TypedDocumentString(`
+    mutation AddAlias($entityId: ID!, $alias: AliasInput!, $claimId: ID!, $reason: String) {
+  addAlias(entityId: $entityId, alias: $alias, claimId: $claimId, reason: $reason) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<AddAliasMutation, AddAliasMutationVariables>;
+export const AddIdentifierDocument = new TypedDocumentString(`
+    mutation AddIdentifier($entityId: ID!, $identifier: ExternalIdentifierInput!, $claimId: ID!) {
+  addIdentifier(entityId: $entityId, identifier: $identifier, claimId: $claimId) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<AddIdentifierMutation, AddIdentifierMutationVariables>;
+export const RetractAliasDocument = new TypedDocumentString(`
+    mutation RetractAlias($entityId: ID!, $alias: AliasInput!, $reason: String!) {
+  retractAlias(entityId: $entityId, alias: $alias, reason: $reason) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<RetractAliasMutation, RetractAliasMutationVariables>;
+export const RetractIdentifierDocument = new TypedDocumentString(`
+    mutation RetractIdentifier($entityId: ID!, $identifier: ExternalIdentifierInput!, $reason: String!) {
+  retractIdentifier(entityId: $entityId, identifier: $identifier, reason: $reason) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<RetractIdentifierMutation, RetractIdentifierMutationVariables>;
+export const EntityNamesDocument = new TypedDocumentString(`
+    query EntityNames($id: ID!) {
+  node(id: $id) {
+    ...NamedEntity
+  }
+}
+    fragment NamedEntity on Entity {
+  id
+  aliases {
+    value
+    lang
+  }
+  identifiers {
+    scheme
+    value
+  }
+  nameEvidence {
+    id
+    kind
+    value
+    lang
+    scheme
+    claim {
+      id
+    }
+    reason
+    addedBy
+    addedAt
+    retracted
+    retractedBy
+    retractedAt
+    retractReason
+  }
+}`) as unknown as TypedDocumentString<EntityNamesQuery, EntityNamesQueryVariables>;
+export const NameSearchDocument = new TypedDocumentString(`
+    query NameSearch($q: String!) {
+  search(query: $q, first: 20) {
+    edges {
+      node {
+        matched
+        node {
+          id
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NameSearchQuery, NameSearchQueryVariables>;
+export const NameProvenanceDocument = new TypedDocumentString(`
+    query NameProvenance($id: ID!) {
+  provenance(id: $id, first: 50) {
+    edges {
+      node {
+        id
+      }
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NameProvenanceQuery, NameProvenanceQueryVariables>;
 export const FullProvenanceDocument = new TypedDocumentString(`
     query FullProvenance($id: ID!) {
   provenance(id: $id) {

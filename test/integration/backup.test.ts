@@ -52,6 +52,15 @@ const entityVersion = statement<{ id: string }>(
   'MATCH (n:Entity {id: $id}) RETURN n.version AS version',
 );
 
+const claimSubject = statement<{ id: string }>(
+  'test.backup.claimSubject',
+  'MATCH (c:Claim {id: $id}) RETURN c.subjectId AS subjectId',
+);
+const entityAliases = statement<{ id: string }>(
+  'test.backup.entityAliases',
+  'MATCH (n:Entity {id: $id}) RETURN n.aliasesJson AS aliasesJson',
+);
+
 const sortProps = (p: unknown) =>
   JSON.stringify([...(p as [string, string, unknown][])].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
 
@@ -251,11 +260,21 @@ async function bundleStep(w: World) {
         : {}),
       source: src.id,
       quotes: cited.map((s) => quote(w, s, src.id)),
-      attributedTo: w.rng.next() < 0.3 ? [actors[1]!.id] : [],
+      // Attribution with detail (issue #15): a hop's capacity, some of the time.
+      ...(w.rng.next() < 0.3
+        ? w.rng.next() < 0.5
+          ? { attributedTo: [actors[1]!.id] }
+          : { attribution: [{ actor: actors[1]!.id, capacity: `spokesman ${k}.${i}` }] }
+        : {}),
       confidence: w.rng.next() < 0.5 ? Math.round(w.rng.next() * 100) / 100 : undefined,
       sensitivity: sens(),
     };
   });
+  // An alias with evidence (addAlias in a bundle): the first claim, about actor 0, when no stricter than it.
+  const rank = (s: string) => SENS.indexOf(s as (typeof SENS)[number]);
+  if (rank(claims[0]!.sensitivity) <= rank(actors[0]!.sensitivity) && w.rng.next() < 0.7) {
+    Object.assign(actors[0]!, { aliases: [{ value: `Alias ${k}`, lang: 'en', claims: [claims[0]!.id] }] });
+  }
   const doc = {
     format: 'hrkg-bundle/1',
     recordedBy: `curator ${w.u}`,
@@ -355,6 +374,32 @@ const STEPS: Record<string, (w: World) => Promise<unknown>> = {
       },
     );
     if (d?.recordClaim) w.claims.push(String(d.recordClaim.id));
+  },
+  // Names with evidence (issue #15): an alias citing a claim about its entity, and a retraction.
+  addAlias: async (w) => {
+    if (!w.claims.length) return;
+    const claimId = pick(w.rng, w.claims);
+    const [row] = await w.executor.read(claimSubject, { id: claimId });
+    if (!row) return;
+    await gql(
+      w,
+      w.analyst,
+      'mutation($e: ID!, $a: AliasInput!, $c: ID!) { addAlias(entityId: $e, alias: $a, claimId: $c, reason: "named so") { id } }',
+      { e: row.subjectId, a: { value: `Name ${w.n++}`, lang: 'en' }, c: claimId },
+    );
+  },
+  retractAlias: async (w) => {
+    if (!w.entities.length) return;
+    const { id } = pick(w.rng, w.entities);
+    const [row] = await w.executor.read(entityAliases, { id });
+    const aliases = JSON.parse(String(row?.aliasesJson ?? '[]')) as { value: string; lang: string }[];
+    if (!aliases.length) return;
+    await gql(
+      w,
+      w.analyst,
+      'mutation($e: ID!, $a: AliasInput!) { retractAlias(entityId: $e, alias: $a, reason: "misread") { id } }',
+      { e: id, a: pick(w.rng, aliases) },
+    );
   },
   updateEntity: async (w) => {
     if (!w.entities.length) return;

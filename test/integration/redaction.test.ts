@@ -213,6 +213,8 @@ function bundle() {
         type: 'release_batch',
         name: `Release ${u}`,
         date: { precision: 'month', value: '2022-05' },
+        // An alias whose only evidence is a claim quoting a hidden source: its record is hidden with it.
+        aliases: [{ value: `Release alias ${u}`, lang: 'en', claims: [ids.claimOnSecretSource] }],
       },
       {
         id: ids.raid,
@@ -355,7 +357,12 @@ function bundle() {
         summary: `The account was relayed ${u}`,
         source: ids.pub,
         quotes: ['The clerk relayed the account'],
-        attributedTo: [ids.publicActor, ids.restrictedActor, ids.relay],
+        // A hop's capacity names what the restricted hop is: hidden with the hop.
+        attribution: [
+          { actor: ids.publicActor, capacity: 'the publisher' },
+          { actor: ids.restrictedActor, capacity: `informant ${RESTRICTED}` },
+          { actor: ids.relay, quote: 'The clerk relayed' },
+        ],
       },
       {
         id: ids.writeObjectHidden,
@@ -421,10 +428,12 @@ function bundle() {
 }
 
 /** Every read path, as a GraphQL document selecting everything that could carry a hidden record. */
-const CLAIM = `id summary excerpts { exact source { id title text } } sources { title } attribution { agent { name } }
+const CLAIM = `id summary excerpts { exact source { id title text } } sources { title }
+  attribution { agent { name } capacity excerpt { exact source { title } } }
   subject { id name } object { id name } conflicts { id summary } figure { text value }`;
 const ENTITY = `id ... on Entity { name claims { ${CLAIM} } relations { id from { name } to { name } claims { summary } }
-  figures { text value claims { summary } } } ... on Event { involvements { from { name } } }`;
+  figures { text value claims { summary } } nameEvidence { value claim { ${CLAIM} } } }
+  ... on Event { involvements { from { name } } }`;
 const READ_PATHS: [string, string][] = [
   ['node (event)', `{ node(id: "${ids.event}") { ${ENTITY} } }`],
   [
@@ -918,14 +927,15 @@ describe('redaction on every read path', () => {
       expect((rows[0]!.claim as { id: string }).id).toBe(ids.attributed);
       return rows[0]!.attribution;
     };
+    const relayed = expect.objectContaining({ exact: 'The clerk relayed' });
     expect(await exported(clearance('viewer'))).toEqual([
-      { hop: 1, agentId: ids.publicActor },
-      { hop: 2, agentId: ids.relay },
+      { hop: 1, agentId: ids.publicActor, capacity: 'the publisher', excerpt: null },
+      { hop: 2, agentId: ids.relay, capacity: null, excerpt: relayed },
     ]);
     expect(await exported(clearance('analyst'))).toEqual([
-      { hop: 1, agentId: ids.publicActor },
-      { hop: 2, agentId: ids.restrictedActor },
-      { hop: 3, agentId: ids.relay },
+      { hop: 1, agentId: ids.publicActor, capacity: 'the publisher', excerpt: null },
+      { hop: 2, agentId: ids.restrictedActor, capacity: `informant ${RESTRICTED}`, excerpt: null },
+      { hop: 3, agentId: ids.relay, capacity: null, excerpt: relayed },
     ]);
   });
 

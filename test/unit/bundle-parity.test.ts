@@ -123,6 +123,12 @@ const PAIRS: Pair[] = [
     },
   },
   {
+    bundle: 'AttributionHop',
+    schema: bundle.AttributionHop,
+    input: 'AttributionHopInput',
+    renamed: { actor: 'actorId', quote: 'excerpt' },
+  },
+  {
     bundle: 'LinkInput',
     schema: bundle.LinkInput,
     input: 'LinkEntitiesInput',

@@ -38,6 +38,9 @@ it('provenance of a record, a page of the claims behind it', () => {
                     MATCH (c:Claim)-[:OBJECT]->(n) RETURN c, 'OBJECT' AS role
                     UNION ALL
                     MATCH (c:Claim)-[:OBJECT]->(:Figure)-[:FIGURE_OF]->(n) RETURN c, 'FIGURE_SUBJECT' AS role
+                    UNION ALL
+                    MATCH (c:Claim)-[g:GIVES_NAME]->(n)
+                    RETURN c, CASE g.kind WHEN 'identifier' THEN 'IDENTIFIER' ELSE 'ALIAS' END AS role
                   }
                   WITH c, role WHERE «VISIBLE_CLAIM(c)»
                   WITH c, collect(DISTINCT role) AS roles
@@ -378,6 +381,7 @@ it("recordClaim's insert of the claim", () => {
          UNWIND range(0, size(r.attributedTo) - 1) AS i
          MATCH (a:Actor {id: r.attributedTo[i]})
          MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
+         SET at.capacity = r.attribution[i].capacity, at.excerptId = r.attribution[i].excerptId
        }
        CALL (c, r) {
          WITH c, r WHERE r.kind = 'relation'
@@ -448,6 +452,7 @@ it('the bundle upsert of claims', () => {
          UNWIND range(0, size(r.attributedTo) - 1) AS i
          MATCH (a:Actor {id: r.attributedTo[i]})
          MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
+         SET at.capacity = r.attribution[i].capacity, at.excerptId = r.attribution[i].excerptId
        }
        CALL (c, r) {
          WITH c, r WHERE r.kind = 'relation'
@@ -506,10 +511,16 @@ describe('Cypher of the shared fragments', () => {
             OPTIONAL MATCH (cdSrc)-[:PUBLISHED_BY]->(cdPub:Actor) WHERE coalesce(cdPub.sensitivity, 'public') IN $visible
             RETURN cdSrc {«SOURCE_PROPERTIES», _labels: labels(cdSrc), _publisher: cdPub {.*, _labels: labels(cdPub)}} ORDER BY cdSrc.id
           },
-          _attribution: reduce(cdHops = [], cdAgent IN COLLECT {
+          _attribution: reduce(cdHops = [], cdH IN COLLECT {
             MATCH (c)-[cdAt:ATTRIBUTED_TO]->(cdAg:Actor) WHERE coalesce(cdAg.sensitivity, 'public') IN $visible
-            RETURN cdAg {.*, _labels: labels(cdAg)} ORDER BY cdAt.hop
-          } | cdHops + [{hop: size(cdHops) + 1, agent: cdAgent}]),
+            OPTIONAL MATCH (cdEx:Excerpt {id: cdAt.excerptId})-[:IN_SOURCE]->(cdExSrc:Source)
+            WHERE coalesce(cdExSrc.sensitivity, 'public') IN $visible
+            RETURN {agent: cdAg {.*, _labels: labels(cdAg)}, capacity: cdAt.capacity,
+                    excerpt: CASE WHEN cdExSrc IS NULL THEN null
+                                  ELSE cdEx {.*, sourceId: cdExSrc.id, _labels: labels(cdEx)} END} AS h
+            ORDER BY cdAt.hop
+          } | cdHops + [{hop: size(cdHops) + 1, agent: cdH.agent, capacity: cdH.capacity,
+                           excerpt: cdH.excerpt}]),
           _subject: head(COLLECT { MATCH (c)-[:ABOUT]->(cdX:Entity) RETURN cdX {.*, _labels: labels(cdX)} }),
           _object: head(COLLECT { MATCH (c)-[:OBJECT]->(cdX:Entity|Figure) RETURN cdX {.*, _labels: labels(cdX)} }),
           _conflicts: «CONFLICTING_CLAIMS»

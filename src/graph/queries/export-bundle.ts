@@ -42,7 +42,11 @@ export const exportEntities = statement<BundlePageParams & { kind: EntityKind }>
    RETURN n.id AS id, n.type AS type, n.name AS name, n.lang AS lang, n.aliasesJson AS aliasesJson,
           n.identifiersJson AS identifiersJson, n.description AS description,
           coalesce(n.sensitivity, 'public') AS sensitivity, n.dateJson AS dateJson, n.endDateJson AS endDateJson,
-          n.facilityKind AS facilityKind
+          n.facilityKind AS facilityKind,
+          COLLECT {
+            MATCH (gc:Claim)-[g:GIVES_NAME]->(n) WHERE g.retractedAt IS NULL AND gc.status <> 'retracted' AND ${EXPORTABLE_CLAIM('gc')}
+            RETURN {kind: g.kind, value: g.value, qualifier: coalesce(g.lang, g.scheme), claim: gc.id} ORDER BY gc.id
+          } AS names
    ORDER BY id`,
 );
 
@@ -64,6 +68,13 @@ export const exportClaims = statement<BundlePageParams>(
             RETURN {source: s.id, exact: e.exact, start: e.start, end: e.end} ORDER BY s.id, e.start, e.end
           } AS quotes,
           COLLECT { MATCH (c)-[a:ATTRIBUTED_TO]->(x:Actor) RETURN x.id ORDER BY a.hop, x.id } AS attributedTo,
+          COLLECT {
+            MATCH (c)-[a:ATTRIBUTED_TO]->(x:Actor)
+            OPTIONAL MATCH (e:Excerpt {id: a.excerptId})-[:IN_SOURCE]->(s:Source) WHERE ${VISIBLE('s')}
+            RETURN {actor: x.id, capacity: a.capacity,
+                    quote: CASE WHEN s IS NULL THEN null ELSE {source: s.id, exact: e.exact, start: e.start, end: e.end} END}
+            ORDER BY a.hop, x.id
+          } AS attribution,
           head(COLLECT {
             MATCH (c)-[:OBJECT]->(f:Figure)
             RETURN f {.measure, .value, .min, .max, .qualifier, .unit, .subgroup, .text, .duration, .sex, .ageGroup, .category,

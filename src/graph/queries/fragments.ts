@@ -86,12 +86,20 @@ export const VISIBLE_STEP = (r: string, b: string) =>
  * The attribution of claim variable `c` as the caller may see it: the hops whose agent is visible, in
  * stored order, numbered 1..n over those hops only (a hidden intermediary leaves no gap that would
  * reveal it). `agent` projects the agent variable; `key` names it in each hop; `x` prefixes variables.
+ * Each hop carries the agent's capacity and the excerpt naming the hop (with its sourceId), the excerpt
+ * only when its source is visible.
  */
 export const VISIBLE_ATTRIBUTION = (c: string, x: string, key: string, agent: (a: string) => string) =>
-  `reduce(${x}Hops = [], ${x}Agent IN COLLECT {
+  `reduce(${x}Hops = [], ${x}H IN COLLECT {
       MATCH (${c})-[${x}At:ATTRIBUTED_TO]->(${x}Ag:Actor) WHERE ${VISIBLE(`${x}Ag`)}
-      RETURN ${agent(`${x}Ag`)} ORDER BY ${x}At.hop
-    } | ${x}Hops + [{hop: size(${x}Hops) + 1, ${key}: ${x}Agent}])`;
+      OPTIONAL MATCH (${x}Ex:Excerpt {id: ${x}At.excerptId})-[:IN_SOURCE]->(${x}ExSrc:Source)
+      WHERE ${VISIBLE(`${x}ExSrc`)}
+      RETURN {agent: ${agent(`${x}Ag`)}, capacity: ${x}At.capacity,
+              excerpt: CASE WHEN ${x}ExSrc IS NULL THEN null
+                            ELSE ${x}Ex {.*, sourceId: ${x}ExSrc.id, _labels: labels(${x}Ex)} END} AS h
+      ORDER BY ${x}At.hop
+    } | ${x}Hops + [{hop: size(${x}Hops) + 1, ${key}: ${x}H.agent, capacity: ${x}H.capacity,
+                     excerpt: ${x}H.excerpt}])`;
 
 /**
  * A source's properties except its text. A source's text can be megabytes: statements never copy it out of

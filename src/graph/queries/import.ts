@@ -64,7 +64,9 @@ export const findClaimChanges = statement(
    WHERE coalesce(c.version, 1) = 1
    WITH c, r,
         COLLECT { MATCH (c)-[:SUPPORTED_BY]->(e:Excerpt) RETURN e.id AS x ORDER BY x } AS excerpts,
-        COLLECT { MATCH (c)-[at:ATTRIBUTED_TO]->(a:Actor) RETURN a.id AS x ORDER BY at.hop } AS attributedTo
+        COLLECT { MATCH (c)-[at:ATTRIBUTED_TO]->(a:Actor) RETURN a.id AS x ORDER BY at.hop } AS attributedTo,
+        COLLECT { MATCH (c)-[at:ATTRIBUTED_TO]->(:Actor)
+                  RETURN coalesce(at.capacity, '') + '|' + coalesce(at.excerptId, '') AS x ORDER BY at.hop } AS hops
    WITH r, [f IN [
      CASE WHEN NOT ${SAME('c.kind', 'r.kind')} THEN 'kind' END,
      CASE WHEN NOT ${SAME('c.property', 'r.property')} THEN 'property' END,
@@ -81,7 +83,9 @@ export const findClaimChanges = statement(
      CASE WHEN NOT ${SAME('c.periodStartJson', 'r.periodStartJson')} THEN 'periodStart' END,
      CASE WHEN NOT ${SAME('c.periodEndJson', 'r.periodEndJson')} THEN 'periodEnd' END,
      CASE WHEN excerpts <> r.sortedExcerptIds THEN 'excerpts' END,
-     CASE WHEN attributedTo <> r.attributedTo THEN 'attributedTo' END
+     CASE WHEN attributedTo <> r.attributedTo THEN 'attributedTo' END,
+     CASE WHEN hops <> [i IN range(0, size(r.attributedTo) - 1) |
+       coalesce(r.attribution[i].capacity, '') + '|' + coalesce(r.attribution[i].excerptId, '')] THEN 'attribution' END
    ] WHERE f IS NOT NULL] AS fields
    WHERE size(fields) > 0
    RETURN r.id AS id, fields`,
@@ -235,6 +239,7 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
      UNWIND range(0, size(r.attributedTo) - 1) AS i
      MATCH (a:Actor {id: r.attributedTo[i]})
      MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
+     SET at.capacity = r.attribution[i].capacity, at.excerptId = r.attribution[i].excerptId
    }
    CALL (c, r) {
      WITH c, r WHERE r.kind = 'relation'

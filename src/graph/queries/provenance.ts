@@ -29,8 +29,8 @@ const SOURCE = `s {${SOURCE_PROPERTIES}, _labels: labels(s), _publisher: head(CO
 
 /**
  * The record with id $id and a page of the claims in which it takes part, each with the record's roles in
- * it (ProvenanceRole): an entity as the claim's subject, its object, or the subject of the figure it
- * asserts; a figure asserted; the claim itself; a source cited; a relationship asserted. Relationships have
+ * it (ProvenanceRole): an entity as the claim's subject, its object, the subject of the figure it
+ * asserts, or given an alias or identifier by it (GIVES_NAME); a figure asserted; the claim itself; a source cited; a relationship asserted. Relationships have
  * no id index, so their start node is looked up among $relationStarts (candidate ids parsed from the rel-
  * id) and r.id checked exactly. Claims the caller may not see (VISIBLE_CLAIM: their subject and object
  * too) are neither listed nor counted.
@@ -53,6 +53,9 @@ export const provenance = statement<{
                 MATCH (c:Claim)-[:OBJECT]->(n) RETURN c, 'OBJECT' AS role
                 UNION ALL
                 MATCH (c:Claim)-[:OBJECT]->(:Figure)-[:FIGURE_OF]->(n) RETURN c, 'FIGURE_SUBJECT' AS role
+                UNION ALL
+                MATCH (c:Claim)-[g:GIVES_NAME]->(n)
+                RETURN c, CASE g.kind WHEN 'identifier' THEN 'IDENTIFIER' ELSE 'ALIAS' END AS role
               }
               WITH c, role WHERE ${VISIBLE_CLAIM('c')}
               WITH c, collect(DISTINCT role) AS roles

@@ -207,7 +207,11 @@ function toClaim(row: Row): ExportClaim {
       exact: String(x.exact),
       sourceId: String(x.sourceId),
     })),
-    attribution: maps(row.attribution).map((h) => ({ hop: Number(h.hop), agentId: String(h.agentId) })),
+    attribution: maps(row.attribution).map((h) => ({
+      hop: Number(h.hop),
+      agentId: String(h.agentId),
+      capacity: h.capacity == null ? null : String(h.capacity),
+    })),
   };
 }
 
@@ -393,6 +397,12 @@ function toBundleEntity(r: Row): BundleEntityRecord {
     date: json<FuzzyDate | null>(r.dateJson, null),
     endDate: json<FuzzyDate | null>(r.endDateJson, null),
     facilityKind: str(r.facilityKind),
+    names: maps(r.names).map((g) => ({
+      kind: String(g.kind),
+      value: String(g.value),
+      qualifier: String(g.qualifier),
+      claim: String(g.claim),
+    })),
   };
 }
 
@@ -451,6 +461,16 @@ function toBundleClaim(r: Row): BundleClaimRecord {
     position: str(r.position),
     periodStart: json<FuzzyDate | null>(r.periodStartJson, null),
     periodEnd: json<FuzzyDate | null>(r.periodEndJson, null),
+    attribution: maps(r.attribution).map((h) => {
+      const q = h.quote as Props | null;
+      return {
+        actor: String(h.actor),
+        capacity: str(h.capacity),
+        quote: q
+          ? { source: String(q.source), exact: String(q.exact), start: Number(q.start), end: Number(q.end) }
+          : null,
+      };
+    }),
   };
 }
 

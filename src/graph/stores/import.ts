@@ -1,6 +1,7 @@
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import type { Problem, RecordSet } from '../../model/rows.js';
 import type { Executor, Tx } from '../executor.js';
+import * as names from '../queries/names.js';
 import * as q from '../queries/import.js';
 import { claimParams, entityParams, figureParams, sourceParams } from './properties.js';
 import { appendAudit } from '../queries/audit.js';
@@ -141,6 +142,7 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
     if (rows.length)
       await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
   }
+  await runBatched(tx, names.upsertNames, (b.names ?? []) as unknown as Record<string, unknown>[]);
 }
 
 /** The ids of the record set's slotted claims that are stored already (before this load writes). */

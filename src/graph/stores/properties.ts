@@ -70,5 +70,6 @@ export function claimParams(c: ClaimRow): Record<string, unknown> {
     slot: c.slot ?? null,
     assertion: c.slot ? assertionOf(c) : null,
     sortedExcerptIds: [...c.excerptIds].sort(),
+    attribution: c.attribution ?? null,
   };
 }

@@ -4,6 +4,7 @@ import { EMBEDDED_CLAIMS } from '../queries/fragments.js';
 import * as q from '../queries/records.js';
 import {
   decodeClaimDetails,
+  fromProjection,
   toRecord,
   toRelationRecord,
   type AttributionRecord,
@@ -77,7 +78,12 @@ export function attributionOfClaims(
   ids: string[],
 ): Promise<Map<string, AttributionRecord[]>> {
   return byId(executor.read(q.attributionOfClaims, { ids }), 'hops', (v) =>
-    ((v as Row[] | null) ?? []).map((h) => ({ hop: num(h.hop) ?? 0, agentId: String(h.agentId) })),
+    ((v as Row[] | null) ?? []).map((h) => ({
+      hop: num(h.hop) ?? 0,
+      agentId: String(h.agentId),
+      capacity: str(h.capacity),
+      excerpt: fromProjection(h.excerpt) as ExcerptRecord | null,
+    })),
   );
 }
 

@@ -58,14 +58,24 @@ function fuzzyObject(d: FuzzyDate): JsonObject {
   });
 }
 
+/** The exported claims giving an entity's name (addAlias / addIdentifier), in id order. */
+function claimsOf(e: BundleEntityRecord, kind: string, qualifier: string, value: string): string[] {
+  return (e.names ?? [])
+    .filter((g) => g.kind === kind && g.qualifier === qualifier && g.value === value)
+    .map((g) => g.claim);
+}
+
+const withClaims = <T extends object>(name: T, claims: string[]) =>
+  claims.length ? { ...name, claims } : name;
+
 function entity(e: BundleEntityRecord, withDates: boolean): JsonObject {
   return compact({
     id: e.id,
     type: e.type,
     name: e.name,
     lang: e.lang,
-    aliases: e.aliases,
-    identifiers: e.identifiers,
+    aliases: e.aliases.map((a) => withClaims(a, claimsOf(e, 'alias', a.lang, a.value))),
+    identifiers: e.identifiers.map((i) => withClaims(i, claimsOf(e, 'identifier', i.scheme, i.value))),
     description: e.description,
     sensitivity: e.sensitivity,
     ...(withDates ? { date: fuzzy(e.date), endDate: fuzzy(e.endDate) } : {}),
@@ -90,6 +100,28 @@ function commonRecorder(claims: BundleClaimRecord[]): { recordedBy: string; reco
   )[0];
   // An empty graph still makes a valid bundle; a fixed time keeps its export reproducible.
   return best ?? { recordedBy: 'hrkg export', recordedAt: '1970-01-01T00:00:00Z' };
+}
+
+/** The claim's chain as attributedTo, or as attribution when a hop has a capacity or words naming it. */
+function attribution(c: BundleClaimRecord, source: string): JsonObject {
+  const hops = c.attribution ?? [];
+  if (!hops.some((h) => h.capacity !== null || h.quote !== null)) return { attributedTo: c.attributedTo };
+  return {
+    attribution: hops.map((h) =>
+      compact({
+        actor: h.actor,
+        capacity: h.capacity,
+        quote: h.quote
+          ? compact({
+              exact: h.quote.exact,
+              start: h.quote.start,
+              end: h.quote.end,
+              source: h.quote.source === source ? null : h.quote.source,
+            })
+          : null,
+      }),
+    ),
+  };
 }
 
 function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: string }): JsonObject {
@@ -149,7 +181,7 @@ function claim(c: BundleClaimRecord, top: { recordedBy: string; recordedAt: stri
     quotes: c.quotes.map((q) =>
       compact({ exact: q.exact, start: q.start, end: q.end, source: q.source === source ? null : q.source }),
     ),
-    attributedTo: c.attributedTo,
+    ...attribution(c, source),
     status: c.status,
     statusReason: c.statusReason,
     statusChangedAt: c.statusChangedAt,

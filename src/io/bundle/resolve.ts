@@ -19,8 +19,11 @@ import {
   statementClaimValue,
 } from '../../model/claims.js';
 import { excerptId, figureIdOf, relationId } from '../../model/ids.js';
+import { nameEvidenceRows } from './names.js';
 import { locateQuote } from '../../model/quotes.js';
 import type {
+  NameEvidenceRow,
+  AttributionHopRow,
   ClaimRow,
   ClaimValue,
   EntityRow,
@@ -102,6 +105,7 @@ export async function resolveBundle(doc: unknown, readText: ReadText): Promise<R
   await r.addSources(readText);
   r.addClaims();
   r.addLinks();
+  r.addNames();
   const rows = r.result();
   if (!parsed.store) return rows;
   // A backup: its store section is checked against the model and against what the readable part says.
@@ -126,9 +130,9 @@ function entityRow(
     type: e.type,
     name: e.name,
     lang: e.lang,
-    aliases: e.aliases,
+    aliases: e.aliases.map((a) => ({ value: a.value, lang: a.lang })),
     description: e.description ?? null,
-    identifiers: e.identifiers,
+    identifiers: e.identifiers.map((i) => ({ scheme: i.scheme, value: i.value })),
     sensitivity: e.sensitivity,
     date,
     endDate,
@@ -137,7 +141,12 @@ function entityRow(
 }
 
 /** What every kind of claim row carries: who recorded it (the bundle's curator unless it says), status, evidence. */
-function claimBase(c: ClaimInput, b: BundleInput, excerptIds: string[]): Omit<ClaimRow, keyof ClaimValue> {
+function claimBase(
+  c: ClaimInput,
+  b: BundleInput,
+  excerptIds: string[],
+  hops: AttributionHopRow[] | null,
+): Omit<ClaimRow, keyof ClaimValue> {
   return {
     id: c.id,
     fact: c.fact ?? null,
@@ -152,8 +161,9 @@ function claimBase(c: ClaimInput, b: BundleInput, excerptIds: string[]): Omit<Cl
     recordedBy: c.recordedBy ?? b.recordedBy,
     recordedAt: c.recordedAt ?? b.recordedAt,
     excerptIds,
-    attributedTo: c.attributedTo,
+    attributedTo: c.attribution ? c.attribution.map((h) => h.actor) : c.attributedTo,
     slot: c.slot ?? null,
+    ...(hops ? { attribution: hops } : {}),
   };
 }
 
@@ -203,8 +213,14 @@ class BundleResolution {
   private readonly claims: ClaimRow[] = [];
   private readonly figures: FigureRow[] = [];
   private readonly relations = new Map<string, RelationRow>();
+  private readonly names: NameEvidenceRow[] = [];
 
   constructor(private readonly b: BundleInput) {}
+
+  /** Aliases and identifiers listed with the claims giving them (names.ts). */
+  addNames() {
+    this.names.push(...nameEvidenceRows(this.b, (path, message) => this.problem(path, message)));
+  }
 
   private problem(path: string, message: string) {
     this.problems.push({ path, message });
@@ -305,7 +321,7 @@ class BundleResolution {
         if (this.entityKinds.get(a) !== 'Actor')
           this.problem(`${p}.attributedTo[${h}]`, `no actor ${a} in the bundle`);
       }
-      const base = claimBase(c, this.b, this.evidence(c, p));
+      const base = claimBase(c, this.b, this.evidence(c, p), this.attributionHops(c, p));
       if (c.relation) {
         this.claims.push(this.relationClaim(c, base, p, subjectKind));
       } else if (c.figure) {
@@ -318,6 +334,45 @@ class BundleResolution {
         this.claims.push({ ...base, ...statementClaimValue() });
       }
     }
+  }
+
+  /** The detail of each attribution hop: its actor, capacity and the excerpt its quote names (claim's source). */
+  private attributionHops(c: ClaimInput, p: string): AttributionHopRow[] | null {
+    if (!c.attribution) return null;
+    const source = this.sourceTexts.get(c.source);
+    return c.attribution.map((h, i) => {
+      if (this.entityKinds.get(h.actor) !== 'Actor')
+        this.problem(`${p}.attribution[${i}].actor`, `no actor ${h.actor} in the bundle`);
+      const q = h.quote;
+      let excerptId: string | null = null;
+      if (q != null && typeof q !== 'string' && q.source != null && q.source !== c.source) {
+        this.problem(
+          `${p}.attribution[${i}].quote.source`,
+          `a hop's words are in the claim's source ${c.source}`,
+        );
+      } else if (q != null && source) {
+        excerptId = this.excerptOf(source, c.source, q, `${p}.attribution[${i}].quote`);
+      }
+      return { capacity: h.capacity ?? null, excerptId };
+    });
+  }
+
+  /** One quote in a source as an excerpt (registered once); its id, or null with a problem. */
+  private excerptOf(
+    source: { text: string; points: string[] },
+    sourceId: string,
+    q: Parameters<typeof locateQuote>[2],
+    p: string,
+  ): string | null {
+    const at = locateQuote(source.text, source.points, q);
+    if ('problem' in at) {
+      this.problem(p, `${at.problem} (${sourceId})`);
+      return null;
+    }
+    const sel = selectorAt(source.points, at.start, at.end);
+    const exId = excerptId(sourceId, sel.start, sel.end);
+    if (!this.excerpts.has(exId)) this.excerpts.set(exId, { id: exId, sourceId, ...sel });
+    return exId;
   }
 
   /** Evidence: each quote exactly once in its source (or at the offsets given), as an excerpt; their ids. */
@@ -476,6 +531,7 @@ class BundleResolution {
       claims: this.claims,
       figures: this.figures,
       relations: [...this.relations.values()],
+      ...(this.names.length ? { names: this.names } : {}),
     };
   }
 }

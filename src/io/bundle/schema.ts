@@ -49,13 +49,20 @@ export const ExternalIdentifier = z
   .object({ scheme: z.enum(IDENTIFIER_SCHEMES), value: z.string().trim().min(1).max(500) })
   .strict();
 
+/** Claims of the bundle that give an entity's alias or identifier (addAlias / addIdentifier): about it. */
+const nameClaims = z.array(id('cl-')).min(1).nullish();
+/** An entity's alias in a bundle, with the claims giving it when there is evidence (addAlias). */
+export const EntityAlias = z.object({ ...Alias.shape, claims: nameClaims }).strict();
+/** An entity's identifier in a bundle, with the claims giving it when there is evidence (addIdentifier). */
+export const EntityIdentifier = z.object({ ...ExternalIdentifier.shape, claims: nameClaims }).strict();
+
 const entityBase = {
   name: z.string().trim().min(1).max(300),
   /** Language of the primary name. */
   lang: z.string().default('en'),
-  aliases: z.array(Alias).default([]),
+  aliases: z.array(EntityAlias).default([]),
   description: z.string().max(5000).nullish(),
-  identifiers: z.array(ExternalIdentifier).default([]),
+  identifiers: z.array(EntityIdentifier).default([]),
   sensitivity: z.enum(SENSITIVITIES).default('public'),
 };
 
@@ -199,6 +206,17 @@ export const Quote = z.union([
     .refine((q) => q.end > q.start, { message: 'end must be after start' }),
 ]);
 
+/** One hop of a claim's attribution with detail: who, in what capacity, and the words naming them. */
+export const AttributionHop = z
+  .object({
+    actor: id('ac-'),
+    /** In what capacity they spoke, e.g. "director of the monitor, speaking for it". */
+    capacity: z.string().trim().min(1).max(500).nullish(),
+    /** The words of the claim's source naming this hop (exactly once, or at the offsets given). */
+    quote: Quote.nullish(),
+  })
+  .strict();
+
 export const ClaimInput = z
   .object({
     id: id('cl-'),
@@ -227,10 +245,16 @@ export const ClaimInput = z
     /** Who recorded this claim and when, when not the bundle's recordedBy / recordedAt. */
     recordedBy: z.string().min(1).max(500).nullish(),
     recordedAt: z.iso.datetime({ offset: true }).nullish(),
+    /** Who said it, nearest first, with each hop's capacity and quote: attributedTo with detail (not both). */
+    attribution: z.array(AttributionHop).nullish(),
   })
   .strict()
   .refine((c) => [c.relation, c.figure, c.attribute].filter((x) => x != null).length <= 1, {
     message: 'a claim asserts at most one of relation, figure or attribute (none: a plain statement)',
+  })
+  .refine((c) => c.attribution == null || c.attributedTo.length === 0, {
+    message: 'give attribution or attributedTo, not both',
+    path: ['attribution'],
   });
 
 /**

@@ -26,6 +26,8 @@ import type {
  *   hadPrimarySource ("unnamed reliable sources" told SOHR).
  * - wasAttributedTo: claim -> hop 1 (who the source reports), source -> publisher.
  * - wasInfluencedBy: claim <- intermediate hops of chains longer than two.
+ * A hop's capacity ("director of the monitor, speaking for it") is the prov:role of its attribution or
+ * influence.
  * Relation identifiers are blank nodes derived from the records' ids, so the same graph always gives the
  * same document.
  */
@@ -258,7 +260,16 @@ function derivationEntries(c: ExportClaim, w: Pick<Written, 'excerptIds' | 'prim
 function attributionEntries(c: ExportClaim, agents: ReadonlyMap<string, ExportAgent>): Entry[] {
   const first = chain(c).first;
   if (!first || !agents.has(first)) return [];
-  return [[blank('said', c.id), { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1 }]];
+  const role = roleOf(c, 1);
+  return [
+    [blank('said', c.id), { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1, ...role }],
+  ];
+}
+
+/** The capacity a hop's agent spoke in, as PROV's role attribute (none when not recorded). */
+function roleOf(c: ExportClaim, hop: number): { 'prov:role'?: string } {
+  const capacity = c.attribution.find((h) => h.hop === hop)?.capacity;
+  return capacity ? { 'prov:role': capacity } : {};
 }
 
 function publicationEntry([src, pub]: [string, string]): Entry {
@@ -271,7 +282,12 @@ function influenceEntries(c: ExportClaim, agents: ReadonlyMap<string, ExportAgen
     .middle.filter((h) => agents.has(h.agentId))
     .map((h) => [
       blank('hop', c.id, String(h.hop)),
-      { 'prov:influencee': qn(c.id), 'prov:influencer': qn(h.agentId), 'hrkg:hop': h.hop },
+      {
+        'prov:influencee': qn(c.id),
+        'prov:influencer': qn(h.agentId),
+        'hrkg:hop': h.hop,
+        ...roleOf(c, h.hop),
+      },
     ]);
 }
 
