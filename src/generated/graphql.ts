@@ -966,6 +966,11 @@ export type IngestSourceInput = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** When it was published, as precisely as known. */
   published?: InputMaybe<FuzzyDateInput>;
+  /**
+   * The outlets that carried it to the reader, nearest to the reader first (hop 1: where you read it; the
+   * publisher is the origin): a wire story carried by a site, a report republished by another outlet. At most 10.
+   */
+  publishedVia?: InputMaybe<Array<PublicationHopInput>>;
   /** Id of the actor who published it. */
   publisherId?: InputMaybe<Scalars['ID']['input']>;
   /** How reliable the source is judged to be (default unknown). */
@@ -1494,6 +1499,16 @@ export type ProvenanceRole =
   /** The claim is about the record (an entity). */
   | 'SUBJECT';
 
+/** One outlet that carried a source to the reader. */
+export type PublicationHopInput = {
+  /** Id of the actor (outlet) that carried it. */
+  actorId: Scalars['ID']['input'];
+  /** When it carried it, as precisely as known. */
+  published?: InputMaybe<FuzzyDateInput>;
+  /** Where it carried it: an http(s) address (other schemes are refused). */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type Query = {
   __typename?: 'Query';
@@ -1969,7 +1984,7 @@ export type SourceEdge = {
 /** A field of IngestSourceInput whose given value differs from the stored source's. */
 export type SourceFieldDifference = {
   __typename?: 'SourceFieldDifference';
-  /** The field's name in IngestSourceInput: title, language, url, retrievedAt, published, reliability, sensitivity, notes or publisherId. */
+  /** The field's name in IngestSourceInput: title, language, url, retrievedAt, published, reliability, sensitivity, notes, publisherId or publishedVia. */
   field: Scalars['String']['output'];
   /** The value you gave, as checked (a title trimmed, a date parsed). A fuzzy date as JSON. */
   given?: Maybe<Scalars['String']['output']>;
@@ -2226,6 +2241,7 @@ export type ResolversTypes = ResolversObject<{
   Provenance: ResolverTypeWrapper<Omit<Provenance, 'claims' | 'edges' | 'sources'> & { claims: Array<ResolversTypes['Claim']>, edges: Array<ResolversTypes['ProvenanceEdge']>, sources: Array<ResolversTypes['Source']> }>;
   ProvenanceEdge: ResolverTypeWrapper<Omit<ProvenanceEdge, 'node'> & { node: ResolversTypes['Claim'] }>;
   ProvenanceRole: ProvenanceRole;
+  PublicationHopInput: PublicationHopInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordClaimInput: RecordClaimInput;
   Relation: ResolverTypeWrapper<RelationRecord>;
@@ -2312,6 +2328,7 @@ export type ResolversParentTypes = ResolversObject<{
   PlaceEdge: Omit<PlaceEdge, 'node'> & { node: ResolversParentTypes['Place'] };
   Provenance: Omit<Provenance, 'claims' | 'edges' | 'sources'> & { claims: Array<ResolversParentTypes['Claim']>, edges: Array<ResolversParentTypes['ProvenanceEdge']>, sources: Array<ResolversParentTypes['Source']> };
   ProvenanceEdge: Omit<ProvenanceEdge, 'node'> & { node: ResolversParentTypes['Claim'] };
+  PublicationHopInput: PublicationHopInput;
   Query: Record<PropertyKey, never>;
   RecordClaimInput: RecordClaimInput;
   Relation: RelationRecord;

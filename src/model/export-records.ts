@@ -228,6 +228,8 @@ export interface BundleSourceRecord {
   notes: string | null;
   /** The dataset the source is a release of, if any. */
   dataset: string | null;
+  /** The outlets that carried it (visible ones), nearest to the reader first. */
+  publishedVia: { actor: string; url: string | null; published: FuzzyDate | null }[];
 }
 
 export interface BundleEntityRecord {

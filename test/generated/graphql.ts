@@ -304,6 +304,11 @@ export type IngestSourceInput = {
   notes?: string | null | undefined;
   /** When it was published, as precisely as known. */
   published?: FuzzyDateInput | null | undefined;
+  /**
+   * The outlets that carried it to the reader, nearest to the reader first (hop 1: where you read it; the
+   * publisher is the origin): a wire story carried by a site, a report republished by another outlet. At most 10.
+   */
+  publishedVia?: Array<PublicationHopInput> | null | undefined;
   /** Id of the actor who published it. */
   publisherId?: string | null | undefined;
   /** How reliable the source is judged to be (default unknown). */
@@ -369,6 +374,16 @@ export type ProvenanceRole =
   | 'SOURCE'
   /** The claim is about the record (an entity). */
   | 'SUBJECT';
+
+/** One outlet that carried a source to the reader. */
+export type PublicationHopInput = {
+  /** Id of the actor (outlet) that carried it. */
+  actorId: string;
+  /** When it carried it, as precisely as known. */
+  published?: FuzzyDateInput | null | undefined;
+  /** Where it carried it: an http(s) address (other schemes are refused). */
+  url?: string | null | undefined;
+};
 
 /** A claim to record. It asserts at most one of relation, figure or attribute; none makes it a statement. */
 export type RecordClaimInput = {

@@ -7,6 +7,7 @@ import { migration as m0006 } from './0006-claim-conflict-lookup.js';
 import { migration as m0007 } from './0007-event-date-order.js';
 import { migration as m0008 } from './0008-claim-slots.js';
 import { migration as m0009 } from './0009-figure-as-of-overlap.js';
+import { migration as m0011 } from './0011-versions.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   m0007,
   m0008,
   m0009,
+  m0011,
 ];

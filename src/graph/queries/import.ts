@@ -1,5 +1,6 @@
 import { statement } from '../executor.js';
 import { RELATION_TYPES, assertRelType, type RelationType } from '../../model/graph-model.js';
+import { WRITE_PUBLISHED_VIA } from './fragments.js';
 
 /**
  * Batched writes of a resolved bundle (UNWIND over rows). Every statement is idempotent: MERGE by id,
@@ -186,6 +187,7 @@ export const upsertSources = statement(
      MATCH (a:Actor {id: r.publisherId})
      MERGE (s)-[:PUBLISHED_BY]->(a)
    }
+   ${WRITE_PUBLISHED_VIA('s, r', 's', 'r.publishedVia')}
    ${KEPT('s')}`,
 );
 

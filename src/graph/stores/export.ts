@@ -359,6 +359,11 @@ function toBundleSource(r: Row): BundleSourceRecord {
     sensitivity: String(r.sensitivity),
     notes: str(r.notes),
     dataset: str(r.dataset),
+    publishedVia: ((r.publishedVia as Props[] | null) ?? []).map((h) => ({
+      actor: String(h.actor),
+      url: str(h.url),
+      published: json<FuzzyDate | null>(h.publishedJson, null),
+    })),
   };
 }
 
