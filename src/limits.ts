@@ -98,6 +98,8 @@ export const NESTED_LIST_KINDS: Readonly<Record<string, { default: number; max: 
   'Claim.supersedes': CLAIM_LIST,
   'Figure.conflicts': CLAIM_LIST,
   'StatisticValue.sources': CLAIM_LIST,
+  'Source.history': CLAIM_LIST,
+  'Claim.history': CLAIM_LIST,
 };
 
 /**
@@ -130,6 +132,9 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
   'ProvenanceEdge.roles': 7,
   /** Ids only (no records), among the conflict's claims. */
   'Conflict.implicitAsOf': 20,
+  /** At most MAX_PUBLICATION_HOPS (model/graph-model.ts), now and in each earlier version. */
+  'Source.publishedVia': 10,
+  'SourceVersion.publishedVia': 10,
 };
 
 /**

@@ -18,6 +18,7 @@ export interface EntityRecord extends Omit<EntityRow, 'kind'> {
 export interface SourceRecord extends Omit<SourceFields, 'text'> {
   __kind: 'Source';
   dataset: string | null;
+  version: number;
 }
 
 export interface ExcerptRecord {
@@ -48,6 +49,7 @@ export interface ClaimRecord {
   recordedBy: string;
   recordedAt: string;
   slot: string | null;
+  version: number;
 }
 
 export interface FigureRecord extends FigureValue, FigureDates {
@@ -111,6 +113,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       sensitivity: String(p.sensitivity ?? 'public'),
       notes: str(p.notes),
       dataset: str(p.dataset),
+      version: num(p.version) ?? 1,
     };
   }
   if (l.includes('Excerpt')) {
@@ -143,6 +146,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       recordedBy: String(p.recordedBy ?? ''),
       recordedAt: String(p.recordedAt ?? ''),
       slot: str(p.slot),
+      version: num(p.version) ?? 1,
     };
   }
   if (l.includes('Figure')) {

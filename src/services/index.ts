@@ -11,6 +11,7 @@ import { WriteService } from './write.js';
 import { MergeService } from './merge.js';
 import { IdentityService } from './identity.js';
 import { AuditService } from './audit.js';
+import { CorrectionsService } from './corrections.js';
 
 /** The use cases resolvers may call, built per request around a request-scoped executor. */
 export interface Services {
@@ -24,6 +25,7 @@ export interface Services {
   merge: MergeService;
   audit: AuditService;
   keys: KeyService;
+  corrections: CorrectionsService;
 }
 
 export interface ServiceDeps {
@@ -53,5 +55,6 @@ export function createServices(deps: ServiceDeps): Services {
     merge: new MergeService(deps.executor, records, viewer, requestId),
     audit: new AuditService(deps.executor, viewer),
     keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
+    corrections: new CorrectionsService(deps.executor, records, viewer, requestId),
   };
 }

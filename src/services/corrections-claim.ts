@@ -1,0 +1,316 @@
+import type { ClaimAmendmentInput } from '../generated/graphql.js';
+import { AppError, badInput, ErrorCode } from '../errors.js';
+import type { Tx } from '../graph/executor.js';
+import type { Change, MutationOutcome } from '../graph/mutation.js';
+import * as store from '../graph/stores/corrections.js';
+import type { FigureSnapshot } from '../graph/stores/corrections.js';
+import * as writeStore from '../graph/stores/write.js';
+import {
+  assertionOf,
+  attributeClaimValue,
+  figureClaimValue,
+  relationClaimValue,
+  statementClaimValue,
+} from '../model/claims.js';
+import type { FuzzyDate } from '../model/fuzzy-date.js';
+import { relationProblems, type RelationType } from '../model/graph-model.js';
+import { relationId } from '../model/ids.js';
+import type { ClaimKind, ClaimValue, FigureRow } from '../model/rows.js';
+import { AttributeValue } from '../io/bundle/schema.js';
+import { relationChange } from './write-claim.js';
+import { ClaimMeta, FigureMeta, fuzzy, notFoundAt, parse, type Path } from './write-input.js';
+
+/**
+ * amendClaim's rules: what an amendment may change (a figure's number and what it covers, a relation's
+ * role, an attribute's value, any claim's summary) and how the new version is made. The claim's kind,
+ * subject, property and cited words never change. The claim value is derived by model/claims.ts, as for a
+ * claim recorded with these values, so conflicts and statistics compare the amended claim like any other.
+ *
+ * Relation period and position (ClaimRelationInput.position / periodStart / periodEnd, added by the
+ * vocabulary work): add them to RelationAmendmentInput and to `relation` in checkAmendment, and merge them
+ * into the claim in `nextRelation` below; the snapshot (claimJson) keeps whatever the claim carried.
+ */
+
+type Props = Record<string, unknown>;
+
+/** Fields of a figure an amendment may set (null clears an optional one). */
+type FigurePatch = Partial<Omit<FigureSnapshot, 'measure'>>;
+
+export interface CheckedAmendment {
+  summary: string | undefined;
+  figure: FigurePatch | null;
+  relation: { role: string | null } | null;
+  attribute: { value: string | null; date: FuzzyDate | null } | null;
+}
+
+/** Checks an amendment before any database work: at most one kind of value, each field as recordClaim does. */
+export function checkAmendment(a: ClaimAmendmentInput): CheckedAmendment {
+  const kinds = [a.figure, a.relation, a.attribute].filter((x) => x != null).length;
+  if (kinds > 1) throw badInput('amend at most one of figure, relation or attribute', ['amendment']);
+  if (!kinds && a.summary == null) throw badInput('the amendment changes nothing', ['amendment']);
+  const summary =
+    a.summary == null ? undefined : parse(ClaimMeta.shape.summary, a.summary, ['amendment', 'summary']);
+  let figure: FigurePatch | null = null;
+  if (a.figure) {
+    const p: Path = ['amendment', 'figure'];
+    const f = a.figure;
+    for (const k of ['qualifier', 'unit'] as const) {
+      if (f[k] === null) throw badInput(`${k} cannot be cleared`, [...p, k]);
+    }
+    const m = parse(
+      FigureMeta.omit({ measure: true }).partial(),
+      Object.fromEntries(
+        (['value', 'min', 'max', 'qualifier', 'unit', 'subgroup', 'text'] as const)
+          .filter((k) => f[k] != null)
+          .map((k) => [k, f[k]]),
+      ),
+      p,
+    );
+    figure = {};
+    for (const k of ['value', 'min', 'max', 'subgroup', 'text', 'qualifier', 'unit'] as const) {
+      if (f[k] !== undefined) (figure as Record<string, unknown>)[k] = m[k] ?? null;
+    }
+    for (const k of ['periodStart', 'periodEnd', 'asOf'] as const) {
+      if (f[k] !== undefined) figure[k] = fuzzy(f[k], [...p, k]);
+    }
+    if (!Object.keys(figure).length) throw badInput('the figure amendment changes nothing', p);
+  }
+  let relation: CheckedAmendment['relation'] = null;
+  if (a.relation) {
+    if (a.relation.role === undefined)
+      throw badInput('the relation amendment changes nothing', ['amendment', 'relation']);
+    relation = { role: a.relation.role ?? null };
+  }
+  let attribute: CheckedAmendment['attribute'] = null;
+  if (a.attribute) {
+    const p: Path = ['amendment', 'attribute'];
+    if ((a.attribute.value == null) === (a.attribute.date == null))
+      throw badInput('give exactly one of value or date', p);
+    const v = a.attribute.value;
+    if (v != null && (!v.trim() || v.length > 5000))
+      throw badInput('value must be 1 to 5000 characters', [...p, 'value']);
+    attribute = { value: v ?? null, date: fuzzy(a.attribute.date, [...p, 'date']) };
+  }
+  return { summary, figure, relation, attribute };
+}
+
+const notAllowed = (message: string, path: Path) =>
+  new AppError(ErrorCode.AMENDMENT_NOT_ALLOWED, message, { inputPath: path });
+
+const CLAIM_VALUE_KEYS = [
+  'kind',
+  'property',
+  'role',
+  'objectId',
+  'valueJson',
+  'conflictKey',
+  'valueKey',
+  'valueLow',
+  'valueHigh',
+  'asOfEarliest',
+  'asOfLatest',
+  'asOfFromSource',
+] as const;
+
+type Asserted = ClaimValue & { summary: string };
+
+function assertedOf(c: Props): Asserted {
+  const out = Object.fromEntries(CLAIM_VALUE_KEYS.map((k) => [k, c[k] ?? null])) as unknown as ClaimValue;
+  return { ...out, asOfFromSource: c.asOfFromSource === true, summary: String(c.summary) };
+}
+
+const date = (v: unknown): FuzzyDate | null => (v ? (JSON.parse(String(v)) as FuzzyDate) : null);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function figureSnapshot(f: Props): FigureSnapshot {
+  return {
+    measure: String(f.measure),
+    value: numOrNull(f.value),
+    min: numOrNull(f.min),
+    max: numOrNull(f.max),
+    qualifier: String(f.qualifier),
+    unit: String(f.unit),
+    subgroup: (f.subgroup as string) ?? null,
+    text: (f.text as string) ?? null,
+    periodStart: date(f.periodStartJson),
+    periodEnd: date(f.periodEndJson),
+    asOf: date(f.asOfJson),
+  };
+}
+
+/** The amendment's transaction: lock, check, snapshot, write, and the audit record's changes. */
+export async function amendClaimWork(
+  tx: Tx,
+  p: {
+    id: string;
+    version: number;
+    checked: CheckedAmendment;
+    reason: string;
+    by: string;
+    visible: (sensitivity: string) => boolean;
+  },
+): Promise<MutationOutcome<{ id: string }>> {
+  const { id, checked } = p;
+  const locked = await store.lockClaim(tx, id);
+  if (!locked || !p.visible(locked.sensitivity)) throw notFoundAt('Claim', id, ['id']);
+  const current = locked.version - 1;
+  if (current !== p.version) {
+    throw new AppError(
+      ErrorCode.VERSION_CONFLICT,
+      `Claim ${id} is at version ${current}, not ${p.version}: read it again and reapply your change`,
+      { id, inputPath: ['version'], currentVersion: current },
+    );
+  }
+  const c = locked.claim;
+  if (c.status === 'retracted') {
+    throw new AppError(ErrorCode.CONFLICT, `Claim ${id} is retracted: a retracted claim cannot be amended`, {
+      id,
+      inputPath: ['id'],
+      status: 'retracted',
+    });
+  }
+  const kind = String(c.kind) as ClaimKind;
+  for (const k of ['figure', 'relation', 'attribute'] as const) {
+    if (checked[k] && kind !== k) {
+      throw notAllowed(`Claim ${id} is a ${kind} claim: its kind never changes (amend its ${kind})`, [
+        'amendment',
+        k,
+      ]);
+    }
+  }
+  const before = assertedOf(c);
+  const beforeFigure = locked.figure ? figureSnapshot(locked.figure) : null;
+  const summary = checked.summary ?? before.summary;
+  let value: ClaimValue;
+  let figure: FigureRow | null = null;
+  if (kind === 'figure' && locked.figure) {
+    const f = { ...beforeFigure!, ...(checked.figure ?? {}) };
+    if (f.value == null && f.min == null && f.max == null) {
+      throw badInput('give a value, or min and/or max', ['amendment', 'figure']);
+    }
+    if (f.min != null && f.max != null && f.min > f.max) {
+      throw badInput(`min ${f.min} is above max ${f.max}`, ['amendment', 'figure', 'min']);
+    }
+    figure = {
+      ...f,
+      id: String(locked.figure.id),
+      claimId: id,
+      subjectId: String(c.subjectId),
+      sensitivity: String(locked.figure.sensitivity ?? 'public'),
+      shareOfId: null,
+      duringId: null,
+    };
+    value = figureClaimValue(figure);
+  } else if (kind === 'relation') {
+    const role = checked.relation ? checked.relation.role : before.role;
+    const [problem] = relationProblems(before.property as RelationType, undefined, undefined, role);
+    if (problem) throw badInput(problem.message, ['amendment', 'relation', 'role']);
+    value = relationClaimValue(before.property, String(before.objectId), role);
+  } else if (kind === 'attribute') {
+    const a = checked.attribute;
+    const wasDate = before.valueJson !== null && typeof JSON.parse(before.valueJson) === 'object';
+    if (a && (a.date !== null) !== wasDate) {
+      throw notAllowed(
+        `Claim ${id} asserts a ${wasDate ? 'date' : 'value'}: amend its ${wasDate ? 'date' : 'value'}`,
+        ['amendment', 'attribute'],
+      );
+    }
+    parse(AttributeValue.shape.property, before.property, ['id']);
+    value = a ? attributeClaimValue(before.property, a.date ?? a.value) : (before as ClaimValue);
+  } else {
+    value = statementClaimValue();
+  }
+  const next = { ...value, summary };
+  const changedKeys = [...CLAIM_VALUE_KEYS, 'summary' as const].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]),
+  );
+  const figureChanged =
+    beforeFigure &&
+    figure &&
+    JSON.stringify(figureSnapshot({ ...locked.figure, ...figureProps(figure) })) !==
+      JSON.stringify(beforeFigure);
+  if (!changedKeys.length && !figureChanged) {
+    throw badInput('the amendment changes nothing: every value is as stored', ['amendment']);
+  }
+  await store.amendClaim(tx, {
+    id,
+    version: current,
+    amendedBy: p.by,
+    reason: p.reason,
+    before: { claim: before, figure: beforeFigure },
+    next: { ...next, assertion: assertionOf(next) },
+    figure,
+  });
+  const pick = (v: Record<string, unknown>, n: number) =>
+    Object.fromEntries([...changedKeys.map((k) => [k, v[k]]), ['version', n]]);
+  const changes: Change[] = [
+    {
+      id,
+      before: {
+        ...pick(before as unknown as Record<string, unknown>, current),
+        ...(figureChanged ? { figure: beforeFigure } : {}),
+      },
+      after: {
+        ...pick(next as unknown as Record<string, unknown>, current + 1),
+        ...(figureChanged ? { figure: figureSnapshot({ ...locked.figure, ...figureProps(figure!) }) } : {}),
+        reason: p.reason,
+      },
+    },
+  ];
+  const affectedIds = [id, ...(figure ? [figure.id] : [])];
+  if (kind === 'relation' && before.role !== next.role) {
+    changes.push(...(await moveRelation(tx, id, String(c.subjectId), before, next)));
+  }
+  return { result: { id }, affectedIds: [...affectedIds, ...changes.slice(1).map((x) => x.id)], changes };
+}
+
+/** A figure row as the node's properties (dates as JSON), to compare with the stored figure. */
+function figureProps(f: FigureRow): Props {
+  return {
+    ...f,
+    periodStartJson: f.periodStart ? JSON.stringify(f.periodStart) : null,
+    periodEndJson: f.periodEnd ? JSON.stringify(f.periodEnd) : null,
+    asOfJson: f.asOf ? JSON.stringify(f.asOf) : null,
+  };
+}
+
+/**
+ * A relation claim whose role changed asserts another relationship: it leaves the old one (kept, with the
+ * claim among its former claims) and joins the one for its new role (created when new).
+ */
+async function moveRelation(
+  tx: Tx,
+  claimId: string,
+  subjectId: string,
+  before: ClaimValue,
+  next: ClaimValue,
+): Promise<Change[]> {
+  const type = before.property as RelationType;
+  const objectId = String(before.objectId);
+  const oldId = relationId(type, subjectId, objectId, before.role);
+  const left = await store.leaveRelation(tx, {
+    type,
+    relId: oldId,
+    fromId: subjectId,
+    toId: objectId,
+    claimId,
+  });
+  const row = {
+    id: relationId(type, subjectId, objectId, next.role),
+    type,
+    fromId: subjectId,
+    toId: objectId,
+    role: next.role,
+    claimIds: [claimId],
+  };
+  const merged = await writeStore.mergeRelation(tx, row);
+  if (!merged) throw notFoundAt('Entity', objectId, ['id']);
+  return [
+    {
+      id: oldId,
+      before: { claimIds: [...left, claimId].sort() },
+      after: { claimIds: left, formerClaimIds: [claimId] },
+    },
+    relationChange(row, merged),
+  ];
+}
