@@ -181,45 +181,7 @@ export async function amendClaimWork(
   const before = assertedOf(c);
   const beforeFigure = locked.figure ? figureSnapshot(locked.figure) : null;
   const summary = checked.summary ?? before.summary;
-  let value: ClaimValue;
-  let figure: FigureRow | null = null;
-  if (kind === 'figure' && locked.figure) {
-    const f = { ...beforeFigure!, ...(checked.figure ?? {}) };
-    if (f.value == null && f.min == null && f.max == null) {
-      throw badInput('give a value, or min and/or max', ['amendment', 'figure']);
-    }
-    if (f.min != null && f.max != null && f.min > f.max) {
-      throw badInput(`min ${f.min} is above max ${f.max}`, ['amendment', 'figure', 'min']);
-    }
-    figure = {
-      ...f,
-      id: String(locked.figure.id),
-      claimId: id,
-      subjectId: String(c.subjectId),
-      sensitivity: String(locked.figure.sensitivity ?? 'public'),
-      shareOfId: null,
-      duringId: null,
-    };
-    value = figureClaimValue(figure);
-  } else if (kind === 'relation') {
-    const role = checked.relation ? checked.relation.role : before.role;
-    const [problem] = relationProblems(before.property as RelationType, undefined, undefined, role);
-    if (problem) throw badInput(problem.message, ['amendment', 'relation', 'role']);
-    value = relationClaimValue(before.property, String(before.objectId), role);
-  } else if (kind === 'attribute') {
-    const a = checked.attribute;
-    const wasDate = before.valueJson !== null && typeof JSON.parse(before.valueJson) === 'object';
-    if (a && (a.date !== null) !== wasDate) {
-      throw notAllowed(
-        `Claim ${id} asserts a ${wasDate ? 'date' : 'value'}: amend its ${wasDate ? 'date' : 'value'}`,
-        ['amendment', 'attribute'],
-      );
-    }
-    parse(AttributeValue.shape.property, before.property, ['id']);
-    value = a ? attributeClaimValue(before.property, a.date ?? a.value) : (before as ClaimValue);
-  } else {
-    value = statementClaimValue();
-  }
+  const { value, figure } = nextValue(id, kind, locked, checked, before, beforeFigure);
   const next = { ...value, summary };
   const changedKeys = [...CLAIM_VALUE_KEYS, 'summary' as const].filter(
     (k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]),
@@ -262,6 +224,58 @@ export async function amendClaimWork(
     changes.push(...(await moveRelation(tx, id, String(c.subjectId), before, next)));
   }
   return { result: { id }, affectedIds: [...affectedIds, ...changes.slice(1).map((x) => x.id)], changes };
+}
+
+/** What the claim asserts once amended (model/claims.ts derives it), and its figure's new row. */
+function nextValue(
+  id: string,
+  kind: ClaimKind,
+  locked: store.LockedClaim,
+  checked: CheckedAmendment,
+  before: Asserted,
+  beforeFigure: FigureSnapshot | null,
+): { value: ClaimValue; figure: FigureRow | null } {
+  const c = locked.claim;
+  let value: ClaimValue;
+  let figure: FigureRow | null = null;
+  if (kind === 'figure' && locked.figure) {
+    const f = { ...beforeFigure!, ...(checked.figure ?? {}) };
+    if (f.value == null && f.min == null && f.max == null) {
+      throw badInput('give a value, or min and/or max', ['amendment', 'figure']);
+    }
+    if (f.min != null && f.max != null && f.min > f.max) {
+      throw badInput(`min ${f.min} is above max ${f.max}`, ['amendment', 'figure', 'min']);
+    }
+    figure = {
+      ...f,
+      id: String(locked.figure.id),
+      claimId: id,
+      subjectId: String(c.subjectId),
+      sensitivity: String(locked.figure.sensitivity ?? 'public'),
+      shareOfId: null,
+      duringId: null,
+    };
+    value = figureClaimValue(figure);
+  } else if (kind === 'relation') {
+    const role = checked.relation ? checked.relation.role : before.role;
+    const [problem] = relationProblems(before.property as RelationType, undefined, undefined, role);
+    if (problem) throw badInput(problem.message, ['amendment', 'relation', 'role']);
+    value = relationClaimValue(before.property, String(before.objectId), role);
+  } else if (kind === 'attribute') {
+    const a = checked.attribute;
+    const wasDate = before.valueJson !== null && typeof JSON.parse(before.valueJson) === 'object';
+    if (a && (a.date !== null) !== wasDate) {
+      throw notAllowed(
+        `Claim ${id} asserts a ${wasDate ? 'date' : 'value'}: amend its ${wasDate ? 'date' : 'value'}`,
+        ['amendment', 'attribute'],
+      );
+    }
+    parse(AttributeValue.shape.property, before.property, ['id']);
+    value = a ? attributeClaimValue(before.property, a.date ?? a.value) : (before as ClaimValue);
+  } else {
+    value = statementClaimValue();
+  }
+  return { value, figure };
 }
 
 /** A figure row as the node's properties (dates as JSON), to compare with the stored figure. */
