@@ -84,11 +84,15 @@ export const findClaimChanges = statement(
    RETURN r.id AS id, fields`,
 );
 
-/** Figures of the record set that exist with other values (the words and numbers of a claim's figure). */
+/**
+ * Figures of the record set that exist with other values (the words and numbers of a claim's figure). The
+ * figure of an amended claim is left out, as an edited claim is in findClaimChanges: a load keeps it as is.
+ */
 export const findFigureChanges = statement(
   'import.findFigureChanges',
   `UNWIND $rows AS r
    MATCH (f:Figure {id: r.id})
+   WHERE NOT EXISTS { MATCH (:Claim {id: f.claimId})-[:HAS_VERSION]->(:ClaimVersion) }
    WITH r, [x IN [
      CASE WHEN NOT ${SAME('f.measure', 'r.measure')} THEN 'measure' END,
      CASE WHEN NOT ${SAME('f.value', 'r.value')} THEN 'value' END,
@@ -252,12 +256,15 @@ export const UPSERT_FIGURES_BODY = `UNWIND $rows AS r
    MATCH (subject:Entity {id: r.subjectId})
    MATCH (c:Claim {id: r.claimId})
    MERGE (f:Figure {id: r.id})
-   WITH f, r, c, subject, false AS edited, coalesce(f.sensitivity, 'public') AS before
-   SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
-       f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
-       f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
-       f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest),
-       f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
+   // The figure of an amended claim (amendClaim) holds its current values: kept, like an edited claim.
+   WITH f, r, c, subject, EXISTS { MATCH (c)-[:HAS_VERSION]->(:ClaimVersion) } AS edited,
+        coalesce(f.sensitivity, 'public') AS before
+   FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+     SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
+         f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
+         f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
+         f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest))
+   SET f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
    MERGE (f)-[:FIGURE_OF]->(subject)
    MERGE (c)-[:OBJECT]->(f)
    WITH f, r, edited, before`;
