@@ -181,7 +181,7 @@ export async function amendClaimWork(
   const before = assertedOf(c);
   const beforeFigure = locked.figure ? figureSnapshot(locked.figure) : null;
   const summary = checked.summary ?? before.summary;
-  const { value, figure } = nextValue(id, kind, locked, checked, before, beforeFigure);
+  const { value, figure } = nextValue(id, kind, locked, checked, before, beforeFigure, p.visible);
   const next = { ...value, summary };
   const changedKeys = [...CLAIM_VALUE_KEYS, 'summary' as const].filter(
     (k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]),
@@ -234,11 +234,16 @@ function nextValue(
   checked: CheckedAmendment,
   before: Asserted,
   beforeFigure: FigureSnapshot | null,
+  visible: (sensitivity: string) => boolean,
 ): { value: ClaimValue; figure: FigureRow | null } {
   const c = locked.claim;
   let value: ClaimValue;
   let figure: FigureRow | null = null;
-  if (kind === 'figure' && locked.figure) {
+  if (kind === 'figure') {
+    // A figure claim's figure exists (VISIBLE_CLAIM); one hidden from the caller is refused as if absent.
+    if (!locked.figure || !visible(String(locked.figure.sensitivity ?? 'public'))) {
+      throw notFoundAt('Claim', id, ['id']);
+    }
     const f = { ...beforeFigure!, ...(checked.figure ?? {}) };
     if (f.value == null && f.min == null && f.max == null) {
       throw badInput('give a value, or min and/or max', ['amendment', 'figure']);

@@ -18,6 +18,7 @@ export const LINK_TYPES = {
   PUBLISHED_BY: 'Source',
   FIGURE_OF: 'Figure',
   DURING: 'Figure',
+  PUBLISHED_VIA: 'Source',
 } as const;
 export type LinkType = keyof typeof LINK_TYPES;
 export const LINK_TYPE_LIST = Object.keys(LINK_TYPES) as LinkType[];
