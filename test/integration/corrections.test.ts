@@ -136,7 +136,7 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
       const u = uniq();
       const hidden = await actor(`Hidden outlet ${u}`);
       const shown = await actor(`Shown outlet ${u}`);
-      await ok(SetSensitivityDocument, { id: hidden, sensitivity: 'restricted' });
+      await ok(SetSensitivityDocument, { id: hidden, s: 'restricted' });
       const { ingestSource } = await ok(IngestSourceDocument, {
         input: {
           text: `Chain with a hidden hop ${u}.`,
@@ -225,7 +225,7 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
 
     it('answers NOT_FOUND for a source the caller may not see', async () => {
       const w = await newWorld(app, analyst);
-      await ok(SetSensitivityDocument, { id: w.sourceId, sensitivity: 'confidential' }, admin);
+      await ok(SetSensitivityDocument, { id: w.sourceId, s: 'confidential' }, admin);
       const e = await fail(UpdateSourceDocument, {
         id: w.sourceId,
         version: 2,
@@ -251,7 +251,7 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
           summary: `${value} released.`,
           sourceId: w.sourceId,
           excerpts: [{ quote }],
-          figure: { measure: 'people_released', value, qualifier: 'approximate', unit: 'people' },
+          figure: { measure: 'people_released', value, qualifier: 'approximately', unit: 'people' },
         },
       });
       return recordClaim.id;
@@ -283,7 +283,7 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
             version: 1,
             reason: 'Misread the number',
             summary: '1168 released.',
-            figure: { measure: 'people_released', value: 1168, qualifier: 'approximate' },
+            figure: { measure: 'people_released', value: 1168, qualifier: 'approximately' },
           },
         ],
       });
@@ -313,7 +313,7 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
         code: 'AMENDMENT_NOT_ALLOWED',
         inputPath: ['amendment', 'attribute'],
       });
-      await ok(SetSensitivityDocument, { id: a, sensitivity: 'confidential' }, admin);
+      await ok(SetSensitivityDocument, { id: a, s: 'confidential' }, admin);
       const hidden = await fail(AmendClaimDocument, {
         id: a,
         version: 2,
@@ -321,7 +321,7 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
         reason: 'r',
       });
       expect(hidden.extensions?.code).toBe('NOT_FOUND');
-      await ok(SetSensitivityDocument, { id: a, sensitivity: 'public' }, admin);
+      await ok(SetSensitivityDocument, { id: a, s: 'public' }, admin);
       await ok(RetractClaimDocument, { id: a, reason: 'wrong report' });
       const retracted = await fail(AmendClaimDocument, {
         id: a,
