@@ -1,4 +1,8 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/model/text.js';
+import { exportBundle, exportGraph } from '../../src/services/export.js';
+import { loadBundle } from '../../src/services/import.js';
 import { statement } from '../../src/graph/executor.js';
 import {
   AmendClaimDocument,
@@ -12,7 +16,7 @@ import {
   UpdateSourceDocument,
 } from '../generated/graphql.js';
 import { startTestApp, type TestApp, type TypedDocument, type Variables } from '../helpers/app.js';
-import { uniq } from '../helpers/bundles.js';
+import { uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
 import { auditsOf, expectOk, newWorld, type Key } from '../helpers/writes.js';
 
@@ -149,6 +153,68 @@ describe('corrections: publishedVia, updateSource, amendClaim', () => {
       expect(node).toMatchObject({ publishedVia: [{ hop: 1, outlet: { id: shown } }] });
       const full = await ok(SourceCorrectionsDocument, { id: ingestSource.source.id });
       expect((full.node as { publishedVia: unknown[] }).publishedVia).toHaveLength(2);
+    });
+  });
+
+  describe('publishedVia in bundles and exports', () => {
+    it('loads a chain from a bundle, exports it in the bundle and as PROV influences', async () => {
+      const u = uniq();
+      const text = `Republished report ${u}.`;
+      const [origin, outlet] = [`ac-t${u}-origin`, `ac-t${u}-outlet`];
+      await loadBundle(
+        app.db.executor,
+        writeBundle({
+          format: 'hrkg-bundle/1',
+          recordedBy: 'test',
+          recordedAt: '2026-11-30T10:00:00Z',
+          actors: [
+            { id: origin, type: 'organization', name: `Origin ${u}` },
+            { id: outlet, type: 'organization', name: `Outlet ${u}` },
+          ],
+          sources: [
+            {
+              id: `src-t${u}`,
+              text,
+              sha256: sha256(text),
+              title: `Report ${u}`,
+              language: 'en',
+              publisher: origin,
+              publishedVia: [
+                {
+                  actor: outlet,
+                  url: 'https://outlet.example/r',
+                  published: { value: '2022-06', precision: 'month' },
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      const { node } = await ok(SourceCorrectionsDocument, { id: `src-t${u}` });
+      expect(node).toMatchObject({
+        publishedVia: [{ hop: 1, outlet: { id: outlet }, url: 'https://outlet.example/r' }],
+      });
+      const read = async (write: (out: PassThrough) => Promise<unknown>) => {
+        const out = new PassThrough();
+        const chunks: Buffer[] = [];
+        out.on('data', (c: Buffer) => chunks.push(c));
+        await write(out);
+        out.end();
+        return Buffer.concat(chunks).toString('utf8');
+      };
+      const executor = app.db.executor.forRequest('corrections-export', ['public', 'restricted']);
+      const doc = JSON.parse(await read((out) => exportBundle(executor, out))) as {
+        sources: { id: string; publishedVia?: unknown }[];
+      };
+      expect(doc.sources.find((x) => x.id === `src-t${u}`)?.publishedVia).toEqual([
+        {
+          actor: outlet,
+          url: 'https://outlet.example/r',
+          published: expect.objectContaining({ value: '2022-06' }),
+        },
+      ]);
+      const prov = await read((out) => exportGraph(executor, 'prov', out));
+      expect(prov).toContain(`"prov:influencee":"hrkg:src-t${u}","prov:influencer":"hrkg:${outlet}"`);
     });
   });
 
