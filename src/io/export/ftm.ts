@@ -341,12 +341,10 @@ export async function writeFtm(reader: ExportReader, sink: Sink, progress: Progr
     await emit(page.map((r) => relationEntity(r, written)).filter((e): e is FtmEntity => e !== null));
   }
   await emit(publishers.filter(([, a]) => written.has(a)).map(([s, a]) => publisherEntity(s, a)));
+  // Numbered over the outlets written, per source (a hidden outlet leaves no gap).
+  const hops = new Map<string, number>();
   const carried = outlets.filter(([, a]) => written.has(a));
-  await emit(
-    carried.map(([s, a]) =>
-      outletEntity(s, a, carried.filter(([x]) => x === s).findIndex(([, y]) => y === a) + 1),
-    ),
-  );
+  await emit(carried.map(([s, a]) => outletEntity(s, a, hops.set(s, (hops.get(s) ?? 0) + 1).get(s)!)));
   for await (const page of reader.claims()) {
     const out: FtmEntity[] = [];
     for (const c of page) {
