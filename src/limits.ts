@@ -122,8 +122,8 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
   'ViewerInfo.clearance': 3,
   'DatabaseInfo.migrations': 20,
   'MatchCandidate.reasons': 10,
-  /** One per field of IngestSourceInput that can differ (title … publisherId). */
-  'IngestSourcePayload.differences': 9,
+  /** One per field of IngestSourceInput that can differ (title … publisherId, publishedVia). */
+  'IngestSourcePayload.differences': 10,
   'Query.sameAsJudgements': 50,
   /** Groups of statistics (by subject, measure and subgroup) and the figures in each: more is refused. */
   'Query.statistics': 100,
