@@ -177,21 +177,24 @@ export const upsertSources = statement(
   `UNWIND $rows AS r
    MERGE (s:Source {id: r.id})
    ON CREATE SET s.createdAt = datetime(r.recordedAt), s.version = 1
-   WITH s, r, false AS edited, coalesce(s.sensitivity, 'public') AS before
-   SET s.title = r.title, s.text = r.text, s.sha256 = r.sha256, s.length = r.length, s.language = r.language,
-       s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
-       s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
-       s.publishedLatest = date(r.publishedLatest),
-       s.reliability = r.reliability, s.sensitivity = ${STRICTER}, s.notes = r.notes,
+   // A source corrected through the API (updateSource: it has earlier versions) keeps its metadata, as an
+   // edited claim does; the load reports it (changedSince).
+   WITH s, r, EXISTS { MATCH (s)-[:HAS_VERSION]->(:SourceVersion) } AS edited,
+        coalesce(s.sensitivity, 'public') AS before
+   SET s.text = r.text, s.sha256 = r.sha256, s.length = r.length, s.sensitivity = ${STRICTER},
        // What a file is a release of is fixed when it is first stored: it decides what it supersedes.
        s.dataset = coalesce(s.dataset, r.dataset)
+   FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+     SET s.title = r.title, s.language = r.language, s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
+         s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
+         s.publishedLatest = date(r.publishedLatest), s.reliability = r.reliability, s.notes = r.notes)
    WITH s, r, edited, before
-   CALL (s, r) {
-     WITH s, r WHERE r.publisherId IS NOT NULL
+   CALL (s, r, edited) {
+     WITH s, r WHERE r.publisherId IS NOT NULL AND NOT edited
      MATCH (a:Actor {id: r.publisherId})
      MERGE (s)-[:PUBLISHED_BY]->(a)
    }
-   ${WRITE_PUBLISHED_VIA('s, r', 's', 'r.publishedVia')}
+   ${WRITE_PUBLISHED_VIA('s, r, edited', 's', 'CASE WHEN edited THEN null ELSE r.publishedVia END')}
    ${KEPT('s')}`,
 );
 
