@@ -37,7 +37,8 @@ const relationsOf = statement<{ from: string; to: string }>(
    RETURN r.role AS role, r.claimIds AS claimIds, r.formerClaimIds AS formerClaimIds ORDER BY role`,
 );
 
-describe('corrections: publishedVia, updateSource, amendClaim', () => {
+// Two busy cores: a cold plan of a new statement can take a minute (see cypher-plans.test.ts).
+describe('corrections: publishedVia, updateSource, amendClaim', { timeout: 180_000 }, () => {
   let app: TestApp;
   let analyst: Key;
   let admin: Key;
