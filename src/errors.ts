@@ -24,6 +24,8 @@ export const ErrorCode = {
   DATABASE_TIMEOUT: 'DATABASE_TIMEOUT',
   DATABASE_MEMORY_LIMIT: 'DATABASE_MEMORY_LIMIT',
   INTERNAL_SERVER_ERROR: ApolloServerErrorCode.INTERNAL_SERVER_ERROR,
+  /** amendClaim asked to change what an amendment never changes (its kind, subject, property, cited words). */
+  AMENDMENT_NOT_ALLOWED: 'AMENDMENT_NOT_ALLOWED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -98,6 +98,8 @@ export const NESTED_LIST_KINDS: Readonly<Record<string, { default: number; max: 
   'Claim.supersedes': CLAIM_LIST,
   'Figure.conflicts': CLAIM_LIST,
   'StatisticValue.sources': CLAIM_LIST,
+  'Source.history': CLAIM_LIST,
+  'Claim.history': CLAIM_LIST,
 };
 
 /**
@@ -120,8 +122,8 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
   'ViewerInfo.clearance': 3,
   'DatabaseInfo.migrations': 20,
   'MatchCandidate.reasons': 10,
-  /** One per field of IngestSourceInput that can differ (title … publisherId). */
-  'IngestSourcePayload.differences': 9,
+  /** One per field of IngestSourceInput that can differ (title … publisherId, publishedVia). */
+  'IngestSourcePayload.differences': 10,
   'Query.sameAsJudgements': 50,
   /** Groups of statistics (by subject, measure and subgroup) and the figures in each: more is refused. */
   'Query.statistics': 100,
@@ -130,6 +132,9 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
   'ProvenanceEdge.roles': 7,
   /** Ids only (no records), among the conflict's claims. */
   'Conflict.implicitAsOf': 20,
+  /** At most MAX_PUBLICATION_HOPS (model/graph-model.ts), now and in each earlier version. */
+  'Source.publishedVia': 10,
+  'SourceVersion.publishedVia': 10,
 };
 
 /**

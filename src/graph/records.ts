@@ -19,6 +19,7 @@ export interface EntityRecord extends Omit<EntityRow, 'kind'> {
 export interface SourceRecord extends Omit<SourceFields, 'text'> {
   __kind: 'Source';
   dataset: string | null;
+  version: number;
 }
 
 export interface ExcerptRecord {
@@ -53,6 +54,7 @@ export interface ClaimRecord {
   position: string | null;
   periodStart: FuzzyDate | null;
   periodEnd: FuzzyDate | null;
+  version: number;
 }
 
 export interface FigureRecord extends FigureValue, FigureDates {
@@ -123,6 +125,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       sensitivity: String(p.sensitivity ?? 'public'),
       notes: str(p.notes),
       dataset: str(p.dataset),
+      version: num(p.version) ?? 1,
     };
   }
   if (l.includes('Excerpt')) {
@@ -158,6 +161,7 @@ export function toRecord(node: { labels: string[]; properties: Props }): NodeRec
       position: str(p.position),
       periodStart: json(p.periodStartJson, null),
       periodEnd: json(p.periodEndJson, null),
+      version: num(p.version) ?? 1,
     };
   }
   if (l.includes('Figure')) {

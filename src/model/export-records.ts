@@ -104,6 +104,8 @@ export interface ExportSource {
   reliability: string;
   notes: string | null;
   publisher: { id: string; name: string; type: string } | null;
+  /** The outlets that carried it (visible ones), nearest to the reader first. */
+  publishedVia?: { actorId: string; url: string | null }[];
 }
 
 export interface ExportClaim {
@@ -237,6 +239,8 @@ export interface BundleSourceRecord {
   notes: string | null;
   /** The dataset the source is a release of, if any. */
   dataset: string | null;
+  /** The outlets that carried it (visible ones), nearest to the reader first. */
+  publishedVia: { actor: string; url: string | null; published: FuzzyDate | null }[];
 }
 
 export interface BundleEntityRecord {

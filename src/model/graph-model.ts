@@ -182,12 +182,24 @@ export const STRUCTURAL_RELS = [
   'MERGES', // Merge -> the entity merged away
   'SUPERSEDES', // Claim -> the claim of an earlier release of its dataset that it replaces (kept as it was)
   'GIVES_NAME', // Claim -> Entity: the claim gives the entity an alias or identifier (NameEvidenceRow); never deleted
+  'PUBLISHED_VIA', // Source -> Actor carrying it, with hop (1 = the outlet nearest the reader), url, published
+  'HAS_VERSION', // Source -> SourceVersion, Claim -> ClaimVersion: an earlier version, kept as it was
 ] as const;
+
+/**
+ * Earlier versions of sources (updateSource) and claims (amendClaim), kept as they were: not records of
+ * their own (no Node id), read only through their source's or claim's history.
+ */
+export const VERSION_LABELS = { Source: 'SourceVersion', Claim: 'ClaimVersion' } as const;
+
+/** Most hops a source's publishedVia chain may have. */
+export const MAX_PUBLICATION_HOPS = 10;
 
 const ALLOWED_LABELS = new Set<string>([
   ...Object.values(NODE_KINDS).map((k) => k.label),
   ENTITY_LABEL,
   'Merged',
+  ...Object.values(VERSION_LABELS),
 ]);
 const ALLOWED_RELS = new Set<string>([...RELATION_TYPES, ...STRUCTURAL_RELS]);
 

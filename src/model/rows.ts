@@ -20,6 +20,15 @@ export interface SourceRow extends SourceFields {
    * releases of one dataset by one publisher, the newer file's claim in a slot supersedes the older's.
    */
   dataset?: string | null;
+  /** The outlets that carried it to the reader, nearest to the reader first (hop 1); absent: none. */
+  publishedVia?: PublicationHopRow[];
+}
+
+/** One outlet of a source's publishedVia chain (its hop number is its position, from 1). */
+export interface PublicationHopRow {
+  actorId: string;
+  url: string | null;
+  published: FuzzyDate | null;
 }
 
 export interface EntityRow {

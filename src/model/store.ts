@@ -1,4 +1,11 @@
-import { ENTITY_KINDS, ENTITY_LABEL, NODE_KINDS, RELATION_TYPES, STRUCTURAL_RELS } from './graph-model.js';
+import {
+  ENTITY_KINDS,
+  ENTITY_LABEL,
+  NODE_KINDS,
+  RELATION_TYPES,
+  STRUCTURAL_RELS,
+  VERSION_LABELS,
+} from './graph-model.js';
 
 /**
  * What a backup (the `store` section of a full hrkg-bundle/1 export) holds of the store, declared once:
@@ -22,6 +29,8 @@ export const STORE_KEY_LABELS = [
   { label: 'Merge', key: 'id' }, // a merge record, with what undo needs (movedJson)
   { label: 'AuditRecord', key: 'id' },
   { label: 'BundleLoad', key: 'sha256' }, // which bundle files were loaded (npm start loads the sample once)
+  { label: VERSION_LABELS.Source, key: 'id' }, // a source's metadata before an updateSource
+  { label: VERSION_LABELS.Claim, key: 'id' }, // a claim (and its figure) before an amendClaim
 ] as const;
 
 export type StoreKeyLabel = (typeof STORE_KEY_LABELS)[number]['label'];

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { auditResolvers } from './audit.js';
+import { correctionsResolvers } from './corrections.js';
 import { exploreResolvers } from './explore.js';
 import { identityResolvers } from './identity.js';
 import { keysResolvers } from './keys.js';
@@ -28,6 +29,7 @@ export const CAPABILITY_RESOLVERS: Readonly<Record<string, Resolvers>> = {
   audit: auditResolvers,
   keys: keysResolvers,
   names: namesResolvers,
+  corrections: correctionsResolvers,
 };
 
 export function combineResolvers(modules: Readonly<Record<string, Resolvers>>): Resolvers {

@@ -12,6 +12,7 @@ import { WriteService } from './write.js';
 import { MergeService } from './merge.js';
 import { IdentityService } from './identity.js';
 import { AuditService } from './audit.js';
+import { CorrectionsService } from './corrections.js';
 
 /** The use cases resolvers may call, built per request around a request-scoped executor. */
 export interface Services {
@@ -26,6 +27,7 @@ export interface Services {
   audit: AuditService;
   keys: KeyService;
   names: NamesService;
+  corrections: CorrectionsService;
 }
 
 export interface ServiceDeps {
@@ -56,5 +58,6 @@ export function createServices(deps: ServiceDeps): Services {
     audit: new AuditService(deps.executor, viewer),
     keys: new KeyService(deps.executor, viewer, deps.onKeyRevoked),
     names: new NamesService(deps.executor, records, viewer, requestId),
+    corrections: new CorrectionsService(deps.executor, records, viewer, requestId),
   };
 }

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../graph/mutation.js';
 import type { StoredSourceMeta } from '../graph/stores/write.js';
-import type { SourceRow } from '../model/rows.js';
+import type { PublicationHopRow, SourceRow } from '../model/rows.js';
 
 /**
  * Ingesting a text that is already stored changes nothing (evidence is never changed in place): the stored
@@ -29,10 +29,16 @@ type SourceField =
   | 'reliability'
   | 'sensitivity'
   | 'notes'
-  | 'publisherId';
+  | 'publisherId'
+  | 'publishedVia';
 
 const instant = (v: string | null) => (v === null ? null : Date.parse(v));
 const fuzzyJson = (v: string | null) => (v === null ? null : canonicalJson(JSON.parse(v)));
+
+/** A publishedVia chain as canonical JSON: [{actorId, url, published}], nearest to the reader first. */
+export function chainJson(hops: readonly PublicationHopRow[]): string {
+  return canonicalJson(hops.map((h) => ({ actorId: h.actorId, url: h.url, published: h.published })));
+}
 
 export function sourceDifferences(
   given: GivenFields,
@@ -50,6 +56,7 @@ export function sourceDifferences(
     ['sensitivity', stored.sensitivity, row.sensitivity, (v) => v],
     ['notes', stored.notes, row.notes, (v) => v],
     ['publisherId', stored.publisherId, row.publisherId, (v) => v],
+    ['publishedVia', chainJson(stored.publishedVia), chainJson(row.publishedVia ?? []), (v) => v],
   ];
   return fields
     .filter(([field]) => given[field] !== undefined && given[field] !== null)

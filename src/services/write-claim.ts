@@ -176,11 +176,10 @@ export function figureSensitivityOf(claim: Sensitivity, figure: Sensitivity): Se
  */
 export async function checkFigureLinks(
   tx: Tx,
-  input: RecordClaimArgs,
-  figure: NonNullable<CheckedClaim['figure']>,
+  shareOf: string | null | undefined,
+  figure: Pick<NonNullable<CheckedClaim['figure']>, 'unit' | 'duringId'>,
+  p: Path = ['input', 'figure'],
 ): Promise<void> {
-  const p: Path = ['input', 'figure'];
-  const shareOf = input.figure?.shareOfClaimId;
   if (shareOf) {
     const whole = await store.figureClaim(tx, shareOf);
     if (!whole) throw notFoundAt('Claim', shareOf, [...p, 'shareOfClaimId']);

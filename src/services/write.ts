@@ -60,6 +60,7 @@ import {
   writeClaim,
 } from './write-claim.js';
 import { sourceDifferences, type SourceFieldDifference } from './source-differences.js';
+import { checkHopActors, checkPublishedVia } from './corrections-input.js';
 
 /**
  * The write API for evidence: sources, claims, entities and links, added by analysts. Input is checked
@@ -134,6 +135,7 @@ export class WriteService {
     );
     const published = fuzzy(input.published, ['input', 'published']);
     if (input.publisherId != null) checkId(input.publisherId, ['input', 'publisherId']);
+    const publishedVia = checkPublishedVia(input.publishedVia, ['input', 'publishedVia']);
     const sensitivity = this.sensitivity(input.sensitivity);
     const hash = sha256(text);
     const row: SourceRow = {
@@ -150,11 +152,15 @@ export class WriteService {
       sensitivity,
       publisherId: input.publisherId ?? null,
       notes: meta.notes ?? null,
+      publishedVia,
     };
 
     const result = await this.mutate('ingestSource', input, idempotencyKey, async (tx) => {
-      if (row.publisherId) {
-        actorAt(await store.findNodes(tx, [row.publisherId]), row.publisherId, ['input', 'publisherId']);
+      const actorIds = [...(row.publisherId ? [row.publisherId] : []), ...publishedVia.map((h) => h.actorId)];
+      if (actorIds.length) {
+        const found = await store.findNodes(tx, actorIds);
+        if (row.publisherId) actorAt(found, row.publisherId, ['input', 'publisherId']);
+        checkHopActors(found, publishedVia, ['input', 'publishedVia']);
       }
       const merged = await store.mergeSource(tx, row);
       if (!merged.visible) {
@@ -230,7 +236,7 @@ export class WriteService {
       });
     }
     attributedTo.forEach((id, i) => actorAt(found, id, checked.hops[i]!.path));
-    if (checked.figure) await checkFigureLinks(tx, input, checked.figure);
+    if (checked.figure) await checkFigureLinks(tx, input.figure?.shareOfClaimId, checked.figure);
     const text = await store.sourceText(tx, input.sourceId);
     if (text === null) throw notFoundAt('Source', input.sourceId, ['input', 'sourceId']);
     const excerpts = resolveExcerpts(input.sourceId, text, input.excerpts);

@@ -341,6 +341,29 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
       },
     ],
   },
+  'corrections.updateSource': {
+    r: { ...SOURCE, publishedVia: [{ actorId: 'ac-sample', hop: 1, url: null, publishedJson: null }] },
+    v: { id: 'src-sample@1', version: 1, changedBy: 'analyst', reason: 'typo', publishedViaJson: '[]' },
+  },
+  'corrections.amendClaim': {
+    id: 'cl-sample',
+    v: {
+      id: 'cl-sample@1',
+      version: 1,
+      amendedBy: 'analyst',
+      reason: 'typo',
+      claimJson: '{}',
+      figureJson: null,
+    },
+    c: { ...CLAIM, assertion: null },
+    f: FIGURE,
+  },
+  'corrections.leaveRelation.': {
+    relId: RELATION.id,
+    fromId: 'ac-sample',
+    toId: 'ev-sample',
+    claimId: 'cl-sample',
+  },
 };
 
 /** The parameters a statement's Cypher names, in order of first use. */

@@ -161,6 +161,13 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'merge.unmergeSnapshot Eager': 'one merge record, locked before it is read',
   'merge.finishMerge Eager': 'one merge: labels removed from the node it reads, the merge record created',
   'merge.finishUnmerge Eager': 'one merge: labels restored on the node it reads',
+  'corrections.lockSource Eager': 'one source: the version is read and incremented under its lock',
+  'corrections.lockClaim Eager': 'one claim: the version is read and incremented under its lock',
+  'corrections.updateSource Eager':
+    'one source: its version snapshot created, its publisher and publishedVia (at most 10 hops) replaced',
+  'corrections.amendClaim Eager':
+    'one claim and its figure: the implicit as-of re-read after the values it sets',
+  'corrections.leaveRelation.* Eager': 'one relationship: its claim ids read and rewritten',
 };
 
 function matches(pattern: string, statement: string): boolean {

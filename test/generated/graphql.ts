@@ -28,6 +28,14 @@ export type AliasInput = {
   value: string;
 };
 
+/** An attribute claim's new value: give value or date, as the claim has. */
+export type AttributeAmendmentInput = {
+  /** The asserted date (date properties). */
+  date?: FuzzyDateInput | null | undefined;
+  /** The asserted value as text. */
+  value?: string | null | undefined;
+};
+
 /** One step of a claim's attribution chain: who spoke, in what capacity, and the words of the source naming them. */
 export type AttributionHopInput = {
   /** Id of the actor at this hop. */
@@ -39,6 +47,18 @@ export type AttributionHopInput = {
    * (QUOTE_NOT_FOUND, QUOTE_AMBIGUOUS, EXCERPT_MISMATCH).
    */
   excerpt?: ExcerptInput | null | undefined;
+};
+
+/** What an amendment changes: at most one of figure, relation or attribute, matching the claim's kind. */
+export type ClaimAmendmentInput = {
+  /** For an attribute claim: the value or the date. */
+  attribute?: AttributeAmendmentInput | null | undefined;
+  /** For a figure claim: its number and what it covers. */
+  figure?: FigureAmendmentInput | null | undefined;
+  /** For a relation claim: the role. */
+  relation?: RelationAmendmentInput | null | undefined;
+  /** The claim in one sentence, in your words. */
+  summary?: string | null | undefined;
 };
 
 /** A property of the subject an attribute claim asserts: give value or date. */
@@ -334,6 +354,45 @@ export type FigureAgeGroup =
   /** The source counts people of a subgroup without saying their age. */
   | 'unknown';
 
+/** A figure's new values; fields left out stay, null clears an optional one. The measure never changes. */
+export type FigureAmendmentInput = {
+  /** The subgroup's age group. */
+  ageGroup?: FigureAgeGroup | null | undefined;
+  /** When the figure was true. */
+  asOf?: FuzzyDateInput | null | undefined;
+  /** The subgroup's category, lower_snake_case (army_defectors). */
+  category?: string | null | undefined;
+  /** A duration without anchored dates, ISO 8601 (P4Y: "over four years"). */
+  duration?: string | null | undefined;
+  /** The event whose period the figure covers (a visible event); null: none. */
+  duringId?: string | null | undefined;
+  /** Upper bound. */
+  max?: number | null | undefined;
+  /** Lower bound. */
+  min?: number | null | undefined;
+  /** End of the period covered. */
+  periodEnd?: FuzzyDateInput | null | undefined;
+  /** Start of the period covered. */
+  periodStart?: FuzzyDateInput | null | undefined;
+  /** How the value relates to the true number. */
+  qualifier?: FigureQualifier | null | undefined;
+  /** The subgroup's sex. */
+  sex?: FigureSex | null | undefined;
+  /**
+   * The whole this figure is a share of: the id of the whole's figure claim (visible, a figure claim, not
+   * retracted, same unit unless this one is in percent); null: a share of nothing.
+   */
+  shareOfClaimId?: string | null | undefined;
+  /** A subgroup of what is counted. */
+  subgroup?: string | null | undefined;
+  /** The source's own wording of the number. */
+  text?: string | null | undefined;
+  /** What it counts in. */
+  unit?: FigureUnit | null | undefined;
+  /** The number. */
+  value?: number | null | undefined;
+};
+
 /** How a figure's value relates to the true number. */
 export type FigureQualifier =
   /** About the value ("nearly 1,168"). */
@@ -395,6 +454,11 @@ export type IngestSourceInput = {
   notes?: string | null | undefined;
   /** When it was published, as precisely as known. */
   published?: FuzzyDateInput | null | undefined;
+  /**
+   * The outlets that carried it to the reader, nearest to the reader first (hop 1: where you read it; the
+   * publisher is the origin): a wire story carried by a site, a report republished by another outlet. At most 10.
+   */
+  publishedVia?: Array<PublicationHopInput> | null | undefined;
   /** Id of the actor who published it. */
   publisherId?: string | null | undefined;
   /** How reliable the source is judged to be (default unknown). */
@@ -473,6 +537,16 @@ export type ProvenanceRole =
   /** The claim is about the record (an entity). */
   | 'SUBJECT';
 
+/** One outlet that carried a source to the reader. */
+export type PublicationHopInput = {
+  /** Id of the actor (outlet) that carried it. */
+  actorId: string;
+  /** When it carried it, as precisely as known. */
+  published?: FuzzyDateInput | null | undefined;
+  /** Where it carried it: an http(s) address (other schemes are refused). */
+  url?: string | null | undefined;
+};
+
 /** A claim to record. It asserts at most one of relation, figure or attribute; none makes it a statement. */
 export type RecordClaimInput = {
   /** For an attribute claim: the property and its value. */
@@ -502,6 +576,21 @@ export type RecordClaimInput = {
   subjectId: string;
   /** What is claimed, in one sentence, in your words. */
   summary: string;
+};
+
+/**
+ * A relation claim's new role, post or period. A new role or post is another relationship (they are part of its
+ * identity): the claim moves to it, and the one it leaves is kept with the claim among its former claims.
+ */
+export type RelationAmendmentInput = {
+  /** When the relationship ended, by this claim; null: not given. */
+  periodEnd?: FuzzyDateInput | null | undefined;
+  /** When the relationship began, by this claim; null: not given. */
+  periodStart?: FuzzyDateInput | null | undefined;
+  /** The post held (MEMBER_OF, COMMANDS), e.g. "head"; null: none. */
+  position?: string | null | undefined;
+  /** The actor's role (INVOLVED_IN). */
+  role?: Role | null | undefined;
 };
 
 /** Relationship types between entities; every relationship is backed by at least one claim. */
@@ -573,6 +662,28 @@ export type Sensitivity =
   /** Analysts and admins. */
   | 'restricted';
 
+/** Corrections to a source's metadata; its text (and so its sha256) never changes. */
+export type SourcePatch = {
+  /** BCP 47 language tag of the text. */
+  language?: string | null | undefined;
+  /** Notes on the capture; null: none. */
+  notes?: string | null | undefined;
+  /** When it was published; null: unknown. */
+  published?: FuzzyDateInput | null | undefined;
+  /** The whole publishedVia chain, nearest to the reader first (replaces the chain; [] or null: none). */
+  publishedVia?: Array<PublicationHopInput> | null | undefined;
+  /** Id of the actor who published it; null: none. */
+  publisherId?: string | null | undefined;
+  /** How reliable the source is judged to be. */
+  reliability?: Reliability | null | undefined;
+  /** When it was captured (ISO 8601 date-time with offset); null: unknown. */
+  retrievedAt?: string | null | undefined;
+  /** Title as published. */
+  title?: string | null | undefined;
+  /** Where it was found: an http(s) address; null: unknown. */
+  url?: string | null | undefined;
+};
+
 /** What figures to include. */
 export type StatisticsFilter = {
   /** Only figures whose subgroup has one of these age groups. */
@@ -603,6 +714,58 @@ export type ClaimAttributionQueryVariables = Exact<{
 export type ClaimAttributionQuery = { node:
     | { id: string, attribution: Array<{ hop: number, capacity: string | null, agent: { id: string }, excerpt: { id: string, exact: string, start: number, end: number, source: { id: string } } | null }> }
     | Record<PropertyKey, never>
+   | null };
+
+export type UpdateSourceMutationVariables = Exact<{
+  id: string;
+  version: number;
+  patch: SourcePatch;
+  reason: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type UpdateSourceMutation = { updateSource: { id: string, version: number, title: string, url: string | null, published: { value: string | null, precision: DatePrecision } | null, publisher: { id: string } | null, publishedVia: Array<{ hop: number, url: string | null, outlet: { id: string }, published: { value: string | null } | null }> } };
+
+export type SourceCorrectionsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SourceCorrectionsQuery = { node:
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { version: number, title: string, url: string | null, id: string, publisher: { id: string } | null, publishedVia: Array<{ hop: number, url: string | null, outlet: { id: string }, published: { value: string | null } | null }>, history: Array<{ version: number, changedAt: string, changedBy: string, reason: string, title: string, url: string | null, publisher: { id: string } | null, publishedVia: Array<{ hop: number, url: string | null, outlet: { id: string } }> }> }
+   | null };
+
+export type AmendClaimMutationVariables = Exact<{
+  id: string;
+  version: number;
+  amendment: ClaimAmendmentInput;
+  reason: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type AmendClaimMutation = { amendClaim: { id: string, version: number, summary: string, role: Role | null, value: string | null, figure: { id: string, value: number | null, qualifier: FigureQualifier, asOf: { value: string | null } | null } | null } };
+
+export type ClaimCorrectionsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ClaimCorrectionsQuery = { node:
+    | { id: string }
+    | { version: number, summary: string, role: Role | null, value: string | null, status: ClaimStatus, id: string, figure: { id: string, value: number | null, qualifier: FigureQualifier, asOf: { value: string | null } | null, conflicts: Array<{ id: string }> } | null, conflicts: Array<{ id: string }>, history: Array<{ version: number, amendedAt: string, amendedBy: string, reason: string, summary: string, role: Role | null, value: string | null, figure: { measure: string, value: number | null, qualifier: FigureQualifier, asOf: { value: string | null } | null } | null }> }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type ListEventsQueryVariables = Exact<{
@@ -1418,6 +1581,152 @@ export const ClaimAttributionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ClaimAttributionQuery, ClaimAttributionQueryVariables>;
+export const UpdateSourceDocument = new TypedDocumentString(`
+    mutation UpdateSource($id: ID!, $version: Int!, $patch: SourcePatch!, $reason: String!, $idempotencyKey: String) {
+  updateSource(
+    id: $id
+    version: $version
+    patch: $patch
+    reason: $reason
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    version
+    title
+    url
+    published {
+      value
+      precision
+    }
+    publisher {
+      id
+    }
+    publishedVia {
+      hop
+      outlet {
+        id
+      }
+      url
+      published {
+        value
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateSourceMutation, UpdateSourceMutationVariables>;
+export const SourceCorrectionsDocument = new TypedDocumentString(`
+    query SourceCorrections($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Source {
+      version
+      title
+      url
+      publisher {
+        id
+      }
+      publishedVia {
+        hop
+        outlet {
+          id
+        }
+        url
+        published {
+          value
+        }
+      }
+      history {
+        version
+        changedAt
+        changedBy
+        reason
+        title
+        url
+        publisher {
+          id
+        }
+        publishedVia {
+          hop
+          outlet {
+            id
+          }
+          url
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SourceCorrectionsQuery, SourceCorrectionsQueryVariables>;
+export const AmendClaimDocument = new TypedDocumentString(`
+    mutation AmendClaim($id: ID!, $version: Int!, $amendment: ClaimAmendmentInput!, $reason: String!, $idempotencyKey: String) {
+  amendClaim(
+    id: $id
+    version: $version
+    amendment: $amendment
+    reason: $reason
+    idempotencyKey: $idempotencyKey
+  ) {
+    id
+    version
+    summary
+    role
+    value
+    figure {
+      id
+      value
+      qualifier
+      asOf {
+        value
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AmendClaimMutation, AmendClaimMutationVariables>;
+export const ClaimCorrectionsDocument = new TypedDocumentString(`
+    query ClaimCorrections($id: ID!) {
+  node(id: $id) {
+    id
+    ... on Claim {
+      version
+      summary
+      role
+      value
+      status
+      figure {
+        id
+        value
+        qualifier
+        asOf {
+          value
+        }
+        conflicts {
+          id
+        }
+      }
+      conflicts {
+        id
+      }
+      history {
+        version
+        amendedAt
+        amendedBy
+        reason
+        summary
+        role
+        value
+        figure {
+          measure
+          value
+          qualifier
+          asOf {
+            value
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClaimCorrectionsQuery, ClaimCorrectionsQueryVariables>;
 export const ListEventsDocument = new TypedDocumentString(`
     query ListEvents($filter: EventFilter, $orderBy: EventOrder, $first: Int, $after: String) {
   events(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {

@@ -51,6 +51,10 @@ const entityVersion = statement<{ id: string }>(
   'test.backup.version',
   'MATCH (n:Entity {id: $id}) RETURN n.version AS version',
 );
+const recordVersion = statement<{ id: string }>(
+  'test.backup.recordVersion',
+  'OPTIONAL MATCH (s:Source {id: $id}) OPTIONAL MATCH (c:Claim {id: $id}) RETURN coalesce(s.version, c.version) AS version, c.kind AS kind',
+);
 
 const claimSubject = statement<{ id: string }>(
   'test.backup.claimSubject',
@@ -285,6 +289,10 @@ async function bundleStep(w: World) {
       title: s.id,
       language: 'en',
       sensitivity: sens(),
+      // A chain of outlets (PUBLISHED_VIA) on some sources.
+      ...(w.rng.next() < 0.5
+        ? { publishedVia: [{ actor: actors[1]!.id, url: `https://outlet.example/${s.id}` }] }
+        : {}),
     })),
     actors,
     places,
@@ -415,6 +423,40 @@ const STEPS: Record<string, (w: World) => Promise<unknown>> = {
         v: row.version,
         p: { description: `Updated ${w.n++}` },
       },
+    );
+  },
+  // A corrected source: a SourceVersion, and sometimes a new PUBLISHED_VIA chain.
+  updateSource: async (w) => {
+    if (!w.sources.length) return;
+    const { id } = pick(w.rng, w.sources);
+    const [row] = await w.executor.read(recordVersion, { id });
+    if (!row?.version) return;
+    const actors = w.entities.filter((e) => e.kind === 'Actor');
+    const via = actors.length && w.rng.next() < 0.5 ? [{ actorId: pick(w.rng, actors).id }] : undefined;
+    await gql(
+      w,
+      w.admin,
+      'mutation($id: ID!, $v: Int!, $p: SourcePatch!) { updateSource(id: $id, version: $v, patch: $p, reason: "corrected") { id } }',
+      { id, v: row.version, p: { title: `Corrected ${w.n++}`, ...(via ? { publishedVia: via } : {}) } },
+    );
+  },
+  // An amended claim: a ClaimVersion; a figure's new value, a relation's new role (a former-claims relationship).
+  amendClaim: async (w) => {
+    if (!w.claims.length) return;
+    const id = pick(w.rng, w.claims);
+    const [row] = await w.executor.read(recordVersion, { id });
+    if (!row?.version) return;
+    const amendment =
+      row.kind === 'figure'
+        ? { figure: { value: 100 + w.n++ } }
+        : row.kind === 'relation' && w.rng.next() < 0.5
+          ? { relation: { role: pick(w.rng, ['witness', 'perpetrator', 'victim']) } }
+          : { summary: `Amended ${w.n++}` };
+    await gql(
+      w,
+      w.admin,
+      'mutation($id: ID!, $v: Int!, $a: ClaimAmendmentInput!) { amendClaim(id: $id, version: $v, amendment: $a, reason: "amended") { id } }',
+      { id, v: row.version, a: amendment },
     );
   },
   dispute: async (w) => {

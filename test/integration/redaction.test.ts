@@ -163,6 +163,8 @@ function bundle() {
         title: `Bulletin ${u}`,
         language: 'en',
         publisher: ids.restrictedPublisher,
+        // Carried by the restricted publisher, then a public outlet (hop 1 for those who cannot see the first).
+        publishedVia: [{ actor: ids.restrictedPublisher }, { actor: ids.publicActor }],
       },
       {
         id: ids.confidentialSource,
@@ -551,6 +553,16 @@ const READ_PATHS: [string, string][] = [
       period { start { value earliest latest } end { value earliest latest } }
       firstCited { value earliest latest } lastCited { value earliest latest } claims { summary position } } } } }`,
   ],
+  // Corrected by an admin before the tests: its earlier version names the restricted publisher and outlet.
+  [
+    'source publishedVia and history through a hidden outlet and publisher',
+    `{ node(id: "${ids.bulletin}") { id ... on Source { publishedVia { hop outlet { id name } }
+      history { title publisher { id name } publishedVia { hop outlet { id name } } } } } }`,
+  ],
+  [
+    'claim history',
+    `{ node(id: "${ids.publicClaim}") { ... on Claim { history { summary figure { text } } } } }`,
+  ],
 ];
 
 /** A claim as stored, and how many audit records name it (read with full clearance). */
@@ -794,6 +806,13 @@ describe('redaction on every read path', () => {
     viewer = (await keyHeaders(app.db, 'viewer')).headers;
     analyst = (await keyHeaders(app.db, 'analyst')).headers;
     admin = (await keyHeaders(app.db, 'admin')).headers;
+    const corrected = await app.graphql(
+      `mutation { updateSource(id: "${ids.bulletin}", version: 1, patch: { title: "Bulletin ${u} (corrected)" },
+        reason: "title") { id } }`,
+      undefined,
+      admin,
+    );
+    expect(corrected.errors).toBeUndefined();
   });
   afterAll(() => app.close());
 

@@ -123,6 +123,12 @@ const PAIRS: Pair[] = [
     },
   },
   {
+    bundle: 'PublicationHopInput',
+    schema: bundle.PublicationHopInput,
+    input: 'PublicationHopInput',
+    renamed: { actor: 'actorId' },
+  },
+  {
     bundle: 'AttributionHop',
     schema: bundle.AttributionHop,
     input: 'AttributionHopInput',

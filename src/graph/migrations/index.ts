@@ -8,6 +8,7 @@ import { migration as m0007 } from './0007-event-date-order.js';
 import { migration as m0008 } from './0008-claim-slots.js';
 import { migration as m0009 } from './0009-figure-as-of-overlap.js';
 import { migration as m0010 } from './0010-figure-search.js';
+import { migration as m0011 } from './0011-versions.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   m0008,
   m0009,
   m0010,
+  m0011,
 ];

@@ -66,7 +66,9 @@ export const sourceText = statement<{ id: string }>(
 /**
  * Relationships between entities (the model's relation types, $types) that cite no claim (claimIds), or
  * cite an id that is no claim about either of their ends (its subject or object): the rule linkEntities
- * enforces, and relation claims (subject the start, object the end) keep. Paged by start entity.
+ * enforces, and relation claims (subject the start, object the end) keep.  A relationship left by an amended
+ * claim (amendClaim moved it to another role) cites none but names it in formerClaimIds: that claim must
+ * exist, be about an end, and have an earlier version. Paged by start entity.
  * Also (`misfit`) relationships whose ends' types or position the model's rules ($rules, from
  * model/graph-model.ts RELATIONS) refuse, and entities with a facility kind that are no facility.
  */
@@ -86,10 +88,12 @@ export const relationsPage = statement<
    WITH a ORDER BY a.id LIMIT toInteger($limit)
    CALL (a) {
      MATCH (a)-[r]->(b:Entity) WHERE type(r) IN $types
-     WITH r, b, coalesce(r.claimIds, []) AS claimIds
-     WHERE size(claimIds) = 0 OR any(id IN claimIds WHERE NOT EXISTS {
-       MATCH (c:Claim {id: id}) WHERE c.subjectId IN [a.id, b.id] OR c.objectId IN [a.id, b.id]
-     })
+     WITH r, b, coalesce(r.claimIds, []) AS claimIds, coalesce(r.formerClaimIds, []) AS formerIds
+     WHERE (size(claimIds) = 0 AND size(formerIds) = 0)
+        OR any(id IN claimIds + formerIds WHERE NOT EXISTS {
+          MATCH (c:Claim {id: id}) WHERE c.subjectId IN [a.id, b.id] OR c.objectId IN [a.id, b.id]
+        })
+        OR any(id IN formerIds WHERE NOT EXISTS { MATCH (:Claim {id: id})-[:HAS_VERSION]->(:ClaimVersion) })
      RETURN collect(coalesce(r.id, elementId(r))) AS bad
    }
    CALL (a) {

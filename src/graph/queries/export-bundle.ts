@@ -30,7 +30,9 @@ export const exportSources = statement<BundlePageParams>(
           head(COLLECT { MATCH (s)-[:PUBLISHED_BY]->(p:Actor) WHERE ${VISIBLE('p')} RETURN p.id ORDER BY p.id }) AS publisher,
           s.language AS language, s.url AS url, s.retrievedAt AS retrievedAt, s.publishedJson AS publishedJson,
           s.reliability AS reliability, coalesce(s.sensitivity, 'public') AS sensitivity, s.notes AS notes,
-          s.dataset AS dataset
+          s.dataset AS dataset,
+          COLLECT { MATCH (s)-[h:PUBLISHED_VIA]->(a:Actor) WHERE ${VISIBLE('a')}
+            WITH h, a ORDER BY h.hop RETURN {actor: a.id, url: h.url, publishedJson: h.publishedJson} } AS publishedVia
    ORDER BY id`,
 );
 

@@ -89,7 +89,9 @@ export const exportSources = statement<PageParams & { withText: boolean }>(
   `${page('Source')}
    RETURN n {.id, .title, .sha256, .language, .url, .retrievedAt, .publishedJson, .reliability, .notes,
              text: CASE WHEN $withText THEN n.text END} AS source,
-     head(COLLECT { MATCH (n)-[:PUBLISHED_BY]->(sp:Actor) WHERE ${VISIBLE('sp')} RETURN sp {.id, .name, .type} }) AS publisher`,
+     head(COLLECT { MATCH (n)-[:PUBLISHED_BY]->(sp:Actor) WHERE ${VISIBLE('sp')} RETURN sp {.id, .name, .type} }) AS publisher,
+     COLLECT { MATCH (n)-[h:PUBLISHED_VIA]->(sv:Actor) WHERE ${VISIBLE('sv')}
+               WITH h, sv ORDER BY h.hop RETURN {actorId: sv.id, url: h.url} } AS publishedVia`,
 );
 
 export const exportActors = statement<PageParams>(
@@ -209,12 +211,12 @@ export const exportFigures = statement<PageParams>(
      head(COLLECT { MATCH (fc:Claim {id: n.claimId}) WHERE ${VISIBLE_CLAIM('fc')} RETURN fc.status }) AS claimStatus`,
 );
 
-/** Actors that publish a visible source or appear in the attribution of a visible claim (PROV agents). */
+/** Actors that publish or carry a visible source or appear in the attribution of a visible claim (PROV agents). */
 export const exportAgents = statement<PageParams>(
   'export.agents',
   `${page(
     'Actor',
-    `${VISIBLE('n')} AND (EXISTS { MATCH (aps:Source)-[:PUBLISHED_BY]->(n) WHERE ${VISIBLE('aps')} }
+    `${VISIBLE('n')} AND (EXISTS { MATCH (aps:Source)-[:PUBLISHED_BY|PUBLISHED_VIA]->(n) WHERE ${VISIBLE('aps')} }
       OR EXISTS { MATCH (atc:Claim)-[:ATTRIBUTED_TO]->(n) WHERE ${VISIBLE_CLAIM('atc')} })`,
   )}
    RETURN n {.id, .type, .name} AS agent`,

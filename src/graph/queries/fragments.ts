@@ -222,3 +222,22 @@ export const FIGURE_SEARCH_TERMS = (f: string) =>
      WHEN x = round(x) AND abs(x) < 1e15 THEN ' ' + toString(toInteger(x))
      ELSE ' ' + toString(x) END) + ' ' + replace(coalesce(${f}.category, ''), '_', ' ')
      + ' ' + replace(coalesce(${f}.text, ''), ',', ''))`;
+
+/**
+ * Writes a source's publishedVia chain from the list expression `hops` (stores/properties.ts
+ * publicationHopParams), replacing the chain it had: one PUBLISHED_VIA relationship per hop, to the actor
+ * that carried it, with the hop number (1 = nearest the reader), url and publication date. `vars` are the
+ * variables the subquery needs. A null list leaves the chain as it is. The chain before is kept by updateSource's snapshot.
+ */
+export const WRITE_PUBLISHED_VIA = (vars: string, s: string, hops: string) => `
+   CALL (${vars}) {
+     WITH ${vars} WHERE ${hops} IS NOT NULL
+     OPTIONAL MATCH (${s})-[oldHop:PUBLISHED_VIA]->()
+     DELETE oldHop
+   }
+   CALL (${vars}) {
+     UNWIND coalesce(${hops}, []) AS h
+     MATCH (hopActor:Actor {id: h.actorId})
+     CREATE (${s})-[:PUBLISHED_VIA {hop: h.hop, url: h.url, publishedJson: h.publishedJson,
+       publishedEarliest: date(h.publishedEarliest), publishedLatest: date(h.publishedLatest)}]->(hopActor)
+   }`;

@@ -1,6 +1,6 @@
 import { statement } from '../executor.js';
 import { RELATION_TYPES, assertRelType, type RelationType } from '../../model/graph-model.js';
-import { FIGURE_SEARCH_TERMS } from './fragments.js';
+import { FIGURE_SEARCH_TERMS, WRITE_PUBLISHED_VIA } from './fragments.js';
 
 /**
  * Batched writes of a resolved bundle (UNWIND over rows). Every statement is idempotent: MERGE by id,
@@ -91,11 +91,15 @@ export const findClaimChanges = statement(
    RETURN r.id AS id, fields`,
 );
 
-/** Figures of the record set that exist with other values (the words and numbers of a claim's figure). */
+/**
+ * Figures of the record set that exist with other values (the words and numbers of a claim's figure). The
+ * figure of an amended claim is left out, as an edited claim is in findClaimChanges: a load keeps it as is.
+ */
 export const findFigureChanges = statement(
   'import.findFigureChanges',
   `UNWIND $rows AS r
    MATCH (f:Figure {id: r.id})
+   WHERE NOT EXISTS { MATCH (:Claim {id: f.claimId})-[:HAS_VERSION]->(:ClaimVersion) }
    WITH r, [x IN [
      CASE WHEN NOT ${SAME('f.measure', 'r.measure')} THEN 'measure' END,
      CASE WHEN NOT ${SAME('f.value', 'r.value')} THEN 'value' END,
@@ -185,20 +189,24 @@ export const upsertSources = statement(
   `UNWIND $rows AS r
    MERGE (s:Source {id: r.id})
    ON CREATE SET s.createdAt = datetime(r.recordedAt), s.version = 1
-   WITH s, r, false AS edited, coalesce(s.sensitivity, 'public') AS before
-   SET s.title = r.title, s.text = r.text, s.sha256 = r.sha256, s.length = r.length, s.language = r.language,
-       s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
-       s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
-       s.publishedLatest = date(r.publishedLatest),
-       s.reliability = r.reliability, s.sensitivity = ${STRICTER}, s.notes = r.notes,
+   // A source corrected through the API (updateSource: it has earlier versions) keeps its metadata, as an
+   // edited claim does; the load reports it (changedSince).
+   WITH s, r, EXISTS { MATCH (s)-[:HAS_VERSION]->(:SourceVersion) } AS edited,
+        coalesce(s.sensitivity, 'public') AS before
+   SET s.text = r.text, s.sha256 = r.sha256, s.length = r.length, s.sensitivity = ${STRICTER},
        // What a file is a release of is fixed when it is first stored: it decides what it supersedes.
        s.dataset = coalesce(s.dataset, r.dataset)
+   FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+     SET s.title = r.title, s.language = r.language, s.url = r.url, s.retrievedAt = datetime(r.retrievedAt),
+         s.publishedJson = r.publishedJson, s.publishedEarliest = date(r.publishedEarliest),
+         s.publishedLatest = date(r.publishedLatest), s.reliability = r.reliability, s.notes = r.notes)
    WITH s, r, edited, before
-   CALL (s, r) {
-     WITH s, r WHERE r.publisherId IS NOT NULL
+   CALL (s, r, edited) {
+     WITH s, r WHERE r.publisherId IS NOT NULL AND NOT edited
      MATCH (a:Actor {id: r.publisherId})
      MERGE (s)-[:PUBLISHED_BY]->(a)
    }
+   ${WRITE_PUBLISHED_VIA('s, r, edited', 's', 'CASE WHEN edited THEN null ELSE r.publishedVia END')}
    ${KEPT('s')}`,
 );
 
@@ -266,14 +274,17 @@ export const UPSERT_FIGURES_BODY = `UNWIND $rows AS r
    MATCH (subject:Entity {id: r.subjectId})
    MATCH (c:Claim {id: r.claimId})
    MERGE (f:Figure {id: r.id})
-   WITH f, r, c, subject, false AS edited, coalesce(f.sensitivity, 'public') AS before
-   SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
-       f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
-       f.duration = r.duration, f.sex = r.sex, f.ageGroup = r.ageGroup, f.category = r.category,
-       f.searchTerms = ${FIGURE_SEARCH_TERMS('r')},
-       f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
-       f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest),
-       f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
+   // The figure of an amended claim (amendClaim) holds its current values: kept, like an edited claim.
+   WITH f, r, c, subject, EXISTS { MATCH (c)-[:HAS_VERSION]->(:ClaimVersion) } AS edited,
+        coalesce(f.sensitivity, 'public') AS before
+   FOREACH (_ IN CASE WHEN edited THEN [] ELSE [1] END |
+     SET f.measure = r.measure, f.value = r.value, f.min = r.min, f.max = r.max, f.qualifier = r.qualifier,
+         f.unit = r.unit, f.subgroup = r.subgroup, f.text = r.text,
+         f.duration = r.duration, f.sex = r.sex, f.ageGroup = r.ageGroup, f.category = r.category,
+         f.searchTerms = ${FIGURE_SEARCH_TERMS('r')},
+         f.periodStartJson = r.periodStartJson, f.periodEndJson = r.periodEndJson, f.asOfJson = r.asOfJson,
+         f.periodEarliest = date(r.periodEarliest), f.periodLatest = date(r.periodLatest))
+   SET f.sensitivity = ${STRICTER}, f.subjectId = r.subjectId, f.claimId = r.claimId
    MERGE (f)-[:FIGURE_OF]->(subject)
    MERGE (c)-[:OBJECT]->(f)
    WITH f, r, edited, before`;

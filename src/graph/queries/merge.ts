@@ -19,6 +19,7 @@ export const LINK_TYPES = {
   FIGURE_OF: 'Figure',
   DURING: 'Figure',
   GIVES_NAME: 'Claim',
+  PUBLISHED_VIA: 'Source',
 } as const;
 export type LinkType = keyof typeof LINK_TYPES;
 export const LINK_TYPE_LIST = Object.keys(LINK_TYPES) as LinkType[];

@@ -69,10 +69,19 @@ export const mergeSource = statement(
      MATCH (a:Actor {id: $r.publisherId})
      MERGE (s)-[:PUBLISHED_BY]->(a)
    }
+   CALL (s, created) {
+     WITH s WHERE created
+     UNWIND coalesce($r.publishedVia, []) AS h
+     MATCH (hopActor:Actor {id: h.actorId})
+     CREATE (s)-[:PUBLISHED_VIA {hop: h.hop, url: h.url, publishedJson: h.publishedJson,
+       publishedEarliest: date(h.publishedEarliest), publishedLatest: date(h.publishedLatest)}]->(hopActor)
+   }
    RETURN s.id AS id, created, ${VISIBLE('s')} AS visible,
      CASE WHEN NOT created AND ${VISIBLE('s')} THEN s {.title, .language, .url, .publishedJson, .reliability, .notes,
        retrievedAt: toString(s.retrievedAt), sensitivity: coalesce(s.sensitivity, 'public'),
-       publisherId: head(COLLECT { MATCH (s)-[:PUBLISHED_BY]->(a) WHERE ${VISIBLE('a')} RETURN a.id })} END AS stored`,
+       publisherId: head(COLLECT { MATCH (s)-[:PUBLISHED_BY]->(a) WHERE ${VISIBLE('a')} RETURN a.id }),
+       publishedVia: COLLECT { MATCH (s)-[h:PUBLISHED_VIA]->(a) WHERE ${VISIBLE('a')}
+         WITH h, a ORDER BY h.hop RETURN {actorId: a.id, url: h.url, publishedJson: h.publishedJson} }} END AS stored`,
 );
 
 /** Entity properties as the bundle loader sets them (sensitivity and version apart), from map $e. */

@@ -104,6 +104,10 @@ function toSource(row: Row): ExportSource {
     reliability: String(s.reliability ?? 'unknown'),
     notes: str(s.notes),
     publisher: pub ? { id: String(pub.id), name: String(pub.name), type: String(pub.type) } : null,
+    publishedVia: ((row.publishedVia as Props[] | null) ?? []).map((h) => ({
+      actorId: String(h.actorId),
+      url: str(h.url),
+    })),
   };
 }
 
@@ -381,6 +385,11 @@ function toBundleSource(r: Row): BundleSourceRecord {
     sensitivity: String(r.sensitivity),
     notes: str(r.notes),
     dataset: str(r.dataset),
+    publishedVia: ((r.publishedVia as Props[] | null) ?? []).map((h) => ({
+      actor: String(h.actor),
+      url: str(h.url),
+      published: json<FuzzyDate | null>(h.publishedJson, null),
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { assertionOf } from '../../model/claims.js';
-import type { ClaimRow, EntityRow, FigureRow, SourceRow } from '../../model/rows.js';
+import type { ClaimRow, EntityRow, FigureRow, PublicationHopRow, SourceRow } from '../../model/rows.js';
 
 /**
  * How resolved rows become node properties, shared by the bundle loader and the write API so that a
@@ -39,8 +39,24 @@ export function entityParams(e: EntityRow): Record<string, unknown> {
 
 /** A source's properties (its text included); the publisher is a relationship the statement makes. */
 export function sourceParams(s: SourceRow): Record<string, unknown> {
-  const { published, ...rest } = s;
-  return { ...rest, dataset: s.dataset ?? null, ...dateProps('published', published) };
+  const { published, publishedVia, ...rest } = s;
+  return {
+    ...rest,
+    dataset: s.dataset ?? null,
+    ...dateProps('published', published),
+    // Absent (importers of other formats): the stored chain is left as it is.
+    publishedVia: publishedVia ? publicationHopParams(publishedVia) : null,
+  };
+}
+
+/** A publishedVia chain as PUBLISHED_VIA relationship properties (see queries/fragments.ts WRITE_PUBLISHED_VIA). */
+export function publicationHopParams(hops: readonly PublicationHopRow[]): Record<string, unknown>[] {
+  return hops.map((h, i) => ({
+    actorId: h.actorId,
+    hop: i + 1,
+    url: h.url,
+    ...dateProps('published', h.published),
+  }));
 }
 
 /** A figure's properties: its dates as JSON, and the period's bounds for range filters. */

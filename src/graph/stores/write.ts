@@ -1,5 +1,14 @@
 import type { EntityKind, RelationType } from '../../model/graph-model.js';
-import type { ClaimRow, EntityRow, ExcerptRow, FigureRow, RelationRow, SourceRow } from '../../model/rows.js';
+import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import type {
+  ClaimRow,
+  EntityRow,
+  ExcerptRow,
+  FigureRow,
+  PublicationHopRow,
+  RelationRow,
+  SourceRow,
+} from '../../model/rows.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
 import { claimParams, entityParams, figureParams, sourceParams } from './properties.js';
@@ -64,6 +73,8 @@ export interface StoredSourceMeta {
   notes: string | null;
   /** The publisher, when the caller may see it. */
   publisherId: string | null;
+  /** The outlets that carried it that the caller may see, nearest to the reader first. */
+  publishedVia: PublicationHopRow[];
 }
 
 /**
@@ -86,6 +97,11 @@ export async function mergeSource(
     sensitivity: String(m.sensitivity),
     notes: str(m.notes),
     publisherId: str(m.publisherId),
+    publishedVia: ((m.publishedVia as Record<string, unknown>[] | null) ?? []).map((h) => ({
+      actorId: String(h.actorId),
+      url: str(h.url),
+      published: h.publishedJson ? (JSON.parse(String(h.publishedJson)) as FuzzyDate) : null,
+    })),
   };
   return { id: String(row!.id), created: row!.created === true, visible: row!.visible === true, stored };
 }

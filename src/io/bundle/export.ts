@@ -263,6 +263,9 @@ export function bundleFromRows(
         reliability: s.reliability,
         sensitivity: s.sensitivity,
         notes: s.notes,
+        publishedVia: s.publishedVia.length
+          ? s.publishedVia.map((h) => compact({ actor: h.actor, url: h.url, published: fuzzy(h.published) }))
+          : undefined,
       }),
     ),
     actors: rows.actors.map((e) => entity(e, false)),

@@ -282,6 +282,11 @@ class BundleResolution {
       if (s.publisher && this.entityKinds.get(s.publisher) !== 'Actor') {
         this.problem(`${p}.publisher`, `no actor ${s.publisher} in the bundle`);
       }
+      s.publishedVia.forEach((h, j) => {
+        if (this.entityKinds.get(h.actor) !== 'Actor') {
+          this.problem(`${p}.publishedVia[${j}].actor`, `no actor ${h.actor} in the bundle`);
+        }
+      });
       const points = codePoints(text);
       this.sourceTexts.set(s.id, { text, points });
       this.sources.push({
@@ -299,6 +304,11 @@ class BundleResolution {
         publisherId: s.publisher ?? null,
         dataset: s.dataset ?? null,
         notes: s.notes ?? null,
+        publishedVia: s.publishedVia.map((h, j) => ({
+          actorId: h.actor,
+          url: h.url ?? null,
+          published: this.fuzzy(`${p}.publishedVia[${j}].published`, h.published),
+        })),
       });
     }
     const hashes = new Map<string, string>();

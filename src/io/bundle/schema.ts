@@ -16,7 +16,7 @@ import {
 } from '../../model/enums.js';
 import { durationProblem } from '../../model/claims.js';
 import { FuzzyDateInput } from '../../model/fuzzy-date.js';
-import { RELATION_TYPES } from '../../model/graph-model.js';
+import { MAX_PUBLICATION_HOPS, RELATION_TYPES } from '../../model/graph-model.js';
 import { StoreSection } from './store.js';
 
 /**
@@ -96,6 +96,18 @@ export const SourceUrl = z
   .url({ protocol: /^https?$/, error: 'give the http(s) address the source was read at' })
   .max(2000);
 
+/** One outlet that carried a source to the reader: a site carrying a wire story, a republished report. */
+export const PublicationHopInput = z
+  .object({
+    /** The actor (outlet) that carried it. */
+    actor: id('ac-'),
+    /** Where it carried it: an http(s) address. */
+    url: SourceUrl.nullish(),
+    /** When it carried it, as precisely as known. */
+    published: FuzzyDateInput.nullish(),
+  })
+  .strict();
+
 export const SourceInput = z
   .object({
     id: id('src-'),
@@ -116,6 +128,8 @@ export const SourceInput = z
     reliability: z.enum(RELIABILITIES).default('unknown'),
     sensitivity: z.enum(SENSITIVITIES).default('public'),
     notes: z.string().max(5000).nullish(),
+    /** The outlets that carried it to the reader, nearest to the reader first (the publisher is the origin). */
+    publishedVia: z.array(PublicationHopInput).max(MAX_PUBLICATION_HOPS).default([]),
   })
   .strict()
   .refine((s) => (s.file == null) !== (s.text == null), { message: 'give exactly one of file or text' });

@@ -54,7 +54,8 @@ import {
  * - Claims -> Documentation (FtM's link from a document to the entity it documents): document = the
  *   source, entity = the claim's subject, role = what is claimed, summary, description = the exact words,
  *   status. One per source of the claim (the claim id for the first, claim id.source id after that).
- *   Publishers -> Documentation with role "publisher". Figures have no FtM schema: their claims carry
+ *   Publishers -> Documentation with role "publisher"; the outlets of a source's publishedVia chain ->
+ *   Documentation with role "published via (hop n)" (1 = nearest the reader). Figures have no FtM schema: their claims carry
  *   them (summary and exact words), the figure records are listed in `skipped`.
  *
  * Every entity reference points at an entity written earlier in the same export (the writer remembers
@@ -352,6 +353,19 @@ export function publisherEntity(sourceId: string, publisherId: string): FtmEntit
   };
 }
 
+/** An outlet that carried the source (publishedVia hop n, 1 = nearest the reader): Documentation, role "published via". */
+export function outletEntity(sourceId: string, actorId: string, hop: number): FtmEntity {
+  return {
+    id: `${sourceId}.via.${hop}`,
+    schema: 'Documentation',
+    properties: new Props()
+      .add('document', sourceId)
+      .add('entity', actorId)
+      .add('role', `published via (hop ${hop})`)
+      .build(),
+  };
+}
+
 /**
  * Writes the export. Order matters for references: articles, actors, events (which point at both), links
  * between them, then the Documentation entities (publishers and claims).
@@ -368,9 +382,11 @@ export async function writeFtm(reader: ExportReader, sink: Sink, progress: Progr
   };
 
   const publishers: [string, string][] = [];
+  const outlets: [string, string][] = [];
   for await (const page of reader.sources({ withText: true })) {
     await emit(page.map(sourceEntity));
     for (const s of page) if (s.publisher) publishers.push([s.id, s.publisher.id]);
+    for (const s of page) (s.publishedVia ?? []).forEach((h) => outlets.push([s.id, h.actorId]));
     progress.tick(page.length);
   }
   for await (const page of reader.actors()) {
@@ -401,6 +417,10 @@ export async function writeFtm(reader: ExportReader, sink: Sink, progress: Progr
     await emit(out);
   }
   await emit(publishers.filter(([, a]) => written.has(a)).map(([s, a]) => publisherEntity(s, a)));
+  // Numbered over the outlets written, per source (a hidden outlet leaves no gap).
+  const hops = new Map<string, number>();
+  const carried = outlets.filter(([, a]) => written.has(a));
+  await emit(carried.map(([s, a]) => outletEntity(s, a, hops.set(s, (hops.get(s) ?? 0) + 1).get(s)!)));
   for await (const page of reader.claims()) {
     const out: FtmEntity[] = [];
     for (const c of page) {

@@ -25,7 +25,8 @@ import type {
  *   of its attribution chain with prov:type prov:PrimarySource, which is how PROV-JSON writes
  *   hadPrimarySource ("unnamed reliable sources" told SOHR).
  * - wasAttributedTo: claim -> hop 1 (who the source reports), source -> publisher.
- * - wasInfluencedBy: claim <- intermediate hops of chains longer than two.
+ * - wasInfluencedBy: claim <- intermediate hops of chains longer than two; source <- each outlet of its
+ *   publishedVia chain (prov:type hrkg:PublishedVia, hrkg:hop 1 = nearest the reader, hrkg:url).
  * A hop's capacity ("director of the monitor, speaking for it") is the prov:role of its attribution or
  * influence.
  * Relation identifiers are blank nodes derived from the records' ids, so the same graph always gives the
@@ -173,6 +174,8 @@ interface Written {
   recorders: Set<string>;
   /** [source, publisher] of the sources whose publisher was written as an agent. */
   publishers: [string, string][];
+  /** The publishedVia hops of written sources whose outlet was written as an agent. */
+  outlets: Entry[];
   sourceIds: Set<string>;
   excerptIds: Set<string>;
   /** Claims written as entities: later passes only relate these (the graph may change during the export). */
@@ -276,6 +279,22 @@ function publicationEntry([src, pub]: [string, string]): Entry {
   return [blank('published', src), { 'prov:entity': qn(src), 'prov:agent': qn(pub) }];
 }
 
+/** A source influenced by the outlets that carried it (those written as agents), numbered over them. */
+function outletEntries(src: ExportSource, agents: ReadonlyMap<string, ExportAgent>): Entry[] {
+  return (src.publishedVia ?? [])
+    .filter((h) => agents.has(h.actorId))
+    .map((h, i): Entry => [
+      blank('via', src.id, String(i + 1)),
+      {
+        'prov:influencee': qn(src.id),
+        'prov:influencer': qn(h.actorId),
+        'prov:type': 'hrkg:PublishedVia',
+        'hrkg:hop': i + 1,
+        ...(h.url ? { 'hrkg:url': h.url } : {}),
+      },
+    ]);
+}
+
 /** A claim influenced by the intermediate hops of its chain (those written as agents). */
 function influenceEntries(c: ExportClaim, agents: ReadonlyMap<string, ExportAgent>): Entry[] {
   return chain(c)
@@ -308,6 +327,7 @@ async function fillEntities(reader: ExportReader, s: Section, w: Written, progre
     for (const src of page) w.sourceIds.add(src.id);
     for (const src of page)
       if (src.publisher && w.agents.has(src.publisher.id)) w.publishers.push([src.id, src.publisher.id]);
+    for (const src of page) w.outlets.push(...outletEntries(src, w.agents));
     progress.tick(page.length);
   }
   for await (const page of reader.excerpts()) {
@@ -357,7 +377,13 @@ function relationSections(reader: ExportReader, w: Written): [string, Fill][] {
         await s.add(w.publishers.map(publicationEntry));
       },
     ],
-    ['wasInfluencedBy', perClaim((c) => influenceEntries(c, w.agents))],
+    [
+      'wasInfluencedBy',
+      async (s) => {
+        await s.add(w.outlets);
+        await perClaim((c) => influenceEntries(c, w.agents))(s);
+      },
+    ],
   ];
 }
 
@@ -377,6 +403,7 @@ export async function writeProv(reader: ExportReader, sink: Sink, progress: Prog
     agents: new Map(),
     recorders: new Set(),
     publishers: [],
+    outlets: [],
     sourceIds: new Set(),
     excerptIds: new Set(),
     claimIds: new Set(),
