@@ -2,7 +2,7 @@ import type { Executor } from '../graph/executor.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Tx } from '../graph/executor.js';
 import { readBackup, restoreStore } from '../graph/stores/backup.js';
-import { readBundleRecords } from '../graph/stores/export.js';
+import { readBundleRecords } from '../graph/stores/export-bundle.js';
 import { bundleFromRows, writeBundleJson } from '../io/bundle/export.js';
 import type { ResolvedBundle } from '../io/bundle/resolve.js';
 import type { Logger } from '../logger.js';

@@ -1,5 +1,6 @@
 import { badInput } from '../errors.js';
-import { bundleRecords, exportReader } from '../graph/stores/export.js';
+import { exportReader } from '../graph/stores/export.js';
+import { bundleRecords } from '../graph/stores/export-bundle.js';
 import type { Executor } from '../graph/executor.js';
 import { bundleFromRows, writeBundleJson } from '../io/bundle/export.js';
 import { writeAcled, ACLED_COUNTED } from '../io/export/acled.js';

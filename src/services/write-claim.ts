@@ -1,6 +1,7 @@
 import type { Change, MutationOutcome } from '../graph/mutation.js';
 import type { Tx } from '../graph/executor.js';
 import * as store from '../graph/stores/write.js';
+import type { FoundNode } from '../graph/stores/write.js';
 import {
   attributeClaimValue,
   figureClaimValue,
@@ -9,14 +10,19 @@ import {
   statementClaimValue,
 } from '../model/claims.js';
 import { SENSITIVITIES, type Sensitivity } from '../model/enums.js';
-import { badInput } from '../errors.js';
+import { badInput, checkId } from '../errors.js';
+import type { RelationType } from '../model/graph-model.js';
 import { figureIdOf, relationId } from '../model/ids.js';
 import type { ClaimRow, ExcerptRow, FigureRow, RelationRow } from '../model/rows.js';
 import {
+  assertWellFormed,
   at,
+  checkPosition,
+  MAX_LINK_CLAIMS,
   notFoundAt,
   resolveExcerpts,
   type CheckedClaim,
+  type LinkEntitiesArgs,
   type Path,
   type RecordClaimArgs,
 } from './write-input.js';
@@ -197,4 +203,41 @@ export async function checkFigureLinks(
       ]);
     }
   }
+}
+
+/** linkEntities' input, checked before any database work: its ends, its claims (1 to MAX_LINK_CLAIMS), its post. */
+export function checkLinkInput(input: LinkEntitiesArgs) {
+  assertWellFormed(input, ['input']);
+  checkId(input.fromId, ['input', 'fromId']);
+  checkId(input.toId, ['input', 'toId']);
+  if (input.fromId === input.toId) {
+    throw badInput('an entity cannot be related to itself', ['input', 'toId']);
+  }
+  const claimIds = [...new Set(input.claimIds)];
+  if (claimIds.length < 1 || claimIds.length > MAX_LINK_CLAIMS) {
+    throw badInput(`cite 1 to ${MAX_LINK_CLAIMS} claims asserting the link`, ['input', 'claimIds']);
+  }
+  input.claimIds.forEach((c, i) => checkId(c, ['input', 'claimIds', i]));
+  return {
+    claimIds,
+    type: input.type as RelationType,
+    role: input.role ?? null,
+    position: checkPosition(input.position, ['input', 'position']),
+  };
+}
+
+/** The claims a link cites, as found in the transaction: each a visible claim, not retracted, about an end. */
+export function checkLinkClaims(found: Map<string, FoundNode>, input: LinkEntitiesArgs): void {
+  input.claimIds.forEach((cid, i) => {
+    const p: Path = ['input', 'claimIds', i];
+    const c = found.get(cid);
+    if (!c) throw notFoundAt('Claim', cid, p);
+    if (c.kind !== 'Claim') throw badInput(`${at(p)}: ${cid} is a ${c.kind}, not a claim`, p);
+    if (c.status === 'retracted') throw badInput(`${at(p)}: claim ${cid} is retracted`, p);
+    const ends = [input.fromId, input.toId];
+    // Evidence for a link must at least be about one of its ends.
+    if (!ends.includes(c.subjectId ?? '') && !ends.includes(c.objectId ?? '')) {
+      throw badInput(`${at(p)}: claim ${cid} is about neither ${input.fromId} nor ${input.toId}`, p);
+    }
+  });
 }

@@ -14,18 +14,15 @@ import * as store from '../graph/stores/write.js';
 import { relationId } from '../model/ids.js';
 import type { EntityRow, ExcerptRow, RelationRow, SourceRow } from '../model/rows.js';
 import type { Sensitivity } from '../model/enums.js';
-import type { RelationType } from '../model/graph-model.js';
 import { codePointLength, sha256 } from '../model/text.js';
 import type { RecordsService } from './records.js';
 import {
   actorAt,
   assertWellFormed,
-  at,
   checkClaimInput,
   checkDates,
   type CheckedClaim,
   checkFacilityKind,
-  checkPosition,
   checkRelation,
   checkType,
   type CreateEntityArgs,
@@ -40,11 +37,9 @@ import {
   type IngestSourceArgs,
   KIND_OF,
   type LinkEntitiesArgs,
-  MAX_LINK_CLAIMS,
   type Maybe,
   notFoundAt,
   parse,
-  type Path,
   Reason,
   type RecordClaimArgs,
   resolveExcerpts,
@@ -53,6 +48,8 @@ import {
 } from './write-input.js';
 import {
   checkFigureLinks,
+  checkLinkClaims,
+  checkLinkInput,
   claimRows,
   figureSensitivityOf,
   hopExcerpts,
@@ -380,20 +377,7 @@ export class WriteService {
 
   async linkEntities(input: LinkEntitiesArgs, idempotencyKey?: Maybe<string>): Promise<RelationRecord> {
     requireRole(this.viewer, 'analyst', 'Linking entities');
-    assertWellFormed(input, ['input']);
-    checkId(input.fromId, ['input', 'fromId']);
-    checkId(input.toId, ['input', 'toId']);
-    if (input.fromId === input.toId) {
-      throw badInput('an entity cannot be related to itself', ['input', 'toId']);
-    }
-    const claimIds = [...new Set(input.claimIds)];
-    if (claimIds.length < 1 || claimIds.length > MAX_LINK_CLAIMS) {
-      throw badInput(`cite 1 to ${MAX_LINK_CLAIMS} claims asserting the link`, ['input', 'claimIds']);
-    }
-    input.claimIds.forEach((c, i) => checkId(c, ['input', 'claimIds', i]));
-    const type = input.type as RelationType;
-    const role = input.role ?? null;
-    const position = checkPosition(input.position, ['input', 'position']);
+    const { claimIds, type, role, position } = checkLinkInput(input);
 
     const result = await this.mutate('linkEntities', input, idempotencyKey, async (tx) => {
       const found = await store.findNodes(tx, [input.fromId, input.toId, ...claimIds]);
@@ -404,18 +388,7 @@ export class WriteService {
         fromType: found.get(input.fromId)?.type,
         toType: found.get(input.toId)?.type,
       });
-      input.claimIds.forEach((cid, i) => {
-        const p: Path = ['input', 'claimIds', i];
-        const c = found.get(cid);
-        if (!c) throw notFoundAt('Claim', cid, p);
-        if (c.kind !== 'Claim') throw badInput(`${at(p)}: ${cid} is a ${c.kind}, not a claim`, p);
-        if (c.status === 'retracted') throw badInput(`${at(p)}: claim ${cid} is retracted`, p);
-        const ends = [input.fromId, input.toId];
-        // Evidence for a link must at least be about one of its ends.
-        if (!ends.includes(c.subjectId ?? '') && !ends.includes(c.objectId ?? '')) {
-          throw badInput(`${at(p)}: claim ${cid} is about neither ${input.fromId} nor ${input.toId}`, p);
-        }
-      });
+      checkLinkClaims(found, input);
       const row: RelationRow = {
         id: relationId(type, input.fromId, input.toId, role, position),
         type,

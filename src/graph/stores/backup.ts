@@ -13,7 +13,7 @@ import {
 } from '../../model/store.js';
 import type { Executor, Row, Tx } from '../executor.js';
 import * as q from '../queries/backup.js';
-import { readBundleRecords } from './export.js';
+import { readBundleRecords } from './export-bundle.js';
 
 /**
  * The backup's reads and the restore's writes (src/services/backup.ts). The read pages every node of the
