@@ -193,7 +193,7 @@ describe('command and detention vocabulary', () => {
           ['SUBORDINATE_TO', w.parent, subordinate],
         ].sort(),
       );
-    });
+    }, 180_000);
 
     it('makes "head of" and "deputy" two relationships, and the same post in other spacing or case one', async () => {
       const w = await world();

@@ -456,3 +456,30 @@ describe('undo planning', () => {
     ]);
   });
 });
+
+describe('planMerge and the relation type rules', () => {
+  const PLACE = { kind: 'Place', _labels: ['Entity', 'Place'] };
+  const heldIn = (claimIds: string[]) =>
+    rel({
+      type: 'HELD_IN',
+      out: false,
+      otherId: 'ac-detainee',
+      props: props({ id: relationId('HELD_IN', 'ac-detainee', DUP, null), claimIds }),
+    });
+
+  it('refuses a merge that would leave a detention relationship on a place that is no facility', () => {
+    const kept = entity({ ...PLACE, id: KEEP, type: 'city' });
+    const merged = entity({ ...PLACE, id: DUP, type: 'facility' });
+    expect(refusal(() => planMerge(kept, merged, [heldIn(['cl-1'])], [], MERGE_ID))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      inputPath: ['keepId'],
+      message: expect.stringMatching(/HELD_IN needs an object of type facility, not city/),
+    });
+  });
+
+  it('moves it onto another facility', () => {
+    const kept = entity({ ...PLACE, id: KEEP, type: 'facility' });
+    const merged = entity({ ...PLACE, id: DUP, type: 'facility' });
+    expect(() => planMerge(kept, merged, [heldIn(['cl-1'])], [], MERGE_ID)).not.toThrow();
+  });
+});

@@ -169,6 +169,7 @@ function toEntitySnapshot(v: unknown): EntitySnapshot | null {
     identifierKeys: listOrNull(e.identifierKeys),
     version: num(e.version),
     sensitivity: str(e.sensitivity),
+    type: str(e.type),
     _labels: strs(e._labels),
   };
 }
