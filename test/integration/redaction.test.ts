@@ -824,7 +824,8 @@ describe('redaction on every read path', () => {
         'statistics',
       ]),
     );
-  });
+    // Every read path in turn, some of them heavy: on two shared cores this takes more than the default minute.
+  }, 180_000);
 
   it('refuses writes on a claim whose subject, object or evidence the caller cannot see, and writes nothing', async () => {
     const state = async (id: string) =>
