@@ -399,7 +399,7 @@ const READ_PATHS: [string, string][] = [
   ],
   [
     'events by words of their name',
-    `{ events(filter: { nameContains: "${u}" }) { totalCount edges { node { ${ENTITY} } } } }`,
+    `{ events(filter: { nameContains: "${u}" }) { totalCount edges { node { id name } } } }`,
   ],
   [
     'neighborhood (figures)',
