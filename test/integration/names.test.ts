@@ -159,7 +159,7 @@ describe('aliases and identifiers with evidence', () => {
     const roles = new Map(provenance.edges.map((e) => [e.node.id, e.roles]));
     expect(roles.get(w.claimId)).toEqual(['SUBJECT', 'ALIAS']);
     expect(roles.get(second.id)).toEqual(['SUBJECT', 'ALIAS']);
-  });
+  }, 180_000); // The first write and search plan the new statements: slow on a busy machine.
 
   it('adds and retracts an identifier, keeping the record', async () => {
     const w = await scene();
