@@ -431,10 +431,10 @@ function bundle() {
 
 /** Every read path, as a GraphQL document selecting everything that could carry a hidden record. */
 const CLAIM = `id summary excerpts { exact source { id title text } } sources { title }
-  attribution { agent { name } capacity excerpt { exact source { title } } }
+  attribution { agent { name } capacity excerpt { exact } }
   subject { id name } object { id name } conflicts { id summary } figure { text value }`;
 const ENTITY = `id ... on Entity { name claims { ${CLAIM} } relations { id from { name } to { name } claims { summary } }
-  figures { text value claims { summary } } nameEvidence { value claim { ${CLAIM} } } }
+  figures { text value claims { summary } } nameEvidence(first: 2) { value claim { summary } } }
   ... on Event { involvements { from { name } } }`;
 const READ_PATHS: [string, string][] = [
   ['node (event)', `{ node(id: "${ids.event}") { ${ENTITY} } }`],
