@@ -818,7 +818,8 @@ describe('redaction on every read path', () => {
         'statistics',
       ]),
     );
-  });
+    // Every read path in turn as an analyst: over a minute when the two cores are busy.
+  }, 180_000);
 
   it('refuses writes on a claim whose subject, object or evidence the caller cannot see, and writes nothing', async () => {
     const state = async (id: string) =>
