@@ -290,6 +290,33 @@ describe('corrections: publishedVia, updateSource, amendClaim', { timeout: 180_0
       expect(node).toMatchObject({ version: 1, title: `Report ${w.u}` });
     });
 
+    it('is kept by a later load of the bundle it came from (reported as changed since), and replays by idempotencyKey', async () => {
+      const u = uniq();
+      const text = `Bundled report ${u}.`;
+      const doc = {
+        format: 'hrkg-bundle/1',
+        recordedBy: 'test',
+        recordedAt: '2026-11-30T10:00:00Z',
+        sources: [{ id: `src-t${u}`, text, sha256: sha256(text), title: `Bundled ${u}`, language: 'en' }],
+      };
+      await loadBundle(app.db.executor, writeBundle(doc));
+      const vars = {
+        id: `src-t${u}`,
+        version: 1,
+        patch: { title: `Bundled ${u} (corrected)` },
+        reason: 'typo',
+        idempotencyKey: `upd-${u}`,
+      };
+      const first = await ok(UpdateSourceDocument, vars);
+      const replay = await ok(UpdateSourceDocument, vars);
+      expect(replay.updateSource.version).toBe(first.updateSource.version);
+      expect(await versions(`src-t${u}`)).toBe(1);
+      const again = await loadBundle(app.db.executor, writeBundle(doc), { force: true });
+      expect(again.kept?.changedSince).toContain(`src-t${u}`);
+      const { node } = await ok(SourceCorrectionsDocument, { id: `src-t${u}` });
+      expect(node).toMatchObject({ title: `Bundled ${u} (corrected)`, version: 2 });
+    });
+
     it('answers NOT_FOUND for a source the caller may not see', async () => {
       const w = await newWorld(app, analyst);
       await ok(SetSensitivityDocument, { id: w.sourceId, s: 'confidential' }, admin);
