@@ -14,6 +14,7 @@ import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-compl
 import { AppError, badInput, ErrorCode } from './errors.js';
 import { pageSize } from './services/pagination.js';
 import {
+  AGGREGATE_FIELDS,
   ASSUMED_LIST_SIZES,
   DOCUMENT_LIMITS,
   NESTED_LIST,
@@ -66,7 +67,8 @@ export function listSize(
  */
 export function fieldCost({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
   checkArguments(`${type.name}.${field.name}`, field, args);
-  const own = isLeafType(getNamedType(field.type)) ? 0 : 1;
+  const own =
+    (isLeafType(getNamedType(field.type)) ? 0 : 1) + (AGGREGATE_FIELDS[`${type.name}.${field.name}`] ?? 0);
   return listSize(`${type.name}.${field.name}`, field, args) * (own + childComplexity);
 }
 

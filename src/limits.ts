@@ -138,6 +138,17 @@ export const ASSUMED_LIST_SIZES: Record<string, number> = {
 };
 
 /**
+ * Fields computed over a relationship's claims (and their sources) without a list of their own: each costs
+ * what reading its claims does (Relation.claims' default page), and refuses a relationship with more than
+ * Relation.claims' largest page (LIMIT_EXCEEDED), so the work per request stays bounded.
+ */
+export const AGGREGATE_FIELDS: Readonly<Record<string, number>> = {
+  'Relation.period': RELATION_LIST.default,
+  'Relation.firstCited': RELATION_LIST.default,
+  'Relation.lastCited': RELATION_LIST.default,
+};
+
+/**
  * Lists that hold the items of a page their parent field already counted (connection edges, a timeline's
  * entries, a neighbourhood's nodes): multiplied by 1.
  */

@@ -368,7 +368,7 @@ export type ClaimAmendmentInput = {
   attribute?: InputMaybe<AttributeAmendmentInput>;
   /** For a figure claim: its number and what it covers. */
   figure?: InputMaybe<FigureAmendmentInput>;
-  /** For a relation claim: the role. */
+  /** For a relation claim: the role, post or period. */
   relation?: InputMaybe<RelationAmendmentInput>;
   /** The claim in one sentence, in your words. */
   summary?: InputMaybe<Scalars['String']['input']>;
@@ -1411,7 +1411,8 @@ export type Mutation = {
   /** Gives the entity an external identifier on the evidence of a claim; the same rules as addAlias. */
   addIdentifier: Entity;
   /**
-   * Amends what a claim asserts (a figure's number, qualifier, dates, subgroup or wording; a relation's role; an
+   * Amends what a claim asserts (a figure's number, qualifier, dates, duration, subgroup and its parts, wording,
+   * whole or event; a relation's role, post or period; an
    * attribute's value or date), keeping its id: the claim moves to its next version and what it asserted before
    * is kept as an earlier version (Claim.history). The words it cites, its subject, kind and property (a figure's
    * measure, a relation's type and object, an attribute's name) never change: an amendment of another kind is

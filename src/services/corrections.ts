@@ -6,7 +6,7 @@ import type { Executor } from '../graph/executor.js';
 import { runMutation } from '../graph/mutation.js';
 import type { ClaimRecord, EntityRecord, SourceRecord } from '../graph/records.js';
 import * as store from '../graph/stores/corrections.js';
-import type { ClaimVersionRecord, SourceVersionRecord } from '../graph/stores/corrections.js';
+import type { ClaimVersionRecord, LockedSource, SourceVersionRecord } from '../graph/stores/corrections.js';
 import * as writeStore from '../graph/stores/write.js';
 import type { Sensitivity } from '../model/enums.js';
 import type { PublicationHopRow, SourceRow } from '../model/rows.js';
@@ -180,8 +180,12 @@ export class CorrectionsService {
           published: published === undefined ? was.published : published,
           reliability: patch.reliability ?? was.reliability,
           notes: keep('notes', meta.notes ?? null, was.notes),
-          publisherId: given('publisherId') ? (patch.publisherId ?? null) : was.publisherId,
-          publishedVia: hops ?? was.publishedVia,
+          // A publisher the caller may not see stays unless the patch names another (it is in the version kept).
+          publisherId:
+            given('publisherId') && (patch.publisherId || !was.publisherHidden)
+              ? (patch.publisherId ?? null)
+              : was.publisherId,
+          publishedVia: hops ? withHiddenHops(hops, was) : was.publishedVia,
         };
         const view = (s: typeof next) => ({
           ...s,
@@ -189,8 +193,9 @@ export class CorrectionsService {
           published: s.published ? JSON.stringify(s.published) : null,
           publishedVia: chainJson(s.publishedVia),
         });
-        const a = view({ ...was });
-        const b = view(next);
+        // Compared as the caller sees them: what is hidden from them is neither told nor dropped.
+        const a = view(seenBy(was, was));
+        const b = view(seenBy(next, was));
         const changed = (Object.keys(b) as (keyof typeof b)[]).filter((k) => a[k] !== b[k]);
         if (!changed.length) throw badInput('the patch changes nothing: every field is as stored', ['patch']);
         const row: SourceRow = {
@@ -255,4 +260,24 @@ export class CorrectionsService {
     if (!claim) throw notFoundAt('Claim', id, ['id']);
     return claim;
   }
+}
+
+/** The outlets of `given`, with the caller's hidden ones put back where they were (nearest first). */
+function withHiddenHops(given: PublicationHopRow[], was: LockedSource): PublicationHopRow[] {
+  const out = [...given];
+  for (const i of was.hiddenHops) out.splice(Math.min(i, out.length), 0, was.publishedVia[i]!);
+  return out;
+}
+
+/** A source's metadata as the caller sees it: a hidden publisher and hidden outlets left out. */
+function seenBy<T extends { publisherId: string | null; publishedVia: PublicationHopRow[] }>(
+  s: T,
+  was: LockedSource,
+): T {
+  const hidden = new Set(was.hiddenHops.map((i) => was.publishedVia[i]!));
+  return {
+    ...s,
+    publisherId: was.publisherHidden && s.publisherId === was.publisherId ? null : s.publisherId,
+    publishedVia: s.publishedVia.filter((h) => !hidden.has(h)),
+  };
 }

@@ -254,3 +254,33 @@ function entityChange(before: EntityRow, next: EntityRow, kind: Name['kind'], ve
     after: { [f]: next[f], version: version + 1 },
   };
 }
+
+/**
+ * updateEntity's rule for names with evidence: a new complete list of aliases or identifiers must keep
+ * every name a claim gives (addAlias, addIdentifier), as the record of it would otherwise say a name the
+ * entity no longer has. Such a name leaves with retractAlias / retractIdentifier, which keeps why.
+ */
+export async function checkNamesKept(
+  tx: Tx,
+  id: string,
+  next: Pick<EntityRow, 'aliases' | 'identifiers'>,
+  patch: { aliases?: unknown; identifiers?: unknown },
+): Promise<void> {
+  const given = { aliases: patch.aliases != null, identifiers: patch.identifiers != null };
+  if (!given.aliases && !given.identifiers) return;
+  for (const n of await names.currentNames(tx, id)) {
+    const list = n.kind === 'alias' ? 'aliases' : 'identifiers';
+    if (!given[list]) continue;
+    const kept =
+      n.kind === 'alias'
+        ? next.aliases.some((a) => a.value === n.value && a.lang === n.qualifier)
+        : next.identifiers.some((x) => x.value === n.value && x.scheme === n.qualifier);
+    if (!kept) {
+      const how = n.kind === 'alias' ? 'retractAlias' : 'retractIdentifier';
+      throw badInput(
+        `${n.kind} "${n.value}" (${n.qualifier}) is given by a claim: take it out with ${how}, with a reason`,
+        ['patch', list],
+      );
+    }
+  }
+}

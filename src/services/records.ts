@@ -14,7 +14,7 @@ import type {
   SourceRecord,
 } from '../graph/records.js';
 import * as store from '../graph/stores/records.js';
-import { TEXT_LIMITS } from '../limits.js';
+import { RELATION_LIST, TEXT_LIMITS } from '../limits.js';
 import { pageSize } from './pagination.js';
 import { earliestOf, latestOf, type FuzzyDate } from '../model/fuzzy-date.js';
 
@@ -235,6 +235,7 @@ export class RecordsService {
   async relationPeriod(
     claimIds: readonly string[],
   ): Promise<{ start: FuzzyDate | null; end: FuzzyDate | null } | null> {
+    boundedAggregate('period', claimIds);
     const claims = (await this.claims(claimIds)).filter((c) => c.status !== 'retracted');
     const start = earliestOf(claims.map((c) => c.periodStart));
     const end = latestOf(claims.map((c) => c.periodEnd));
@@ -248,6 +249,7 @@ export class RecordsService {
   async relationCited(
     claimIds: readonly string[],
   ): Promise<{ first: FuzzyDate | null; last: FuzzyDate | null }> {
+    boundedAggregate('firstCited and lastCited', claimIds);
     const claims = (await this.claims(claimIds)).filter((c) => c.status !== 'retracted');
     const sources = (await Promise.all(claims.map((c) => this.sourcesOfClaim(c.id)))).flat();
     const dates = sources.map((s) => s.published);
@@ -336,5 +338,16 @@ export class RecordsService {
   async publisher(sourceId: string): Promise<EntityRecord | null> {
     const id = await this.loaders.publisherOf.load(sourceId);
     return id ? this.entity(id) : null;
+  }
+}
+
+/** A relationship's aggregate fields read at most Relation.claims' largest page of claims (limits.ts). */
+function boundedAggregate(field: string, claimIds: readonly string[]): void {
+  if (claimIds.length > RELATION_LIST.max) {
+    throw new AppError(
+      ErrorCode.LIMIT_EXCEEDED,
+      `Relation.${field} are computed over at most ${RELATION_LIST.max} claims; this relationship has ${claimIds.length}: read them with provenance(id, first, after)`,
+      { limit: RELATION_LIST.max, count: claimIds.length },
+    );
   }
 }

@@ -15,6 +15,7 @@ import { relationId } from '../model/ids.js';
 import type { EntityRow, ExcerptRow, RelationRow, SourceRow } from '../model/rows.js';
 import type { Sensitivity } from '../model/enums.js';
 import { codePointLength, sha256 } from '../model/text.js';
+import { checkNamesKept } from './names.js';
 import type { RecordsService } from './records.js';
 import {
   actorAt,
@@ -360,6 +361,7 @@ export class WriteService {
         ]);
       }
       if (given('date') || given('endDate')) checkDates(next.kind, next.date, next.endDate, ['patch']);
+      await checkNamesKept(tx, id, next, patch);
       await store.setEntityFields(tx, next);
       const was = entityView(before);
       const now = entityView(next);

@@ -55,7 +55,7 @@ export type ClaimAmendmentInput = {
   attribute?: AttributeAmendmentInput | null | undefined;
   /** For a figure claim: its number and what it covers. */
   figure?: FigureAmendmentInput | null | undefined;
-  /** For a relation claim: the role. */
+  /** For a relation claim: the role, post or period. */
   relation?: RelationAmendmentInput | null | undefined;
   /** The claim in one sentence, in your words. */
   summary?: string | null | undefined;

@@ -199,7 +199,23 @@ describe('aliases and identifiers with evidence', () => {
     const alias = { value: `Gone${w.u}`, lang: 'ar' };
     await ok(AddAliasDocument, { entityId: w.actorId, alias, claimId: w.claimId });
     expect(await searchIds(alias.value)).toContain(w.actorId);
+    // A complete new list of aliases cannot drop a name a claim gives: that is a retraction, with a reason.
+    const update = (version: number) =>
+      app.graphql<{ updateEntity: { version: number } }>(
+        `mutation($id: ID!, $version: Int!) {
+           updateEntity(id: $id, version: $version, patch: { aliases: [] }) { version }
+         }`,
+        { id: w.actorId, version },
+        analyst.headers,
+      );
+    const dropped = await update(Number((await state(w.actorId)).version));
+    expect(dropped.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      inputPath: ['patch', 'aliases'],
+    });
+    expect(dropped.errors?.[0]?.message).toContain('retractAlias');
     const before = await state(w.actorId);
+    expect(before.names).toEqual(expect.arrayContaining([alias.value]));
     const entity = (await ok(RetractAliasDocument, { entityId: w.actorId, alias, reason: 'a misreading' }))
       .retractAlias as unknown as Named;
     expect(entity.aliases).not.toContainEqual(alias);
@@ -213,6 +229,9 @@ describe('aliases and identifiers with evidence', () => {
     // Still in provenance: the claim did give the name once.
     const { provenance } = await ok(NameProvenanceDocument, { id: w.actorId });
     expect(provenance.edges.find((e) => e.node.id === w.claimId)?.roles).toEqual(['SUBJECT', 'ALIAS']);
+    // Once retracted, a new list without it is accepted.
+    const updated = await update(Number((await state(w.actorId)).version));
+    expect(updated.errors).toBeUndefined();
     // Retracting it again: it is not among the current aliases.
     const again = await fail(RetractAliasDocument, { entityId: w.actorId, alias, reason: 'again' });
     expect(again.extensions).toMatchObject({ code: 'BAD_USER_INPUT', inputPath: ['alias'] });

@@ -377,7 +377,9 @@ it("recordClaim's insert of the claim", () => {
          MATCH (e:Excerpt {id: exId})
          MERGE (c)-[:SUPPORTED_BY]->(e)
        }
-       CALL (c, r) {
+       // An edited claim's attribution is kept as it is, like the rest of what it asserts.
+       CALL (c, r, edited) {
+         WITH c, r WHERE NOT edited
          UNWIND range(0, size(r.attributedTo) - 1) AS i
          MATCH (a:Actor {id: r.attributedTo[i]})
          MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
@@ -448,7 +450,9 @@ it('the bundle upsert of claims', () => {
          MATCH (e:Excerpt {id: exId})
          MERGE (c)-[:SUPPORTED_BY]->(e)
        }
-       CALL (c, r) {
+       // An edited claim's attribution is kept as it is, like the rest of what it asserts.
+       CALL (c, r, edited) {
+         WITH c, r WHERE NOT edited
          UNWIND range(0, size(r.attributedTo) - 1) AS i
          MATCH (a:Actor {id: r.attributedTo[i]})
          MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)

@@ -51,8 +51,10 @@ export const lockSource = statement<{ id: string }>(
    RETURN s {.title, .language, .url, .publishedJson, .reliability, .notes, .version,
             retrievedAt: toString(s.retrievedAt)} AS props,
           head(COLLECT { MATCH (s)-[:PUBLISHED_BY]->(p:Actor) RETURN p.id ORDER BY p.id }) AS publisherId,
+          EXISTS { MATCH (s)-[:PUBLISHED_BY]->(p:Actor) WHERE NOT ${VISIBLE('p')} } AS publisherHidden,
           COLLECT { MATCH (s)-[h:PUBLISHED_VIA]->(a:Actor) WITH h, a ORDER BY h.hop
-                    RETURN {actorId: a.id, url: h.url, publishedJson: h.publishedJson} } AS hops`,
+                    RETURN {actorId: a.id, url: h.url, publishedJson: h.publishedJson,
+                            hidden: NOT ${VISIBLE('a')}} } AS hops`,
 );
 
 /**

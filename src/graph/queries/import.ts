@@ -206,7 +206,10 @@ export const upsertSources = statement(
      MATCH (a:Actor {id: r.publisherId})
      MERGE (s)-[:PUBLISHED_BY]->(a)
    }
-   ${WRITE_PUBLISHED_VIA('s, r, edited', 's', 'CASE WHEN edited THEN null ELSE r.publishedVia END')}
+   // A chain, once stored, changes only through updateSource (which keeps the one before): a load adds a
+   // chain to a source without one, and never drops hops (an analyst's export leaves hidden outlets out).
+   WITH s, r, edited, before, EXISTS { (s)-[:PUBLISHED_VIA]->() } AS chained
+   ${WRITE_PUBLISHED_VIA('s, r, edited, chained', 's', 'CASE WHEN edited OR chained THEN null ELSE r.publishedVia END')}
    ${KEPT('s')}`,
 );
 
@@ -243,7 +246,9 @@ export const UPSERT_CLAIMS_BODY = `UNWIND $rows AS r
      MATCH (e:Excerpt {id: exId})
      MERGE (c)-[:SUPPORTED_BY]->(e)
    }
-   CALL (c, r) {
+   // An edited claim's attribution is kept as it is, like the rest of what it asserts.
+   CALL (c, r, edited) {
+     WITH c, r WHERE NOT edited
      UNWIND range(0, size(r.attributedTo) - 1) AS i
      MATCH (a:Actor {id: r.attributedTo[i]})
      MERGE (c)-[at:ATTRIBUTED_TO {hop: i + 1}]->(a)
@@ -298,6 +303,8 @@ export const upsertFigures = statement(
 /** A figure's SHARE_OF and DURING links; the write API runs the same body. */
 export const LINK_FIGURES_BODY = `UNWIND $rows AS r
    MATCH (f:Figure {id: r.id})
+   // An amended claim's figure keeps its current whole and event (amendClaim changes them, with a version).
+   WHERE NOT EXISTS { MATCH (f)<-[:OBJECT]-(:Claim)-[:HAS_VERSION]->(:ClaimVersion) }
    CALL (f, r) {
      WITH f, r WHERE r.shareOfId IS NOT NULL
      MATCH (whole:Figure {id: r.shareOfId})
@@ -323,11 +330,14 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
        // Lock the start node first, as the write API does, so a concurrent recordClaim cannot lose ids.
        SET a._lock = true
        REMOVE a._lock
-       WITH a, b, r
+       // An amended claim stays on the relationship of its current role and post (amendClaim moved it).
+       WITH a, b, r, [x IN r.claimIds WHERE NOT EXISTS {
+         MATCH (:Claim {id: x})-[:HAS_VERSION]->(:ClaimVersion) }] AS claimIds
+       WHERE size(claimIds) > 0
        MERGE (a)-[rel:${assertRelType(type)} {id: r.id}]->(b)
        SET rel.role = r.role, rel.position = r.position,
            // Union of the claim ids already on the relationship and the bundle's, sorted (no APOC needed).
-           rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + r.claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
+           rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
       ),
     ]),
   ) as Record<RelationType, ReturnType<typeof statement>>;

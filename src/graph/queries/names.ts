@@ -23,6 +23,15 @@ export const namesOf = statement<{ entityId: string; kind: string; value: string
    ORDER BY g.id`,
 );
 
+/** The names an entity has on evidence now (records not retracted), whoever may see their claims. */
+export const currentNames = statement<{ entityId: string }>(
+  'names.currentNames',
+  `MATCH (:Claim)-[g:GIVES_NAME]->(:Entity {id: $entityId})
+   WHERE g.retractedAt IS NULL
+   RETURN DISTINCT g.kind AS kind, g.value AS value, coalesce(g.lang, g.scheme) AS qualifier
+   ORDER BY kind, value, qualifier`,
+);
+
 export const insertNameEvidence = statement(
   'names.insertNameEvidence',
   `MATCH (c:Claim {id: $r.claimId}), (n:Entity {id: $r.entityId})
@@ -65,7 +74,8 @@ export const nameEvidenceOfEntities = statement<{ ids: string[] }>(
 
 /**
  * A bundle's name records (RecordSet.names): each made once; a claim already giving the name (a record
- * not retracted) is left as it is, so loading a bundle again, or the export of a store, adds nothing.
+ * not retracted) is left as it is, so loading a bundle again, or the export of a store, adds nothing. A
+ * record once retracted (retractAlias) is never made again by a load: its id is the same every time.
  */
 export const upsertNames = statement(
   'names.upsertNames',
@@ -73,8 +83,9 @@ export const upsertNames = statement(
    MATCH (c:Claim {id: r.claimId}), (n:Entity {id: r.entityId})
    WHERE NOT EXISTS {
      MATCH (c)-[g:GIVES_NAME]->(n)
-     WHERE g.kind = r.kind AND g.value = r.value AND coalesce(g.lang, g.scheme) = coalesce(r.lang, r.scheme)
-       AND g.retractedAt IS NULL
+     WHERE g.id = r.id
+        OR (g.kind = r.kind AND g.value = r.value AND coalesce(g.lang, g.scheme) = coalesce(r.lang, r.scheme)
+            AND g.retractedAt IS NULL)
    }
    CREATE (c)-[g:GIVES_NAME]->(n)
    SET g.id = r.id, g.kind = r.kind, g.value = r.value, g.lang = r.lang, g.scheme = r.scheme,

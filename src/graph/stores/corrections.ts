@@ -124,6 +124,10 @@ export interface LockedSource {
   notes: string | null;
   publisherId: string | null;
   publishedVia: PublicationHopRow[];
+  /** Whether the publisher is one the caller may not see (updateSource keeps it unless replaced). */
+  publisherHidden: boolean;
+  /** Positions (0-based) in publishedVia of the outlets the caller may not see (kept where they are). */
+  hiddenHops: number[];
 }
 
 /** Locks the source (next version); null when absent or hidden from the caller (nothing written). */
@@ -142,6 +146,8 @@ export async function lockSource(tx: Tx, id: string): Promise<LockedSource | nul
     notes: str(p.notes),
     publisherId: str(row.publisherId),
     publishedVia: (row.hops as Props[]).map(hop),
+    publisherHidden: row.publisherHidden === true,
+    hiddenHops: (row.hops as Props[]).flatMap((h, i) => (h.hidden === true ? [i] : [])),
   };
 }
 

@@ -31,6 +31,19 @@ export async function namesOf(
   return rows.map((r) => ({ id: String(r.id), claimId: String(r.claimId), retracted: Boolean(r.retracted) }));
 }
 
+/** The names (kind, value, lang or scheme) the entity has on evidence now. */
+export async function currentNames(
+  tx: Tx,
+  entityId: string,
+): Promise<{ kind: 'alias' | 'identifier'; value: string; qualifier: string }[]> {
+  const rows = await tx.run(q.currentNames, { entityId });
+  return rows.map((r) => ({
+    kind: r.kind === 'identifier' ? 'identifier' : 'alias',
+    value: String(r.value),
+    qualifier: String(r.qualifier),
+  }));
+}
+
 export async function insertNameEvidence(tx: Tx, r: NameEvidenceRow): Promise<boolean> {
   return (await tx.run(q.insertNameEvidence, { r })).length === 1;
 }
