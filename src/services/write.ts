@@ -381,7 +381,7 @@ export class WriteService {
     requireRole(this.viewer, 'analyst', 'Linking entities');
     const { claimIds, type, role, position } = checkLinkInput(input);
 
-    const result = await this.mutate('linkEntities', input, idempotencyKey, async (tx) => {
+    return this.mutate('linkEntities', input, idempotencyKey, async (tx) => {
       const found = await store.findNodes(tx, [input.fromId, input.toId, ...claimIds]);
       const fromKind = entityAt(found, input.fromId, ['input', 'fromId']);
       const toKind = entityAt(found, input.toId, ['input', 'toId']);
@@ -405,7 +405,6 @@ export class WriteService {
       const relation: RelationRecord = { ...row, position, claimIds: merged.claimIds };
       return { result: relation, affectedIds: [row.id], changes: [relationChange(row, merged)] };
     });
-    return result;
   }
 
   disputeClaim(id: string, reason: string, idempotencyKey?: Maybe<string>): Promise<ClaimRecord> {
