@@ -275,6 +275,7 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'import.upsertExcerpts': { rows: [EXCERPT] },
   'import.upsertClaims': { rows: [CLAIM] },
   'import.findStoredClaims': { ids: ['cl-sample'] },
+  'import.amendedClaims': { ids: ['cl-sample'] },
   'import.findSourceTextChanges': { rows: [{ id: 'src-sample', sha256: SOURCE.sha256 }] },
   'import.findClaimChanges': { rows: [{ ...CLAIM, sortedExcerptIds: ['ex-sample'] }] },
   'import.findFigureChanges': { rows: [FIGURE] },

@@ -330,17 +330,21 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
        // Lock the start node first, as the write API does, so a concurrent recordClaim cannot lose ids.
        SET a._lock = true
        REMOVE a._lock
-       // An amended claim stays on the relationship of its current role and post (amendClaim moved it).
-       WITH a, b, r, [x IN r.claimIds WHERE NOT EXISTS {
-         MATCH (:Claim {id: x})-[:HAS_VERSION]->(:ClaimVersion) }] AS claimIds
-       WHERE size(claimIds) > 0
        MERGE (a)-[rel:${assertRelType(type)} {id: r.id}]->(b)
        SET rel.role = r.role, rel.position = r.position,
            // Union of the claim ids already on the relationship and the bundle's, sorted (no APOC needed).
-           rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
+           rel.claimIds = COLLECT { UNWIND coalesce(rel.claimIds, []) + r.claimIds AS x WITH DISTINCT x ORDER BY x RETURN x }`,
       ),
     ]),
   ) as Record<RelationType, ReturnType<typeof statement>>;
+
+/** Which of these claims were amended (amendClaim): a load leaves their relationships as they are. */
+export const amendedClaims = statement<{ ids: string[] }>(
+  'import.amendedClaims',
+  `UNWIND $ids AS id
+   MATCH (c:Claim {id: id}) WHERE EXISTS { MATCH (c)-[:HAS_VERSION]->(:ClaimVersion) }
+   RETURN c.id AS id`,
+);
 
 export const recordBundleLoad = statement(
   'import.recordLoad',

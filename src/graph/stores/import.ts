@@ -137,12 +137,24 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
   const figureRows = b.figures.map(figureParams);
   await runBatched(tx, q.upsertFigures, figureRows, kept);
   await runBatched(tx, q.linkFigures, figureRows);
+  // An amended claim stays on the relationship of its current role and post (amendClaim moved it there).
+  const amended = await amendedClaimsOf(tx, [...new Set(b.relations.flatMap((r) => r.claimIds))]);
   for (const type of RELATION_TYPES) {
-    const rows = b.relations.filter((r) => r.type === type);
+    const rows = b.relations
+      .filter((r) => r.type === type)
+      .map((r) => ({ ...r, claimIds: r.claimIds.filter((id) => !amended.has(id)) }))
+      .filter((r) => r.claimIds.length > 0);
     if (rows.length)
       await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
   }
   await runBatched(tx, names.upsertNames, (b.names ?? []) as unknown as Record<string, unknown>[]);
+}
+
+async function amendedClaimsOf(tx: Tx, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH)
+    for (const r of await tx.run(q.amendedClaims, { ids: ids.slice(i, i + BATCH) })) out.add(String(r.id));
+  return out;
 }
 
 /** The ids of the record set's slotted claims that are stored already (before this load writes). */
