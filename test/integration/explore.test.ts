@@ -165,8 +165,10 @@ describe('search, neighborhood and paths', () => {
       for (const h of excerpts) {
         expect(h.node.exact).toMatch(/defectors/i);
         expect(h.matched).toBe(h.node.exact);
-        expect(h.node.source).toEqual({ id: 'src-sohr-amnesty-2022' });
+        expect(h.node.source.id).toMatch(/^src-/);
       }
+      // Other test files record reports about defectors too: the sample's excerpt is among the hits.
+      expect(excerpts.map((h) => h.node.source.id)).toContain('src-sohr-amnesty-2022');
     });
 
     it('ranks by score, best first', async () => {
@@ -177,7 +179,13 @@ describe('search, neighborhood and paths', () => {
 
     it('filters by kind', async () => {
       const all = await search({ query: 'defectors' });
-      expect(new Set(all.edges.map((e) => e.node.kind))).toEqual(new Set(['ACTOR', 'EVENT', 'EXCERPT']));
+      // The sample's actor, event and excerpt; figures of other test files' reports (army_defectors) too.
+      expect([...new Set(all.edges.map((e) => e.node.kind))].sort()).toEqual(
+        expect.arrayContaining(['ACTOR', 'EVENT', 'EXCERPT']),
+      );
+      expect(all.edges.every((e) => ['ACTOR', 'EVENT', 'EXCERPT', 'FIGURE'].includes(e.node.kind))).toBe(
+        true,
+      );
       const actors = await search({ query: 'defectors', kinds: ['ACTOR'] });
       expect(actors.edges.length).toBeGreaterThan(0);
       expect(actors.edges.every((e) => e.node.kind === 'ACTOR')).toBe(true);

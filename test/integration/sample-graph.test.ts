@@ -395,6 +395,8 @@ describe('the sample graph built from the SOHR article', () => {
         'test.unbacked',
         `CALL () {
            MATCH (:Entity)-[r]->(:Entity) WHERE type(r) IN $types AND coalesce(size(r.claimIds), 0) = 0
+             // A relationship an amended claim left (amendClaim) cites none now, and names it among its former claims.
+             AND coalesce(size(r.formerClaimIds), 0) = 0
            RETURN count(r) AS n
            UNION ALL
            MATCH (f:Figure) WHERE NOT EXISTS { (:Claim)-[:OBJECT]->(f) } RETURN count(f) AS n
