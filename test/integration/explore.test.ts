@@ -165,10 +165,10 @@ describe('search, neighborhood and paths', () => {
       for (const h of excerpts) {
         expect(h.node.exact).toMatch(/defectors/i);
         expect(h.matched).toBe(h.node.exact);
-        expect(h.node.source.id).toMatch(/^src-/);
+        expect(h.node.source!.id).toMatch(/^src-/);
       }
       // Other test files record reports about defectors too: the sample's excerpt is among the hits.
-      expect(excerpts.map((h) => h.node.source.id)).toContain('src-sohr-amnesty-2022');
+      expect(excerpts.map((h) => h.node.source!.id)).toContain('src-sohr-amnesty-2022');
     });
 
     it('ranks by score, best first', async () => {
