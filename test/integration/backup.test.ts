@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/graph/database.js';
 import type { EmbeddedNeo4j } from '../../src/graph/embedded.js';
 import { statement, type Executor } from '../../src/graph/executor.js';
+import { readBackup } from '../../src/graph/stores/backup.js';
+import { bundleFromRows, writeBundleJson } from '../../src/io/bundle/export.js';
 import { BundleError } from '../../src/io/bundle/resolve.js';
+import { SENSITIVITIES } from '../../src/model/enums.js';
 import { projectRoot } from '../../src/paths.js';
 import { checkStore } from '../../src/services/check.js';
 import { exportBundle } from '../../src/services/export.js';
@@ -735,6 +738,41 @@ describe('lossless backup', () => {
         .n,
     );
   }, 120_000);
+
+  it('reads again when a write commits during the read, so that the backup restores; refuses a store that never stops changing', async () => {
+    const [a, b] = dbs as [Database, Database];
+    const w = await freshWorld(404);
+    try {
+      await bundleStep(w);
+      // A bundle loaded between the readable records and the store section: the first read met it.
+      const met = await readBackup(a.executor, {
+        duringRead: async (attempt) => {
+          if (attempt === 1) await bundleStep(w);
+        },
+      });
+      expect(met.attempts).toBe(2);
+      const file = path.join(tmp, 'met-a-write.json');
+      const out = createWriteStream(file);
+      await writeBundleJson(bundleFromRows(met.records, SENSITIVITIES, met.store), out);
+      out.end();
+      await once(out, 'finish');
+      await b.executor.write(wipe);
+      await importFile(b.executor, file, 'bundle');
+      expect(await canonicalDump(b.executor)).toEqual(await canonicalDump(a.executor));
+
+      // Writes that keep committing during every read: refused whole, with the reason.
+      await expect(
+        readBackup(a.executor, { attempts: 2, duringRead: () => bundleStep(w) }),
+      ).rejects.toMatchObject({
+        extensions: { code: 'CONFLICT' },
+        message: expect.stringContaining(
+          'changed while the backup was read, 2 times in a row; nothing was exported',
+        ),
+      });
+    } finally {
+      await w.app.close();
+    }
+  }, 180_000);
 
   it('exports a redacted share with less clearance: no store section, nothing hidden, every excerpt of what is shown', async () => {
     const [a] = dbs as [Database];

@@ -8,6 +8,13 @@ export const appendAudit = statement(
    RETURN a.id AS id`,
 );
 
+/**
+ * How many changes the store has taken: every write (mutation, import, restore, API key) appends an
+ * AuditRecord in its own transaction and none is ever removed, so an equal count before and after a read
+ * means no write committed during it (the count comes from the label's count store: no scan).
+ */
+export const changeMark = statement('audit.changeMark', 'MATCH (a:AuditRecord) RETURN count(a) AS n');
+
 /** Claims the key, or returns what an earlier request with the same key did. */
 export const claimIdempotencyKey = statement(
   'idempotency.claim',

@@ -13,13 +13,14 @@ import {
 } from '../../model/store.js';
 import type { Executor, Row, Tx } from '../executor.js';
 import * as q from '../queries/backup.js';
+import { readConsistently, type ConsistentReadOptions } from './consistent-read.js';
 import { readBundleRecords } from './export-bundle.js';
 
 /**
  * The backup's reads and the restore's writes (src/services/backup.ts). The read pages every node of the
  * store by key label and key (keyset cursors) with its outgoing relationships, all in one read
- * transaction beside the readable records, so the backup is one consistent view. The restore writes every
- * node and relationship in ONE write transaction, in UNWIND batches grouped by label set and type.
+ * transaction beside the readable records, made again if a write committed meanwhile (readConsistently),
+ * so the backup is one consistent view. The restore writes every node and relationship in ONE write transaction, in UNWIND batches grouped by label set and type.
  */
 
 const PAGE = 500;
@@ -135,12 +136,23 @@ export async function readStore(tx: Tx): Promise<StoreDump> {
   };
 }
 
-/** The readable records and the store, read in one transaction: a consistent view. */
-export function readBackup(executor: Executor): Promise<{ records: BundleRecords; store: StoreDump }> {
-  return executor.readTx('backup.read', async (tx) => ({
-    records: await readBundleRecords(tx),
-    store: await readStore(tx),
-  }));
+/**
+ * The readable records and the store, read in one transaction as the store was at one moment (made again
+ * if a write committed meanwhile, see readConsistently): a backup whose two parts say the same.
+ */
+export async function readBackup(
+  executor: Executor,
+  opts: ConsistentReadOptions = {},
+): Promise<{ records: BundleRecords; store: StoreDump; attempts: number }> {
+  const read = await readConsistently(
+    executor,
+    'backup.read',
+    'the backup',
+    readBundleRecords,
+    readStore,
+    opts,
+  );
+  return { records: read.first, store: read.second, attempts: read.attempts };
 }
 
 /** A property as the restore statements take it: key, tag, value. */

@@ -8,6 +8,7 @@ import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import type { Executor, Row, Statement, Tx } from '../executor.js';
 import { RELATION_TYPES } from '../../model/graph-model.js';
 import * as qb from '../queries/export-bundle.js';
+import { readConsistently } from './consistent-read.js';
 import { json, num, str, strs } from '../values.js';
 
 /**
@@ -151,9 +152,10 @@ async function allPages<P extends qb.BundlePageParams, T>(
   }
 }
 
-/** What the bundle export writes, read in one transaction (a consistent view, bounded by its timeout). */
-export function bundleRecords(executor: Executor): Promise<BundleRecords> {
-  return executor.readTx('export.bundle', readBundleRecords);
+/** What the bundle export writes, read in one transaction as the store was at one moment (readConsistently). */
+export async function bundleRecords(executor: Executor): Promise<BundleRecords> {
+  const none = () => Promise.resolve(null);
+  return (await readConsistently(executor, 'export.bundle', 'the bundle', readBundleRecords, none)).first;
 }
 
 /** What the bundle export writes, read in the caller's transaction (the backup reads the store beside it). */
