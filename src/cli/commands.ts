@@ -9,7 +9,15 @@ import { loadBundle, SAMPLE_BUNDLE } from '../services/import.js';
 import { KeyService } from '../services/keys.js';
 import { migrate } from '../graph/migrate.js';
 import { readable, withDatabase } from './database.js';
-import { checkReport, count, formatCounts, ProgressLine, reportKept, skippedSummary } from './output.js';
+import {
+  checkReport,
+  count,
+  formatCounts,
+  ProgressLine,
+  reportImportSkipped,
+  reportKept,
+  skippedSummary,
+} from './output.js';
 import { help, oneOf, parse, UsageError } from './usage.js';
 
 /** kg's commands, one function each: parse the arguments, do the work, print, return the exit code. */
@@ -105,6 +113,7 @@ export async function importCommand(args: string[]): Promise<number> {
       progress.clear();
       process.stdout.write(`Imported ${file} (sha256 ${r.sha256.slice(0, 12)}): ${formatCounts(r.counts)}\n`);
       reportKept(r.kept);
+      reportImportSkipped(r.skipped);
       return 0;
     } finally {
       progress.clear();

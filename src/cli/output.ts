@@ -1,5 +1,6 @@
 import type { KeptRecords } from '../graph/stores/import.js';
 import type { CheckReport } from '../services/check.js';
+import type { ImportSkip } from '../io/import/common.js';
 
 /** What kg prints: counts, a progress line on terminals, summaries of what was skipped or kept. */
 
@@ -68,6 +69,13 @@ export function reportKept(kept: KeptRecords): void {
     process.stdout.write(
       `Kept the stricter stored sensitivity of ${kept.stricterKept.length} record(s) (use setSensitivity to lower it): ${list(kept.stricterKept)}\n`,
     );
+}
+
+/** What an import left out of the file (schemata, properties, columns it does not map), counted. */
+export function reportImportSkipped(skipped: readonly ImportSkip[]): void {
+  if (!skipped.length) return;
+  const lines = skipped.map((s) => `  ${s.what} × ${String(s.count)}: ${s.reason}\n`);
+  process.stdout.write(`Left out of the file (not mapped; nothing else refused):\n${lines.join('')}`);
 }
 
 /** The integrity check as text: one line per invariant, then the ids of the records that break it. */

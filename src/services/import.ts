@@ -13,7 +13,7 @@ import {
 import { BundleError, loadBundleFile, resolveBundle, type ResolvedBundle } from '../io/bundle/resolve.js';
 import { acledToBundle } from '../io/import/acled.js';
 import { restoreBackup } from './backup.js';
-import { evidenceText, noFiles, sortProblems, type LineMap } from '../io/import/common.js';
+import { evidenceText, noFiles, sortProblems, type ImportSkip, type LineMap } from '../io/import/common.js';
 import { ftmToBundle } from '../io/import/ftm.js';
 import type { Logger } from '../logger.js';
 import type { Problem, RecordSet } from '../model/rows.js';
@@ -47,12 +47,13 @@ export async function importFile(
   file: string,
   format: ImportFormat,
   opts: ImportOptions = {},
-): Promise<{ counts: Record<string, number>; sha256: string; kept: KeptRecords }> {
+): Promise<{ counts: Record<string, number>; sha256: string; kept: KeptRecords; skipped: ImportSkip[] }> {
   const bytes = await readFile(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let resolved: ResolvedBundle;
   let lines: LineMap | undefined;
   let total: number;
+  let skipped: ImportSkip[] = [];
 
   if (format === 'bundle') {
     resolved = await loadBundleFile(file);
@@ -60,7 +61,7 @@ export async function importFile(
     if (resolved.store) {
       const store = resolved.store;
       const counts = await restoreBackup(executor, { ...resolved, store }, { ...opts, file });
-      return { counts, sha256, kept: { changedSince: [], stricterKept: [] } };
+      return { counts, sha256, kept: { changedSince: [], stricterKept: [] }, skipped };
     }
     total = resolved.sources.length + resolved.entities.length + resolved.claims.length;
     opts.onProgress?.(0, total);
@@ -76,6 +77,7 @@ export async function importFile(
     });
     lines = plan.lines;
     total = plan.records;
+    skipped = plan.skipped ?? [];
     // The loader checks what reading the file could not (ids, enums, dates, quotes); its problems are
     // reported by line too, together with the reader's, so one run lists them all.
     let loaderProblems: Problem[] = [];
@@ -101,6 +103,7 @@ export async function importFile(
     counts: { ...written, actors: kinds('Actor'), places: kinds('Place'), events: kinds('Event') },
     sha256,
     kept,
+    skipped,
   };
 }
 

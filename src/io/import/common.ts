@@ -21,6 +21,18 @@ export interface ImportPlan {
   problems: Problem[];
   /** Lines or rows read. */
   records: number;
+  /**
+   * What the file holds that the importer does not map (a schema, a property, a column), counted: reported
+   * to the operator, never a reason to refuse the file. Empty when everything was mapped.
+   */
+  skipped?: ImportSkip[];
+}
+
+/** Something of the file left out, how often, and why: `{what: 'schema Vessel', count: 3, reason: '…'}`. */
+export interface ImportSkip {
+  what: string;
+  count: number;
+  reason: string;
 }
 
 export interface ConvertOptions {
