@@ -182,18 +182,32 @@ describe('FollowTheMoney import (conversion)', () => {
 });
 
 describe('FollowTheMoney import (problems)', () => {
-  it('reports every bad record by its line and still converts the good ones', async () => {
+  it('reports only broken lines as problems; skips, counted, what it does not map or cannot reach', async () => {
     const text = fixture('ftm-invalid.ndjson');
     const plan = convert(text);
     const byLine = sortProblems(plan.problems);
-    expect(byLine.map((p) => p.path)).toEqual(['line 2', 'line 3', 'line 4', 'line 5', 'line 6', 'line 7']);
+    expect(byLine.map((p) => p.path)).toEqual(['line 2', 'line 3', 'line 5']);
     const message = Object.fromEntries(byLine.map((p) => [p.path, p.message]));
     expect(message['line 2']).toMatch(/^not valid JSON/);
     expect(message['line 3']).toBe(`Person person-${U}-noname has no name`);
-    expect(message['line 4']).toMatch(/^schema Vessel \(vessel-u7\) cannot be imported; supported: Person,/);
     expect(message['line 5']).toBe('date: 2022-02-30: value 2022-02-30 is not a real calendar day');
-    expect(message['line 6']).toBe(`object: no entity nobody-${U} in the file`);
-    expect(message['line 7']).toBe(`Document doc-${U} has no bodyText: a source needs its text`);
+    // A schema we do not map, a link to an entity not in the file and a document without its text are
+    // not broken lines: they are left out and reported, counted.
+    expect(plan.skipped).toEqual([
+      { what: 'schema Vessel', count: 1, reason: expect.stringMatching(/no record for a Vessel/) },
+      {
+        what: 'Document without bodyText',
+        count: 1,
+        reason: expect.stringMatching(/^a source needs its text/),
+      },
+      {
+        what: 'reference UnknownLink.object',
+        count: 1,
+        reason: 'names an entity that is not in the file: the link is skipped',
+      },
+    ]);
+    // Entities read, mapped or not (the line that is no JSON is none).
+    expect(plan.records).toBe(6);
     expect(plan.doc.actors!.map((a) => a.id)).toEqual([`ac-ftm-person-${U}-ok`]);
   });
 
@@ -206,15 +220,20 @@ describe('FollowTheMoney import (problems)', () => {
       line({ id: 'b', schema: 'Person', properties: { name: [1] } }),
       '[1]',
     ].join('\r\n');
-    expect(convert(text).problems).toEqual([
+    const plan = convert(text);
+    expect(plan.problems).toEqual([
       { path: 'line 3', message: 'id a also on line 1: merge the fragments of an entity first' },
-      { path: 'line 4', message: 'ids A and a (line 1) map to the same id a' },
       { path: 'line 5', message: 'properties.name must be an array of strings' },
       { path: 'line 6', message: 'not a JSON object' },
     ]);
+    // FtM ids are case-sensitive: A and a are two entities, each keeping its exact id as an identifier.
+    expect(plan.doc.actors!.map((a) => [a.id, a.identifiers])).toEqual([
+      ['ac-ftm-a', [{ scheme: 'ftm', value: 'a' }]],
+      [`ac-ftm-a-${sha256('A').slice(0, 10)}`, [{ scheme: 'ftm', value: 'A' }]],
+    ]);
   });
 
-  it('reports references to the wrong kind, bad country codes and links no relation type fits', () => {
+  it('reports bad country codes; skips references to the wrong kind and links no relation type fits', () => {
     const text = [
       line({ id: 'p', schema: 'Person', properties: { name: ['P'], country: ['Lebanon'] } }),
       line({ id: 'e', schema: 'Event', properties: { name: ['E'], organizer: ['x'] } }),
@@ -226,11 +245,24 @@ describe('FollowTheMoney import (problems)', () => {
       }),
       line({ id: 'm', schema: 'Membership', properties: { member: ['p'] } }),
     ].join('\n');
-    expect(sortProblems(convert(text).problems)).toEqual([
-      { path: 'line 1', message: 'country: "Lebanon" is not a country code' },
-      { path: 'line 2', message: 'organizer: x is a Address, which cannot be the organizer of a Event' },
-      { path: 'line 4', message: 'role member of names MEMBER_OF, which does not join Place and Actor' },
-      { path: 'line 5', message: 'Membership m needs member and organization' },
+    const plan = convert(text);
+    expect(plan.problems).toEqual([{ path: 'line 1', message: 'country: "Lebanon" is not a country code' }]);
+    expect(plan.skipped).toEqual([
+      {
+        what: 'reference Event.organizer',
+        count: 1,
+        reason: 'names a Address, which cannot be the organizer of a Event: skipped',
+      },
+      {
+        what: 'link UnknownLink',
+        count: 1,
+        reason: 'its role "member of" names MEMBER_OF, which does not join Place and Actor: skipped',
+      },
+      {
+        what: 'Membership without member and organization',
+        count: 1,
+        reason: 'a link needs both ends: skipped',
+      },
     ]);
   });
 

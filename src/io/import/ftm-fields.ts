@@ -1,14 +1,7 @@
-import type { IdentifierScheme, Role } from '../../model/enums.js';
-import { ROLES } from '../../model/enums.js';
+import type { IdentifierScheme } from '../../model/enums.js';
 import { normalizeFuzzyDate, type FuzzyDateInput } from '../../model/fuzzy-date.js';
-import {
-  RELATION_TYPES,
-  relationAllows,
-  type EntityKind,
-  type RelationType,
-} from '../../model/graph-model.js';
 import { clip, guessLang, type BundleDoc } from './common.js';
-import { all, first, type FtmRecord, type Kind } from './ftm-read.js';
+import { all, first, type FtmRecord } from './ftm-read.js';
 
 /**
  * The pure conversions of the FollowTheMoney import (src/io/import/ftm.ts): an FtM entity's fields, dates,
@@ -56,6 +49,24 @@ export function ftmDate(value: string): { date?: FuzzyDateInput; problem?: strin
   const { problems } = normalizeFuzzyDate(input);
   if (problems.length) return { problem: `${value}: ${problems.join('; ')}` };
   return { date: input };
+}
+
+type PlaceDoc = NonNullable<BundleDoc['places']>[number];
+
+/** The country place of an FtM country code (`sy`, `gb-sct`), or why the value is not one. */
+export function countryPlaceDoc(raw: string): { code: string; place: PlaceDoc } | { problem: string } {
+  const code = raw.trim().toLowerCase();
+  if (!/^[a-z]{2}(?:[a-z]{2}|-[a-z0-9]{1,3})?$/.test(code)) {
+    return { problem: `country: ${JSON.stringify(raw)} is not a country code` };
+  }
+  const place: PlaceDoc = {
+    id: `pl-ftm-country-${code}`,
+    type: 'country',
+    name: countryName(code),
+    lang: 'en',
+    identifiers: code.length === 2 ? [{ scheme: 'iso3166', value: code.toUpperCase() }] : [],
+  };
+  return { code, place };
 }
 
 export function countryName(code: string): string {
@@ -124,6 +135,25 @@ export function eventDates(r: FtmRecord): {
   return { date, endDate, problems };
 }
 
+/** The imported file itself as the source every claim can quote by its line. */
+export function fileSourceDoc(
+  id: string,
+  text: string,
+  name: string,
+  opts: { sha256: string; dataset?: string | null },
+): SourceDoc {
+  return {
+    id,
+    text,
+    sha256: opts.sha256,
+    title: `FollowTheMoney file ${name}`,
+    dataset: opts.dataset ?? null,
+    language: 'und',
+    reliability: 'unknown',
+    notes: 'The imported FtM file itself: every claim derived from it quotes the line it comes from.',
+  };
+}
+
 /** A document as a source with its bodyText, and the problem with its publication date if any. */
 export function sourceDoc(r: FtmRecord, body: string, hash: string): { source: SourceDoc; problem?: string } {
   const published = first(r, 'publishedAt') ?? first(r, 'date') ?? first(r, 'authoredAt');
@@ -157,85 +187,83 @@ function addressName(r: FtmRecord): string | undefined {
   return p('full') ?? ([p('street'), p('city')].filter(Boolean).join(', ') || p('remarks'));
 }
 
-/** One end of a link, with its name. */
-export interface End {
-  ourId: string;
-  kind: Kind;
-  name: string | undefined;
+/**
+ * The actor or event type a `keywords` value names (our own FtM export writes the type there), or the
+ * fallback: `keywords: ["state"]` on a PublicBody makes an actor of type state.
+ */
+export function typeFromKeywords<T extends string>(r: FtmRecord, types: readonly T[], fallback: T): T {
+  return (
+    (all(r, 'keywords').find((k) => (types as readonly string[]).includes(k)) as T | undefined) ?? fallback
+  );
 }
 
-/** The claim a Membership or UnknownLink makes between its two ends, or why it makes none. */
-export function linkAssertion(r: FtmRecord, from: End, to: End): ClaimFields | { problem: string } {
-  const roleText = first(r, 'role');
-  const dates = [first(r, 'startDate') ?? first(r, 'date'), first(r, 'endDate')];
-  const when = dates[0] || dates[1] ? ` (${dates[0] ?? '?'} to ${dates[1] ?? '?'})` : '';
-  const id = `cl-ftm-${r.part}`;
-  if (r.schema === 'Membership') {
-    return {
-      id,
-      subject: from.ourId,
-      summary: clip(
-        `${from.name} is a member of ${to.name}${roleText ? ` as ${roleText}` : ''}${when} (FtM Membership ${r.ftmId}).`,
-        2000,
-      ),
-      relation: { type: 'MEMBER_OF', object: to.ourId },
-    };
-  }
-  const rel = linkRelation(from.kind as EntityKind, to.kind as EntityKind, roleText);
-  if ('problem' in rel) return rel;
-  if (!rel.type) {
-    // Two actors linked in an unknown way: no relation type says that, a statement does.
-    return {
-      id,
-      subject: from.ourId,
-      summary: clip(
-        `${from.name} is linked to ${to.name}${roleText ? ` (${roleText})` : ''}${when} (FtM UnknownLink ${r.ftmId}).`,
-        2000,
-      ),
-    };
-  }
-  const [s, o] = rel.reversed ? [to, from] : [from, to];
-  return {
-    id,
-    subject: s.ourId,
-    summary: clip(
-      `${s.name} ${rel.type.toLowerCase().replace('_', ' ')} ${o.name}${rel.role ? ` as ${rel.role}` : ''}${when} (FtM UnknownLink ${r.ftmId}${roleText ? `, role "${roleText}"` : ''}).`,
-      2000,
-    ),
-    relation: { type: rel.type, object: o.ourId, role: rel.role },
-  };
+/** An attribute claim a line gives its entity: the property, value, words to look for in a proof, summary. */
+export interface AttributeFact {
+  slot: string;
+  property: string;
+  value: string | number | FuzzyDateInput;
+  words: string[];
+  says: string;
 }
 
 /**
- * The relation an UnknownLink asserts, from the kinds of its ends (and its role, when the role names a
- * relation type or an involvement role): actor–event INVOLVED_IN (role: the link's role if it is one of
- * ours, else other), event–place OCCURRED_IN, actor–place LOCATED_IN, place–place and event–event
- * PART_OF; links written the other way round are turned. Actor–actor: no type (a statement claim).
+ * What a Person line says of the person beyond names: each birth date (several are a disagreement the
+ * graph shows as a conflict), each gender, the positions and the topics (each one value: a person holds
+ * several positions at once, and topics such as role.pep and sanction are tags, not rival values).
  */
-export function linkRelation(
-  from: EntityKind,
-  to: EntityKind,
-  roleText: string | undefined,
-): { type: RelationType | null; reversed: boolean; role: Role | null } | { problem: string } {
-  const norm = roleText
-    ?.trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
-  const named = RELATION_TYPES.find((t) => t.toLowerCase() === norm);
-  const role = (ROLES as readonly string[]).includes(norm ?? '') ? (norm as Role) : null;
-  const pick = (a: EntityKind, b: EntityKind): RelationType | null => {
-    if (named) return relationAllows(named, a, b) ? named : null;
-    if (a === 'Actor' && b === 'Event') return 'INVOLVED_IN';
-    if (a === 'Event' && b === 'Place') return 'OCCURRED_IN';
-    if (a === 'Actor' && b === 'Place') return 'LOCATED_IN';
-    if (a === b && a !== 'Actor') return 'PART_OF';
-    return null;
+export function personFacts(r: FtmRecord): { facts: AttributeFact[]; problems: string[] } {
+  const facts: AttributeFact[] = [];
+  const problems: string[] = [];
+  all(r, 'birthDate').forEach((raw, i) => {
+    const d = ftmDate(raw);
+    if (d.problem) problems.push(`birthDate: ${d.problem}`);
+    else
+      facts.push({
+        slot: `birth-date-${i + 1}`,
+        property: 'birthDate',
+        value: d.date!,
+        words: [],
+        says: `the birth date ${raw}`,
+      });
+  });
+  all(r, 'gender').forEach((g, i) =>
+    facts.push({ slot: `gender-${i + 1}`, property: 'gender', value: g, words: [], says: `the gender ${g}` }),
+  );
+  const positions = all(r, 'position');
+  if (positions.length)
+    facts.push({
+      slot: 'position',
+      property: 'position',
+      value: clip(positions.join('; '), 2000),
+      words: positions,
+      says: `the position ${positions.join('; ')}`,
+    });
+  return { facts: [...facts, ...topicFacts(r)], problems };
+}
+
+/** The topics of any actor (FtM's role.pep, sanction, crime.war …), as one value. */
+export function topicFacts(r: FtmRecord): AttributeFact[] {
+  const topics = all(r, 'topics');
+  if (!topics.length) return [];
+  const value = topics.join('; ');
+  return [{ slot: 'topics', property: 'topics', value, words: [], says: `the topics ${value}` }];
+}
+
+/** An Address's latitude and longitude as numeric attributes (both or neither), or a problem. */
+export function coordinateFacts(r: FtmRecord): { facts: AttributeFact[]; problem?: string } {
+  const [lat, lon] = [first(r, 'latitude'), first(r, 'longitude')];
+  if (lat === undefined && lon === undefined) return { facts: [] };
+  if (lat === undefined || lon === undefined)
+    return { facts: [], problem: 'give both latitude and longitude, or neither' };
+  const [la, lo] = [Number(lat), Number(lon)];
+  if (!/^-?\d+(\.\d+)?$/.test(lat.trim()) || Math.abs(la) > 90)
+    return { facts: [], problem: `latitude ${JSON.stringify(lat)} is not a number between -90 and 90` };
+  if (!/^-?\d+(\.\d+)?$/.test(lon.trim()) || Math.abs(lo) > 180)
+    return { facts: [], problem: `longitude ${JSON.stringify(lon)} is not a number between -180 and 180` };
+  return {
+    facts: [
+      { slot: 'latitude', property: 'latitude', value: la, words: [], says: `the latitude ${lat}` },
+      { slot: 'longitude', property: 'longitude', value: lo, words: [], says: `the longitude ${lon}` },
+    ],
   };
-  for (const reversed of [false, true]) {
-    const type = reversed ? pick(to, from) : pick(from, to);
-    if (type) return { type, reversed, role: type === 'INVOLVED_IN' ? (role ?? 'other') : null };
-  }
-  if (named) return { problem: `role ${roleText} names ${named}, which does not join ${from} and ${to}` };
-  if (from === 'Actor' && to === 'Actor') return { type: null, reversed: false, role: null };
-  return { problem: `an UnknownLink between ${from} and ${to} has no relation type here` };
 }

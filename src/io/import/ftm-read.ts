@@ -1,5 +1,4 @@
-import type { ActorType } from '../../model/enums.js';
-import type { EntityKind } from '../../model/graph-model.js';
+import { sha256 } from '../../model/text.js';
 import {
   CodePointCursor,
   linesOf,
@@ -8,22 +7,16 @@ import {
   type ProblemAt,
   type Quote,
 } from './common.js';
+import { kindOf, readProperties, schemaSkipReason, SkipCounter, type Kind } from './ftm-schemata.js';
+
+export type { Kind } from './ftm-schemata.js';
 
 /**
- * Step 1 of the FollowTheMoney import (src/io/import/ftm.ts): each NDJSON line read as an entity of a
- * schema we import, or refused with its line; each FtM id (and the id derived from it) kept once.
+ * Step 1 of the FollowTheMoney import (src/io/import/ftm.ts): each NDJSON line read as an FtM entity; the
+ * entities of schemata we map kept (each FtM id, and the id derived from it, once), the others counted as
+ * skipped, as are the properties we do not read. Only a broken line (not JSON, no id or schema, values that
+ * are not strings, an id given twice) is a problem.
  */
-
-export const ACTOR_SCHEMAS: Record<string, ActorType> = {
-  Person: 'person',
-  Organization: 'organization',
-  Company: 'organization',
-  PublicBody: 'public_body',
-  LegalEntity: 'unknown',
-};
-const DOCUMENT_SCHEMAS = new Set(['Article', 'Document', 'PlainText']);
-const LINK_SCHEMAS = new Set(['UnknownLink', 'Membership']);
-const SUPPORTED = [...Object.keys(ACTOR_SCHEMAS), 'Event', 'Address', ...DOCUMENT_SCHEMAS, ...LINK_SCHEMAS];
 
 export interface FtmRecord {
   line: number;
@@ -33,11 +26,9 @@ export interface FtmRecord {
   quote: Quote;
   /** Id part shared by the records derived from this entity. */
   part: string;
-  kind: EntityKind | 'Source' | 'Link';
+  kind: Kind;
   ourId: string;
 }
-
-export type Kind = FtmRecord['kind'];
 
 const KIND_PREFIX: Record<Kind, string> = {
   Actor: 'ac-ftm-',
@@ -47,13 +38,20 @@ const KIND_PREFIX: Record<Kind, string> = {
   Link: 'cl-ftm-',
 };
 
-function kindOf(schema: string): Kind | undefined {
-  if (schema in ACTOR_SCHEMAS) return 'Actor';
-  if (schema === 'Event') return 'Event';
-  if (schema === 'Address') return 'Place';
-  if (DOCUMENT_SCHEMAS.has(schema)) return 'Source';
-  if (LINK_SCHEMAS.has(schema)) return 'Link';
-  return undefined;
+/**
+ * The id part of an FtM id. FtM ids are case-sensitive (OpenSanctions' `NK-2Nn…`), ours lower-case: an id
+ * with capitals ends in a hash of its exact spelling, so that `A` and `a` stay two records.
+ */
+export function idPart(ftmId: string): string {
+  if (!/[A-Z]/.test(ftmId)) return slugId('', ftmId);
+  const head = ftmId
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 49)
+    .replace(/-+$/, '');
+  return `${head ? `${head}-` : ''}${sha256(ftmId).slice(0, 10)}`;
 }
 
 export const first = (r: FtmRecord, prop: string) => r.props[prop]?.[0];
@@ -63,12 +61,13 @@ export const all = (r: FtmRecord, prop: string) => r.props[prop] ?? [];
 interface FtmEntity {
   ftmId: string;
   schema: string;
-  kind: Kind;
+  /** Undefined: a schema the import does not map. */
+  kind: Kind | undefined;
   props: Record<string, string[]>;
 }
 
 /** The properties of a line (arrays of strings; blank values dropped), noting in `bad` what is not. */
-function readProperties(properties: unknown, bad: string[]): Record<string, string[]> {
+function lineProperties(properties: unknown, bad: string[]): Record<string, string[]> {
   const props: Record<string, string[]> = {};
   if (properties === undefined) return props;
   if (!properties || typeof properties !== 'object' || Array.isArray(properties)) {
@@ -79,13 +78,14 @@ function readProperties(properties: unknown, bad: string[]): Record<string, stri
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
       bad.push(`properties.${k} must be an array of strings`);
     } else {
-      props[k] = (v as string[]).filter((x) => x.trim() !== '');
+      const values = (v as string[]).filter((x) => x.trim() !== '');
+      if (values.length) props[k] = values;
     }
   }
   return props;
 }
 
-/** One NDJSON line as an FtM entity of a schema we import, or why it is not one. */
+/** One NDJSON line as an FtM entity (of a schema we map or not), or why it is not one. */
 export function parseFtmLine(raw: string): FtmEntity | { problem: string } {
   let parsed: unknown;
   try {
@@ -98,27 +98,46 @@ export function parseFtmLine(raw: string): FtmEntity | { problem: string } {
   const bad: string[] = [];
   if (typeof o.id !== 'string' || !o.id.trim()) bad.push('"id" must be a non-empty string');
   if (typeof o.schema !== 'string' || !o.schema) bad.push('"schema" must be a string');
-  const props = readProperties(o.properties, bad);
+  const props = lineProperties(o.properties, bad);
   if (bad.length) return { problem: bad.join('; ') };
-  const ftmId = o.id as string;
   const schema = o.schema as string;
-  const kind = kindOf(schema);
-  if (!kind)
-    return { problem: `schema ${schema} (${ftmId}) cannot be imported; supported: ${SUPPORTED.join(', ')}` };
-  return { ftmId, schema, kind, props };
+  return { ftmId: o.id as string, schema, kind: kindOf(schema), props };
+}
+
+export interface FtmFile {
+  records: FtmRecord[];
+  byFtmId: Map<string, FtmRecord>;
+  /** Ids of the file's entities of schemata we do not map, with their schema. */
+  unmapped: Map<string, string>;
+  lines: number;
+}
+
+/** Counts the properties of a mapped entity that the import does not read. */
+function countUnread(entity: FtmEntity & { kind: Kind }, skips: SkipCounter): void {
+  const reads = readProperties(entity.schema, entity.kind);
+  for (const prop of Object.keys(entity.props)) {
+    if (reads.includes(prop)) continue;
+    skips.add(
+      `property ${entity.schema}.${prop}`,
+      'not mapped to the graph: the value stays readable in the stored file, which every claim of the entity quotes',
+    );
+  }
 }
 
 /** Step 1: every line read; the well-formed records kept, each FtM id (and the id derived from it) once. */
 export function readRecords(
   text: string,
   problem: ProblemAt,
+  skips: SkipCounter,
   onProgress: ConvertOptions['onProgress'],
-): { records: FtmRecord[]; byFtmId: Map<string, FtmRecord>; lines: number } {
+): FtmFile {
   const cursor = new CodePointCursor(text);
   const lines = linesOf(text);
   const records: FtmRecord[] = [];
   const byFtmId = new Map<string, FtmRecord>();
   const byPart = new Map<string, FtmRecord>();
+  const unmapped = new Map<string, string>();
+  const firstLine = new Map<string, number>();
   for (const [i, l] of lines.entries()) {
     if (i % 1000 === 0) onProgress?.(i, lines.length);
     const raw = text.slice(l.start, l.end);
@@ -129,19 +148,27 @@ export function readRecords(
       continue;
     }
     const { ftmId, kind } = entity;
-    const before = byFtmId.get(ftmId);
-    if (before) {
-      problem(l.line, `id ${ftmId} also on line ${before.line}: merge the fragments of an entity first`);
+    const before = firstLine.get(ftmId);
+    if (before !== undefined) {
+      problem(l.line, `id ${ftmId} also on line ${before}: merge the fragments of an entity first`);
       continue;
     }
-    const part = slugId('', ftmId);
+    firstLine.set(ftmId, l.line);
+    if (!kind) {
+      skips.add(`schema ${entity.schema}`, schemaSkipReason(entity.schema));
+      unmapped.set(ftmId, entity.schema);
+      continue;
+    }
+    const part = idPart(ftmId);
     const clash = byPart.get(part);
     if (clash) {
       problem(l.line, `ids ${ftmId} and ${clash.ftmId} (line ${clash.line}) map to the same id ${part}`);
       continue;
     }
+    countUnread({ ...entity, kind }, skips);
     const rec: FtmRecord = {
       ...entity,
+      kind,
       line: l.line,
       quote: cursor.quote(l.start, l.end),
       part,
@@ -151,5 +178,5 @@ export function readRecords(
     byFtmId.set(ftmId, rec);
     byPart.set(part, rec);
   }
-  return { records, byFtmId, lines: lines.length };
+  return { records, byFtmId, unmapped, lines: lines.length };
 }
