@@ -192,7 +192,10 @@ describe('exports of the command and detention vocabulary', () => {
     expect(new FtmModel().validate(entities)).toEqual([]);
     const byId = new Map(entities.map((e) => [e.id, e]));
     const rel = (type: string, from: string, to: string, suffix = '') =>
-      [...byId.values()].find((e) => e.id.startsWith(`rel-${type}-${from}-${to}${suffix}`));
+      // Found by the relationship's graph id, kept as recordId (the FtM id is a hash of it).
+      [...byId.values()].find((e) =>
+        e.properties.recordId?.[0]?.startsWith(`rel-${type}-${from}-${to}${suffix}`),
+      );
 
     const occupancy = rel('commands', ids.colonel, ids.branch)!;
     expect(occupancy.schema).toBe('Occupancy');

@@ -15,6 +15,7 @@ import { exportGraph, type ExportFormat } from '../../src/services/export.js';
 import { testDatabase } from '../helpers/app.js';
 import { uniq, writeBundle } from '../helpers/bundles.js';
 import { FtmModel, isFtmDate } from '../helpers/ftm-schema.js';
+import { derivedId, FTM_ID } from '../../src/io/export/ftm-values.js';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -306,6 +307,9 @@ describe('exports', () => {
       expect(entities.length).toBe(result.records);
       const model = new FtmModel();
       expect(model.validate(entities)).toEqual([]);
+      // Ids Aleph signs as they are: letters, digits and inner "-" (no "_", no "." separator), each once.
+      expect(entities.map((e) => e.id).filter((id) => !FTM_ID.test(id))).toEqual([]);
+      expect(new Set(entities.map((e) => e.id)).size).toBe(entities.length);
     });
 
     it('has a validator that refuses what FtM would refuse', () => {
@@ -337,6 +341,10 @@ describe('exports', () => {
     it('maps the sample: the decree as an Event, SOHR, the article, links and documentation', async () => {
       const entities = parseNdjson((await full('ftm')).text);
       const byId = new Map(entities.map((e) => [e.id, e]));
+      // Entities made from a relationship carry its graph id as recordId.
+      const byRecord = new Map(
+        entities.filter((e) => e.schema !== 'Documentation').map((e) => [e.properties.recordId?.[0], e]),
+      );
       const decree = byId.get('ev-amnesty-decree-2022')!;
       expect(decree.schema).toBe('Event');
       expect(decree.properties.date).toEqual(['2022-04-30']);
@@ -382,11 +390,13 @@ describe('exports', () => {
             for (const v of values) expect(isFtmDate(v)).toBe(true);
 
       // INVOLVED_IN -> UnknownLink with the role and the event's date.
-      expect(byId.get('rel-involved_in-ac-syrian-president-ev-amnesty-decree-2022-issuer')).toEqual({
-        id: 'rel-involved_in-ac-syrian-president-ev-amnesty-decree-2022-issuer',
+      const issuer = 'rel-involved_in-ac-syrian-president-ev-amnesty-decree-2022-issuer';
+      expect(byRecord.get(issuer)).toEqual({
+        id: derivedId('relationship', issuer),
         schema: 'UnknownLink',
         properties: {
           summary: ['The president of the Syrian regime issued the amnesty on 30 April.'],
+          recordId: [issuer],
           subject: ['ac-syrian-president'],
           object: ['ev-amnesty-decree-2022'],
           role: ['issuer'],
@@ -398,17 +408,17 @@ describe('exports', () => {
       const involvements = entities.filter(
         (e) =>
           e.schema === 'UnknownLink' &&
-          e.id.startsWith('rel-involved_in-') &&
+          e.properties.recordId![0]!.startsWith('rel-involved_in-') &&
           sampleIds.has(e.properties.subject![0]!) &&
           sampleIds.has(e.properties.object![0]!),
       );
       expect(involvements).toHaveLength(14);
-      expect(byId.get('rel-member_of-ac-sohr-activists-ac-sohr')).toMatchObject({
+      expect(byRecord.get('rel-member_of-ac-sohr-activists-ac-sohr')).toMatchObject({
         schema: 'Membership',
         properties: { member: ['ac-sohr-activists'], organization: ['ac-sohr'] },
       });
-      expect(byId.get('rel-member_of-ac-syrian-president-ac-syrian-regime')!.schema).toBe('Membership');
-      expect(byId.get('rel-pursuant_to-ev-amnesty-releases-2022-ev-amnesty-decree-2022')).toMatchObject({
+      expect(byRecord.get('rel-member_of-ac-syrian-president-ac-syrian-regime')!.schema).toBe('Membership');
+      expect(byRecord.get('rel-pursuant_to-ev-amnesty-releases-2022-ev-amnesty-decree-2022')).toMatchObject({
         schema: 'UnknownLink',
         properties: { role: ['pursuant to'] },
       });
@@ -421,12 +431,17 @@ describe('exports', () => {
           entity: ['ac-syrian-president'],
           role: ['INVOLVED_IN (issuer)'],
           description: ['amnesty issued by the Syrian regime’s president on April 30'],
+          recordId: ['cl-f10-president-issued-decree'],
         },
       });
-      expect(byId.get('src-sohr-amnesty-2022.publisher')!.properties).toMatchObject({
+      // The publisher: Documentation of its own (it was "src-….publisher", which Aleph signed to the Article).
+      expect(byId.get(derivedId('publisher', 'src-sohr-amnesty-2022'))!.properties).toEqual({
+        document: ['src-sohr-amnesty-2022'],
         entity: ['ac-sohr'],
         role: ['publisher'],
       });
+      // The events point at the article they come from.
+      expect(decree.properties.proof).toEqual(['src-sohr-amnesty-2022']);
     });
 
     it('lists what FtM cannot hold (places, figures, claims about places) with reasons', async () => {
@@ -653,7 +668,7 @@ describe('exports', () => {
 
       // Every FtM entity from an actor or event is a node, as are the places and figures FtM leaves out.
       const ftm = await full('ftm');
-      // (Derived FtM entities, such as a unit's Position "<unit>.post.<title>", are FtM's own: not nodes.)
+      // (Derived FtM entities, such as a unit's Position, have hashed ids of FtM's own: not nodes.)
       for (const e of parseNdjson(ftm.text).filter((x) => /^(ac|ev)-[^.]*$/.test(x.id)))
         expect(nodeIds.has(e.id)).toBe(true);
       for (const s of ftm.result.skipped.filter((x) => /^(pl|fg)-/.test(x.id)))
@@ -704,9 +719,10 @@ describe('exports', () => {
       );
       const ours = (id: string) => mine.has(id) || id.includes(u);
       const pick = {
+        // An entity of ours, or one derived from ours (a link, Documentation: it names them).
         ftm: (text: string) =>
           parseNdjson(text)
-            .filter((e) => ours(e.id))
+            .filter((e) => ours(e.id) || Object.values(e.properties).some((v) => v.some(ours)))
             .map((e) => JSON.stringify(e)),
         acled: (text: string) =>
           parseCsv(text)

@@ -1,7 +1,8 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import { positionKey } from '../../model/ids.js';
+import { derivedId, ftmId, ftmLanguage } from './ftm-values.js';
 import {
   countryCode,
-  language3,
   lineage,
   mostSpecific,
   utcSeconds,
@@ -20,8 +21,13 @@ import {
 
 /**
  * FollowTheMoney 3.8 entities as NDJSON, one `{"id","schema","properties"}` per line, checked against the
- * schema files in shared/reference/followthemoney-schema (test/helpers/ftm-schema.ts). Ids are the
- * graph's own ids, so a re-export updates the same entities.
+ * schema files in shared/reference/followthemoney-schema (test/helpers/ftm-schema.ts) and loaded, signed and
+ * aggregated by followthemoney 3.8 and 4.x (test/interop/ftm_check.py). Ids are ones FtM and Aleph take as
+ * they are (ftm-values.ts): a record's own id when it fits FtM's pattern, else its hash; every entity we
+ * derive (links, a claim's further sources, publisher and outlet Documentation, posts) a hash of what it is
+ * made from, as followthemoney's make_id makes ids; the graph id behind a hashed one is kept in `recordId`
+ * (links, Documentation, Event) or `notes` ("hrkg id: …"). The same graph gives the same ids, so a
+ * re-export updates the same entities.
  *
  * Mapping decisions:
  * - Actors: person -> Person, organization -> Organization, public_body -> PublicBody. A state (the
@@ -37,9 +43,10 @@ import {
  *   prefixes at the date's own precision (never an invented day), country, location, involved (every
  *   involved actor) and organizer (issuers), proof (the articles behind its claims).
  * - Sources -> Article (a Document of media reporting; Document itself would require a fileName we do not
- *   have), with title, publisher name, language (ISO 639 three letters), bodyText, sourceUrl, retrievedAt,
- *   publishedAt when the publication date is a date rather than a bound. contentHash is not set: FtM
- *   checksums are SHA1 references to files in an Aleph archive; the sha256 goes into notes.
+ *   have), with title, publisher name (FtM's `publisher` is a name), language (ISO 639-3, and only the
+ *   languages FtM knows: `und` is left out, another tag FtM lacks goes into notes), bodyText, sourceUrl,
+ *   retrievedAt, publishedAt when the publication date is a date rather than a bound. contentHash is not
+ *   set: FtM checksums are SHA1 references to files in an Aleph archive; the sha256 goes into notes.
  * - Relationships: INVOLVED_IN -> UnknownLink (subject actor, object event, role, the event's dates);
  *   MEMBER_OF -> Membership when the group is an Organization (or PublicBody), else UnknownLink, with the
  *   position as role and the relationship's period (the span of its claims' periods) as start/endDate;
@@ -53,7 +60,8 @@ import {
  *   and places are not FtM entities): they are listed in `skipped`, one reason per type.
  * - Claims -> Documentation (FtM's link from a document to the entity it documents): document = the
  *   source, entity = the claim's subject, role = what is claimed, summary, description = the exact words,
- *   status. One per source of the claim (the claim id for the first, claim id.source id after that).
+ *   status, recordId = the claim id. One per source of the claim (the claim's own id for the first, a hash
+ *   of claim and source after that).
  *   Publishers -> Documentation with role "publisher"; the outlets of a source's publishedVia chain ->
  *   Documentation with role "published via (hop n)" (1 = nearest the reader). Figures have no FtM schema: their claims carry
  *   them (summary and exact words), the figure records are listed in `skipped`.
@@ -147,18 +155,32 @@ function identifierProps(p: Props, identifiers: { scheme: string; value: string 
   }
 }
 
-/** Ids written so far, with their schema (references may only point at these). */
+/**
+ * FtM ids written so far, with their schema (references may only point at these). Looked up by a graph id
+ * or an FtM id alike: ftmId maps the one to the other and leaves an FtM id as it is.
+ */
 export class Written {
   private readonly schemaOf = new Map<string, string>();
   add(e: FtmEntity) {
     this.schemaOf.set(e.id, e.schema);
   }
   schema(id: string): string | undefined {
-    return this.schemaOf.get(id);
+    return this.schemaOf.get(ftmId(id));
   }
   has(id: string): boolean {
-    return this.schemaOf.has(id);
+    return this.schemaOf.has(ftmId(id));
   }
+}
+
+/**
+ * A graph record as an FtM entity: its FtM id, and when that is a hash, its graph id as an Event's
+ * recordId or in the notes of an Article or actor (Things have no recordId): "hrkg id: ac-…".
+ */
+function recordEntity(graphId: string, schema: string, p: Props): FtmEntity {
+  const id = ftmId(graphId);
+  if (id !== graphId && schema === 'Event') p.add('recordId', graphId);
+  else if (id !== graphId) p.add('notes', `hrkg id: ${graphId}`);
+  return { id, schema, properties: p.build() };
 }
 
 export function sourceEntity(s: ExportSource): FtmEntity {
@@ -166,7 +188,7 @@ export function sourceEntity(s: ExportSource): FtmEntity {
     .add('title', s.title)
     .add('name', s.title)
     .add('publisher', s.publisher?.name)
-    .add('language', language3(s.language))
+    .add('language', ftmLanguage(s.language))
     .add('sourceUrl', s.url)
     .add('retrievedAt', utcSeconds(s.retrievedAt))
     .add('bodyText', s.text)
@@ -181,8 +203,11 @@ export function sourceEntity(s: ExportSource): FtmEntity {
       `Published: ${published.text ?? `${published.qualifier} ${published.value ?? 'unknown'}`}`,
     );
   }
+  // A language FtM has no code for (Kurdish, Syriac…) is still worth knowing; "undetermined" is not.
+  if (!ftmLanguage(s.language) && s.language.toLowerCase() !== 'und')
+    p.add('notes', `Language: ${s.language}`);
   p.add('notes', s.notes, `sha256 of the UTF-8 text: ${s.sha256}`);
-  return { id: s.id, schema: 'Article', properties: p.build() };
+  return recordEntity(s.id, 'Article', p);
 }
 
 export function actorEntity(a: ExportActor, written: Written): FtmEntity {
@@ -197,8 +222,8 @@ export function actorEntity(a: ExportActor, written: Written): FtmEntity {
     p.add('country', countryCode(place)?.toLowerCase());
     if (place.type !== 'country') p.add('address', placeText(place));
   }
-  p.add('proof', ...a.proofSourceIds.filter((id) => written.has(id)));
-  return { id: a.id, schema: ACTOR_SCHEMA[a.type] ?? 'LegalEntity', properties: p.build() };
+  p.add('proof', ...a.proofSourceIds.filter((id) => written.has(id)).map(ftmId));
+  return recordEntity(a.id, ACTOR_SCHEMA[a.type] ?? 'LegalEntity', p);
 }
 
 export function eventEntity(e: ExportEvent, written: Written): FtmEntity {
@@ -215,11 +240,11 @@ export function eventEntity(e: ExportEvent, written: Written): FtmEntity {
   }
   for (const inv of e.involvements) {
     if (!written.has(inv.actorId)) continue;
-    p.add('involved', inv.actorId);
-    if (inv.role === 'issuer') p.add('organizer', inv.actorId);
+    p.add('involved', ftmId(inv.actorId));
+    if (inv.role === 'issuer') p.add('organizer', ftmId(inv.actorId));
   }
-  p.add('proof', ...e.proofSourceIds.filter((id) => written.has(id)));
-  return { id: e.id, schema: 'Event', properties: p.build() };
+  p.add('proof', ...e.proofSourceIds.filter((id) => written.has(id)).map(ftmId));
+  return recordEntity(e.id, 'Event', p);
 }
 
 const LINK_ROLE: Readonly<Record<string, string>> = {
@@ -264,50 +289,50 @@ export function relationEntities(r: ExportRelation, written: Written): FtmEntity
     ((r.type === 'PURSUANT_TO' || r.type === 'PART_OF') && r.fromKind === 'Event' && r.toKind === 'Event');
   if (!isLink || !written.has(r.fromId) || !written.has(r.toId)) return [];
   if (r.type === 'COMMANDS') return commandEntities(r, written);
-  const p = new Props().add('summary', ...r.summaries);
+  const p = new Props().add('summary', ...r.summaries).add('recordId', r.id);
   const inOrganization = ORGANIZATIONS.has(written.schema(r.toId) ?? '');
   if ((r.type === 'MEMBER_OF' || r.type === 'SUBORDINATE_TO') && inOrganization) {
-    p.add('member', r.fromId).add('organization', r.toId);
+    p.add('member', ftmId(r.fromId)).add('organization', ftmId(r.toId));
     p.add('role', r.type === 'MEMBER_OF' ? r.position : LINK_ROLE[r.type]).addAll(periodDates(r));
-    return [{ id: r.id, schema: 'Membership', properties: p.build() }];
+    return [{ id: relationshipId(r), schema: 'Membership', properties: p.build() }];
   }
-  p.add('subject', r.fromId).add('object', r.toId);
+  p.add('subject', ftmId(r.fromId)).add('object', ftmId(r.toId));
   if (r.type === 'INVOLVED_IN') {
     p.add('role', r.role).addAll(ftmDates(r.toDate, r.toEndDate));
   } else {
     p.add('role', r.position ? `${LINK_ROLE[r.type]}: ${r.position}` : LINK_ROLE[r.type]);
     p.addAll(periodDates(r));
   }
-  return [{ id: r.id, schema: 'UnknownLink', properties: p.build() }];
+  return [{ id: relationshipId(r), schema: 'UnknownLink', properties: p.build() }];
 }
 
+/** The FtM entity of a relationship (its graph id, rel-involved_in-…, has `_`): derived, kept as recordId. */
+const relationshipId = (r: ExportRelation) => derivedId('relationship', r.id);
+
 /**
- * COMMANDS as FtM models a post: a Position (one per unit and post: "commander" when no position is
- * given; '.' never occurs in graph ids, so the derived id cannot collide) and the person's Occupancy of it.
+ * COMMANDS as FtM models a post: a Position (one per unit and post, "commander" when no position is given,
+ * posts compared as relationships compare positions: without case and runs of spaces) and the person's
+ * Occupancy of it.
  * The holder must be a Person (COMMANDS' subject is one); the unit is the post's organization when it is an
  * Organization, else named in the post's name.
  */
 function commandEntities(r: ExportRelation, written: Written): FtmEntity[] {
   if (written.schema(r.fromId) !== 'Person') return [];
-  const title = r.position ?? 'commander';
-  const postId = `${r.toId}.post.${
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '') || 'post'
-  }`;
+  const title = r.position?.trim() || 'commander';
+  const postId = derivedId('position', r.toId, positionKey(title)!);
   const out: FtmEntity[] = [];
   if (!written.has(postId)) {
     const p = new Props().add('name', title);
-    if (ORGANIZATIONS.has(written.schema(r.toId) ?? '')) p.add('organization', r.toId);
+    if (ORGANIZATIONS.has(written.schema(r.toId) ?? '')) p.add('organization', ftmId(r.toId));
     out.push({ id: postId, schema: 'Position', properties: p.build() });
   }
   const occupancy = new Props()
-    .add('holder', r.fromId)
+    .add('holder', ftmId(r.fromId))
     .add('post', postId)
     .add('summary', ...r.summaries)
+    .add('recordId', r.id)
     .addAll(periodDates(r));
-  out.push({ id: r.id, schema: 'Occupancy', properties: occupancy.build() });
+  out.push({ id: relationshipId(r), schema: 'Occupancy', properties: occupancy.build() });
   return out;
 }
 
@@ -327,27 +352,27 @@ export function claimEntities(c: ExportClaim, written: Written): FtmEntity[] | S
   if (bySource.size === 0) return { id: c.id, reason: 'ftm: the claim has no visible source' };
   const role = c.role ? `${c.property} (${c.role})` : c.property;
   return [...bySource.keys()].sort().map((sourceId, i) => ({
-    // '.' never occurs in graph ids, so derived ids cannot collide with them.
-    id: i === 0 ? c.id : `${c.id}.${sourceId}`,
+    id: i === 0 ? ftmId(c.id) : derivedId('documentation', c.id, sourceId),
     schema: 'Documentation',
     properties: new Props()
-      .add('document', sourceId)
-      .add('entity', c.subjectId!)
+      .add('document', ftmId(sourceId))
+      .add('entity', ftmId(c.subjectId!))
       .add('role', role)
       .add('summary', c.summary)
       .add('description', ...(bySource.get(sourceId) ?? []))
       .add('status', c.status)
+      .add('recordId', c.id)
       .build(),
   }));
 }
 
 export function publisherEntity(sourceId: string, publisherId: string): FtmEntity {
   return {
-    id: `${sourceId}.publisher`,
+    id: derivedId('publisher', sourceId),
     schema: 'Documentation',
     properties: new Props()
-      .add('document', sourceId)
-      .add('entity', publisherId)
+      .add('document', ftmId(sourceId))
+      .add('entity', ftmId(publisherId))
       .add('role', 'publisher')
       .build(),
   };
@@ -356,11 +381,11 @@ export function publisherEntity(sourceId: string, publisherId: string): FtmEntit
 /** An outlet that carried the source (publishedVia hop n, 1 = nearest the reader): Documentation, role "published via". */
 export function outletEntity(sourceId: string, actorId: string, hop: number): FtmEntity {
   return {
-    id: `${sourceId}.via.${hop}`,
+    id: derivedId('published-via', sourceId, String(hop)),
     schema: 'Documentation',
     properties: new Props()
-      .add('document', sourceId)
-      .add('entity', actorId)
+      .add('document', ftmId(sourceId))
+      .add('entity', ftmId(actorId))
       .add('role', `published via (hop ${hop})`)
       .build(),
   };
