@@ -179,6 +179,15 @@ export interface ExportNode {
   kind: EntityKind;
   type: string;
   name: string;
+  /** Events: their dates (null otherwise, and where a reader does not fetch them). */
+  date: FuzzyDate | null;
+  endDate: FuzzyDate | null;
+  /**
+   * Places: the coordinates their standing (unretracted, unsuperseded) latitude and longitude claims give,
+   * the most recently recorded of each; null when none.
+   */
+  latitude: number | null;
+  longitude: number | null;
 }
 
 export interface ExportAgent {

@@ -136,11 +136,21 @@ export const exportAcledEvents = statement<PageParams>(
      } AS figures`,
 );
 
-/** Entities of every kind (GraphML nodes). */
+/**
+ * Entities of every kind (GraphML nodes), with events' dates and places' coordinates: the latitude and
+ * longitude claims about a place that still stand (visible, not retracted, not superseded), newest first.
+ */
 export const exportNodes = statement<PageParams>(
   'export.nodes',
   `${page('Entity')}
-   RETURN n.id AS id, labels(n) AS labels, n.type AS type, n.name AS name`,
+   RETURN n.id AS id, labels(n) AS labels, n.type AS type, n.name AS name,
+     n.dateJson AS dateJson, n.endDateJson AS endDateJson,
+     COLLECT {
+       MATCH (gc:Claim)-[:ABOUT]->(n)
+       WHERE n:Place AND gc.property IN ['latitude', 'longitude'] AND coalesce(gc.status, '') <> 'retracted'
+         AND ${VISIBLE_CLAIM('gc')} AND NOT ${SUPERSEDED('gc')}
+       RETURN {property: gc.property, valueJson: gc.valueJson} ORDER BY gc.recordedAt DESC, gc.id DESC
+     } AS coordinates`,
 );
 
 /** Places (FtM lists them as left out). */

@@ -145,8 +145,25 @@ function toAcledEvent(row: Row): ExportAcledEvent {
   };
 }
 
+/** The value of the first claim giving a property (claims ordered newest first), as a finite number. */
+function coordinate(claims: Props[], property: 'latitude' | 'longitude'): number | null {
+  const claim = claims.find((c) => c.property === property);
+  const v = claim ? json<unknown>(claim.valueJson, null) : null;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
 function toNode(row: Row): ExportNode {
-  return { id: String(row.id), kind: kindOf(row.labels), type: String(row.type), name: String(row.name) };
+  const coordinates = maps(row.coordinates);
+  return {
+    id: String(row.id),
+    kind: kindOf(row.labels),
+    type: String(row.type),
+    name: String(row.name),
+    date: json<FuzzyDate | null>(row.dateJson, null),
+    endDate: json<FuzzyDate | null>(row.endDateJson, null),
+    latitude: coordinate(coordinates, 'latitude'),
+    longitude: coordinate(coordinates, 'longitude'),
+  };
 }
 
 /** The outgoing relationships of one start node (a row of export.relations). */

@@ -14,17 +14,23 @@ import type {
  * W3C PROV-JSON (https://www.w3.org/submissions/prov-json/): one JSON document, streamed section by
  * section (each section is one pass over the graph's pages, so memory does not grow with the graph).
  *
- * - entity: sources (hrkg:Source); excerpts typed prov:Quotation carrying the W3C Web Annotation selectors
+ * - entity: sources (hrkg:Source); excerpts (hrkg:Excerpt) carrying the W3C Web Annotation selectors
  *   flattened into attributes (TextQuoteSelector oa:exact/oa:prefix/oa:suffix, TextPositionSelector
  *   oa:start/oa:end in code points, oa:hasSource); claims (hrkg:Claim); and the actors that are the primary
- *   source of a claim (PROV lets one thing be both an agent and an entity).
+ *   source of a claim (PROV lets one thing be both an agent and an entity). prov:Quotation is a kind of
+ *   derivation in PROV, not of entity: it types the excerpt's wasDerivedFrom only (PROV-XML writes a record
+ *   typed with a PROV subtype as that subtype's element, so an entity typed prov:Quotation read back as a
+ *   relation).
  * - agent: publishers and actors in attribution chains (prov:Organization / prov:Person / prov:Agent) and
  *   the recorders of claims (recorder:<name>).
  * - activity: the recording of each claim, associated with its recorder, generating the claim.
  * - wasDerivedFrom: excerpt -> source (prov:type prov:Quotation); claim -> excerpt; claim -> the last hop
  *   of its attribution chain with prov:type prov:PrimarySource, which is how PROV-JSON writes
  *   hadPrimarySource ("unnamed reliable sources" told SOHR).
- * - wasAttributedTo: claim -> hop 1 (who the source reports), source -> publisher.
+ * - wasAttributedTo: claim -> hop 1 (who the source reports); a claim without one (imported claims: a
+ *   dataset's rows name no speaker) -> the publisher of each source it quotes (prov:type
+ *   hrkg:SourcePublisher: ACLED for ACLED imports), else the recorder who entered it (prov:type hrkg:Recorder:
+ *   a file that names no publisher); source -> publisher. Every claim written is attributed.
  * - wasInfluencedBy: claim <- intermediate hops of chains longer than two; source <- each outlet of its
  *   publishedVia chain (prov:type hrkg:PublishedVia, hrkg:hop 1 = nearest the reader, hrkg:url).
  * A hop's capacity ("director of the monitor, speaking for it") is the prov:role of its attribution or
@@ -87,7 +93,7 @@ export function sourceRecord(s: ExportSource): Attrs {
 export function excerptRecord(x: ExportExcerpt): Attrs {
   return {
     'prov:type': [
-      qualified('prov:Quotation'),
+      qualified('hrkg:Excerpt'),
       qualified('oa:TextQuoteSelector'),
       qualified('oa:TextPositionSelector'),
     ],
@@ -172,8 +178,8 @@ class Section {
 interface Written {
   agents: Map<string, ExportAgent>;
   recorders: Set<string>;
-  /** [source, publisher] of the sources whose publisher was written as an agent. */
-  publishers: [string, string][];
+  /** Publisher of each source written whose publisher was written as an agent. */
+  publisherOf: Map<string, string>;
   /** The publishedVia hops of written sources whose outlet was written as an agent. */
   outlets: Entry[];
   sourceIds: Set<string>;
@@ -259,13 +265,37 @@ function derivationEntries(c: ExportClaim, w: Pick<Written, 'excerptIds' | 'prim
   return entries;
 }
 
-/** A claim attributed to hop 1 of its chain (when written as an agent). */
-function attributionEntries(c: ExportClaim, agents: ReadonlyMap<string, ExportAgent>): Entry[] {
+/**
+ * A claim attributed to hop 1 of its chain (when written as an agent); without one, to the publishers of the
+ * sources it quotes (those written as agents); without those, to its recorder.
+ */
+function attributionEntries(
+  c: ExportClaim,
+  w: Pick<Written, 'agents' | 'publisherOf' | 'recorders'>,
+): Entry[] {
   const first = chain(c).first;
-  if (!first || !agents.has(first)) return [];
-  const role = roleOf(c, 1);
+  if (first && w.agents.has(first)) {
+    const said = { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1, ...roleOf(c, 1) };
+    return [[blank('said', c.id), said]];
+  }
+  const publishers = [...new Set(c.excerpts.map((x) => w.publisherOf.get(x.sourceId)))]
+    .filter((p): p is string => p !== undefined)
+    .sort();
+  if (publishers.length)
+    return publishers.map((p): Entry => [
+      blank('pub', c.id, p),
+      { 'prov:entity': qn(c.id), 'prov:agent': qn(p), 'prov:type': qualified('hrkg:SourcePublisher') },
+    ]);
+  if (!w.recorders.has(c.recordedBy)) return [];
   return [
-    [blank('said', c.id), { 'prov:entity': qn(c.id), 'prov:agent': qn(first), 'hrkg:hop': 1, ...role }],
+    [
+      blank('rec', c.id),
+      {
+        'prov:entity': qn(c.id),
+        'prov:agent': recorderQn(c.recordedBy),
+        'prov:type': qualified('hrkg:Recorder'),
+      },
+    ],
   ];
 }
 
@@ -326,7 +356,7 @@ async function fillEntities(reader: ExportReader, s: Section, w: Written, progre
     await s.add(page.map((src) => [qn(src.id), sourceRecord(src)]));
     for (const src of page) w.sourceIds.add(src.id);
     for (const src of page)
-      if (src.publisher && w.agents.has(src.publisher.id)) w.publishers.push([src.id, src.publisher.id]);
+      if (src.publisher && w.agents.has(src.publisher.id)) w.publisherOf.set(src.id, src.publisher.id);
     for (const src of page) w.outlets.push(...outletEntries(src, w.agents));
     progress.tick(page.length);
   }
@@ -358,7 +388,7 @@ function relationSections(reader: ExportReader, w: Written): [string, Fill][] {
     for await (const page of reader.excerpts())
       await s.add(page.filter((x) => w.excerptIds.has(x.id)).map(quotationEntry));
   };
-  const attributions = perClaim((c) => attributionEntries(c, w.agents));
+  const attributions = perClaim((c) => attributionEntries(c, w));
   return [
     ['activity', perClaim((c) => [activityEntry(c)])],
     ['wasGeneratedBy', perClaim((c) => [generationEntry(c)])],
@@ -374,7 +404,7 @@ function relationSections(reader: ExportReader, w: Written): [string, Fill][] {
       'wasAttributedTo',
       async (s) => {
         await attributions(s);
-        await s.add(w.publishers.map(publicationEntry));
+        await s.add([...w.publisherOf].map(publicationEntry));
       },
     ],
     [
@@ -402,7 +432,7 @@ export async function writeProv(reader: ExportReader, sink: Sink, progress: Prog
   const w: Written = {
     agents: new Map(),
     recorders: new Set(),
-    publishers: [],
+    publisherOf: new Map(),
     outlets: [],
     sourceIds: new Set(),
     excerptIds: new Set(),
