@@ -169,7 +169,7 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'one claim and its figure: the implicit as-of re-read after the values it sets',
   'corrections.leaveRelation.* Eager': 'one relationship: its claim ids read and rewritten',
   'names.insertNameEvidence Eager': 'one name record: its id set on the relationship it creates',
-  'names.insertNameEvidence CartesianProduct': 'the claim and the entity by unique id, one node each',
+  'names.* CartesianProduct': 'the claim and the entity by unique id, one node each (per row when upserting)',
   'names.upsertNames Eager':
     "one batch of a bundle's name records (at most 2,000 rows, stores/import.ts): ids read, then set",
 };
