@@ -174,6 +174,17 @@ export const RESPONSE_LIMITS = {
   writeTimeoutMs: 30_000,
 } as const;
 
+/**
+ * Exports over HTTP (GET /export/{format}) running at once: one per API key, and a few in all, so that
+ * whole-graph reads cannot take the database from everyone else. A request over either limit is answered
+ * 429 TOO_MANY_REQUESTS with Retry-After (an export's length is not known beforehand: a fixed hint).
+ */
+export const EXPORT_LIMITS = {
+  perKey: 1,
+  total: 2,
+  retryAfterSeconds: 10,
+} as const;
+
 /** Body sizes by role, checked from Content-Length before a body is read. */
 export const BODY_LIMITS = {
   /** Anonymous callers and viewers only read: their documents and variables are small. */

@@ -10,6 +10,7 @@ import { explorerRouter } from './explorer.js';
 import type { Database } from './graph/database.js';
 import { startApollo } from './http/apollo.js';
 import { httpErrorHandler } from './http/errors.js';
+import { ExportSlots, exportRoute } from './http/export-route.js';
 import { writeTimeout } from './http/guards.js';
 import { healthRoute } from './http/health.js';
 import {
@@ -37,6 +38,8 @@ export interface AppServer {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<RequestContext>;
+  /** Exports over HTTP running now, per key and in all (GET /export/{format}). */
+  exports: ExportSlots;
   /** Listens on the given port (0: any free one) and resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
   /** Stops accepting requests, lets in-flight ones finish, then stops Apollo. The database is the caller's. */
@@ -92,6 +95,13 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     }),
   );
 
+  // Exports (kg export's formats) streamed to API keys, audited; no CORS: a download, not a browser API.
+  const exports = new ExportSlots();
+  app.all(
+    '/export{/:format}',
+    exportRoute({ db, gate, slots: exports, writeTimeoutMs: config.writeTimeoutMs }),
+  );
+
   // The graph explorer (a static page calling /graphql) at `/`.
   app.use(explorerRouter(config.explorerDir, logger));
   app.use(httpErrorHandler(config.maxBodyBytes));
@@ -100,6 +110,7 @@ export async function createAppServer(config: Config, logger: Logger, db: Databa
     app,
     httpServer,
     apollo,
+    exports,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

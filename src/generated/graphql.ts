@@ -199,7 +199,7 @@ export type AuditLogFilter = {
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** One change to the graph, as recorded in the same transaction. */
+/** One change to the graph, as recorded in the same transaction, or an export and its outcome. */
 export type AuditRecord = {
   __typename?: 'AuditRecord';
   /** Who made it: key name and id, or anonymous. */
@@ -212,6 +212,13 @@ export type AuditRecord = {
   changes: Scalars['String']['output'];
   /** The x-request-id the client sent with that request, if any (kept beside the server's, never instead). */
   clientRequestId?: Maybe<Scalars['String']['output']>;
+  /**
+   * What a read that hands data out recorded, as a JSON object; null for changes. An export over HTTP
+   * (operation export, before its first byte) holds format, clearance and the counts it is sending; its
+   * outcome (operation exportOutcome, naming the export's record in affectedIds) holds outcome (complete or
+   * failed), bytes sent and, when complete, records and skipped.
+   */
+  details?: Maybe<Scalars['String']['output']>;
   /** Id of the record (audit-...). */
   id: Scalars['ID']['output'];
   /** sha256 of the mutation's input (canonical JSON). */
@@ -3039,6 +3046,7 @@ export type AuditRecordResolvers<ContextType = RequestContext, ParentType extend
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   changes?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   clientRequestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  details?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inputDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   keyId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;

@@ -1,13 +1,12 @@
 import type { Executor } from '../graph/executor.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Tx } from '../graph/executor.js';
-import { readBackup, restoreStore } from '../graph/stores/backup.js';
+import { restoreStore } from '../graph/stores/backup.js';
 import { readBundleRecords } from '../graph/stores/export-bundle.js';
-import { bundleFromRows, writeBundleJson } from '../io/bundle/export.js';
+import { bundleFromRows } from '../io/bundle/export.js';
 import type { ResolvedBundle } from '../io/bundle/resolve.js';
 import type { Logger } from '../logger.js';
 import { SENSITIVITIES } from '../model/enums.js';
-import type { BundleRecords } from '../model/export-records.js';
 import type { StoreDump } from '../model/store.js';
 
 /**
@@ -20,17 +19,6 @@ import type { StoreDump } from '../model/store.js';
 /** Whether the executor sees everything: only then is a bundle export a backup (else a redacted share). */
 export function seesEverything(executor: Executor): boolean {
   return SENSITIVITIES.every((s) => executor.visible.includes(s));
-}
-
-/** Reads the records and the store in one transaction and writes the backup bundle. */
-export async function writeBackup(
-  executor: Executor,
-  out: NodeJS.WritableStream,
-): Promise<{ records: BundleRecords; doc: Record<string, unknown>; store: StoreDump }> {
-  const { records, store } = await readBackup(executor);
-  const doc = bundleFromRows(records, executor.visible, store);
-  await writeBundleJson(doc, out);
-  return { records, doc, store };
 }
 
 /** The JSON path of the first difference between two JSON values, or null when they are equal. */

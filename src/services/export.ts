@@ -1,4 +1,5 @@
 import { badInput } from '../errors.js';
+import { readBackup } from '../graph/stores/backup.js';
 import { exportReader } from '../graph/stores/export.js';
 import { bundleRecords } from '../graph/stores/export-bundle.js';
 import type { Executor } from '../graph/executor.js';
@@ -14,7 +15,7 @@ import {
   type ExportResult,
 } from '../io/export/index.js';
 import { writeProv, PROV_COUNTED } from '../io/export/prov.js';
-import { seesEverything, writeBackup } from './backup.js';
+import { seesEverything } from './backup.js';
 
 /**
  * Exports of the whole graph to other human-rights tooling: FollowTheMoney NDJSON, ACLED-style CSV,
@@ -22,7 +23,9 @@ import { seesEverything, writeBackup } from './backup.js';
  * page one named statement (src/graph/stores/export.ts); output is streamed to `out` with backpressure and
  * never held whole. What the executor's clearance hides is absent from every format (an executor from
  * `forRequest(id, ['public'])` exports public records only; the base executor everything). The stream is
- * not ended here: the caller owns it (it may be stdout).
+ * not ended here: the caller owns it (it may be stdout). `beforeWrite`, when given, runs once the graph
+ * has answered and before the first byte is written, with the counts about to be exported (GET /export
+ * audits there: nothing leaves before its record exists); if it throws, nothing is written.
  */
 
 export type ExportFormat = 'ftm' | 'acled' | 'prov' | 'graphml';
@@ -52,6 +55,8 @@ export async function exportGraph(
     onProgress?: (done: number, total: number) => void;
     /** Records per statement (default 1000; sources with their text at most 20 per statement). */
     pageSize?: number;
+    /** Runs before the first byte, with the records counted per kind (see above). */
+    beforeWrite?: (counts: Record<string, number>) => Promise<void>;
   },
 ): Promise<{ records: number; skipped: { id: string; reason: string }[] }> {
   const writer = WRITERS[format];
@@ -62,6 +67,7 @@ export async function exportGraph(
   const reader = exportReader(executor, pageSize);
   const counts = await reader.counts(writer.counted);
   const total = writer.counted.reduce((n, k) => n + counts[k], 0);
+  await opts?.beforeWrite?.(Object.fromEntries(writer.counted.map((k) => [k, counts[k]])));
   return writer.write(reader, new Sink(out), new Progress(total, opts?.onProgress));
 }
 
@@ -70,31 +76,27 @@ export async function exportGraph(
  * one transaction (a consistent view, bounded by NEO4J_TX_TIMEOUT_MS), written to the stream after it.
  * With full clearance it is a backup (src/services/backup.ts): the readable records plus the `store`
  * section, restored whole by `kg import`; with less, a redacted share of what that clearance sees.
+ * `beforeWrite` runs between the read and the first byte, with the counts (as exportGraph's).
  */
 export async function exportBundle(
   executor: Executor,
   out: NodeJS.WritableStream,
+  opts?: { beforeWrite?: (counts: Record<string, number>) => Promise<void> },
 ): Promise<{ counts: Record<string, number> }> {
-  let records, doc;
-  let store: { nodes: number; relationships: number } | undefined;
-  if (seesEverything(executor)) {
-    const backup = await writeBackup(executor, out);
-    ({ records, doc } = backup);
-    store = { nodes: backup.store.nodes.length, relationships: backup.store.relationships.length };
-  } else {
-    records = await bundleRecords(executor);
-    doc = bundleFromRows(records, executor.visible);
-    await writeBundleJson(doc, out);
-  }
-  return {
-    counts: {
-      ...store,
-      sources: records.sources.length,
-      actors: records.actors.length,
-      places: records.places.length,
-      events: records.events.length,
-      claims: records.claims.length,
-      links: Array.isArray(doc.links) ? doc.links.length : 0,
-    },
+  const { records, store } = seesEverything(executor)
+    ? await readBackup(executor)
+    : { records: await bundleRecords(executor), store: undefined };
+  const doc = bundleFromRows(records, executor.visible, store);
+  const counts = {
+    ...(store && { nodes: store.nodes.length, relationships: store.relationships.length }),
+    sources: records.sources.length,
+    actors: records.actors.length,
+    places: records.places.length,
+    events: records.events.length,
+    claims: records.claims.length,
+    links: Array.isArray(doc.links) ? doc.links.length : 0,
   };
+  await opts?.beforeWrite?.(counts);
+  await writeBundleJson(doc, out);
+  return { counts };
 }

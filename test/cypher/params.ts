@@ -204,6 +204,7 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   affectedIds: ['cl-sample'],
   affectedId: 'cl-sample',
   changesJson: '[]',
+  detailsJson: '{"format":"ftm"}',
   requestId: 'req-sample',
   clientRequestId: null,
   resultJson: '{}',

@@ -9,7 +9,19 @@ export const appendAudit = statement(
 );
 
 /**
- * How many changes the store has taken: every write (mutation, import, restore, API key) appends an
+ * The audit record of a read that hands data out (an export over HTTP): it changes nothing, so it has no
+ * changes; what it handed out (format, clearance, counts) is in detailsJson.
+ */
+export const appendReadAudit = statement(
+  'audit.appendRead',
+  `CREATE (a:AuditRecord {id: $id, at: datetime(), operation: $operation, actor: $actor, role: $role,
+     keyId: $keyId, inputDigest: $inputDigest, affectedIds: $affectedIds, changesJson: '[]',
+     detailsJson: $detailsJson, requestId: $requestId, clientRequestId: $clientRequestId})
+   RETURN a.id AS id`,
+);
+
+/**
+ * How many changes the store has taken: every write (mutation, import, restore, API key, and an export's record) appends an
  * AuditRecord in its own transaction and none is ever removed, so an equal count before and after a read
  * means no write committed during it (the count comes from the label's count store: no scan).
  */

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { actorLabel, type Viewer } from '../../model/access.js';
 import type { Executor, Row } from '../executor.js';
+import { digestOf } from '../mutation.js';
 import * as q from '../queries/audit.js';
 import { str, strs } from '../values.js';
 
@@ -14,6 +17,8 @@ export interface AuditRecord {
   affectedIds: string[];
   /** JSON: [{id, before, after}]. */
   changes: string;
+  /** JSON object: what a read that hands data out (an export) recorded; null for changes. */
+  details: string | null;
   requestId: string | null;
   clientRequestId: string | null;
 }
@@ -42,6 +47,7 @@ function toAuditRecord(a: Row): AuditRecord {
     inputDigest: String(a.inputDigest),
     affectedIds: strs(a.affectedIds),
     changes: String(a.changesJson ?? '[]'),
+    details: str(a.detailsJson),
     requestId: str(a.requestId),
     clientRequestId: str(a.clientRequestId),
   };
@@ -66,4 +72,36 @@ export async function auditPage(
     records: ((row?.rows as Row[]) ?? []).map(toAuditRecord),
     total: typeof row?.total === 'number' ? row.total : null,
   };
+}
+
+/** The audit record of a read that hands data out (an export): who, what, and what it handed out. */
+export interface ReadAudit {
+  operation: string;
+  viewer: Viewer;
+  /** The request's input, digested into the record as a mutation's is. */
+  input: unknown;
+  /** Records it is about (an export's outcome names the export's own record). */
+  affectedIds: string[];
+  details: Record<string, unknown>;
+}
+
+/**
+ * Appends the record in its own write transaction and returns its id. The executor's request ids go into
+ * it, as into a mutation's record (src/graph/mutation.ts).
+ */
+export async function appendReadAudit(executor: Executor, a: ReadAudit): Promise<string> {
+  const id = `audit-${randomUUID()}`;
+  await executor.write(q.appendReadAudit, {
+    id,
+    operation: a.operation,
+    actor: actorLabel(a.viewer),
+    role: a.viewer.role,
+    keyId: a.viewer.keyId,
+    inputDigest: digestOf(a.input),
+    affectedIds: a.affectedIds,
+    detailsJson: JSON.stringify(a.details),
+    requestId: executor.requestId ?? null,
+    clientRequestId: executor.clientRequestId ?? null,
+  });
+  return id;
 }
