@@ -8,6 +8,7 @@ import {
   slugId,
   type ConvertOptions,
   type ImportPlan,
+  type ImportSkip,
   type ProblemAt,
   type Quote,
 } from './common.js';
@@ -16,6 +17,7 @@ import {
   actorType,
   checkFields,
   closingClaims,
+  codedClaims,
   eventClaims,
   eventDoc,
   PLACE_LEVELS,
@@ -87,40 +89,57 @@ const REQUIRED = [
   'fatalities',
 ] as const;
 
-/** The columns of DOMAIN.md, then those ACLED exports add (accepted, not used). */
-const KNOWN = new Set<string>([
-  ...ACLED_COLUMNS,
-  'event_id_no_cnty',
-  'year',
-  'region',
-  'civilian_targeting',
-  'tags',
-  'timestamp',
-  'iso3',
-  'data_id',
-]);
+/** Columns of ACLED files that are not in the codebook's 31 (ACLED_COLUMNS), and why they are left out. */
+const OPTIONAL: Readonly<Record<string, string>> = {
+  event_id_no_cnty: 'removed by ACLED in 2023; event_id_cnty identifies the event',
+  data_id: 'removed by ACLED in 2023; a row number that changes between downloads',
+  iso3: 'removed by ACLED in 2023; the country is kept from country and iso',
+  ...Object.fromEntries(
+    ['population_1km', 'population_2km', 'population_5km', 'population_best'].map((c) => [
+      c,
+      "ACLED's estimate of the population near the location; the graph keeps no population figures",
+    ]),
+  ),
+};
 
 type ActorDoc = NonNullable<ImportPlan['doc']['actors']>[number];
 type ClaimDoc = NonNullable<ImportPlan['doc']['claims']>[number];
 type EventDoc = NonNullable<ImportPlan['doc']['events']>[number];
 type PlaceDoc = NonNullable<ImportPlan['doc']['places']>[number];
 
-/** Header: known columns, each once, the required ones present (case and a BOM forgiven). */
-function readHeader(
-  fields: string[],
-  line: number,
-  problem: ProblemAt,
-): { width: number; index: Map<string, number> } {
+interface Header {
+  width: number;
+  /** The codebook's columns by name. */
+  index: Map<string, number>;
+  /** Other columns (ACLED's optional ones, or unknown), left out and reported. */
+  extra: Map<string, number>;
+}
+
+/**
+ * Header: the required columns present, each column once (case and a BOM forgiven). Columns outside the
+ * codebook are accepted and left out (counted in the plan's `skipped`), never a reason to refuse the file.
+ */
+function readHeader(fields: string[], line: number, problem: ProblemAt): Header {
   const columns = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim().toLowerCase());
+  const known = new Set<string>(ACLED_COLUMNS);
   const index = new Map<string, number>();
+  const extra = new Map<string, number>();
   columns.forEach((c, i) => {
-    if (!KNOWN.has(c)) problem(line, `unknown column ${JSON.stringify(c)} (column ${i + 1})`);
-    else if (index.has(c)) problem(line, `column ${c} appears twice`);
-    else index.set(c, i);
+    if (index.has(c) || extra.has(c)) problem(line, `column ${c || `${i + 1} (no name)`} appears twice`);
+    else (known.has(c) ? index : extra).set(c, i);
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length) problem(line, `missing required column(s): ${missing.join(', ')}`);
-  return { width: columns.length, index };
+  return { width: columns.length, index, extra };
+}
+
+/** The columns left out, with how many rows give them a value and why. */
+function skippedColumns(extra: Header['extra'], rows: { fields: string[] }[]): ImportSkip[] {
+  return [...extra].map(([column, i]) => ({
+    what: `column ${column}`,
+    count: rows.filter((r) => (r.fields[i] ?? '').trim() !== '').length,
+    reason: OPTIONAL[column] ?? "not a column of ACLED's codebook",
+  }));
 }
 
 /** One valid row while it is converted: its event's ids and a claim maker quoting the row. */
@@ -181,12 +200,10 @@ class AcledConversion {
     const date = acledDate(v.day, v.precision, get('event_date'));
     this.events.push(eventDoc(get, evId, acledId, v.day, date));
     this.lineOf.set(evId, line);
-    for (const [suffix, c] of eventClaims(
-      get,
-      { event: evId, acled: acledId, location },
-      date,
-      v.coordinates,
-    ))
+    for (const [suffix, c] of [
+      ...eventClaims(get, { event: evId, acled: acledId, location }, date, v.coordinates),
+      ...codedClaims(get, evId, acledId, v),
+    ])
       claim(suffix, c);
     this.addActors(row);
     for (const [suffix, c] of closingClaims(get, evId, acledId, v.fatalities)) claim(suffix, c);
@@ -274,7 +291,7 @@ export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
     problem(1, 'no header row');
     return empty();
   }
-  const { width, index } = readHeader(header.fields, header.line, problem);
+  const { width, index, extra } = readHeader(header.fields, header.line, problem);
   if (problems.some((p) => p.path === `line ${header.line}`)) return empty();
 
   const cursor = new CodePointCursor(text);
@@ -325,5 +342,11 @@ export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
     claims: c.claims,
   };
   opts.onProgress?.(rows.length, rows.length);
-  return { doc, lines: LineMap.of(doc, c.lineOf), problems, records: rows.length };
+  return {
+    doc,
+    lines: LineMap.of(doc, c.lineOf),
+    problems,
+    records: rows.length,
+    skipped: skippedColumns(extra, rows),
+  };
 }
