@@ -42,11 +42,12 @@ export const ACLED_PUBLISHER = {
 export { acledDate, acledDay } from './acled-fields.js';
 
 /**
- * ACLED-style CSV (the columns of DOMAIN.md; ACLED's own extra columns are accepted and ignored) → an
- * hrkg-bundle/1 document. Each row is one event, identified by event_id_cnty ({scheme: acled}):
+ * ACLED CSV (the codebook's columns, ACLED_COLUMNS; any others are accepted, left out and reported in the
+ * plan's `skipped` with the count of values lost) → an hrkg-bundle/1 document. Each row is one event,
+ * identified by event_id_cnty ({scheme: acled}):
  *
  * - type: sub_event_type Arrests or Abduction/forced disappearance → arrest_detention; everything else
- *   → other (the original disorder/event/sub-event types are kept as an `acledEventType` claim);
+ *   → other (ACLED's own types are kept, with the rest of its coding, as below);
  * - date from event_date (YYYY-MM-DD, "30 April 2022" or day-first 30-04-2022) and time_precision, as
  *   ACLED's codebook defines it: 1 the source gives the day → that day, exact; 2 the source gives a
  *   week or a few days and ACLED coded a day inside them → that day, approximate, with bounds 6 days
@@ -63,18 +64,23 @@ export { acledDate, acledDay } from './acled-fields.js';
  *   numeric `latitude` / `longitude` claims on the location (both or neither);
  * - fatalities → a figure {measure: fatalities, qualifier: approximately, unit: people} (ACLED's
  *   numbers are conservative estimates), 0 included (a later release may revise a count to 0); the notes
- *   → a statement claim.
+ *   → a statement claim;
+ * - ACLED's coding, column by column (acled-fields.ts CODED_COLUMNS): the day coded (event_date as
+ *   YYYY-MM-DD), time_precision, disorder/event/sub-event types, inter1/inter2, interaction,
+ *   civilian_targeting, iso, region, geo_precision, source, source_scale, tags, timestamp → attribute
+ *   claims on the event, as written (none for an empty column), so that the ACLED export gives the row
+ *   back as ACLED coded it (src/io/export/acled-coded.ts). year is event_date's year and not kept.
  *
  * Evidence: the CSV file itself is the source (published by ACLED, `ac-acled`, a release of the dataset
  * "acled" unless --dataset names another), and every claim of a row quotes that row's exact text (its whole
  * record, even when a quoted field spans lines), so that each fact is backed by exact words. Claim ids are
  * keyed by the event, the field and the file (model/ids.ts importedClaimId): a revised file makes claims of
  * its own, and where it says something else, its claim supersedes the earlier release's.
- * Refused, with their line: a header without the required columns, unknown or repeated columns; rows
- * with the wrong number of fields, malformed quoting, no event id or a repeated one, bad dates,
- * time_precision other than 1–3, fatalities that are not whole numbers, bad coordinates.
- * Left out: source and source_scale (ACLED's own sources; named in the event's description, as they
- * cannot form one attribution chain), interaction, geo_precision (in the coordinates' summary), tags.
+ * ACLED's sources (source, source_scale) are kept as its coding and named in the event's description; they
+ * are not made sources of the claims, as they cannot form one attribution chain.
+ * Refused, with their line: a header without the required columns, or with a column twice; rows with the
+ * wrong number of fields, malformed quoting, no event id or a repeated one, bad dates, time_precision
+ * other than 1–3, fatalities that are not whole numbers, bad coordinates.
  */
 
 const REQUIRED = [
@@ -129,7 +135,8 @@ function readHeader(fields: string[], line: number, problem: ProblemAt): Header 
     else (known.has(c) ? index : extra).set(c, i);
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
-  if (missing.length) problem(line, `missing required column(s): ${missing.join(', ')}`);
+  const others = extra.size ? ` (columns outside the codebook: ${[...extra.keys()].join(', ')})` : '';
+  if (missing.length) problem(line, `missing required column(s): ${missing.join(', ')}${others}`);
   return { width: columns.length, index, extra };
 }
 
