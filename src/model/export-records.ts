@@ -74,6 +74,18 @@ export interface AcledClaim {
   fact: string | null;
   /** Publisher names (or titles, when a source has no visible publisher) of the claim's sources. */
   publishers: string[];
+  /** What the claim speaks of in its dataset (an ACLED row's field: cl-acled-syr1--inter1), or null. */
+  slot: string | null;
+  kind: string;
+  property: string;
+  /** An attribute's or figure's value, parsed; null for relations and statements. */
+  value: unknown;
+  subjectId: string | null;
+  /** A relation's other end (an actor's event, the event's place), or a figure's id. */
+  objectId: string | null;
+  recordedAt: string;
+  /** A later release of its dataset, visible to the caller, said otherwise. */
+  superseded: boolean;
 }
 
 export interface AcledFigure extends FigureAmount {
@@ -89,6 +101,8 @@ export interface ExportAcledEvent extends Omit<ExportEvent, 'proofSourceIds'> {
   /** Visible claims about the event or naming it as their object. */
   claims: AcledClaim[];
   figures: AcledFigure[];
+  /** For an event imported from ACLED: the coordinates its row gave its location (latitude, longitude claims). */
+  placeClaims: Omit<AcledClaim, 'publishers'>[];
 }
 
 export interface ExportSource {

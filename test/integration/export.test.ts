@@ -466,7 +466,7 @@ describe('exports', () => {
       expect(new Set(ids).size).toBe(ids.length);
     });
 
-    it('maps the releases with the governorates, the country code and SOHR as source', async () => {
+    it('maps the releases to one location, the country code and SOHR as source, dated by a full day', async () => {
       const rows = parseCsv((await full('acled')).text);
       const get = (id: string) => {
         const r = rows.find((x) => x[0] === id);
@@ -474,8 +474,9 @@ describe('exports', () => {
       };
       const releases = get('ev-amnesty-releases-2022')!;
       expect(releases).toMatchObject({
-        // Only "after 30 April 2022" is known, with no end: the year, at month-or-coarser precision.
-        event_date: '2022',
+        // Only "after 30 April 2022" is known, with no end: that day, at ACLED's coarsest precision.
+        event_date: '2022-04-30',
+        year: '2022',
         time_precision: '3',
         disorder_type: 'Strategic developments',
         event_type: 'Strategic developments',
@@ -490,11 +491,12 @@ describe('exports', () => {
         source: 'Syrian Observatory for Human Rights',
         fatalities: '0',
       });
-      expect(releases.admin1!.split('; ').sort()).toEqual(['Aleppo', 'Daraa', 'Rif Dimashq']);
+      // Released in three governorates: ACLED codes one location per row, here the country holding them.
+      expect(releases).toMatchObject({ admin1: '', location: 'Syria', geo_precision: '3' });
       expect(releases.notes).toContain('Nearly 1,160 prisoners were released under the amnesty.');
       expect(releases.notes).toContain('Nearly 1,168 detainees and prisoners');
       expect(get('ev-arrests-since-2011')).toMatchObject({
-        event_date: '2011-03',
+        event_date: '2011-03-01',
         time_precision: '3',
         sub_event_type: 'Arrests',
         actor1: 'Regime security services',

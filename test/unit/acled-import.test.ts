@@ -201,14 +201,19 @@ describe('ACLED import (problems)', () => {
     expect(doc.events!.map((e) => e.id)).toEqual([`ev-acled-lbn${U}ok`]);
   });
 
-  it('refuses a header with unknown or missing columns before reading any row', () => {
+  it('refuses a header without the required columns, or with a column twice, before reading any row', () => {
     const { doc, problems } = convert(fixture('acled-bad-header.csv'));
     expect(problems).toEqual([
-      { path: 'line 1', message: 'unknown column "event_id" (column 1)' },
-      { path: 'line 1', message: 'unknown column "fatalites" (column 9)' },
-      { path: 'line 1', message: 'missing required column(s): event_id_cnty, fatalities' },
+      {
+        path: 'line 1',
+        message:
+          'missing required column(s): event_id_cnty, fatalities (columns outside the codebook: event_id, fatalites)',
+      },
     ]);
     expect(doc.events).toBeUndefined();
+    expect(convert(`${HEADER},Notes\n`).problems).toEqual([
+      { path: 'line 1', message: 'column notes appears twice' },
+    ]);
     expect(convert('').problems).toEqual([{ path: 'line 1', message: 'no header row' }]);
   });
 
@@ -219,6 +224,79 @@ describe('ACLED import (problems)', () => {
       { path: 'line 2', message: 'event_type is empty' },
       { path: 'line 2', message: 'actor1 is empty' },
     ]);
+  });
+});
+
+describe('ACLED import (the codebook’s 31 columns, and optional ones)', () => {
+  const text = readFileSync(path.join(import.meta.dirname, '../fixtures/interop/acled-ten.csv'), 'utf8');
+  const { doc, problems, skipped } = convert(text);
+  const value = (event: string, field: string) =>
+    doc.claims!.find((c) => c.slot === `cl-acled-${event}--${field}`)?.attribute?.value;
+
+  it('accepts ACLED’s optional and unknown columns, leaving them out with a count of the values lost', () => {
+    expect(problems).toEqual([]);
+    expect(doc.events).toHaveLength(10);
+    expect(skipped).toEqual([
+      {
+        what: 'column population_best',
+        count: 6,
+        reason: "ACLED's estimate of the population near the location; the graph keeps no population figures",
+      },
+    ]);
+    const extra = convert(
+      `${HEADER},data_id,my_note\nB1,2022-05-03,1,Protests,,P,,,,Syria,,Town,,,x,0,17,\n`,
+    );
+    expect(extra.problems).toEqual([]);
+    expect(extra.skipped).toEqual([
+      { what: 'column data_id', count: 1, reason: expect.stringMatching(/removed by ACLED in 2023/) },
+      { what: 'column my_note', count: 0, reason: "not a column of ACLED's codebook" },
+    ]);
+  });
+
+  it('keeps ACLED’s coding of each event as claims quoting its row: the day, precision, types, codes, sources', () => {
+    // "07 May 2022" at time_precision 2: the day ACLED coded, as YYYY-MM-DD, and the precision.
+    expect(value('syr100001', 'event-date')).toBe('2022-05-07');
+    expect(value('syr100001', 'time-precision')).toBe(2);
+    expect(
+      Object.fromEntries(
+        [
+          'disorder-type',
+          'event-type',
+          'sub-event-type',
+          'inter1',
+          'inter2',
+          'interaction',
+          'civilian-targeting',
+          'iso',
+          'region',
+          'geo-precision',
+          'source',
+          'source-scale',
+          'timestamp',
+        ].map((f) => [f, value('syr100001', f)]),
+      ),
+    ).toEqual({
+      'disorder-type': 'Political violence',
+      'event-type': 'Violence against civilians',
+      'sub-event-type': 'Attack',
+      inter1: '1',
+      inter2: '7',
+      interaction: '17',
+      'civilian-targeting': 'Civilian targeting',
+      iso: '760',
+      region: 'Middle East',
+      'geo-precision': '1',
+      source: 'Syrian Observatory for Human Rights',
+      'source-scale': 'National',
+      timestamp: '1652729513',
+    });
+    expect(value('syr100003', 'tags')).toBe('crowd size=around 200');
+    // An empty column makes no claim.
+    expect(value('syr100002', 'civilian-targeting')).toBeUndefined();
+    expect(value('syr100001', 'tags')).toBeUndefined();
+    const row = text.split('\n')[1]!;
+    const claim = doc.claims!.find((c) => c.slot === 'cl-acled-syr100001--source-scale')!;
+    expect(claim).toMatchObject({ subject: 'ev-acled-syr100001', quotes: [{ exact: row }] });
   });
 });
 

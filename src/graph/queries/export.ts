@@ -107,16 +107,35 @@ export const exportEvents = statement<PageParams>(
      ${INVOLVEMENTS('n')} AS involvements, ${PROOF('n')} AS proof`,
 );
 
-/** Events with what an ACLED row needs: places, actors, claims with their publishers, figures. */
+/** What the ACLED export reads of a claim (variable `x`): its slot and value, and whether a later release superseded it. */
+const ACLED_CLAIM = (x: string) =>
+  `id: ${x}.id, summary: ${x}.summary, status: ${x}.status, fact: ${x}.fact, slot: ${x}.slot, kind: ${x}.kind,
+   property: ${x}.property, valueJson: ${x}.valueJson, subjectId: ${x}.subjectId, objectId: ${x}.objectId,
+   recordedAt: ${x}.recordedAt,
+   superseded: ${SUPERSEDED(x)}`;
+
+/**
+ * Events with what an ACLED row needs: places, actors, claims with their publishers, figures, and for an
+ * event imported from ACLED the coordinates its row gave its location (claims about the place, found by
+ * the slot of the row's `place` claim: cl-acled-<event>--place → cl-acled-<event>--latitude, --longitude).
+ */
 export const exportAcledEvents = statement<PageParams>(
   'export.acledEvents',
   `${page('Event')}
    RETURN ${ENTITY_FIELDS('n')} AS entity, ${PLACES('n', 'OCCURRED_IN')} AS places,
      ${INVOLVEMENTS('n')} AS involvements,
      COLLECT {
+       MATCH (pc:Claim)-[:ABOUT]->(n) WHERE pc.slot ENDS WITH '--place' AND pc.property = 'OCCURRED_IN'
+       UNWIND ['latitude', 'longitude'] AS coordinate
+       MATCH (lc:Claim {slot: left(pc.slot, size(pc.slot) - size('place')) + coordinate})
+       WHERE ${VISIBLE_CLAIM('lc')}
+       WITH DISTINCT lc
+       RETURN {${ACLED_CLAIM('lc')}} ORDER BY lc.id
+     } AS placeClaims,
+     COLLECT {
        MATCH (ec:Claim)-[:ABOUT|OBJECT]->(n) WHERE ${VISIBLE_CLAIM('ec')}
        WITH DISTINCT ec
-       RETURN {id: ec.id, summary: ec.summary, status: ec.status, fact: ec.fact,
+       RETURN {${ACLED_CLAIM('ec')},
                publishers: COLLECT {
                  MATCH (ec)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source) WHERE ${VISIBLE('es')}
                  WITH DISTINCT es

@@ -1,4 +1,5 @@
 import type {
+  AcledClaim,
   AcledFigure,
   EntityKind,
   ExportAcledEvent,
@@ -131,17 +132,29 @@ function acledFigure(f: Props): AcledFigure {
   };
 }
 
+function acledClaim(c: Props): Omit<AcledClaim, 'publishers'> {
+  return {
+    id: String(c.id),
+    summary: String(c.summary),
+    status: String(c.status ?? 'asserted'),
+    fact: str(c.fact),
+    slot: str(c.slot),
+    kind: String(c.kind),
+    property: String(c.property),
+    value: json<unknown>(c.valueJson, null),
+    subjectId: str(c.subjectId),
+    objectId: str(c.objectId),
+    recordedAt: String(c.recordedAt ?? ''),
+    superseded: c.superseded === true,
+  };
+}
+
 function toAcledEvent(row: Row): ExportAcledEvent {
   return {
     ...eventBase(row),
-    claims: maps(row.claims).map((c) => ({
-      id: String(c.id),
-      summary: String(c.summary),
-      status: String(c.status ?? 'asserted'),
-      fact: str(c.fact),
-      publishers: strs(c.publishers),
-    })),
+    claims: maps(row.claims).map((c) => ({ ...acledClaim(c), publishers: strs(c.publishers) })),
     figures: maps(row.figures).map(acledFigure),
+    placeClaims: maps(row.placeClaims).map(acledClaim),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
+import { codedRow, placeColumns } from './acled-coded.js';
 import {
   countryCode,
   isoNumeric,
+  lineage,
   mostSpecific,
-  placeOfType,
+  type PlaceRef,
   type ExportAcledEvent,
   type ExportReader,
   type ExportResult,
@@ -14,24 +16,31 @@ import {
 } from './index.js';
 
 /**
- * ACLED-style CSV: the columns of the ACLED dataset in its order (DOMAIN.md), one row per event that has an
- * ACLED equivalent. Events without an honest equivalent, or without any date, are reported in `skipped`
- * with the reason rather than forced into a wrong type.
+ * ACLED CSV: the 31 columns of ACLED's codebook in its order, one row per event that has an ACLED equivalent.
+ * Events without an honest equivalent, or without any date, are reported in `skipped` with the reason rather
+ * than forced into a wrong type.
  *
- * Deviations from ACLED, on purpose:
+ * An event imported from ACLED (it has an `acled` identifier and the claims its row made, by slot) comes back
+ * as ACLED coded it (src/io/export/acled-coded.ts): its event_id_cnty, types, actors in their columns, codes,
+ * location and coordinates, sources, notes and fatalities, as the current release says (superseded and
+ * retracted claims do not count; hidden ones are absent).
+ *
+ * Every other event is mapped from the graph, with these deviations from ACLED, on purpose:
  * - event_id_cnty is the graph's event id (stable across exports), not an ACLED number.
- * - event_date is never more precise than the source: YYYY-MM-DD only for day precision, otherwise the
- *   YYYY-MM or YYYY prefix (ACLED would pick a day in the period). time_precision follows ACLED's codes:
- *   1 = the day is known, 2 = known to within a week, 3 = only a month or a longer period is known.
- * - ACLED codes one location per row; an event recorded in several places is one row here, with the
- *   governorates (admin1) and places (location) joined by "; ".
- * - latitude/longitude and source_scale are empty: the graph records neither coordinates nor source scale.
+ * - event_date is always a full day, YYYY-MM-DD (as ACLED's API writes it), with ACLED's time_precision:
+ *   1 = the day is known, 2 = known to within a week, 3 = a month or a longer period, when ACLED codes a day
+ *   in it: the first day of the month or year, or the earliest day the period can start.
+ * - one location per row: an event recorded in several places is placed in the nearest place holding them
+ *   all (geo_precision 3), or left out when they share none.
+ * - latitude, longitude, region, source_scale, tags and timestamp are empty (the graph holds none of them
+ *   for its own events); civilian_targeting is set for deaths in custody only.
  * Values are written exactly as recorded (no spreadsheet-formula escaping), since this is evidence.
  */
 
 export const ACLED_COLUMNS = [
   'event_id_cnty',
   'event_date',
+  'year',
   'time_precision',
   'disorder_type',
   'event_type',
@@ -43,7 +52,9 @@ export const ACLED_COLUMNS = [
   'assoc_actor_2',
   'inter2',
   'interaction',
+  'civilian_targeting',
   'iso',
+  'region',
   'country',
   'admin1',
   'admin2',
@@ -56,9 +67,14 @@ export const ACLED_COLUMNS = [
   'source_scale',
   'notes',
   'fatalities',
+  'tags',
+  'timestamp',
 ] as const;
 
 export type AcledColumn = (typeof ACLED_COLUMNS)[number];
+
+/** One row of the ACLED export, by column. */
+export type AcledRow = Record<AcledColumn, string>;
 
 interface AcledType {
   disorder: string;
@@ -112,35 +128,25 @@ function pick(involvements: readonly Involvement[], roles: readonly string[]): I
 
 const DAY_MS = 86_400_000;
 
-/** Longest common ISO prefix (YYYY-MM-DD, YYYY-MM or YYYY) of two days; null when the years differ. */
-function commonPrefix(a: string, b: string): string | null {
-  if (a === b) return a;
-  if (a.slice(0, 7) === b.slice(0, 7)) return a.slice(0, 7);
-  if (a.slice(0, 4) === b.slice(0, 4)) return a.slice(0, 4);
-  return null;
-}
+const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS;
 
 /**
- * event_date and time_precision of a fuzzy date (see the module comment), or null when it has no date at
- * all. Day precision uses the earliest bound (the day itself for an exact date); a range of days is
- * precision 2 within a week, else 3.
+ * event_date (YYYY-MM-DD) and time_precision of a fuzzy date (see the module comment), or null when it has
+ * no date at all. A day, or a span of days: 1 for one day; 2 within a week (a day coded approximately, up to
+ * six days either side of it, as the ACLED import reads precision 2); 3 for anything longer, a month or a
+ * year (their first day), or a period open at one end (the bound it has).
  */
-export function acledDate(d: FuzzyDate | null): { date: string; precision: number } | null {
+export function acledDate(d: FuzzyDate | null): { date: string; precision: 1 | 2 | 3 } | null {
   if (!d) return null;
-  if (d.precision === 'day') {
-    const date = d.earliest ?? d.value;
-    if (!date) return null;
-    const span = d.earliest && d.latest ? (Date.parse(d.latest) - Date.parse(d.earliest)) / DAY_MS : 0;
-    return { date, precision: span === 0 ? 1 : span <= 6 ? 2 : 3 };
+  const span = d.earliest && d.latest ? days(d.earliest, d.latest) : Infinity;
+  if (d.precision === 'day' && d.value) {
+    return { date: d.value, precision: span === 0 || span === Infinity ? 1 : span <= 12 ? 2 : 3 };
   }
-  if ((d.precision === 'month' || d.precision === 'year') && d.value) return { date: d.value, precision: 3 };
-  // Unknown precision: what both bounds share; with one open bound, only the year of the other.
-  if (d.earliest && d.latest) {
-    const p = commonPrefix(d.earliest, d.latest);
-    return p ? { date: p, precision: p.length === 10 ? 1 : 3 } : null;
-  }
+  if (d.precision === 'month' && d.value) return { date: `${d.value}-01`, precision: 3 };
+  if (d.precision === 'year' && d.value) return { date: `${d.value}-01-01`, precision: 3 };
   const bound = d.earliest ?? d.latest;
-  return bound ? { date: bound.slice(0, 4), precision: 3 } : null;
+  if (!bound) return null;
+  return { date: bound, precision: span === 0 ? 1 : span <= 6 ? 2 : 3 };
 }
 
 const DEATH_MEASURE = /death|killed|fatalit/;
@@ -175,14 +181,37 @@ const GEO_PRECISION: Readonly<Record<string, number>> = {
   country: 3,
 };
 
+/**
+ * The one location of a row: the event's most specific place, or with several, the nearest place that holds
+ * them all (and geo_precision 3, as ACLED codes a larger area); null without places or with nothing shared.
+ */
+export function oneLocation(occurredIn: readonly PlaceRef[]): { place: PlaceRef; precision: number } | null {
+  const places = mostSpecific(occurredIn);
+  const [first] = places;
+  if (!first) return null;
+  if (places.length === 1) return { place: first, precision: GEO_PRECISION[first.type] ?? 3 };
+  const shared = lineage(first).find((p) => places.every((q) => lineage(q).some((a) => a.id === p.id)));
+  if (!shared) return null;
+  // The shared place as a place of its own, with the ancestors it has in the first place's lineage.
+  const depth = first.ancestors.find((a) => a.id === shared.id)?.depth ?? 0;
+  const ancestors = first.ancestors
+    .filter((a) => a.depth > depth)
+    .map((a) => ({ ...a, depth: a.depth - depth }));
+  return { place: { ...shared, ancestors }, precision: 3 };
+}
+
 const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
 
-/** One CSV row (by column) for the event, or why there is none. */
-export function acledRow(e: ExportAcledEvent): Record<AcledColumn, string> | Skipped {
+/** One CSV row (by column) for an event mapped from the graph (not imported from ACLED), or why there is none. */
+function mappedRow(e: ExportAcledEvent): AcledRow | Skipped {
   const type = TYPES[e.type] ?? `event type ${e.type} has no ACLED mapping`;
   if (typeof type === 'string') return { id: e.id, reason: `acled: ${type}` };
   const when = acledDate(e.date);
   if (!when) return { id: e.id, reason: 'acled: the event has no date, and ACLED needs an event date' };
+  const where = oneLocation(e.occurredIn);
+  if (e.occurredIn.length && !where) {
+    return { id: e.id, reason: 'acled: the event took place in several countries; ACLED codes one location' };
+  }
 
   const actors1 = pick(e.involvements, ACTOR1_ROLES);
   const actors2 = pick(e.involvements, ACTOR2_ROLES).filter(
@@ -199,8 +228,6 @@ export function acledRow(e: ExportAcledEvent): Record<AcledColumn, string> | Ski
         ? `${inter1}0`
         : '';
 
-  const places = mostSpecific(e.occurredIn);
-  const countryPlace = e.occurredIn.map((p) => placeOfType(p, 'country')).find((p) => p !== null) ?? null;
   const code = e.occurredIn.map(countryCode).find((c) => c !== null) ?? null;
   const iso = code ? isoNumeric(code) : null;
   // Notes in fact order (F2 before F11), then by id; retracted claims are no longer asserted by anyone.
@@ -215,6 +242,7 @@ export function acledRow(e: ExportAcledEvent): Record<AcledColumn, string> | Ski
   return {
     event_id_cnty: e.id,
     event_date: when.date,
+    year: when.date.slice(0, 4),
     time_precision: String(when.precision),
     disorder_type: type.disorder,
     event_type: type.event,
@@ -232,22 +260,27 @@ export function acledRow(e: ExportAcledEvent): Record<AcledColumn, string> | Ski
       .join('; '),
     inter2: inter2 === null ? '' : String(inter2),
     interaction,
+    civilian_targeting: type.event === 'Violence against civilians' ? 'Civilian targeting' : '',
     iso: iso === null ? '' : String(iso),
-    country: countryPlace?.name ?? '',
-    admin1: uniq(places.map((p) => placeOfType(p, 'governorate')?.name)).join('; '),
-    admin2: uniq(places.map((p) => placeOfType(p, 'district')?.name)).join('; '),
-    admin3: '',
-    location: uniq(places.map((p) => p.name)).join('; '),
+    region: '',
+    ...placeColumns(where?.place ?? null),
     latitude: '',
     longitude: '',
-    geo_precision: places.length ? String(Math.max(...places.map((p) => GEO_PRECISION[p.type] ?? 3))) : '',
+    geo_precision: where ? String(where.precision) : '',
     source: uniq(claims.flatMap((c) => c.publishers))
       .sort()
       .join('; '),
     source_scale: '',
     notes: claims.map((c) => (c.status === 'disputed' ? `[disputed] ${c.summary}` : c.summary)).join(' '),
     fatalities: String(fatalities(e)),
+    tags: '',
+    timestamp: '',
   };
+}
+
+/** One CSV row (by column) for the event, or why there is none: as ACLED coded it, or mapped from the graph. */
+export function acledRow(e: ExportAcledEvent): AcledRow | Skipped {
+  return codedRow(e, mappedRow) ?? mappedRow(e);
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF; quotes doubled. */

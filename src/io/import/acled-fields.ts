@@ -184,7 +184,67 @@ export function eventDoc(get: Get, id: string, acledId: string, day: string, dat
   };
 }
 
-/** The claims about the event itself: its date, ACLED's types, its location and the location's coordinates. */
+/**
+ * ACLED's coding of an event that the graph has no field of its own for, column by column: kept as attribute
+ * claims on the event (slot suffix: the column, `-` for `_`), the value exactly as written, so that the ACLED export can
+ * give the row back as ACLED wrote it. `says` names the column in the claim's summary.
+ */
+export const CODED_COLUMNS = [
+  { column: 'disorder_type', property: 'acledDisorderType', says: 'disorder type' },
+  { column: 'event_type', property: 'acledEventType', says: 'event type' },
+  { column: 'sub_event_type', property: 'acledSubEventType', says: 'sub-event type' },
+  { column: 'inter1', property: 'acledInter1', says: 'inter1 (the type of actor1)' },
+  { column: 'inter2', property: 'acledInter2', says: 'inter2 (the type of actor2)' },
+  { column: 'interaction', property: 'acledInteraction', says: 'interaction' },
+  { column: 'civilian_targeting', property: 'acledCivilianTargeting', says: 'civilian_targeting' },
+  { column: 'iso', property: 'acledIso', says: 'country code (iso)' },
+  { column: 'region', property: 'acledRegion', says: 'region' },
+  { column: 'geo_precision', property: 'acledGeoPrecision', says: 'geo_precision' },
+  { column: 'source', property: 'acledSource', says: 'source(s)' },
+  { column: 'source_scale', property: 'acledSourceScale', says: 'source scale' },
+  { column: 'tags', property: 'acledTags', says: 'tags' },
+  { column: 'timestamp', property: 'acledTimestamp', says: 'timestamp (when ACLED last changed the row)' },
+] as const;
+
+/**
+ * The day ACLED coded (event_date as YYYY-MM-DD, whatever the file's format) and its time_precision, and
+ * the coded columns the row fills: ACLED's coding of the event, kept as written (see CODED_COLUMNS).
+ */
+export function codedClaims(get: Get, event: string, acled: string, v: RowValues): [string, ClaimFields][] {
+  const out: [string, ClaimFields][] = [
+    [
+      'event-date',
+      {
+        subject: event,
+        summary: `ACLED codes event ${acled} on ${v.day} (event_date ${get('event_date')}).`,
+        attribute: { property: 'acledEventDate', value: v.day },
+      },
+    ],
+    [
+      'time-precision',
+      {
+        subject: event,
+        summary: `ACLED codes the date of event ${acled} with time_precision ${v.precision}.`,
+        attribute: { property: 'acledTimePrecision', value: v.precision },
+      },
+    ],
+  ];
+  for (const { column, property, says } of CODED_COLUMNS) {
+    const value = get(column);
+    if (!value) continue;
+    out.push([
+      column.replaceAll('_', '-'),
+      {
+        subject: event,
+        summary: clip(`ACLED codes event ${acled} with ${says} ${value}.`, 2000),
+        attribute: { property, value: clip(value, 2000) },
+      },
+    ]);
+  }
+  return out;
+}
+
+/** The claims about the event itself: its date, its location and the location's coordinates. */
 export function eventClaims(
   get: Get,
   ids: { event: string; acled: string; location: string },
@@ -192,7 +252,6 @@ export function eventClaims(
   coordinates: RowValues['coordinates'],
 ): [string, ClaimFields][] {
   const { event, acled } = ids;
-  const types = [get('event_type'), get('sub_event_type')].filter(Boolean).join(' / ');
   const location = get('location');
   const out: [string, ClaimFields][] = [
     [
@@ -201,17 +260,6 @@ export function eventClaims(
         subject: event,
         summary: `ACLED dates event ${acled} ${get('event_date')} with time precision ${get('time_precision')}.`,
         attribute: { property: 'date', value: date },
-      },
-    ],
-    [
-      'type',
-      {
-        subject: event,
-        summary: `ACLED classifies event ${acled} as ${types}.`,
-        attribute: {
-          property: 'acledEventType',
-          value: [get('disorder_type'), get('event_type'), get('sub_event_type')].filter(Boolean).join(' / '),
-        },
       },
     ],
     [

@@ -8,6 +8,7 @@ import {
   slugId,
   type ConvertOptions,
   type ImportPlan,
+  type ImportSkip,
   type ProblemAt,
   type Quote,
 } from './common.js';
@@ -16,6 +17,7 @@ import {
   actorType,
   checkFields,
   closingClaims,
+  codedClaims,
   eventClaims,
   eventDoc,
   PLACE_LEVELS,
@@ -40,11 +42,12 @@ export const ACLED_PUBLISHER = {
 export { acledDate, acledDay } from './acled-fields.js';
 
 /**
- * ACLED-style CSV (the columns of DOMAIN.md; ACLED's own extra columns are accepted and ignored) → an
- * hrkg-bundle/1 document. Each row is one event, identified by event_id_cnty ({scheme: acled}):
+ * ACLED CSV (the codebook's columns, ACLED_COLUMNS; any others are accepted, left out and reported in the
+ * plan's `skipped` with the count of values lost) → an hrkg-bundle/1 document. Each row is one event,
+ * identified by event_id_cnty ({scheme: acled}):
  *
  * - type: sub_event_type Arrests or Abduction/forced disappearance → arrest_detention; everything else
- *   → other (the original disorder/event/sub-event types are kept as an `acledEventType` claim);
+ *   → other (ACLED's own types are kept, with the rest of its coding, as below);
  * - date from event_date (YYYY-MM-DD, "30 April 2022" or day-first 30-04-2022) and time_precision, as
  *   ACLED's codebook defines it: 1 the source gives the day → that day, exact; 2 the source gives a
  *   week or a few days and ACLED coded a day inside them → that day, approximate, with bounds 6 days
@@ -61,18 +64,23 @@ export { acledDate, acledDay } from './acled-fields.js';
  *   numeric `latitude` / `longitude` claims on the location (both or neither);
  * - fatalities → a figure {measure: fatalities, qualifier: approximately, unit: people} (ACLED's
  *   numbers are conservative estimates), 0 included (a later release may revise a count to 0); the notes
- *   → a statement claim.
+ *   → a statement claim;
+ * - ACLED's coding, column by column (acled-fields.ts CODED_COLUMNS): the day coded (event_date as
+ *   YYYY-MM-DD), time_precision, disorder/event/sub-event types, inter1/inter2, interaction,
+ *   civilian_targeting, iso, region, geo_precision, source, source_scale, tags, timestamp → attribute
+ *   claims on the event, as written (none for an empty column), so that the ACLED export gives the row
+ *   back as ACLED coded it (src/io/export/acled-coded.ts). year is event_date's year and not kept.
  *
  * Evidence: the CSV file itself is the source (published by ACLED, `ac-acled`, a release of the dataset
  * "acled" unless --dataset names another), and every claim of a row quotes that row's exact text (its whole
  * record, even when a quoted field spans lines), so that each fact is backed by exact words. Claim ids are
  * keyed by the event, the field and the file (model/ids.ts importedClaimId): a revised file makes claims of
  * its own, and where it says something else, its claim supersedes the earlier release's.
- * Refused, with their line: a header without the required columns, unknown or repeated columns; rows
- * with the wrong number of fields, malformed quoting, no event id or a repeated one, bad dates,
- * time_precision other than 1–3, fatalities that are not whole numbers, bad coordinates.
- * Left out: source and source_scale (ACLED's own sources; named in the event's description, as they
- * cannot form one attribution chain), interaction, geo_precision (in the coordinates' summary), tags.
+ * ACLED's sources (source, source_scale) are kept as its coding and named in the event's description; they
+ * are not made sources of the claims, as they cannot form one attribution chain.
+ * Refused, with their line: a header without the required columns, or with a column twice; rows with the
+ * wrong number of fields, malformed quoting, no event id or a repeated one, bad dates, time_precision
+ * other than 1–3, fatalities that are not whole numbers, bad coordinates.
  */
 
 const REQUIRED = [
@@ -87,40 +95,58 @@ const REQUIRED = [
   'fatalities',
 ] as const;
 
-/** The columns of DOMAIN.md, then those ACLED exports add (accepted, not used). */
-const KNOWN = new Set<string>([
-  ...ACLED_COLUMNS,
-  'event_id_no_cnty',
-  'year',
-  'region',
-  'civilian_targeting',
-  'tags',
-  'timestamp',
-  'iso3',
-  'data_id',
-]);
+/** Columns of ACLED files that are not in the codebook's 31 (ACLED_COLUMNS), and why they are left out. */
+const OPTIONAL: Readonly<Record<string, string>> = {
+  event_id_no_cnty: 'removed by ACLED in 2023; event_id_cnty identifies the event',
+  data_id: 'removed by ACLED in 2023; a row number that changes between downloads',
+  iso3: 'removed by ACLED in 2023; the country is kept from country and iso',
+  ...Object.fromEntries(
+    ['population_1km', 'population_2km', 'population_5km', 'population_best'].map((c) => [
+      c,
+      "ACLED's estimate of the population near the location; the graph keeps no population figures",
+    ]),
+  ),
+};
 
 type ActorDoc = NonNullable<ImportPlan['doc']['actors']>[number];
 type ClaimDoc = NonNullable<ImportPlan['doc']['claims']>[number];
 type EventDoc = NonNullable<ImportPlan['doc']['events']>[number];
 type PlaceDoc = NonNullable<ImportPlan['doc']['places']>[number];
 
-/** Header: known columns, each once, the required ones present (case and a BOM forgiven). */
-function readHeader(
-  fields: string[],
-  line: number,
-  problem: ProblemAt,
-): { width: number; index: Map<string, number> } {
+interface Header {
+  width: number;
+  /** The codebook's columns by name. */
+  index: Map<string, number>;
+  /** Other columns (ACLED's optional ones, or unknown), left out and reported. */
+  extra: Map<string, number>;
+}
+
+/**
+ * Header: the required columns present, each column once (case and a BOM forgiven). Columns outside the
+ * codebook are accepted and left out (counted in the plan's `skipped`), never a reason to refuse the file.
+ */
+function readHeader(fields: string[], line: number, problem: ProblemAt): Header {
   const columns = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim().toLowerCase());
+  const known = new Set<string>(ACLED_COLUMNS);
   const index = new Map<string, number>();
+  const extra = new Map<string, number>();
   columns.forEach((c, i) => {
-    if (!KNOWN.has(c)) problem(line, `unknown column ${JSON.stringify(c)} (column ${i + 1})`);
-    else if (index.has(c)) problem(line, `column ${c} appears twice`);
-    else index.set(c, i);
+    if (index.has(c) || extra.has(c)) problem(line, `column ${c || `${i + 1} (no name)`} appears twice`);
+    else (known.has(c) ? index : extra).set(c, i);
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
-  if (missing.length) problem(line, `missing required column(s): ${missing.join(', ')}`);
-  return { width: columns.length, index };
+  const others = extra.size ? ` (columns outside the codebook: ${[...extra.keys()].join(', ')})` : '';
+  if (missing.length) problem(line, `missing required column(s): ${missing.join(', ')}${others}`);
+  return { width: columns.length, index, extra };
+}
+
+/** The columns left out, with how many rows give them a value and why. */
+function skippedColumns(extra: Header['extra'], rows: { fields: string[] }[]): ImportSkip[] {
+  return [...extra].map(([column, i]) => ({
+    what: `column ${column}`,
+    count: rows.filter((r) => (r.fields[i] ?? '').trim() !== '').length,
+    reason: OPTIONAL[column] ?? "not a column of ACLED's codebook",
+  }));
 }
 
 /** One valid row while it is converted: its event's ids and a claim maker quoting the row. */
@@ -181,12 +207,10 @@ class AcledConversion {
     const date = acledDate(v.day, v.precision, get('event_date'));
     this.events.push(eventDoc(get, evId, acledId, v.day, date));
     this.lineOf.set(evId, line);
-    for (const [suffix, c] of eventClaims(
-      get,
-      { event: evId, acled: acledId, location },
-      date,
-      v.coordinates,
-    ))
+    for (const [suffix, c] of [
+      ...eventClaims(get, { event: evId, acled: acledId, location }, date, v.coordinates),
+      ...codedClaims(get, evId, acledId, v),
+    ])
       claim(suffix, c);
     this.addActors(row);
     for (const [suffix, c] of closingClaims(get, evId, acledId, v.fatalities)) claim(suffix, c);
@@ -274,7 +298,7 @@ export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
     problem(1, 'no header row');
     return empty();
   }
-  const { width, index } = readHeader(header.fields, header.line, problem);
+  const { width, index, extra } = readHeader(header.fields, header.line, problem);
   if (problems.some((p) => p.path === `line ${header.line}`)) return empty();
 
   const cursor = new CodePointCursor(text);
@@ -325,5 +349,11 @@ export function acledToBundle(text: string, opts: ConvertOptions): ImportPlan {
     claims: c.claims,
   };
   opts.onProgress?.(rows.length, rows.length);
-  return { doc, lines: LineMap.of(doc, c.lineOf), problems, records: rows.length };
+  return {
+    doc,
+    lines: LineMap.of(doc, c.lineOf),
+    problems,
+    records: rows.length,
+    skipped: skippedColumns(extra, rows),
+  };
 }
