@@ -17,6 +17,7 @@ export default tseslint.config(
       'test/generated/',
       'coverage/',
       '.neo4j/',
+      '.venv/',
       'test-results/',
     ],
   },
