@@ -22,7 +22,8 @@ import { dataDir } from '../paths.js';
 
 /**
  * Imports (the `kg` CLI calls these). Every import becomes a resolved
- * hrkg-bundle/1 and goes through the bundle loader: the whole file is validated first (every problem
+ * hrkg-bundle/1 (an FtM or ACLED file reusing the stored records it names, services/import-reuse.ts) and
+ * goes through the bundle loader: the whole file is validated first (every problem
  * reported, by line for NDJSON and CSV), then written in one audited transaction with UNWIND batches;
  * ids are deterministic, so importing a file again changes nothing. An import never changes a stored
  * claim's value, status or evidence (graph/stores/import.ts refuses it); a newer release of a dataset

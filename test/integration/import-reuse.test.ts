@@ -163,7 +163,10 @@ beforeAll(async () => {
   neo = await startPrivateNeo4j('reuse', 1, { NEO4J_TX_TIMEOUT_MS: '240000' });
   db = neo.dbs[0]!;
   await loadBundle(db.executor, SAMPLE_BUNDLE);
-  reports = [await importFile(db.executor, FTM_FILE, 'ftm'), await importFile(db.executor, ACLED_FILE, 'acled')];
+  reports = [
+    await importFile(db.executor, FTM_FILE, 'ftm'),
+    await importFile(db.executor, ACLED_FILE, 'acled'),
+  ];
   app = await startTestApp({ db, config: testConfig({ NEO4J_URI: db.uri }) });
 });
 
