@@ -1,3 +1,4 @@
+import { equivalentNames, stripPeriod } from './actor-names.js';
 /**
  * Names for identity matching. Sources spell the same place or person in many ways: Daraa, Dar'a,
  * Deraa, درعا; Rif Dimashq, ريف دمشق; Al-Quneitra, Quneitra, القنيطرة. normalizeName reduces a name in
@@ -320,15 +321,83 @@ function levenshtein(a: string, b: string): number {
 }
 
 export interface NameMatch {
-  /** 0..1: 1 for the same key, less for shared words or a near key. */
+  /** 0..1: 1 for the same key, less for shared words, a near key or a known equivalent name. */
   score: number;
-  how: 'identical' | 'normalised' | 'words' | 'similar' | 'none';
+  how: 'identical' | 'normalised' | 'equivalent' | 'words' | 'similar' | 'none';
+}
+
+/**
+ * Words that say what kind of body or place a name is rather than which one ("Directorate", "Branch",
+ * "Forces", "Camp"), and function words. They count in a comparison of names, but for less
+ * (GENERIC_WEIGHT) than a word that tells bodies apart: "Air Force Intelligence" is nearer to "Air
+ * Force Intelligence Directorate" than "General Intelligence Directorate" is, though each shares two
+ * words with it. Compared by key, so "Directorate" and "directorate" are one word.
+ */
+const GENERIC_NAME_WORDS = [
+  ...['directorate', 'department', 'branch', 'division', 'administration', 'office', 'agency'],
+  ...['service', 'services', 'ministry', 'committee', 'council', 'unit', 'intelligence', 'security'],
+  ...['forces', 'force', 'armed', 'military', 'militia', 'group', 'brigade', 'battalion', 'regiment'],
+  ...['police', 'government', 'authorities', 'national', 'state'],
+  ...['prison', 'camp', 'city', 'town', 'village', 'district', 'area', 'region'],
+  ...['in', 'on', 'at', 'and', 'for', 'by', 'to', 'from', 'de', 'la', 'du'],
+];
+const GENERIC_WEIGHT = 0.3;
+/** How much a word matched only by a near key (one letter off) counts, of a word matched exactly. */
+const NEAR_WORD = 0.8;
+
+/** A word as names are compared by: its key, or the plain word when the key is too short to tell (air → r). */
+function wordToken(word: string): string {
+  const key = normalizeName(word).replaceAll(' ', '');
+  return key.length >= 2 ? key : `=${plainName(word)}`;
+}
+
+const GENERIC_TOKENS = new Set(GENERIC_NAME_WORDS.map(wordToken));
+
+/**
+ * A name with case, diacritics, dashes and punctuation but apostrophes folded, and spaces collapsed:
+ * "Deir ez-Zor" and "deir ez zor" are one name, "Dar'a" and "Dara" are not. What an import compares
+ * when it reuses a stored record by name (services/import-reuse.ts): exact up to typography.
+ */
+export function plainName(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\u2019\u2018`\u00b4\u02bc\u02bb\u02bf\u02be]/g, "'")
+    .replace(/[^\p{L}\p{N}']+/gu, ' ')
+    .trim();
+}
+
+/** The words of a name as tokens with weights (a generic word weighs GENERIC_WEIGHT). */
+function weightedWords(name: string): { token: string; weight: number }[] {
+  const tokens = [...new Set(applyRules(name).split(' ').filter(Boolean))];
+  // applyRules gives keys; a key under two letters is re-read from the plain words of the name.
+  const plainWords = plainName(name).split(' ').filter(Boolean);
+  const short = new Set(plainWords.filter((w) => wordToken(w).startsWith('=')).map(wordToken));
+  const all = [...tokens.filter((t) => t.length >= 2), ...short];
+  return all.map((token) => ({ token, weight: GENERIC_TOKENS.has(token) ? GENERIC_WEIGHT : 1 }));
+}
+
+/** How well a word token matches the best word of the other name: 1 the same, NEAR_WORD × similarity one letter off. */
+function wordMatch(token: string, others: { token: string }[]): number {
+  let best = 0;
+  for (const o of others) {
+    if (o.token === token) return 1;
+    if (token.startsWith('=') || o.token.startsWith('=')) continue;
+    if (Math.min(token.length, o.token.length) < 4) continue;
+    const sim = 1 - levenshtein(token, o.token) / Math.max(token.length, o.token.length);
+    if (sim >= 0.75) best = Math.max(best, sim * NEAR_WORD);
+  }
+  return best;
 }
 
 /**
  * How alike two names are. Identical text (ignoring case and diacritics) scores 1; the same key 1, or
- * 0.85 when the key is two letters or fewer (short skeletons collide: Dara, Dura); otherwise the better of
- * the share of words in common (Dice) and the edit similarity of the keys, each discounted.
+ * 0.85 when the key is two letters or fewer (short skeletons collide: Dara, Dura); names the table of
+ * src/model/actor-names.ts holds as one actor 0.9. Otherwise the words are compared (ACLED's period
+ * suffix "(2000-)" left out): each word of one name is matched to the best word of the other (same key,
+ * or a key one letter off for words of four letters or more), and the share of matched words, weighted
+ * (generic words such as "Directorate" weigh less), scores up to 0.8.
  */
 export function compareNames(a: string, b: string): NameMatch {
   const plain = (s: string) =>
@@ -340,13 +409,26 @@ export function compareNames(a: string, b: string): NameMatch {
   const ja = ka.replaceAll(' ', '');
   const jb = kb.replaceAll(' ', '');
   if (ja === jb) return { score: ja.length <= 2 ? 0.85 : 1, how: 'normalised' };
-  const wa = new Set(ka.split(' '));
-  const wb = new Set(kb.split(' '));
-  const common = [...wa].filter((w) => wb.has(w) && w.length >= 2).length;
-  const dice = (2 * common) / (wa.size + wb.size);
-  const edit = 1 - levenshtein(ja, jb) / Math.max(ja.length, jb.length);
-  const words = dice * 0.8;
-  const similar = edit >= 0.75 && Math.min(ja.length, jb.length) >= 4 ? edit * 0.7 : 0;
-  if (words === 0 && similar === 0) return { score: 0, how: 'none' };
-  return words >= similar ? { score: words, how: 'words' } : { score: similar, how: 'similar' };
+  if (equivalentNames(a, b)) return { score: 0.9, how: 'equivalent' };
+  const sa = nameKey(stripPeriod(a));
+  if (sa && sa === nameKey(stripPeriod(b))) return { score: 0.95, how: 'normalised' };
+  const wa = weightedWords(stripPeriod(a));
+  const wb = weightedWords(stripPeriod(b));
+  const total = [...wa, ...wb].reduce((n, w) => n + w.weight, 0);
+  if (!total) return { score: 0, how: 'none' };
+  let matched = 0;
+  let exact = false;
+  for (const [words, others] of [
+    [wa, wb],
+    [wb, wa],
+  ] as const) {
+    for (const w of words) {
+      const m = wordMatch(w.token, others);
+      if (m === 1) exact = true;
+      matched += w.weight * m;
+    }
+  }
+  const score = Math.round((matched / total) * 0.8 * 1000) / 1000;
+  if (score === 0) return { score: 0, how: 'none' };
+  return { score, how: exact ? 'words' : 'similar' };
 }

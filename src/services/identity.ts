@@ -8,6 +8,7 @@ import type { EntityRecord } from '../graph/records.js';
 import * as store from '../graph/stores/identity.js';
 import type { PlaceRef, PriorJudgement, StoredJudgement } from '../graph/stores/identity.js';
 import { IDENTIFIER_SCHEMES } from '../model/enums.js';
+import { identifierKey } from '../model/identifiers.js';
 import type { FuzzyDate } from '../model/fuzzy-date.js';
 import { compareNames, isArabic, normalizeName, transliterate } from '../model/names.js';
 import { pageSize } from './pagination.js';
@@ -77,7 +78,7 @@ export interface SameAsJudgementOut {
 
 const quoted = (name: string) => (isArabic(name) ? `"${name}" (${transliterate(name)})` : `"${name}"`);
 const namesOf = (e: EntityRecord) => [e.name, ...e.aliases.map((a) => a.value)];
-const identifierKeysOf = (e: EntityRecord) => e.identifiers.map((i) => `${i.scheme}:${i.value}`);
+const identifierKeysOf = (e: EntityRecord) => e.identifiers.map((i) => identifierKey(i.scheme, i.value));
 
 /** The days an event may cover: from its date's earliest to its end date's (or date's) latest. */
 function span(e: EntityRecord): { from: string | null; to: string | null; text: string } | null {
@@ -128,6 +129,8 @@ export function scoreCandidate(
     if (best.how === 'identical') reasons.push(`same name: "${best.b}"`);
     else if (best.how === 'normalised')
       reasons.push(`name ${quoted(best.a)} matches ${quoted(best.b)} (normalised: ${normalizeName(best.a)})`);
+    else if (best.how === 'equivalent')
+      reasons.push(`known names of one actor: ${quoted(best.a)} and ${quoted(best.b)}`);
     else if (best.how === 'words') reasons.push(`names share words: ${pair}`);
     else reasons.push(`similar names: ${pair}`);
   } else if ((found.textScore ?? 0) > 0) {
@@ -216,7 +219,7 @@ export class IdentityService {
     if (!trimmed || trimmed.length > MAX_IDENTIFIER) {
       throw badInput(`value must be 1 to ${MAX_IDENTIFIER} characters`, ['value']);
     }
-    const entity = await store.entityByIdentifier(this.executor, `${scheme}:${trimmed}`);
+    const entity = await store.entityByIdentifier(this.executor, identifierKey(scheme, trimmed));
     this.records.primeNodes([entity]);
     return entity;
   }

@@ -10,18 +10,20 @@ import {
   type BundleWriteOptions,
   type KeptRecords,
 } from '../graph/stores/import.js';
-import { BundleError, loadBundleFile, resolveBundle, type ResolvedBundle } from '../io/bundle/resolve.js';
+import { BundleError, loadBundleFile, type ResolvedBundle } from '../io/bundle/resolve.js';
 import { acledToBundle } from '../io/import/acled.js';
 import { restoreBackup } from './backup.js';
-import { evidenceText, noFiles, sortProblems, type ImportSkip, type LineMap } from '../io/import/common.js';
+import { evidenceText, sortProblems, type ImportSkip, type LineMap } from '../io/import/common.js';
 import { ftmToBundle } from '../io/import/ftm.js';
+import { resolveReusing, type ReusedRecord } from './import-reuse.js';
 import type { Logger } from '../logger.js';
 import type { Problem, RecordSet } from '../model/rows.js';
 import { dataDir } from '../paths.js';
 
 /**
  * Imports (the `kg` CLI calls these). Every import becomes a resolved
- * hrkg-bundle/1 and goes through the bundle loader: the whole file is validated first (every problem
+ * hrkg-bundle/1 (an FtM or ACLED file reusing the stored records it names, services/import-reuse.ts) and
+ * goes through the bundle loader: the whole file is validated first (every problem
  * reported, by line for NDJSON and CSV), then written in one audited transaction with UNWIND batches;
  * ids are deterministic, so importing a file again changes nothing. An import never changes a stored
  * claim's value, status or evidence (graph/stores/import.ts refuses it); a newer release of a dataset
@@ -54,6 +56,7 @@ export async function importFile(
   let lines: LineMap | undefined;
   let total: number;
   let skipped: ImportSkip[] = [];
+  let reused = 0;
 
   if (format === 'bundle') {
     resolved = await loadBundleFile(file);
@@ -81,9 +84,10 @@ export async function importFile(
     // The loader checks what reading the file could not (ids, enums, dates, quotes); its problems are
     // reported by line too, together with the reader's, so one run lists them all.
     let loaderProblems: Problem[] = [];
-    let result: ResolvedBundle | undefined;
+    let result: (ResolvedBundle & { reused: ReusedRecord[] }) | undefined;
     try {
-      result = await resolveBundle(plan.doc, noFiles);
+      // Stored records the file names (Syria by its ISO code, a place by name and parent) are reused.
+      result = await resolveReusing(executor, plan.doc);
     } catch (err) {
       if (!(err instanceof BundleError)) throw err;
       loaderProblems = err.problems.map((p) => plan.lines.toLine(p));
@@ -91,6 +95,7 @@ export async function importFile(
     const problems = [...plan.problems, ...loaderProblems];
     if (problems.length || !result) throw new BundleError(sortProblems(problems));
     resolved = result;
+    reused = result.reused.length;
   }
 
   // Clashes with the graph (text already stored under another id, merged entities) are reported by line.
@@ -100,7 +105,7 @@ export async function importFile(
   opts.onProgress?.(total, total);
   const kinds = (k: string) => resolved.entities.filter((e) => e.kind === k).length;
   return {
-    counts: { ...written, actors: kinds('Actor'), places: kinds('Place'), events: kinds('Event') },
+    counts: { ...written, actors: kinds('Actor'), places: kinds('Place'), events: kinds('Event'), reused },
     sha256,
     kept,
     skipped,

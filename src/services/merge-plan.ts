@@ -18,6 +18,7 @@ import {
   type SnapshotRel,
 } from '../graph/stores/merge.js';
 import { SENSITIVITIES } from '../model/enums.js';
+import { identifierKey } from '../model/identifiers.js';
 import { RELATIONS, relationProblems, type RelationType } from '../model/graph-model.js';
 import { positionKey, relationId } from '../model/ids.js';
 
@@ -120,7 +121,7 @@ export function unionNames(
       identifiersJson: JSON.stringify([...identifiers, ...identifiersAdded]),
       identifierKeys: [
         ...(kept.identifierKeys ?? []),
-        ...identifiersAdded.map((i) => `${i.scheme}:${i.value}`),
+        ...identifiersAdded.map((i) => identifierKey(i.scheme, i.value)),
       ],
       version: (kept.version ?? 0) + 1,
     },
@@ -483,7 +484,7 @@ export function keptAfterUndo(now: KeptProps, moved: Moved): KeptProps {
   const addedId = (i: Identifier) =>
     moved.identifiersAdded.some((x) => x.scheme === i.scheme && x.value === i.value);
   const addedNames = new Set(moved.aliasesAdded.map((a) => a.value));
-  const addedKeys = new Set(moved.identifiersAdded.map((i) => `${i.scheme}:${i.value}`));
+  const addedKeys = new Set(moved.identifiersAdded.map((i) => identifierKey(i.scheme, i.value)));
   const keepNames = new Set(before.names ?? []);
   return {
     aliasesJson: JSON.stringify(parseList<Alias>(now.aliasesJson).filter((a) => !added(a))),

@@ -191,6 +191,9 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   note: 'checked against the report',
   nameRules: { fold: { é: 'e' }, phrases: [[' al ', ' ']], letters: { k: 'q' } },
   luceneEscape: { '+': '\\+', '-': '\\-' },
+  identifierRules: { caseless: ['iso3166', 'wikidata'] },
+  equivalents: { 'syrian regime': ['Government of Syria'] },
+  keys: ['iso3166:SY', 'acled:SYR1'],
   textLimit: 50,
   pool: 100,
   // Keys, audit, idempotency
@@ -270,6 +273,7 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'export.counts': { kinds: ['sources', 'events', 'claims', 'excerpts'] },
   'explore.paths': { from: 'ac-sample', to: 'pl-sample' },
   'identity.': { id: 'ev-sample' },
+  'importReuse.byName': { rows: [{ ref: 'pl-acled-syria', kind: 'Place', query: '"syria"' }], limit: 50 },
   'import.findSourcesByHash': { rows: [{ id: 'src-sample', sha256: SOURCE.sha256 }] },
   'import.upsertEntities': { rows: [{ ...ENTITY, recordedAt: ISO }] },
   'import.upsertSources': { rows: [SOURCE] },

@@ -158,6 +158,14 @@ describe('identity and matching', () => {
       });
     });
 
+    it('finds an ISO 3166 code written in lower case, as FtM writes them', async () => {
+      const res = await app.graphql(BY_IDENTIFIER, { scheme: 'iso3166', value: 'sy-rd' });
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({
+        entityByIdentifier: { id: 'pl-rif-dimashq', name: 'Rif Dimashq', type: 'governorate' },
+      });
+    });
+
     it('answers null for an identifier nobody carries, and refuses an unknown scheme', async () => {
       const none = await app.graphql(BY_IDENTIFIER, { scheme: 'iso3166', value: `SY-${u}` });
       expect(none.data).toEqual({ entityByIdentifier: null });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityRecord } from '../../src/graph/records.js';
-import { compareNames, nameKey, normalizeName, transliterate } from '../../src/model/names.js';
+import { equivalentNames, stripPeriod } from '../../src/model/actor-names.js';
+import { identifierKey } from '../../src/model/identifiers.js';
+import { compareNames, nameKey, normalizeName, plainName, transliterate } from '../../src/model/names.js';
 import { scoreCandidate } from '../../src/services/identity.js';
 
 /** Spellings of one place, in Latin and Arabic script, that must share a key. */
@@ -104,6 +106,46 @@ describe('compareNames', () => {
     expect(words.score).toBeGreaterThan(0.4);
     expect(words.score).toBeLessThan(0.85);
     expect(compareNames('Daraa', 'Homs')).toEqual({ score: 0, how: 'none' });
+  });
+
+  it('weighs words that tell bodies apart above generic ones (Directorate, Intelligence)', () => {
+    const afi = compareNames('Air Force Intelligence Directorate', 'Air Force Intelligence');
+    const other = compareNames('Air Force Intelligence Directorate', 'General Intelligence Directorate');
+    expect(afi.how).toBe('words');
+    expect(afi.score).toBeGreaterThan(0.6);
+    expect(other.score).toBeLessThan(0.35);
+    // "Air" keys to one letter (r): compared as the word itself, so it still counts.
+    expect(compareNames('Air Force', 'Naval Force').score).toBeLessThan(
+      compareNames('Air Force', 'Air Forces').score,
+    );
+  });
+
+  it('knows ACLED’s state actor names and compares names without ACLED’s period suffix', () => {
+    expect(compareNames('Syrian regime', 'Government of Syria (2000-)')).toEqual({
+      score: 0.9,
+      how: 'equivalent',
+    });
+    expect(compareNames('Syrian army', 'Military Forces of Syria (2000-)').how).toBe('equivalent');
+    expect(compareNames('Government of Syria (1971-2000)', 'Government of Syria (2000-)')).toEqual({
+      score: 0.95,
+      how: 'normalised',
+    });
+    // Not every government is a regime: the table says so for Syria only.
+    expect(compareNames('Iraqi regime', 'Government of Iraq (2014-)').how).not.toBe('equivalent');
+    expect(equivalentNames('Iraqi government', 'Government of Iraq (2014-)')).toBe(true);
+    expect(stripPeriod('Police Forces of Syria (2000-)')).toBe('Police Forces of Syria');
+  });
+});
+
+describe('plainName and identifierKey', () => {
+  it('makes names equal up to typography only, and ISO 3166 and Wikidata keys case-free', () => {
+    expect(plainName('Deir ez-Zor')).toBe(plainName('DEIR EZ ZOR'));
+    expect(plainName('Ḥimṣ')).toBe('hims');
+    expect(plainName("Dar'a")).toBe(plainName('Dar’a'));
+    expect(plainName("Dar'a")).not.toBe(plainName('Dara'));
+    expect(identifierKey('iso3166', ' sy ')).toBe('iso3166:SY');
+    expect(identifierKey('wikidata', 'q858')).toBe('wikidata:Q858');
+    expect(identifierKey('ftm', 'PB.abc')).toBe('ftm:PB.abc');
   });
 });
 

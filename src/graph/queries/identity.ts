@@ -1,3 +1,4 @@
+import type { IDENTIFIER_RULES } from '../../model/identifiers.js';
 import type { NAME_RULES } from '../../model/names.js';
 import { statement } from '../executor.js';
 import { VISIBLE, VISIBLE_CLAIM_IDS } from './fragments.js';
@@ -20,6 +21,14 @@ export const NAME_KEY = (x: string) => `replace(reduce(nkAcc = {out: '', prev: '
   | {out: nkAcc.out + CASE WHEN nkCh = nkAcc.prev AND NOT (nkCh >= '0' AND nkCh <= '9') THEN '' ELSE coalesce($nameRules.letters[nkCh], nkCh) END, prev: nkCh}).out, ' ', '')`;
 
 /**
+ * identifierKey (src/model/identifiers.ts) of a stored key (variable), in Cypher: keys written before the
+ * rule (`iso3166:sy`) compare as the rule writes them now (`iso3166:SY`). $identifierRules.caseless lists
+ * the schemes whose values are upper-cased.
+ */
+export const CANONICAL_KEY = (k: string) => `CASE WHEN split(${k}, ':')[0] IN $identifierRules.caseless
+    THEN split(${k}, ':')[0] + ':' + toUpper(trim(substring(${k}, size(split(${k}, ':')[0]) + 1))) ELSE ${k} END`;
+
+/**
  * A Lucene query from a name (variable), as the search field builds one: lower-cased, every special
  * character escaped ($luceneEscape maps each to its escaped form), and each plain Latin word of five
  * letters or more also asked fuzzily (word~1) for spelling variants.
@@ -29,6 +38,13 @@ const LUCENE_WORDS = (x: string) => `reduce(lqQ = '', lqW IN split(
   | lqQ + CASE WHEN lqW = '' THEN ''
                WHEN lqW =~ '[a-z]{5,}' THEN ' ' + lqW + ' ' + lqW + '~1'
                ELSE ' ' + lqW END)`;
+
+/**
+ * The names $equivalents (src/model/actor-names.ts EQUIVALENTS) gives for a list of names (variable), each
+ * looked up by equivalenceKey: lower case, the text before any "(", trimmed.
+ */
+const EQUIVALENT_NAMES = (names: string) =>
+  `reduce(eqAcc = [], eqN IN ${names} | eqAcc + coalesce($equivalents[toLower(trim(head(split(eqN, '('))))], []))`;
 
 /** Places an entity (variable) is tied to by a visible relationship: where it occurred, is based, lies. */
 const PLACES_OF = (x: string) => `COLLECT {
@@ -48,12 +64,13 @@ const KEY_BRANCH = (label: 'Event' | 'Actor' | 'Place') => `
     WITH e, eKeys, eIdentifiers WHERE e:${label} AND (size(eKeys) > 0 OR size(eIdentifiers) > 0)
     MATCH (c:${label})
     WHERE any(n IN coalesce(c.names, []) WHERE ${NAME_KEY('n')} IN eKeys)
-       OR any(k IN coalesce(c.identifierKeys, []) WHERE k IN eIdentifiers)
+       OR any(k IN coalesce(c.identifierKeys, []) WHERE ${CANONICAL_KEY('k')} IN eIdentifiers)
     RETURN c, 0.0 AS textScore, 1 AS keyHit`;
 
 /**
  * Match candidates for $id in one round trip. Recall: the full-text index entity_names queried with the
- * entity's names (escaped, Latin words also fuzzy), plus every same-kind entity with a name of the same
+ * entity's names and the names the table of src/model/actor-names.ts holds equivalent to them
+ * ($equivalents; escaped, Latin words also fuzzy), plus every same-kind entity with a name of the same
  * key or a shared identifier. Kept: other, unmerged (the Entity label), visible entities of the same
  * kind whose newest judgement with the entity is not negative; at most $pool of them (key matches first,
  * then by full-text score) for the caller to score. No row when the entity is missing or hidden.
@@ -61,16 +78,19 @@ const KEY_BRANCH = (label: 'Event' | 'Actor' | 'Place') => `
 export const matchCandidates = statement<{
   id: string;
   nameRules: typeof NAME_RULES;
+  identifierRules: typeof IDENTIFIER_RULES;
+  equivalents: Readonly<Record<string, readonly string[]>>;
   luceneEscape: Readonly<Record<string, string>>;
   textLimit: number;
   pool: number;
 }>(
   'identity.matchCandidates',
   `MATCH (e:Entity {id: $id}) WHERE ${VISIBLE('e')}
-   WITH e, coalesce(e.names, [e.name]) AS eNames, coalesce(e.identifierKeys, []) AS eIdentifiers
+   WITH e, coalesce(e.names, [e.name]) AS eNames,
+        [k IN coalesce(e.identifierKeys, []) | ${CANONICAL_KEY('k')}] AS eIdentifiers
    WITH e, eNames, eIdentifiers,
         [k IN [n IN eNames | ${NAME_KEY('n')}] WHERE k <> ''] AS eKeys,
-        trim(reduce(q = '', n IN eNames | q + ' ' + ${LUCENE_WORDS('n')})) AS q
+        trim(reduce(q = '', n IN eNames + ${EQUIVALENT_NAMES('eNames')} | q + ' ' + ${LUCENE_WORDS('n')})) AS q
    CALL (e, eKeys, eIdentifiers, q) {
      CALL (e, eKeys, eIdentifiers, q) {
        WITH q WHERE q <> ''
@@ -92,15 +112,17 @@ export const matchCandidates = statement<{
 );
 
 /**
- * The first visible entity (by id) whose identifiers include $key ("scheme:value"). The range index on
- * Entity.identifierKeys cannot answer list membership, so this scans that index (entities with
- * identifiers, values cached from the index) rather than every Entity node.
+ * The first visible entity whose identifiers include $key (a canonical "scheme:value", see CANONICAL_KEY):
+ * the one recorded first (then by id), as an identifier held twice is a duplicate of the original. The
+ * range index on Entity.identifierKeys cannot answer list membership, so this scans that index (entities
+ * with identifiers, values cached from the index) rather than every Entity node.
  */
-export const entityByIdentifier = statement<{ key: string }>(
+export const entityByIdentifier = statement<{ key: string; identifierRules: typeof IDENTIFIER_RULES }>(
   'identity.entityByIdentifier',
   `MATCH (n:Entity) USING INDEX n:Entity(identifierKeys)
-   WHERE n.identifierKeys IS NOT NULL AND $key IN n.identifierKeys AND ${VISIBLE('n')}
-   RETURN n {.*, _labels: labels(n)} AS entity ORDER BY n.id LIMIT 1`,
+   WHERE n.identifierKeys IS NOT NULL AND any(k IN n.identifierKeys WHERE ${CANONICAL_KEY('k')} = $key)
+     AND ${VISIBLE('n')}
+   RETURN n {.*, _labels: labels(n)} AS entity ORDER BY n.createdAt, n.id LIMIT 1`,
 );
 
 /** A same-as link (variable s, from a to b) as the API shows it; merge judgements have no id of their own. */

@@ -1,3 +1,5 @@
+import { EQUIVALENTS } from '../../model/actor-names.js';
+import { IDENTIFIER_RULES } from '../../model/identifiers.js';
 import { NAME_RULES } from '../../model/names.js';
 import type { Executor, Row, Tx } from '../executor.js';
 import * as q from '../queries/identity.js';
@@ -86,9 +88,9 @@ function toStoredJudgement(row: Row): StoredJudgement {
   };
 }
 
-/** The first visible entity (by id) with the identifier key "scheme:value", or null. */
+/** The first visible entity (recorded first) with the canonical identifier key "scheme:value", or null. */
 export async function entityByIdentifier(executor: Executor, key: string): Promise<EntityRecord | null> {
-  const [row] = await executor.read(q.entityByIdentifier, { key });
+  const [row] = await executor.read(q.entityByIdentifier, { key, identifierRules: IDENTIFIER_RULES });
   return entityOf(row?.entity);
 }
 
@@ -104,6 +106,8 @@ export async function matchCandidates(
   const [row] = await executor.read(q.matchCandidates, {
     id,
     nameRules: NAME_RULES,
+    identifierRules: IDENTIFIER_RULES,
+    equivalents: EQUIVALENTS,
     luceneEscape: LUCENE_ESCAPE,
     textLimit: limits.textLimit,
     pool: limits.pool,

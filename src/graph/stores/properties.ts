@@ -1,6 +1,7 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { assertionOf } from '../../model/claims.js';
 import type { ClaimRow, EntityRow, FigureRow, PublicationHopRow, SourceRow } from '../../model/rows.js';
+import { identifierKey } from '../../model/identifiers.js';
 
 /**
  * How resolved rows become node properties, shared by the bundle loader and the write API so that a
@@ -28,7 +29,7 @@ export function entityParams(e: EntityRow): Record<string, unknown> {
     aliasesJson: JSON.stringify(e.aliases),
     names: [e.name, ...e.aliases.map((a) => a.value)],
     identifiersJson: JSON.stringify(e.identifiers),
-    identifierKeys: e.identifiers.map((i) => `${i.scheme}:${i.value}`),
+    identifierKeys: e.identifiers.map((i) => identifierKey(i.scheme, i.value)),
     description: e.description,
     sensitivity: e.sensitivity,
     facilityKind: e.facilityKind ?? null,
