@@ -110,9 +110,13 @@ function nameMatch(e: FileEntity, found: NameHolder[], parent: string | undefine
   const fits = found.filter(
     (f) =>
       f.id !== e.doc.id &&
-      (f.type === e.doc.type || (e.kind === 'Actor' && e.doc.type === 'unknown')) &&
+      // A file actor of unknown type (an FtM LegalEntity, an ACLED associate) may be any stored type but a
+      // person: persons are reused by identifier only.
+      (f.type === e.doc.type || (e.kind === 'Actor' && e.doc.type === 'unknown' && f.type !== 'person')) &&
       f.names.some((n) => plainName(n) === name) &&
-      (parent === undefined || f.parents.includes(parent)),
+      // A place the file gives no parent is only a stored place with none either ("Tripoli" alone is not
+      // Lebanon's Tripoli).
+      (parent === undefined ? f.parents.length === 0 : f.parents.includes(parent)),
   );
   return fits.length === 1 ? fits[0] : undefined;
 }

@@ -297,3 +297,58 @@ describe('matchCandidates across the imports', () => {
     });
   });
 });
+
+describe('what a name alone does not make the same record', () => {
+  it('a person is not reused for an FtM LegalEntity of that name, nor an area with a parent for a bare location text', async () => {
+    // The sample holds the president, a person; an ACLED row makes the area Tell Shihab under Daraa.
+    const row: Record<string, string> = {
+      event_id_cnty: 'SYR9101',
+      event_date: '2022-05-06',
+      year: '2022',
+      time_precision: '1',
+      country: 'Syria',
+      iso: '760',
+      region: 'Middle East',
+      event_type: 'Strategic developments',
+      sub_event_type: 'Arrests',
+      actor1: 'Military Forces of Syria (2000-)',
+      inter1: '1',
+      admin1: 'Daraa',
+      admin2: 'Daraa',
+      admin3: 'Tell Shihab',
+      location: 'Tell Shihab',
+      notes: 'Soldiers arrested a man in Tell Shihab.',
+      fatalities: '0',
+    };
+    const acled = path.join(tmp, 'tell-shihab.csv');
+    const columns = ACLED_HEADER.split(',');
+    writeFileSync(acled, `${ACLED_HEADER}\n${columns.map((c) => row[c] ?? '').join(',')}\n`);
+    await importFile(db.executor, acled, 'acled');
+    const areas = async () =>
+      (await db.executor.read(entityByName, { name: 'Tell Shihab', type: 'area' })).map((r) => r.id);
+    expect(await areas()).toHaveLength(1);
+    const file = path.join(tmp, 'names-alone.ndjson');
+    const lines = [
+      {
+        id: 'le-president',
+        schema: 'LegalEntity',
+        properties: { name: ['President of the Syrian regime'] },
+      },
+      {
+        id: 'ev-tell-shihab-text',
+        schema: 'Event',
+        properties: { name: ['Meeting in Tell Shihab'], location: ['Tell Shihab'] },
+      },
+    ];
+    writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const report = await importFile(db.executor, file, 'ftm');
+    expect(report.counts.reused).toBe(0);
+    const named = async (name: string) =>
+      (await db.executor.read(entityByName, { name, type: null })).map((r) => r.id);
+    // The person stays the sample's alone; the file's LegalEntity is a record of its own.
+    expect(await named('President of the Syrian regime')).toHaveLength(2);
+    expect(await named('President of the Syrian regime')).toContain('ac-syrian-president');
+    // "Tell Shihab" with no parent is not the area of that name in Daraa.
+    expect(await areas()).toHaveLength(2);
+  });
+});
