@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/graph/database.js';
+import { statement } from '../../src/graph/executor.js';
 import { ACLED_COLUMNS, csvLine } from '../../src/io/export/acled.js';
 import { acledDay } from '../../src/io/import/acled.js';
 import { parseCsv } from '../../src/io/import/csv.js';
@@ -177,5 +178,45 @@ describe('ACLED round trip (ten rows through the real Neo4j)', () => {
       });
     }
     expect(round!.time_precisions).toEqual([1, 2, 3]);
+  });
+});
+
+describe('ACLED export and clearance', () => {
+  it('leaves out the coordinates a row gave its location when the location claim is hidden from the caller', async () => {
+    const db = testDatabase();
+    const id = `SYRC${String(Date.now()).slice(-7)}`;
+    const { header, rows } = rowsOf(readFileSync(FIXTURE, 'utf8'));
+    const row: Row = {
+      ...rows.find((r) => r.latitude !== '')!,
+      event_id_cnty: id,
+      notes: `Hidden location ${id}.`,
+    };
+    const file = path.join(tmp, `${id}.csv`);
+    writeFileSync(file, `${csvLine(header)}\n${csvLine(header.map((h) => row[h] ?? ''))}\n`);
+    await importFile(db.executor, file, 'acled', { recordedBy: 'interop-acled clearance test' });
+    // The location claim of the row (cl-acled-<event>--place) is restricted: where it happened is hidden.
+    const restrict = statement<{ id: string }>(
+      'test.acled.restrictPlace',
+      `MATCH (c:Claim)-[:ABOUT]->(:Event)
+       WHERE c.slot ENDS WITH '--place' AND c.property = 'OCCURRED_IN' AND c.slot CONTAINS toLower($id)
+       SET c.sensitivity = 'restricted' RETURN count(c) AS n`,
+    );
+    const exportAs = async (visible: string[]) => {
+      const out = new Collector();
+      await exportGraph(db.executor.forRequest('acled-clearance-test', visible), 'acled', out);
+      out.end();
+      await once(out, 'finish');
+      return rowsOf(out.text).rows.find((r) => r.event_id_cnty === id);
+    };
+    const all = ['public', 'restricted', 'confidential'];
+    const seen = await exportAs(all);
+    expect(seen).toMatchObject({
+      latitude: row.latitude ? expect.stringMatching(/\d/) : '',
+      location: row.location,
+    });
+    expect((await db.executor.write(restrict, { id }))[0]!.n).toBe(1);
+    // An analyst still sees where; a viewer gets the row without its location and without its coordinates.
+    expect(await exportAs(all)).toMatchObject({ location: row.location, latitude: seen!.latitude });
+    expect(await exportAs(['public'])).toMatchObject({ location: '', latitude: '', longitude: '' });
   });
 });

@@ -126,6 +126,7 @@ export const exportAcledEvents = statement<PageParams>(
      ${INVOLVEMENTS('n')} AS involvements,
      COLLECT {
        MATCH (pc:Claim)-[:ABOUT]->(n) WHERE pc.slot ENDS WITH '--place' AND pc.property = 'OCCURRED_IN'
+         AND ${VISIBLE_CLAIM('pc')} AND pc.status <> 'retracted'
        UNWIND ['latitude', 'longitude'] AS coordinate
        MATCH (lc:Claim {slot: left(pc.slot, size(pc.slot) - size('place')) + coordinate})
        WHERE ${VISIBLE_CLAIM('lc')}

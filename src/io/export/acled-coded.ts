@@ -82,6 +82,24 @@ const CODED: readonly AcledColumn[] = [
   'timestamp',
 ];
 
+/**
+ * ACLED's actor categories by name, as its files since 2023 may write inter1/inter2, and their codebook
+ * numbers: the export writes the number, so that the column is numeric like interaction, whichever form the
+ * imported file used.
+ */
+const INTER_CODES: Readonly<Record<string, string>> = {
+  'state forces': '1',
+  'rebel group': '2',
+  'political militia': '3',
+  'identity militia': '4',
+  rioters: '5',
+  protesters: '6',
+  civilians: '7',
+  'external/other forces': '8',
+};
+
+const interCode = (v: string) => INTER_CODES[v.trim().toLowerCase()] ?? v;
+
 const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 /** event_date and time_precision from an older import's date wording, "07 May 2022 (ACLED time_precision 2)". */
@@ -115,7 +133,9 @@ export function codedRow(
       .join('; ');
   const placeId = first('place')?.objectId;
   const place = e.occurredIn.find((p) => p.id === placeId) ?? null;
-  const coordinate = (field: string) => text(currentByField(e.placeClaims).get(field)?.[0]?.value);
+  // The coordinates the row gave its location, only with that location: a hidden place hides them too.
+  const coordinate = (field: string) =>
+    place ? text(currentByField(e.placeClaims).get(field)?.[0]?.value) : '';
   const figure = first('fatalities')?.value as { value?: unknown } | null | undefined;
   const notes = first('notes')?.summary.replace(/^ACLED notes on event .*?: /s, '') ?? '';
 
@@ -126,8 +146,14 @@ export function codedRow(
   if (!dated?.date) return older ?? { id: e.id, reason: 'acled: the event has no date, and ACLED needs one' };
   // An older import kept the three types in one claim, "Political violence / Battles / Armed clash".
   const joined = value('type').split(' / ');
-  const codedColumn = (c: AcledColumn, i: number) =>
-    coded ? value(c.replaceAll('_', '-')) : i < 3 && joined.length === 3 ? joined[i]! : (oldRow?.[c] ?? '');
+  const codedColumn = (c: AcledColumn, i: number) => {
+    const v = coded
+      ? value(c.replaceAll('_', '-'))
+      : i < 3 && joined.length === 3
+        ? joined[i]!
+        : (oldRow?.[c] ?? '');
+    return c === 'inter1' || c === 'inter2' ? interCode(v) : v;
+  };
   if (!coded && joined.length !== 3 && !oldRow) return older;
 
   return {
