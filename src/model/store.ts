@@ -35,8 +35,14 @@ export const STORE_KEY_LABELS = [
 
 export type StoreKeyLabel = (typeof STORE_KEY_LABELS)[number]['label'];
 
-/** Labels a node may carry besides its key label (an entity's kind). */
-export const STORE_EXTRA_LABELS: readonly string[] = [...ENTITY_KINDS];
+/**
+ * The label an audit record of a read (an export over HTTP) carries besides AuditRecord: it records who
+ * took what, but changes no evidence, so a whole-store read does not count it as a change (readConsistently).
+ */
+export const READ_AUDIT_LABEL = 'ReadAudit';
+
+/** Labels a node may carry besides its key label (an entity's kind; a read's audit record). */
+export const STORE_EXTRA_LABELS: readonly string[] = [...ENTITY_KINDS, READ_AUDIT_LABEL];
 
 /** Every label a backup may carry. */
 export const STORE_LABELS: readonly string[] = [
@@ -146,5 +152,6 @@ export function assertStoreRelType(type: string): string {
 /** The label sets a node of a backup may have: each key label alone, and an entity with its kind. */
 export const STORE_LABEL_SETS: readonly (readonly string[])[] = [
   ...STORE_KEY_LABELS.map((k) => [k.label]),
-  ...STORE_EXTRA_LABELS.map((x) => [ENTITY_LABEL, x].sort()),
+  ...ENTITY_KINDS.map((x) => [ENTITY_LABEL, x].sort()),
+  ['AuditRecord', READ_AUDIT_LABEL],
 ];

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/graph/database.js';
 import type { EmbeddedNeo4j } from '../../src/graph/embedded.js';
 import { statement, type Executor } from '../../src/graph/executor.js';
+import { appendReadAudit } from '../../src/graph/stores/audit.js';
 import { readBackup } from '../../src/graph/stores/backup.js';
 import { bundleFromRows, writeBundleJson } from '../../src/io/bundle/export.js';
 import { BundleError } from '../../src/io/bundle/resolve.js';
@@ -759,6 +760,23 @@ describe('lossless backup', () => {
       await b.executor.write(wipe);
       await importFile(b.executor, file, 'bundle');
       expect(await canonicalDump(b.executor)).toEqual(await canonicalDump(a.executor));
+
+      // An export's own audit record (a read, over HTTP) met during the read is no change to the evidence:
+      // read once; and a restore goes into a store holding such records, as into one holding key audits.
+      const viewer = { role: 'viewer' as const, keyId: null, name: 'backup test' };
+      const exportAudit = () =>
+        appendReadAudit(a.executor, { operation: 'export', viewer, input: {}, affectedIds: [], details: {} });
+      const read = await readBackup(a.executor, { duringRead: async () => void (await exportAudit()) });
+      expect(read.attempts).toBe(1);
+      await b.executor.write(wipe);
+      await appendReadAudit(b.executor, {
+        operation: 'export',
+        viewer,
+        input: {},
+        affectedIds: [],
+        details: {},
+      });
+      await importFile(b.executor, file, 'bundle');
 
       // Writes that keep committing during every read: refused whole, with the reason.
       await expect(

@@ -14,18 +14,24 @@ export const appendAudit = statement(
  */
 export const appendReadAudit = statement(
   'audit.appendRead',
-  `CREATE (a:AuditRecord {id: $id, at: datetime(), operation: $operation, actor: $actor, role: $role,
+  `CREATE (a:AuditRecord:ReadAudit {id: $id, at: datetime(), operation: $operation, actor: $actor, role: $role,
      keyId: $keyId, inputDigest: $inputDigest, affectedIds: $affectedIds, changesJson: '[]',
      detailsJson: $detailsJson, requestId: $requestId, clientRequestId: $clientRequestId})
    RETURN a.id AS id`,
 );
 
 /**
- * How many changes the store has taken: every write (mutation, import, restore, API key, and an export's record) appends an
- * AuditRecord in its own transaction and none is ever removed, so an equal count before and after a read
- * means no write committed during it (the count comes from the label's count store: no scan).
+ * How many changes the store has taken: every write (mutation, import, restore, API key) appends an
+ * AuditRecord in its own transaction and none is ever removed, so an equal mark before and after a read
+ * means no write committed during it. An export's own record (ReadAudit) changes no evidence and is not
+ * counted, so exports cannot keep a backup from reading. Both counts come from the count store: no scan.
  */
-export const changeMark = statement('audit.changeMark', 'MATCH (a:AuditRecord) RETURN count(a) AS n');
+export const changeMark = statement(
+  'audit.changeMark',
+  `CALL () { MATCH (a:AuditRecord) RETURN count(a) AS all }
+   CALL () { MATCH (r:ReadAudit) RETURN count(r) AS reads }
+   RETURN all - reads AS n`,
+);
 
 /** Claims the key, or returns what an earlier request with the same key did. */
 export const claimIdempotencyKey = statement(

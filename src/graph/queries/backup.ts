@@ -58,11 +58,11 @@ export const appliedMigrations = statement(
   'MATCH (m:Migration) RETURN m.id AS id ORDER BY id',
 );
 
-/** A record of the store a restore would add to: anything but what a backup leaves out (and key audits). */
+/** A record of the store a restore would add to: anything but what a backup leaves out (and key and export audits). */
 export const anyRecord = statement<{ leftOut: readonly string[]; keyOperations: readonly string[] }>(
   'backup.anyRecord',
   `MATCH (n) WHERE NOT any(l IN labels(n) WHERE l IN $leftOut)
-     AND NOT (n:AuditRecord AND n.operation IN $keyOperations)
+     AND NOT (n:AuditRecord AND (n.operation IN $keyOperations OR n:ReadAudit))
    RETURN labels(n) AS labels LIMIT 1`,
 );
 
