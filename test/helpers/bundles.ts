@@ -70,10 +70,10 @@ export async function presentIds(executor: Executor, ids: string[]): Promise<str
   return (rows[0]?.present as string[]) ?? [];
 }
 
-const subgraphDigest = statement(
+const subgraphDigest = statement<{ ids: string[]; within: boolean }>(
   'test.subgraphDigest',
   `MATCH (n) WHERE n.id IN $ids
-   OPTIONAL MATCH (n)-[r]->(m)
+   OPTIONAL MATCH (n)-[r]->(m) WHERE NOT $within OR m.id IN $ids
    WITH n, collect({type: type(r), to: m.id, props: properties(r)}) AS rels
    RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, rels ORDER BY id`,
 );
@@ -90,9 +90,12 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** A digest of the given nodes, their properties and their outgoing relationships. */
-export async function digest(executor: Executor, ids: string[]): Promise<string> {
-  const rows = await executor.read(subgraphDigest, { ids });
+/**
+ * A digest of the given nodes, their properties and their outgoing relationships; `within`: only those
+ * between the given nodes (other test files' imports may reuse a sample record and link their own to it).
+ */
+export async function digest(executor: Executor, ids: string[], within = false): Promise<string> {
+  const rows = await executor.read(subgraphDigest, { ids, within });
   const canon = rows.map((r) => ({
     ...r,
     labels: [...(r.labels as string[])].sort(),

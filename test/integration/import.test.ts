@@ -116,7 +116,11 @@ describe('FollowTheMoney import', () => {
       recordedBy: `tester ${u}`,
       onProgress: (done, total) => progress.push([done, total]),
     });
-    expect(report.counts).toMatchObject({ actors: 3, events: 1, places: 2, sources: 2 });
+    // Counts are of records written; a record the store holds already (the sample's Syria, named by the
+    // file's country code) is reused instead, and counted as such.
+    const c = report.counts;
+    expect(c).toMatchObject({ actors: 3, events: 1, sources: 2 });
+    expect(c.places! + c.reused!).toBe(2);
     expect(progress.at(-1)).toEqual([10, 10]);
 
     const person = (await db.executor.read(entity, { id: `ac-ftm-person-${u}-ahmad` }))[0]!;

@@ -58,6 +58,7 @@ describe('provenance: every claim a record takes part in, with its role', () => 
     const claimsOf = (pred: (c: ClaimRow) => boolean) => sample.claims.filter(pred);
     const figureSubject = new Map(sample.figures.map((f) => [f.id, f.subjectId]));
     const excerptSource = new Map(sample.excerpts.map((e) => [e.id, e.sourceId]));
+    const sampleClaims = new Set(sample.claims.map((c) => c.id));
 
     const records: [string, Expected][] = [];
     for (const entity of sample.entities) {
@@ -93,8 +94,12 @@ describe('provenance: every claim a record takes part in, with its role', () => 
           ['SUBJECT', 'OBJECT', 'FIGURE_SUBJECT', 'FIGURE', 'SOURCE'].filter((r) => roles.has(r)),
         );
       }
-      // Nothing else: every claim listed is one the bundle says the record takes part in.
-      expect([...seen.keys()].sort(), id).toEqual([...expected.keys()].sort());
+      // Nothing else of the sample: every sample claim listed is one the bundle says the record takes part
+      // in. (Other test files' imports reuse sample records, Syria and its governorates, and add claims of
+      // their own about them: those are theirs to check.)
+      expect([...seen.keys()].filter((c) => sampleClaims.has(c)).sort(), id).toEqual(
+        [...expected.keys()].sort(),
+      );
     }
   });
 

@@ -131,7 +131,8 @@ def aggregate(path):
     """`ftm aggregate -i <file>` of this venv: exit code, entity count out, the error's last line."""
     ftm = os.path.join(os.path.dirname(sys.executable), "ftm")
     run = subprocess.run([ftm, "aggregate", "-i", path], capture_output=True, text=True)
-    lines = [line for line in run.stdout.splitlines() if line.strip()]
+    # NDJSON lines end at "\n" only: splitlines() would also split inside values holding U+2028 or U+0085.
+    lines = [line for line in run.stdout.split("\n") if line.strip()]
     err = run.stderr.strip().splitlines()
     return {"exit": run.returncode, "entities": len(lines), "error": err[-1] if run.returncode and err else None}
 

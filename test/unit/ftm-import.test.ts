@@ -211,6 +211,22 @@ describe('FollowTheMoney import (problems)', () => {
     expect(plan.doc.actors!.map((a) => a.id)).toEqual([`ac-ftm-person-${U}-ok`]);
   });
 
+  it("keeps an Article's retrievedAt (a date and time, UTC as FtM writes it) as the source's, and leaves a bare day out", () => {
+    const article = (id: string, retrievedAt: string) =>
+      line({
+        id,
+        schema: 'Article',
+        properties: { title: [`Report ${id}`], bodyText: [`Text of ${id}.`], retrievedAt: [retrievedAt] },
+      });
+    const plan = convert([article('a1', '2022-05-03T10:00:00'), article('a2', '2022-05-03')].join('\n'));
+    expect(plan.problems).toEqual([]);
+    expect(plan.skipped ?? []).not.toContainEqual(
+      expect.objectContaining({ what: 'property Article.retrievedAt' }),
+    );
+    const retrieved = Object.fromEntries((plan.doc.sources ?? []).map((s) => [s.title, s.retrievedAt]));
+    expect(retrieved).toMatchObject({ 'Report a1': '2022-05-03T10:00:00Z', 'Report a2': null });
+  });
+
   it('counts blank lines and CRLF line breaks, and names both lines of a repeated id', () => {
     const text = [
       line({ id: 'a', schema: 'Person', properties: { name: ['A'] } }),

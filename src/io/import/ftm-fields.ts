@@ -154,6 +154,18 @@ export function fileSourceDoc(
   };
 }
 
+/**
+ * FtM's retrievedAt as the source's retrieval time: a full date and time, UTC as FtM writes it (our export
+ * writes `2022-05-03T10:00:00`). A coarser value (a day) is no time of retrieval: left out, and kept in the
+ * stored file's line, which every claim quotes.
+ */
+function retrievedAt(v: string | undefined): string | null {
+  const m = v && /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$/.exec(v);
+  if (!m) return null;
+  const at = `${m[1]!}${m[1]!.length === 16 ? ':00' : ''}${m[2] ?? 'Z'}`;
+  return Number.isNaN(Date.parse(at)) ? null : at;
+}
+
 /** A document as a source with its bodyText, and the problem with its publication date if any. */
 export function sourceDoc(r: FtmRecord, body: string, hash: string): { source: SourceDoc; problem?: string } {
   const published = first(r, 'publishedAt') ?? first(r, 'date') ?? first(r, 'authoredAt');
@@ -176,6 +188,7 @@ export function sourceDoc(r: FtmRecord, body: string, hash: string): { source: S
     language: lang ? (LANGUAGES[lang] ?? lang) : 'und',
     url: url && /^https?:\/\//.test(url) ? url : null,
     published: pub.date ?? null,
+    retrievedAt: retrievedAt(first(r, 'retrievedAt')),
     reliability: 'unknown',
     notes: clip(notes, 5000),
   };

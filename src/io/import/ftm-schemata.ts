@@ -41,6 +41,7 @@ const READS: Record<string, readonly string[]> = {
     'fileName',
     'name',
     'publishedAt',
+    'retrievedAt',
     'date',
     'authoredAt',
     'language',
