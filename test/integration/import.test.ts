@@ -157,18 +157,26 @@ describe('FollowTheMoney import', () => {
     });
 
     const rels = await db.executor.read(relations, { id: `ev-ftm-event-${u}-raid` });
+    // Lebanon (country code lb) is the store's Lebanon when another file made one already (reused by name
+    // and kind), else the file's own.
+    const lebanon = String(
+      rels.find((r) => r.type === 'OCCURRED_IN' && r.toId !== `pl-ftm-address-${u}-prison`)?.toId,
+    );
+    if (lebanon !== 'pl-ftm-country-lb') expect(c.reused).toBeGreaterThan(0);
     // The person is `involved` in the event and an UnknownLink gives the role: only the role is kept.
-    expect(rels.map((r) => [r.type, r.fromId, r.toId, r.role])).toEqual([
-      ['INVOLVED_IN', afi, `ev-ftm-event-${u}-raid`, 'implementer'],
-      ['INVOLVED_IN', `ac-ftm-person-${u}-ahmad`, `ev-ftm-event-${u}-raid`, 'victim'],
-      ['OCCURRED_IN', `ev-ftm-event-${u}-raid`, `pl-ftm-address-${u}-prison`, null],
-      ['OCCURRED_IN', `ev-ftm-event-${u}-raid`, 'pl-ftm-country-lb', null],
-    ]);
+    expect(rels.map((r) => [r.type, r.fromId, r.toId, r.role]).sort()).toEqual(
+      [
+        ['INVOLVED_IN', afi, `ev-ftm-event-${u}-raid`, 'implementer'],
+        ['INVOLVED_IN', `ac-ftm-person-${u}-ahmad`, `ev-ftm-event-${u}-raid`, 'victim'],
+        ['OCCURRED_IN', `ev-ftm-event-${u}-raid`, `pl-ftm-address-${u}-prison`, null],
+        ['OCCURRED_IN', `ev-ftm-event-${u}-raid`, lebanon, null],
+      ].sort(),
+    );
     const personRels = await db.executor.read(relations, { id: `ac-ftm-person-${u}-ahmad` });
     expect(personRels.map((r) => [r.type, r.toId])).toEqual(
       expect.arrayContaining([
         ['MEMBER_OF', `ac-ftm-org-${u}-monitor`],
-        ['LOCATED_IN', 'pl-ftm-country-lb'],
+        ['LOCATED_IN', lebanon],
       ]),
     );
 

@@ -96,7 +96,8 @@ class Props {
     for (const v of values) {
       if (v === null || v === undefined) continue;
       const s = String(v).trim();
-      if (!s) continue;
+      // Nothing but spaces, controls and format characters (a zero-width space): FtM's cleaners drop it.
+      if (!s.replace(/[\p{C}\p{Z}]/gu, '')) continue;
       const list = (this.map[name] ??= []);
       if (!list.includes(s)) list.push(s);
     }
