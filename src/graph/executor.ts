@@ -2,6 +2,7 @@ import neo4j, { Neo4jError, type Driver, type ManagedTransaction } from 'neo4j-d
 import { AppError, DatabaseUnavailableError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { toNative } from './values.js';
+import { writeGateOf } from './write-gate.js';
 
 /**
  * The one chokepoint every Cypher statement goes through: sessions, read/write transactions,
@@ -112,7 +113,15 @@ export class Executor {
 
   /** A unit of work in one write transaction: all of it commits, or none of it does. */
   writeTx<T>(operation: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction('WRITE', operation, work);
+    return writeGateOf(this.driver).write(() => this.transaction('WRITE', operation, work));
+  }
+
+  /**
+   * Runs `work` (reads) while this process commits no write: the writes under way finish first, new ones
+   * wait until it is done (see WriteGate). Never write inside it: that write would wait for it.
+   */
+  withWritesHeld<T>(work: () => Promise<T>): Promise<T> {
+    return writeGateOf(this.driver).closedFor(work);
   }
 
   /**

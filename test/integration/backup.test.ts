@@ -787,6 +787,28 @@ describe('lossless backup', () => {
           'changed while the backup was read, 2 times in a row; nothing was exported',
         ),
       });
+
+      // This service's own writes keep committing during every read: after two reads that met one, the
+      // next is made with them held back; the held write commits after it, and nothing is lost.
+      const before = w.n;
+      const writes: Promise<void>[] = [];
+      const held = await readBackup(a.executor, {
+        duringRead: async () => {
+          const write = bundleStep(w);
+          writes.push(write);
+          await Promise.race([write, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+        },
+      });
+      expect(held.attempts).toBe(3);
+      await Promise.all(writes);
+      expect(w.n - before).toBe(3);
+      const heldFile = path.join(tmp, 'held-writes.json');
+      const heldOut = createWriteStream(heldFile);
+      await writeBundleJson(bundleFromRows(held.records, SENSITIVITIES, held.store), heldOut);
+      heldOut.end();
+      await once(heldOut, 'finish');
+      await b.executor.write(wipe);
+      await importFile(b.executor, heldFile, 'bundle');
     } finally {
       await w.app.close();
     }

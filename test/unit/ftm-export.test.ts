@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actorEntity,
   claimEntities,
   outletEntity,
   publisherEntity,
@@ -190,5 +191,50 @@ describe('FtM languages', () => {
     expect(ku.properties.language).toBeUndefined();
     expect(ku.properties.notes).toContain('Language: ku');
     expect(sourceEntity(source('src-a', 'ar')).properties.language).toEqual(['ara']);
+  });
+});
+
+describe('FtM names', () => {
+  const actor = (name: string) =>
+    actorEntity(
+      {
+        id: 'ac-x',
+        type: 'organization',
+        name,
+        lang: 'en',
+        aliases: [],
+        description: null,
+        identifiers: [],
+        locatedIn: [],
+        proofSourceIds: [],
+      },
+      new Written(),
+    );
+
+  it('writes a name with nothing visible as its code points, so the entity keeps the name FtM requires', () => {
+    expect(actor('\u200b').properties.name).toEqual(['(no visible name: U+200B)']);
+    expect(actor('\u200b\u2060\ufeff').properties.name).toEqual(['(no visible name: U+200B U+2060 U+FEFF)']);
+    expect(actor('Branch 215 \u200b').properties.name).toEqual(['Branch 215 \u200b']);
+  });
+
+  it('leaves out other values with nothing visible, which FtM would drop', () => {
+    const e = actor('Branch 215');
+    expect(e.properties.description).toBeUndefined();
+    const described = actorEntity(
+      {
+        id: 'ac-y',
+        type: 'organization',
+        name: 'Branch 227',
+        lang: 'en',
+        aliases: [{ value: '\u200b', lang: 'ar' }],
+        description: '\u200d',
+        identifiers: [],
+        locatedIn: [],
+        proofSourceIds: [],
+      },
+      new Written(),
+    );
+    expect(described.properties.alias).toBeUndefined();
+    expect(described.properties.description).toBeUndefined();
   });
 });

@@ -58,3 +58,16 @@ export function ftmLanguage(tag: string): string | null {
   const code = language3(tag);
   return code && FTM_LANGUAGES.has(code) ? code : null;
 }
+
+/** Whether FtM keeps a value: its cleaners drop one with nothing visible (spaces, controls, a zero-width space). */
+export const hasVisible = (value: string): boolean => value.replace(/[\p{C}\p{Z}]/gu, '') !== '';
+
+/**
+ * A name FtM requires (actors, events, posts) as FtM keeps it: a name with nothing visible in it is written
+ * as its code points, "(no visible name: U+200B)", so the entity still validates and nothing is hidden.
+ */
+export function requiredName(name: string): string {
+  if (hasVisible(name)) return name;
+  const points = [...name].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return `(no visible name: ${points.join(' ') || 'empty'})`;
+}

@@ -1,6 +1,6 @@
 import type { FuzzyDate } from '../../model/fuzzy-date.js';
 import { positionKey } from '../../model/ids.js';
-import { derivedId, ftmId, ftmLanguage } from './ftm-values.js';
+import { derivedId, ftmId, ftmLanguage, hasVisible, requiredName } from './ftm-values.js';
 import {
   countryCode,
   lineage,
@@ -96,8 +96,7 @@ class Props {
     for (const v of values) {
       if (v === null || v === undefined) continue;
       const s = String(v).trim();
-      // Nothing but spaces, controls and format characters (a zero-width space): FtM's cleaners drop it.
-      if (!s.replace(/[\p{C}\p{Z}]/gu, '')) continue;
+      if (!hasVisible(s)) continue; // FtM's cleaners would drop it
       const list = (this.map[name] ??= []);
       if (!list.includes(s)) list.push(s);
     }
@@ -213,7 +212,7 @@ export function sourceEntity(s: ExportSource): FtmEntity {
 
 export function actorEntity(a: ExportActor, written: Written): FtmEntity {
   const p = new Props()
-    .add('name', a.name)
+    .add('name', requiredName(a.name))
     .add('alias', ...a.aliases.map((x) => x.value).filter((v) => v !== a.name))
     .add('description', a.description)
     .add('keywords', a.type);
@@ -229,7 +228,7 @@ export function actorEntity(a: ExportActor, written: Written): FtmEntity {
 
 export function eventEntity(e: ExportEvent, written: Written): FtmEntity {
   const p = new Props()
-    .add('name', e.name)
+    .add('name', requiredName(e.name))
     .add('alias', ...e.aliases.map((x) => x.value).filter((v) => v !== e.name))
     .add('description', e.description)
     .add('keywords', e.type)
@@ -319,7 +318,7 @@ const relationshipId = (r: ExportRelation) => derivedId('relationship', r.id);
  */
 function commandEntities(r: ExportRelation, written: Written): FtmEntity[] {
   if (written.schema(r.fromId) !== 'Person') return [];
-  const title = r.position?.trim() || 'commander';
+  const title = r.position && hasVisible(r.position) ? r.position.trim() : 'commander';
   const postId = derivedId('position', r.toId, positionKey(title)!);
   const out: FtmEntity[] = [];
   if (!written.has(postId)) {
