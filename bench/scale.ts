@@ -30,6 +30,7 @@ import {
   type Prepared,
   type ServerChild,
 } from './harness.js';
+import { writeCurveChart } from './chart.js';
 import { importThroughput } from './import.js';
 import { BY_ID, buildSuite } from './queries.js';
 import { openBenchStore } from './store.js';
@@ -328,6 +329,10 @@ async function main() {
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(table(report as unknown as Report));
     console.log(`Written to ${path.relative(projectRoot, file)}`);
+    if (!values.only) {
+      const chart = await writeCurveChart(report.date.slice(0, 10));
+      if (chart) console.log(`Chart: ${path.relative(projectRoot, chart)}`);
+    }
   } finally {
     await ours?.stop();
     await ng?.stop();
