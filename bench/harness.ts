@@ -114,6 +114,45 @@ export async function runFloor(driver: Driver, statements: Recorded[]): Promise<
   return out;
 }
 
+/**
+ * The ceiling for HTTP throughput: the statements our server ran for one request, replayed by neo4j-driver
+ * from this process in `connections` concurrent loops for `seconds` (what the API would reach if HTTP,
+ * GraphQL and mapping cost nothing).
+ */
+export async function driverCeiling(
+  driver: Driver,
+  statements: Recorded[],
+  connections: number,
+  seconds: number,
+): Promise<{ reqPerSec: number; p50: number; p99: number; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      try {
+        await runFloor(driver, statements);
+        latencies.push(performance.now() - t);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
+  return {
+    reqPerSec: Math.round((latencies.length / elapsed) * 10) / 10,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+  };
+}
+
 interface PlanNode {
   operatorType: string;
   dbHits: number;

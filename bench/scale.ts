@@ -22,6 +22,7 @@ import { projectRoot } from '../src/paths.js';
 import { SCALES, type Scale } from './generate.js';
 import {
   describeMismatch,
+  driverCeiling,
   postGraphQL,
   prepare,
   profile,
@@ -258,6 +259,10 @@ async function main() {
         };
       };
       const oursHttp = await cannon(ours.url, { query: BY_ID, variables: { id } });
+      await ours.recorded();
+      await postGraphQL(ours.url, BY_ID, { id });
+      const byIdStatements = (await ours.recorded()).statements;
+      const ceiling = await driverCeiling(store.driver, byIdStatements, 8, seconds);
       const helloHttp = await cannon(hello.url, { query: '{ hello }' });
       const ngHttp = await cannon(ng.url, {
         query: 'query ($id: ID!) { events(where: { id: { eq: $id } }) { id name type } }',
@@ -270,10 +275,13 @@ async function main() {
         ours: oursHttp,
         bareApollo: helloHttp,
         neo4jGraphql: ngHttp,
+        driverCeiling: { ...ceiling, statements: byIdStatements.length },
         ratio: round(oursHttp.reqPerSec / helloHttp.reqPerSec, 3),
+        oursOverNg: round(oursHttp.reqPerSec / ngHttp.reqPerSec, 3),
+        oursOverCeiling: round(oursHttp.reqPerSec / ceiling.reqPerSec, 3),
       };
       log(
-        `HTTP: ours ${oursHttp.reqPerSec} req/s (p99 ${oursHttp.p99} ms), bare Apollo ${helloHttp.reqPerSec}, @neo4j/graphql ${ngHttp.reqPerSec}`,
+        `HTTP: ours ${oursHttp.reqPerSec} req/s (p99 ${oursHttp.p99} ms), bare Apollo ${helloHttp.reqPerSec}, @neo4j/graphql ${ngHttp.reqPerSec}, driver ceiling ${ceiling.reqPerSec}`,
       );
     }
     const peakRss = { ours: ours.peakRssMiB(), ng: ng.peakRssMiB(), bareApollo: hello?.peakRssMiB() ?? null };

@@ -19,7 +19,8 @@ interface Q {
 interface R {
   scale: string;
   queries: Q[];
-  http: { ratio: number } | null;
+  http: { ratio: number; oursOverNg?: number; oursOverCeiling?: number } | null;
+  peakRssMiB?: { ours: number | null };
   imports: { bulkOverNaive: number } | null;
 }
 
@@ -76,6 +77,10 @@ for (const s of present) {
     }`,
   );
   console.log(`  ours/floor p50 above 1.25: ${floor.join(', ') || 'none'}`);
-  if (r.http) console.log(`  HTTP req/s ours / bare Apollo: ${r.http.ratio}`);
+  if (r.http)
+    console.log(
+      `  HTTP req/s ours / bare Apollo: ${r.http.ratio}; ours / @neo4j/graphql: ${r.http.oursOverNg ?? '—'}; ours / driver ceiling: ${r.http.oursOverCeiling ?? '—'}`,
+    );
+  if (r.peakRssMiB) console.log(`  API peak RSS: ${r.peakRssMiB.ours ?? '—'} MiB`);
   if (r.imports) console.log(`  import bulk / naive: ${r.imports.bulkOverNaive}×`);
 }
