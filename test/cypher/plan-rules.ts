@@ -119,6 +119,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'the count subquery (or WITH null AS total) times the page subquery: one row each',
   'export.counts CartesianProduct': 'one count subquery per kind, one row each',
   'audit.changeMark CartesianProduct': 'two counts from the count store, one row each',
+  'explore.search CartesianProduct':
+    'the count subquery (no rows unless $withTotal) times the page subquery: one row each',
   'explore.paths.* CartesianProduct':
     'the two ends, each an OPTIONAL CALL of at most one node looked up by unique id',
   'identity.recordJudgement CartesianProduct': 'both ends by unique id, one node each',
