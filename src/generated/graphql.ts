@@ -2381,7 +2381,10 @@ export type SearchConnection = {
   edges: Array<SearchEdge>;
   /** Pagination state. */
   pageInfo: PageInfo;
-  /** Number of hits in all pages (computed only when asked). */
+  /**
+   * Number of hits in all pages (computed only when asked). A page reads only the best hits it needs; the
+   * count reads and checks every match, so it costs more the more records match: ask for it only when needed.
+   */
   totalCount: Scalars['Int']['output'];
 };
 

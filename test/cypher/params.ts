@@ -161,7 +161,8 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   // Exploration
   q: 'detention~1 daraa',
   kinds: ['EVENT', 'ACTOR', 'SOURCE'],
-  textIndexes: ['text_en', 'text_ar'],
+  indexes: ['entity_names', 'text_en', 'text_ar', 'figure_text'],
+  windows: [{ limit: 216 }, { limit: 3456 }, {}],
   withTotal: true,
   withSource: true,
   withClaims: true,

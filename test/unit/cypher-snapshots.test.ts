@@ -223,30 +223,58 @@ it('events in a place, by date', () => {
 
 it('full-text search', () => {
   expect(cypher('explore.search')).toMatchInlineSnapshot(`
-    "CALL () {
-         WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['EVENT', 'ACTOR', 'PLACE'])
-         CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score
-         RETURN node, score
-         UNION ALL
-         WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['SOURCE', 'EXCERPT'])
-         UNWIND $textIndexes AS ix
-         CALL db.index.fulltext.queryNodes(ix, $q) YIELD node, score
-         RETURN node, score
-         UNION ALL
-         WITH 1 AS go WHERE 'FIGURE' IN $kinds
-         CALL db.index.fulltext.queryNodes('figure_text', $q) YIELD node, score
-         RETURN node, score
+    "UNWIND $windows AS window
+       CALL (window) {
+         UNWIND $indexes AS ix
+         CALL (ix, window) {
+           CALL db.index.fulltext.queryNodes(ix, $q, window) YIELD node, score
+           RETURN collect({node: node, score: score}) AS read
+         }
+         // floor: the lowest score read, when the window cut the index off (hits above it are all read)
+         WITH collect({read: read,
+                       floor: CASE WHEN size(read) >= coalesce(window.limit, size(read) + 1) THEN read[-1].score END}) AS lists
+         // Records at or before the keyset in any index (their best score put them on an earlier page).
+         WITH lists, CASE WHEN $afterScore IS NULL THEN [] ELSE reduce(acc = [], l IN lists | acc +
+                [h IN l.read WHERE h.score > $afterScore OR (h.score = $afterScore AND h.node.id <= $afterId) | h.node]) END AS shown
+         UNWIND lists AS l
+         CALL (l, shown) {
+           WITH l, shown, COLLECT {
+             UNWIND l.read AS h
+             WITH h, h.node AS n WHERE (l.floor IS NULL OR h.score > l.floor) AND NOT n IN shown AND ($afterScore IS NULL OR h.score < $afterScore OR (h.score = $afterScore AND n.id > $afterId))
+       AND CASE WHEN n:Event THEN 'EVENT' WHEN n:Actor THEN 'ACTOR' WHEN n:Place THEN 'PLACE'
+            WHEN n:Source THEN 'SOURCE' WHEN n:Excerpt THEN 'EXCERPT' WHEN n:Figure THEN 'FIGURE' END IN $kinds AND «VISIBLE_NODE(n)»
+             RETURN h LIMIT toInteger($first) + 1
+           } AS top
+           WITH l, shown, top, CASE WHEN size(top) > toInteger($first) THEN top[-1].score END AS last
+           // The hits tied with the last are taken by id (the page's order), not as the index gave them.
+           RETURN l.floor IS NOT NULL AND last IS NULL AS short, [h IN top WHERE last IS NULL OR h.score > last] + COLLECT {
+             UNWIND CASE WHEN last IS NULL THEN [] ELSE [h IN l.read WHERE h.score = last] END AS h
+             WITH h, h.node AS n ORDER BY n.id
+             WITH h, n WHERE h IN top OR (NOT n IN shown AND ($afterScore IS NULL OR h.score < $afterScore OR (h.score = $afterScore AND n.id > $afterId))
+       AND CASE WHEN n:Event THEN 'EVENT' WHEN n:Actor THEN 'ACTOR' WHEN n:Place THEN 'PLACE'
+            WHEN n:Source THEN 'SOURCE' WHEN n:Excerpt THEN 'EXCERPT' WHEN n:Figure THEN 'FIGURE' END IN $kinds AND «VISIBLE_NODE(n)»)
+             RETURN h LIMIT toInteger($first) + 1
+           } AS found
+         }
+         RETURN NOT any(s IN collect(short) WHERE s) AS enough, reduce(acc = [], f IN collect(found) | acc + f) AS found
        }
-       WITH node, max(score) AS score
-       WITH node, score,
-            CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
-                 WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' WHEN node:Figure THEN 'FIGURE' END AS kind
-       WHERE kind IN $kinds AND «VISIBLE_NODE(node)»
-       ORDER BY score DESC, node.id
-       WITH collect({node: node, score: score, kind: kind}) AS ranked
-       WITH CASE WHEN $withTotal THEN size(ranked) END AS totalCount,
-            [h IN ranked WHERE $afterScore IS NULL OR h.score < $afterScore
-               OR (h.score = $afterScore AND h.node.id > $afterId)][0..toInteger($first) + 1] AS page
+       WITH found WHERE enough
+       LIMIT 1
+       CALL (found) {
+         UNWIND found AS h
+         WITH h.node AS node, max(h.score) AS score
+         ORDER BY score DESC, node.id
+         LIMIT toInteger($first) + 1
+         RETURN collect({node: node, score: score, kind: CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
+            WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' WHEN node:Figure THEN 'FIGURE' END}) AS page
+       }
+       CALL () {
+         UNWIND CASE WHEN $withTotal THEN $indexes ELSE [] END AS ix
+         CALL db.index.fulltext.queryNodes(ix, $q) YIELD node
+         WITH DISTINCT node WHERE CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
+            WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' WHEN node:Figure THEN 'FIGURE' END IN $kinds AND «VISIBLE_NODE(node)»
+         RETURN CASE WHEN $withTotal THEN count(node) END AS totalCount
+       }
        RETURN totalCount, COLLECT {
          UNWIND page AS h
          WITH h, h.node AS n

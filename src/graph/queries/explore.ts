@@ -51,17 +51,47 @@ const EDGE_CLAIMS = (edgeList: string) => `COLLECT {
     RETURN ${CLAIM_DETAILS} ORDER BY c.id
   }`;
 
+/** Full-text indexes search reads, with the kinds each holds (a record is in one, an excerpt or source in both text indexes). */
+export const SEARCH_INDEXES: readonly { index: string; kinds: readonly string[] }[] = [
+  { index: 'entity_names', kinds: ['EVENT', 'ACTOR', 'PLACE'] },
+  ...TEXT_INDEXES.map((index) => ({ index, kinds: ['SOURCE', 'EXCERPT'] })),
+  { index: 'figure_text', kinds: ['FIGURE'] },
+];
+
+/** The SearchKind of a node variable. */
+const SEARCH_KIND = (n: string) =>
+  `CASE WHEN ${n}:Event THEN 'EVENT' WHEN ${n}:Actor THEN 'ACTOR' WHEN ${n}:Place THEN 'PLACE'
+        WHEN ${n}:Source THEN 'SOURCE' WHEN ${n}:Excerpt THEN 'EXCERPT' WHEN ${n}:Figure THEN 'FIGURE' END`;
+
+/** A hit `h` ({node, score}, node bound to `n`) is one the caller may get: of a kind asked, visible, after the keyset. */
+const SEARCH_WANTED = (h: string, n: string) =>
+  `($afterScore IS NULL OR ${h}.score < $afterScore OR (${h}.score = $afterScore AND ${n}.id > $afterId))
+   AND ${SEARCH_KIND(n)} IN $kinds AND ${VISIBLE_NODE(n)}`;
+
 /**
- * Ranked hits over entity names/aliases, excerpt/source text and figures (their words and numbers: the
- * figure_text index, migration 0010); a figure is found only when visible (VISIBLE_NODE: its claim too).
- * $q is an escaped Lucene query;
- * $kinds the SearchKind values wanted; keyset after ($afterScore, $afterId); $first + 1 rows fetched.
- * $withTotal counts all hits; $withSource adds each excerpt's source.
+ * One page of ranked hits over entity names/aliases, excerpt/source text and figures (their words and
+ * numbers: the figure_text index, migration 0010); a figure is found only when visible (VISIBLE_NODE: its
+ * claim too). A record's score is its best in any index ($indexes, chosen by $kinds); hits are ordered by
+ * score, then id; keyset after ($afterScore, $afterId); $first + 1 hits returned. $q is an escaped Lucene query.
+ *
+ * It pages before it ranks: each index gives its hits best first, and only a window of them (the next
+ * entry of $windows: {limit: n}, the last {} for all) is read. Per index, hits are filtered (kind,
+ * clearance, keyset) in score order until $first + 1 are found; those tied with the last of them are then
+ * taken again in id order (the page's order among equal scores), with every other hit of that score. A
+ * window is enough when, in every index, that page and its ties lie above the window's lowest score, or
+ * the index had no more hits; otherwise the next window is read. So the work for a page grows with the
+ * page, the hits before it and the hits sharing its last score, not with the number of matches.
+ * A record found in two indexes (an excerpt in text_en and text_ar) with its best score at or before the
+ * keyset was on an earlier page: it is left out of the later ones whatever its other score.
+ *
+ * $withTotal counts all hits: that reads and checks every match, so it costs what the match count is.
+ * $withSource adds each excerpt's source.
  */
 export const search = statement<{
   q: string;
   kinds: string[];
-  textIndexes: readonly string[];
+  indexes: readonly string[];
+  windows: readonly { limit?: number }[];
   first: number;
   afterScore: number | null;
   afterId: string | null;
@@ -69,30 +99,52 @@ export const search = statement<{
   withSource: boolean;
 }>(
   'explore.search',
-  `CALL () {
-     WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['EVENT', 'ACTOR', 'PLACE'])
-     CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node, score
-     RETURN node, score
-     UNION ALL
-     WITH 1 AS go WHERE any(k IN $kinds WHERE k IN ['SOURCE', 'EXCERPT'])
-     UNWIND $textIndexes AS ix
-     CALL db.index.fulltext.queryNodes(ix, $q) YIELD node, score
-     RETURN node, score
-     UNION ALL
-     WITH 1 AS go WHERE 'FIGURE' IN $kinds
-     CALL db.index.fulltext.queryNodes('figure_text', $q) YIELD node, score
-     RETURN node, score
+  `UNWIND $windows AS window
+   CALL (window) {
+     UNWIND $indexes AS ix
+     CALL (ix, window) {
+       CALL db.index.fulltext.queryNodes(ix, $q, window) YIELD node, score
+       RETURN collect({node: node, score: score}) AS read
+     }
+     // floor: the lowest score read, when the window cut the index off (hits above it are all read)
+     WITH collect({read: read,
+                   floor: CASE WHEN size(read) >= coalesce(window.limit, size(read) + 1) THEN read[-1].score END}) AS lists
+     // Records at or before the keyset in any index (their best score put them on an earlier page).
+     WITH lists, CASE WHEN $afterScore IS NULL THEN [] ELSE reduce(acc = [], l IN lists | acc +
+            [h IN l.read WHERE h.score > $afterScore OR (h.score = $afterScore AND h.node.id <= $afterId) | h.node]) END AS shown
+     UNWIND lists AS l
+     CALL (l, shown) {
+       WITH l, shown, COLLECT {
+         UNWIND l.read AS h
+         WITH h, h.node AS n WHERE (l.floor IS NULL OR h.score > l.floor) AND NOT n IN shown AND ${SEARCH_WANTED('h', 'n')}
+         RETURN h LIMIT toInteger($first) + 1
+       } AS top
+       WITH l, shown, top, CASE WHEN size(top) > toInteger($first) THEN top[-1].score END AS last
+       // The hits tied with the last are taken by id (the page's order), not as the index gave them.
+       RETURN l.floor IS NOT NULL AND last IS NULL AS short, [h IN top WHERE last IS NULL OR h.score > last] + COLLECT {
+         UNWIND CASE WHEN last IS NULL THEN [] ELSE [h IN l.read WHERE h.score = last] END AS h
+         WITH h, h.node AS n ORDER BY n.id
+         WITH h, n WHERE h IN top OR (NOT n IN shown AND ${SEARCH_WANTED('h', 'n')})
+         RETURN h LIMIT toInteger($first) + 1
+       } AS found
+     }
+     RETURN NOT any(s IN collect(short) WHERE s) AS enough, reduce(acc = [], f IN collect(found) | acc + f) AS found
    }
-   WITH node, max(score) AS score
-   WITH node, score,
-        CASE WHEN node:Event THEN 'EVENT' WHEN node:Actor THEN 'ACTOR' WHEN node:Place THEN 'PLACE'
-             WHEN node:Source THEN 'SOURCE' WHEN node:Excerpt THEN 'EXCERPT' WHEN node:Figure THEN 'FIGURE' END AS kind
-   WHERE kind IN $kinds AND ${VISIBLE_NODE('node')}
-   ORDER BY score DESC, node.id
-   WITH collect({node: node, score: score, kind: kind}) AS ranked
-   WITH CASE WHEN $withTotal THEN size(ranked) END AS totalCount,
-        [h IN ranked WHERE $afterScore IS NULL OR h.score < $afterScore
-           OR (h.score = $afterScore AND h.node.id > $afterId)][0..toInteger($first) + 1] AS page
+   WITH found WHERE enough
+   LIMIT 1
+   CALL (found) {
+     UNWIND found AS h
+     WITH h.node AS node, max(h.score) AS score
+     ORDER BY score DESC, node.id
+     LIMIT toInteger($first) + 1
+     RETURN collect({node: node, score: score, kind: ${SEARCH_KIND('node')}}) AS page
+   }
+   CALL () {
+     UNWIND CASE WHEN $withTotal THEN $indexes ELSE [] END AS ix
+     CALL db.index.fulltext.queryNodes(ix, $q) YIELD node
+     WITH DISTINCT node WHERE ${SEARCH_KIND('node')} IN $kinds AND ${VISIBLE_NODE('node')}
+     RETURN CASE WHEN $withTotal THEN count(node) END AS totalCount
+   }
    RETURN totalCount, COLLECT {
      UNWIND page AS h
      WITH h, h.node AS n

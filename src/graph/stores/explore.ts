@@ -68,6 +68,15 @@ export interface SearchHit {
   source: NodeRecord | null;
 }
 
+/**
+ * How many hits of each index search reads, widening until its page is found (queries/explore.ts `search`):
+ * enough for the page, its ties and some hidden or other-kind hits at first; then 16 times more; then all.
+ */
+export function searchWindows(first: number): { limit?: number }[] {
+  const w = 8 * (first + 1) + 128;
+  return [{ limit: w }, { limit: 16 * w }, {}];
+}
+
 /** Up to first + 1 hits by score (then id) after the keyset, and their number when asked. */
 export async function search(
   executor: Executor,
@@ -76,7 +85,10 @@ export async function search(
   const [row] = await executor.read(q.search, {
     q: toLuceneQuery(s.words),
     kinds: s.kinds,
-    textIndexes: q.TEXT_INDEXES,
+    indexes: q.SEARCH_INDEXES.filter((i) => i.kinds.some((k) => s.kinds.includes(k as SearchKind))).map(
+      (i) => i.index,
+    ),
+    windows: searchWindows(s.first),
     first: s.first,
     afterScore: s.afterScore,
     afterId: s.afterId,
