@@ -124,6 +124,11 @@ export class Executor {
     return writeGateOf(this.driver).closedFor(work);
   }
 
+  /** Writes of this process held back by withWritesHeld right now. */
+  get writesHeld(): number {
+    return writeGateOf(this.driver).held;
+  }
+
   /**
    * Schema statements (constraints, indexes) cannot share a transaction with data writes, and must run
    * as auto-commit queries; used by migrations only.

@@ -41,6 +41,11 @@ export class WriteGate {
   get underWay(): number {
     return this.writing;
   }
+
+  /** Writes held back, waiting for the gate to reopen (for tests and health). */
+  get held(): number {
+    return this.waiting.length;
+  }
 }
 
 const gates = new WeakMap<object, WriteGate>();

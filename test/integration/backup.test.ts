@@ -796,7 +796,9 @@ describe('lossless backup', () => {
         duringRead: async () => {
           const write = bundleStep(w);
           writes.push(write);
-          await Promise.race([write, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+          // Until it commits, or is held back (however slow the machine, never a timer).
+          for (let done = false; !done && !a.executor.writesHeld;)
+            await Promise.race([write.then(() => (done = true)), new Promise((r) => setTimeout(r, 20))]);
         },
       });
       expect(held.attempts).toBe(3);
