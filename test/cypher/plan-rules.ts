@@ -45,15 +45,18 @@ function scannedLabels(op: PlanNode): string[] {
   return m ? m[1]!.split(/[|&:]/).map((l) => l.trim().replace(/`/g, '')) : [];
 }
 
-/** Everything in the plan tree the rules refuse (before exceptions). */
-export function violations(plan: PlanNode): Violation[] {
+/**
+ * Everything in the plan tree the rules refuse (before exceptions). With `selective`, a scan of any label
+ * counts, not only of LARGE_LABELS.
+ */
+export function violations(plan: PlanNode, selective = false): Violation[] {
   const out: Violation[] = [];
   const visit = (op: PlanNode) => {
     const name = operatorName(op);
     if (name === 'AllNodesScan') out.push({ rule: 'AllNodesScan', details: details(op) });
     if (/^(Union|Intersection|Subtraction)?NodeByLabels?Scan$/.test(name)) {
       for (const label of scannedLabels(op)) {
-        if (LARGE_LABELS.includes(label))
+        if (selective || LARGE_LABELS.includes(label))
           out.push({ rule: `NodeByLabelScan(${label})`, details: details(op) });
       }
     }
@@ -180,6 +183,23 @@ function matches(pattern: string, statement: string): boolean {
     .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
     .replace(/\*\*?/g, (star) => (star === '**' ? '.*' : '[^.]*'));
   return new RegExp(`^${re}$`).test(statement);
+}
+
+/**
+ * Selective statements (issue #17): their work must be bounded by what they answer, not by the size of the
+ * graph, so a label scan of any label or a scan of all nodes fails them, whatever ALLOWED says. Patterns as
+ * in ALLOWED.
+ */
+export const SELECTIVE: readonly string[] = ['explore.neighborhood.*', 'explore.paths.*'];
+
+/** Whether a statement is selective (SELECTIVE). */
+export function isSelective(statement: string): boolean {
+  return SELECTIVE.some((pattern) => matches(pattern, statement));
+}
+
+/** A violation no exception may accept in a selective statement: reading all nodes or a whole label. */
+export function refusedWhenSelective(rule: Rule): boolean {
+  return rule === 'AllNodesScan' || rule.startsWith('NodeByLabelScan(');
 }
 
 /** The allow-list key that accepts a violation of a statement, or undefined. */

@@ -6,7 +6,13 @@ import { neighborhood, paths } from '../../src/graph/queries/explore.js';
 import { eventAnchor } from '../../src/graph/queries/listing.js';
 import { projectRoot } from '../../src/paths.js';
 import { missingSamples, sampleParams } from '../cypher/params.js';
-import { allowedBy, violations, type PlanNode } from '../cypher/plan-rules.js';
+import {
+  allowedBy,
+  isSelective,
+  refusedWhenSelective,
+  violations,
+  type PlanNode,
+} from '../cypher/plan-rules.js';
 import {
   declaredNames,
   FACTORY_VARIANTS,
@@ -160,5 +166,16 @@ describe('Plan rules', () => {
     expect(allowedBy('listing.events.DATE_DESC+claims.by-actor', 'NodeByLabelScan(Event)')).toBeUndefined();
     expect(allowedBy('listing.events.NAME_ASC+total.by-place', 'CartesianProduct')).toBeDefined();
     expect(allowedBy('records.nodesById', 'CartesianProduct')).toBeUndefined();
+  });
+
+  it('refuses a scan of any label in a selective statement, and names the walks selective', () => {
+    const tree = plan('ProduceResults', 'n', [plan('NodeByLabelScan', 'm:Migration')]);
+    expect(violations(tree)).toEqual([]);
+    expect(violations(tree, true).map((v) => v.rule)).toEqual(['NodeByLabelScan(Migration)']);
+    expect(isSelective('explore.neighborhood.depth2')).toBe(true);
+    expect(isSelective('explore.paths.max4')).toBe(true);
+    expect(isSelective('explore.search')).toBe(false);
+    expect(refusedWhenSelective('NodeByLabelScan(Event)')).toBe(true);
+    expect(refusedWhenSelective('CartesianProduct')).toBe(false);
   });
 });
