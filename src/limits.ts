@@ -67,6 +67,7 @@ export const PAGES = {
   /** `limit`: nodes of a neighbourhood. */
   'Query.neighborhood': { default: 100, max: 500 },
   'Query.paths': { default: 3, max: 10 },
+  'Query.pathSearch': { default: 3, max: 10 },
   /** `ids`: records of one nodes() call. */
   'Query.nodes': { default: 100, max: 100 },
 } as const;
@@ -162,6 +163,7 @@ export const PAGE_ITEM_LISTS: ReadonlySet<string> = new Set([
   'AuditConnection.edges',
   'Timeline.entries',
   'Neighborhood.nodes',
+  'PathSearch.paths',
   'Neighborhood.edges',
   'Provenance.claims',
   'Provenance.edges',

@@ -1771,7 +1771,7 @@ export type Neighborhood = {
   edges: Array<GraphEdge>;
   /** The nodes, centre first, nearest next. */
   nodes: Array<GraphNode>;
-  /** True when the limit cut nodes off. */
+  /** True when the limit, or the cap on neighbours per record or per hop, cut nodes off. */
   truncated: Scalars['Boolean']['output'];
 };
 
@@ -1799,6 +1799,15 @@ export type Path = {
   length: Scalars['Int']['output'];
   /** The records along the path, from start to end. */
   nodes: Array<Node>;
+};
+
+/** Paths between two records and whether the search was capped. */
+export type PathSearch = {
+  __typename?: 'PathSearch';
+  /** Shortest first, then by the ids along them. */
+  paths: Array<Path>;
+  /** True when a cap of the search (a hub's neighbours, a hop's steps) left something unread. */
+  truncated: Scalars['Boolean']['output'];
 };
 
 /** A country, region, town or facility. */
@@ -2017,7 +2026,10 @@ export type Query = {
   /**
    * A capped subgraph around a record, ready for a graph view (Cytoscape-style nodes and edges). The walk
    * crosses only records the caller may see and relationships backed by at least one claim the caller may
-   * see: a link asserted only by hidden claims connects nothing.
+   * see: a link asserted only by hidden claims connects nothing. It is hub-aware: a record gives at most
+   * `limit` neighbours per hop (its structural links first, then its events, places and figures, in the
+   * store's order of its links) and a hop takes at most four times `limit`; `truncated` says when this or
+   * the limit left records out.
    */
   neighborhood: Neighborhood;
   /** Any record by its global id: entity, claim, excerpt, source or figure. Null when it does not exist. */
@@ -2025,8 +2037,16 @@ export type Query = {
   /** Several records by global id, in the order asked; null for ids that do not exist. */
   nodes: Array<Maybe<Node>>;
   /**
+   * Shortest paths between two records, as `paths`, and whether the search was capped. Both ends walk towards
+   * each other, hop by hop; a record gives at most 50 neighbours per hop (its structural links first) and a
+   * hop takes at most 250 per side, so a hub is never read whole. Without a cap reached (`truncated` false)
+   * the shortest paths are found whenever one exists; with it, a shorter path, or one at all, may be missed.
+   */
+  pathSearch: PathSearch;
+  /**
    * Shortest paths between two records, with the claims behind every hop; like neighborhood, a path crosses
-   * only visible records and relationships backed by a claim the caller may see.
+   * only visible records and relationships backed by a claim the caller may see. The same paths as
+   * `pathSearch`, which also says whether the search was capped.
    */
   paths: Array<Path>;
   /** Places, filtered and ordered by name, as a Relay connection. */
@@ -2133,6 +2153,15 @@ export type QueryNodeArgs = {
 /** The root of every read. Each root field answers in one database round trip or fewer. */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+/** The root of every read. Each root field answers in one database round trip or fewer. */
+export type QueryPathSearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from: Scalars['ID']['input'];
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  to: Scalars['ID']['input'];
 };
 
 
@@ -2858,6 +2887,7 @@ export type ResolversTypes = ResolversObject<{
   Node: ResolverTypeWrapper<NodeRecord>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Path: ResolverTypeWrapper<Omit<Path, 'hops' | 'nodes'> & { hops: Array<ResolversTypes['GraphEdge']>, nodes: Array<ResolversTypes['Node']> }>;
+  PathSearch: ResolverTypeWrapper<Omit<PathSearch, 'paths'> & { paths: Array<ResolversTypes['Path']> }>;
   Place: ResolverTypeWrapper<EntityRecord>;
   PlaceConnection: ResolverTypeWrapper<Omit<PlaceConnection, 'edges'> & { edges: Array<ResolversTypes['PlaceEdge']> }>;
   PlaceEdge: ResolverTypeWrapper<Omit<PlaceEdge, 'node'> & { node: ResolversTypes['Place'] }>;
@@ -2959,6 +2989,7 @@ export type ResolversParentTypes = ResolversObject<{
   Node: NodeRecord;
   PageInfo: PageInfo;
   Path: Omit<Path, 'hops' | 'nodes'> & { hops: Array<ResolversParentTypes['GraphEdge']>, nodes: Array<ResolversParentTypes['Node']> };
+  PathSearch: Omit<PathSearch, 'paths'> & { paths: Array<ResolversParentTypes['Path']> };
   Place: EntityRecord;
   PlaceConnection: Omit<PlaceConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlaceEdge']> };
   PlaceEdge: Omit<PlaceEdge, 'node'> & { node: ResolversParentTypes['Place'] };
@@ -3368,6 +3399,11 @@ export type PathResolvers<ContextType = RequestContext, ParentType extends Resol
   nodes?: Resolver<Array<ResolversTypes['Node']>, ParentType, ContextType>;
 }>;
 
+export type PathSearchResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PathSearch'] = ResolversParentTypes['PathSearch']> = ResolversObject<{
+  paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type PlaceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Place'] = ResolversParentTypes['Place']> = ResolversObject<{
   aliases?: Resolver<Array<ResolversTypes['Alias']>, ParentType, ContextType>;
   claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<PlaceClaimsArgs>>;
@@ -3431,6 +3467,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   neighborhood?: Resolver<ResolversTypes['Neighborhood'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'id'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  pathSearch?: Resolver<ResolversTypes['PathSearch'], ParentType, ContextType, RequireFields<QueryPathSearchArgs, 'from' | 'to'>>;
   paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'from' | 'to'>>;
   places?: Resolver<ResolversTypes['PlaceConnection'], ParentType, ContextType, Partial<QueryPlacesArgs>>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType, RequireFields<QueryProvenanceArgs, 'id'>>;
@@ -3632,6 +3669,7 @@ export type Resolvers<ContextType = RequestContext> = ResolversObject<{
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Path?: PathResolvers<ContextType>;
+  PathSearch?: PathSearchResolvers<ContextType>;
   Place?: PlaceResolvers<ContextType>;
   PlaceConnection?: PlaceConnectionResolvers<ContextType>;
   PlaceEdge?: PlaceEdgeResolvers<ContextType>;

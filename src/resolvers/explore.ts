@@ -3,7 +3,7 @@ import { firstOf } from './lists.js';
 import { selects } from './lookahead.js';
 
 /**
- * Resolvers of the explore read fields (schema/explore.graphql): search, neighborhood, paths. Each root
+ * Resolvers of the explore read fields (schema/explore.graphql): search, neighborhood, paths, pathSearch. Each root
  * field is one service call; the selection decides what nested data its one statement fetches.
  */
 export const exploreResolvers: Resolvers = {
@@ -20,6 +20,8 @@ export const exploreResolvers: Resolvers = {
       ctx.services.explore.neighborhood(args, { withClaims: selects(info, 'claims') }),
     paths: (_parent, args, ctx, info) =>
       ctx.services.explore.paths(args, { withClaims: selects(info, 'claims') }),
+    pathSearch: (_parent, args, ctx, info) =>
+      ctx.services.explore.pathSearch(args, { withClaims: selects(info, 'claims') }),
   },
   GraphEdge: {
     claims: (edge, { first }) => firstOf('GraphEdge.claims', edge.claims, first),

@@ -65,6 +65,12 @@ export interface PathRecord {
   hops: GraphEdgeRecord[];
 }
 
+export interface PathSearchResult {
+  paths: PathRecord[];
+  /** A cap of the search left something unread: a shorter path, or one at all, may be missing. */
+  truncated: boolean;
+}
+
 /** Words of the query for picking the name that matched: lower-cased, fuzzy marks removed. */
 function queryTokens(query: string): { word: string; fuzzy: boolean }[] {
   return query
@@ -274,10 +280,19 @@ export class ExploreService {
     };
   }
 
+  /** Up to `first` shortest paths between two records; see pathSearch. */
   async paths(
     args: { from: string; to: string; maxLength?: number | null; first?: number | null },
     opts: { withClaims: boolean },
   ): Promise<PathRecord[]> {
+    return (await this.pathSearch(args, opts)).paths;
+  }
+
+  /** Up to `first` shortest paths between two records, and whether a cap of the search cut it. */
+  async pathSearch(
+    args: { from: string; to: string; maxLength?: number | null; first?: number | null },
+    opts: { withClaims: boolean },
+  ): Promise<PathSearchResult> {
     const from = requiredId(args.from, 'from');
     const to = requiredId(args.to, 'to');
     const maxLength = boundedArg(args.maxLength, 'maxLength', MAX_LENGTH);
@@ -292,10 +307,11 @@ export class ExploreService {
     if (!found.fromFound) throw notFound('Entity or figure', from);
     if (!found.toFound) throw notFound('Entity or figure', to);
     const claims = this.primeClaims(found.claims);
-    return found.paths.map((p) => {
+    const paths = found.paths.map((p) => {
       this.records.primeNodes(p.nodes);
       return { length: p.hops.length, nodes: p.nodes, hops: p.hops.map((e) => edge(e, claims)) };
     });
+    return { paths, truncated: found.truncated };
   }
 
   private primeClaims(details: ClaimDetails[]): Map<string, ClaimRecord> {

@@ -168,6 +168,8 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   withClaims: true,
   withText: false,
   labels: ['Event', 'Actor'],
+  fanOut: 50,
+  levelBudget: 250,
   // Evidence
   details: true,
   relationStarts: ['ac-sample'],

@@ -6,7 +6,7 @@ import { neighborhood, paths } from '../../src/graph/queries/explore.js';
 import { eventAnchor } from '../../src/graph/queries/listing.js';
 import { projectRoot } from '../../src/paths.js';
 import { missingSamples, sampleParams } from '../cypher/params.js';
-import { allowedBy, violations, type PlanNode } from '../cypher/plan-rules.js';
+import { allowedBy, selectiveViolations, violations, type PlanNode } from '../cypher/plan-rules.js';
 import {
   declaredNames,
   FACTORY_VARIANTS,
@@ -160,5 +160,15 @@ describe('Plan rules', () => {
     expect(allowedBy('listing.events.DATE_DESC+claims.by-actor', 'NodeByLabelScan(Event)')).toBeUndefined();
     expect(allowedBy('listing.events.NAME_ASC+total.by-place', 'CartesianProduct')).toBeDefined();
     expect(allowedBy('records.nodesById', 'CartesianProduct')).toBeUndefined();
+  });
+
+  it('refuses a scan of any label or index in a selective statement: the walks and search are selective', () => {
+    const tree = plan('ProduceResults', 'n', [plan('NodeByLabelScan', 'm:Migration')]);
+    expect(violations(tree)).toEqual([]);
+    for (const name of ['explore.neighborhood.depth2', 'explore.paths.max4', 'explore.search'])
+      expect(selectiveViolations(name, tree).map((v) => v.rule)).toEqual(['Selective(NodeByLabelScan)']);
+    const indexScan = plan('ProduceResults', 'n', [plan('NodeIndexScan', 'n:Entity(identifierKeys)')]);
+    expect(selectiveViolations('explore.search', indexScan)).toHaveLength(1);
+    expect(selectiveViolations('listing.events.DATE_ASC', tree)).toEqual([]);
   });
 });

@@ -293,19 +293,88 @@ it('a neighbourhood of two hops', () => {
              MATCH (x:Figure {id: $id}) RETURN x AS center
            }
            WITH center WHERE «VISIBLE_NODE(center)»
-           WITH center, COLLECT {
-             // Walk only through records and relationships the caller may see (VISIBLE_STEP): a hidden record
-             // or a relationship backed only by hidden claims does not even connect others.
-             MATCH p = ANY SHORTEST (center) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){1,2} (n)
-             WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)) AND «VISIBLE_NODE(n)»
-             WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
-             RETURN {n: n, distance: distance}
-           } AS found
-           WITH center, found[0..toInteger($limit) - 1] AS kept, size(found) >= toInteger($limit) AS truncated
+           WITH center, [center] AS seen, [{n: center, hp: []}] AS frontier, [] AS found, false AS cut
+           WITH center, seen, found, cut,
+                CASE WHEN size([f IN found WHERE ($labels IS NULL OR any(l IN labels(f.n) WHERE l IN $labels))]) < toInteger($limit) THEN frontier ELSE [] END AS frontier
+           CALL (frontier, seen) {
+             WITH frontier AS fr, seen AS sn, COLLECT {
+               UNWIND frontier AS e
+               CALL (e) {
+                 WITH e.n AS a
+                 CALL (a) {
+                   MATCH (a)-[s:PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                   UNION ALL
+                   MATCH (a)-[s:INVOLVED_IN|OCCURRED_IN|FIGURE_OF]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                 }
+                 WITH s, b LIMIT toInteger($fanOut) + 1
+                 RETURN collect({s: s, b: b}) AS steps
+               }
+               UNWIND range(0, size(steps) - 1) AS i
+               RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+               LIMIT toInteger($levelBudget) + 1
+             } AS xs
+             WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+             RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS levelCut, COLLECT {
+               UNWIND used AS x
+               WITH x WHERE NOT x.b IN sn
+               WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+               // At most MAX_PATHS walks per node: stop extending once that many are kept.
+               RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= 10 THEN acc
+                 ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..10]}
+             } AS level
+           }
+           WITH center, seen + [x IN level | x.n] AS seen, level AS frontier,
+                found + [x IN level | {n: x.n, distance: 1}] AS found, cut OR levelCut AS cut
+           WITH center, seen, found, cut,
+                CASE WHEN size([f IN found WHERE ($labels IS NULL OR any(l IN labels(f.n) WHERE l IN $labels))]) < toInteger($limit) THEN frontier ELSE [] END AS frontier
+           CALL (frontier, seen) {
+             WITH frontier AS fr, seen AS sn, COLLECT {
+               UNWIND frontier AS e
+               CALL (e) {
+                 WITH e.n AS a
+                 CALL (a) {
+                   MATCH (a)-[s:PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                   UNION ALL
+                   MATCH (a)-[s:INVOLVED_IN|OCCURRED_IN|FIGURE_OF]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                 }
+                 WITH s, b LIMIT toInteger($fanOut) + 1
+                 RETURN collect({s: s, b: b}) AS steps
+               }
+               UNWIND range(0, size(steps) - 1) AS i
+               RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+               LIMIT toInteger($levelBudget) + 1
+             } AS xs
+             WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+             RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS levelCut, COLLECT {
+               UNWIND used AS x
+               WITH x WHERE NOT x.b IN sn
+               WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+               // At most MAX_PATHS walks per node: stop extending once that many are kept.
+               RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= 10 THEN acc
+                 ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..10]}
+             } AS level
+           }
+           WITH center, seen + [x IN level | x.n] AS seen, level AS frontier,
+                found + [x IN level | {n: x.n, distance: 2}] AS found, cut OR levelCut AS cut
+           WITH center, cut, [f IN found WHERE ($labels IS NULL OR any(l IN labels(f.n) WHERE l IN $labels))] AS wanted
+           WITH center, wanted[0..toInteger($limit) - 1] AS kept, cut OR size(wanted) >= toInteger($limit) AS truncated
            WITH truncated, [center] + [f IN kept | f.n] AS ns, [0] + [f IN kept | f.distance] AS distances
            WITH truncated, ns, distances, COLLECT {
              UNWIND ns AS na
-             MATCH (na)-[r:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]->(nb) WHERE nb IN ns
+             CALL (na, ns) {
+               WITH na WHERE COUNT { (na)-[:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]->() } <= size(ns)
+               MATCH (na)-[r:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]->(nb) WHERE nb IN ns
+               RETURN r
+               UNION ALL
+               WITH na WHERE COUNT { (na)-[:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]->() } > size(ns)
+               UNWIND ns AS nb
+               MATCH (na)-[r:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]->(nb)
+               RETURN r
+             }
              WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
              WITH {
         id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
@@ -341,25 +410,155 @@ it('shortest paths of at most four hops (the default)', () => {
            }
            WITH CASE WHEN fromNode IS NOT NULL AND «VISIBLE_NODE(fromNode)» THEN fromNode END AS fromNode,
                 CASE WHEN toNode IS NOT NULL AND «VISIBLE_NODE(toNode)» THEN toNode END AS toNode
-           WITH fromNode, toNode, COLLECT {
-             MATCH p = SHORTEST 10 (fromNode) ((a)-[step:INVOLVED_IN|OCCURRED_IN|PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|FIGURE_OF|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(step) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(step)»)){0,4} (toNode)
-             WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-             // A hop the caller sees no claim for is not offered as evidence of a connection.
-             WITH p, [r IN relationships(p) | {
+           WITH fromNode, toNode, CASE WHEN fromNode IS NULL THEN [] ELSE [{n: fromNode, hp: [{ns: [fromNode], rs: []}]}] END AS frontier
+           WITH fromNode, toNode, frontier, [x IN frontier | x.n] AS seen, frontier AS fromAll, false AS fromCut
+           CALL (frontier, seen) {
+             WITH frontier AS fr, seen AS sn, COLLECT {
+               UNWIND frontier AS e
+               CALL (e) {
+                 WITH e.n AS a
+                 CALL (a) {
+                   MATCH (a)-[s:PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                   UNION ALL
+                   MATCH (a)-[s:INVOLVED_IN|OCCURRED_IN|FIGURE_OF]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                 }
+                 WITH s, b LIMIT toInteger($fanOut) + 1
+                 RETURN collect({s: s, b: b}) AS steps
+               }
+               UNWIND range(0, size(steps) - 1) AS i
+               RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+               LIMIT toInteger($levelBudget) + 1
+             } AS xs
+             WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+             RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS levelCut, COLLECT {
+               UNWIND used AS x
+               WITH x WHERE NOT x.b IN sn
+               WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+               // At most MAX_PATHS walks per node: stop extending once that many are kept.
+               RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= 10 THEN acc
+                 ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..10]}
+             } AS level
+           }
+           WITH fromNode, toNode, seen + [x IN level | x.n] AS seen, level AS frontier, fromAll + level AS fromAll, fromCut OR levelCut AS fromCut
+           CALL (frontier, seen) {
+             WITH frontier AS fr, seen AS sn, COLLECT {
+               UNWIND frontier AS e
+               CALL (e) {
+                 WITH e.n AS a
+                 CALL (a) {
+                   MATCH (a)-[s:PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                   UNION ALL
+                   MATCH (a)-[s:INVOLVED_IN|OCCURRED_IN|FIGURE_OF]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                 }
+                 WITH s, b LIMIT toInteger($fanOut) + 1
+                 RETURN collect({s: s, b: b}) AS steps
+               }
+               UNWIND range(0, size(steps) - 1) AS i
+               RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+               LIMIT toInteger($levelBudget) + 1
+             } AS xs
+             WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+             RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS levelCut, COLLECT {
+               UNWIND used AS x
+               WITH x WHERE NOT x.b IN sn
+               WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+               // At most MAX_PATHS walks per node: stop extending once that many are kept.
+               RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= 10 THEN acc
+                 ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..10]}
+             } AS level
+           }
+           WITH fromNode, toNode, seen + [x IN level | x.n] AS seen, level AS frontier, fromAll + level AS fromAll, fromCut OR levelCut AS fromCut
+           WITH fromNode, toNode, fromAll, fromCut, CASE WHEN toNode IS NULL THEN [] ELSE [{n: toNode, hp: [{ns: [toNode], rs: []}]}] END AS frontier
+           WITH fromNode, toNode, fromAll, fromCut, frontier, [x IN frontier | x.n] AS seen, frontier AS toAll, false AS toCut
+           CALL (frontier, seen) {
+             WITH frontier AS fr, seen AS sn, COLLECT {
+               UNWIND frontier AS e
+               CALL (e) {
+                 WITH e.n AS a
+                 CALL (a) {
+                   MATCH (a)-[s:PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                   UNION ALL
+                   MATCH (a)-[s:INVOLVED_IN|OCCURRED_IN|FIGURE_OF]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                 }
+                 WITH s, b LIMIT toInteger($fanOut) + 1
+                 RETURN collect({s: s, b: b}) AS steps
+               }
+               UNWIND range(0, size(steps) - 1) AS i
+               RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+               LIMIT toInteger($levelBudget) + 1
+             } AS xs
+             WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+             RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS levelCut, COLLECT {
+               UNWIND used AS x
+               WITH x WHERE NOT x.b IN sn
+               WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+               // At most MAX_PATHS walks per node: stop extending once that many are kept.
+               RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= 10 THEN acc
+                 ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..10]}
+             } AS level
+           }
+           WITH fromNode, toNode, fromAll, fromCut, seen + [x IN level | x.n] AS seen, level AS frontier, toAll + level AS toAll, toCut OR levelCut AS toCut
+           CALL (frontier, seen) {
+             WITH frontier AS fr, seen AS sn, COLLECT {
+               UNWIND frontier AS e
+               CALL (e) {
+                 WITH e.n AS a
+                 CALL (a) {
+                   MATCH (a)-[s:PART_OF|PURSUANT_TO|MEMBER_OF|LOCATED_IN|SUBORDINATE_TO|COMMANDS|HELD_IN|RELEASED_FROM|TRANSFERRED_TO|OPERATES|SHARE_OF|DURING]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                   UNION ALL
+                   MATCH (a)-[s:INVOLVED_IN|OCCURRED_IN|FIGURE_OF]-(b) WHERE «VISIBLE_NODE(b)» AND (type(s) IN ['FIGURE_OF', 'SHARE_OF', 'DURING'] OR «VISIBLE_REL(s)»)
+                   RETURN s, b
+                 }
+                 WITH s, b LIMIT toInteger($fanOut) + 1
+                 RETURN collect({s: s, b: b}) AS steps
+               }
+               UNWIND range(0, size(steps) - 1) AS i
+               RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+               LIMIT toInteger($levelBudget) + 1
+             } AS xs
+             WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+             RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS levelCut, COLLECT {
+               UNWIND used AS x
+               WITH x WHERE NOT x.b IN sn
+               WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+               // At most MAX_PATHS walks per node: stop extending once that many are kept.
+               RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= 10 THEN acc
+                 ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..10]}
+             } AS level
+           }
+           WITH fromNode, toNode, fromAll, fromCut, seen + [x IN level | x.n] AS seen, level AS frontier, toAll + level AS toAll, toCut OR levelCut AS toCut
+           WITH fromNode, toNode, fromCut OR toCut AS truncated, COLLECT {
+             // Join the walks where they meet: a node reached from both ends.
+             UNWIND [x IN fromAll | {side: 0, x: x}] + [x IN toAll | {side: 1, x: x}] AS t
+             WITH t.x.n AS meet, collect(t) AS ts
+             WITH [t IN ts WHERE t.side = 0 | t.x][0] AS fx, [t IN ts WHERE t.side = 1 | t.x][0] AS tx
+             WHERE fx IS NOT NULL AND tx IS NOT NULL
+             UNWIND fx.hp AS fh
+             UNWIND tx.hp AS th
+             WITH fh.ns + reverse(th.ns)[1..] AS ns, fh.rs + reverse(th.rs) AS rs
+             WHERE all(i IN range(0, size(ns) - 1) WHERE NOT ns[i] IN ns[i + 1..])
+             WITH DISTINCT ns, rs
+             // Every hop is backed by a claim the caller may see: each step was (VISIBLE_STEP).
+             WITH ns, rs ORDER BY size(rs), [n IN ns | n.id], [r IN rs | coalesce(r.id, type(r))] LIMIT toInteger($first)
+             RETURN {
+               nodes: [n IN ns | CASE WHEN n:Source THEN n {«SOURCE_PROPERTIES», _labels: labels(n)} ELSE n {.*, _labels: labels(n)} END],
+               hops: [r IN rs | {
         id: coalesce(r.id, 'rel-' + toLower(type(r)) + '-' + startNode(r).id + '-' + endNode(r).id),
         type: type(r), role: r.role, position: r.position, source: startNode(r).id, target: endNode(r).id,
         claimIds: CASE WHEN 'Figure' IN labels(startNode(r))
           THEN COLLECT { WITH startNode(r) AS fig MATCH (cl:Claim)-[:OBJECT]->(fig) WHERE «VISIBLE_CLAIM(cl)» RETURN cl.id ORDER BY cl.id }
           ELSE «VISIBLE_CLAIM_IDS(r)» END
-      }] AS hops
-             WHERE all(h IN hops WHERE size(h.claimIds) > 0)
-             WITH p, hops ORDER BY length(p), [n IN nodes(p) | n.id] LIMIT toInteger($first)
-             RETURN {
-               nodes: [n IN nodes(p) | CASE WHEN n:Source THEN n {«SOURCE_PROPERTIES», _labels: labels(n)} ELSE n {.*, _labels: labels(n)} END],
-               hops: hops
+      }]
              }
            } AS found
-           RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths,
+           RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths, truncated,
                   COLLECT {
         UNWIND CASE WHEN $withClaims THEN reduce(acc = [], fp IN found | acc + fp.hops) ELSE [] END AS edge
         UNWIND edge.claimIds AS cid

@@ -154,19 +154,122 @@ export const search = statement<{
    } AS hits`,
 );
 
-type NeighborhoodParams = { id: string; limit: number; labels: string[] | null; withClaims: boolean };
-const neighborhoodByDepth = new Map<number, Statement<NeighborhoodParams>>();
+/**
+ * Hub-aware walks (issue #17). A security branch or a town is linked to a share of all events, so a walk
+ * that follows every relationship of every node it reaches does work that grows with the graph. These
+ * walks go level by level and cap the work of each level instead:
+ *
+ * - a node gives at most $fanOut neighbours per step: first over the structural relationships (PART_OF,
+ *   MEMBER_OF, COMMANDS, ...), then over the mass ones (MASS_REL_TYPES: an event's actors, place and
+ *   figures), each in the store's own order of that node's relationships (deterministic for a given store;
+ *   it is not a ranking). Reading stops at $fanOut + 1: only the first neighbours of a hub are ever read;
+ * - a level takes at most $levelBudget steps, from its nodes in id order.
+ *
+ * Only visible steps count (VISIBLE_STEP), so a hidden record or relationship neither appears nor uses up a
+ * cap. Whenever a cap left something unread the answer says `truncated`. Without a cap being reached the
+ * walk sees exactly what a full breadth-first walk sees: the same nodes at the same (shortest) distances.
+ */
+export const MASS_REL_TYPES = ['INVOLVED_IN', 'OCCURRED_IN', 'FIGURE_OF'] as const;
+const STRUCTURE_PATTERN = GRAPH_REL_TYPES.filter((t) => !(MASS_REL_TYPES as readonly string[]).includes(t))
+  .map(assertRelType)
+  .join('|');
+const MASS_PATTERN = MASS_REL_TYPES.map(assertRelType).join('|');
+
+/** Parameters of every capped walk. */
+type WalkCaps = {
+  /** Most neighbours one node gives per step. */
+  fanOut: number;
+  /** Most steps one level takes. */
+  levelBudget: number;
+};
 
 /**
- * The centre ($id: an entity or figure) and up to $limit - 1 other nodes by shortest distance (ties by id),
- * within `depth` hops over GRAPH_REL_TYPES in either direction; $labels (or null) filters the others.
- * One extra node is fetched to tell whether the limit cut any off. Edges: every relationship between
- * returned nodes, with claims when $withClaims.
+ * One level of a capped walk: from `frontier` (a list of {n, hp} in node id order) to the nodes not in
+ * `seen`, as `level` (a list of {n, hp}, by id) and `levelCut` (a cap left steps unread). hp: the walks
+ * (node and relationship lists) that reach the node, at most MAX_PATHS, each extended by the step; `[]`
+ * when the caller needs none.
+ */
+function capLevel(frontier: string, seen: string, level: string, levelCut: string): string {
+  return `CALL (${frontier}, ${seen}) {
+         WITH ${frontier} AS fr, ${seen} AS sn, COLLECT {
+           UNWIND ${frontier} AS e
+           CALL (e) {
+             WITH e.n AS a
+             CALL (a) {
+               MATCH (a)-[s:${STRUCTURE_PATTERN}]-(b) WHERE ${VISIBLE_STEP('s', 'b')}
+               RETURN s, b
+               UNION ALL
+               MATCH (a)-[s:${MASS_PATTERN}]-(b) WHERE ${VISIBLE_STEP('s', 'b')}
+               RETURN s, b
+             }
+             WITH s, b LIMIT toInteger($fanOut) + 1
+             RETURN collect({s: s, b: b}) AS steps
+           }
+           UNWIND range(0, size(steps) - 1) AS i
+           RETURN {e: e, s: steps[i].s, b: steps[i].b, over: i >= toInteger($fanOut)} AS x
+           LIMIT toInteger($levelBudget) + 1
+         } AS xs
+         WITH sn, xs, [x IN xs[0..toInteger($levelBudget)] WHERE NOT x.over] AS used
+         RETURN size(xs) > toInteger($levelBudget) OR any(x IN xs WHERE x.over) AS ${levelCut}, COLLECT {
+           UNWIND used AS x
+           WITH x WHERE NOT x.b IN sn
+           WITH x.b AS n, collect(x) AS ins ORDER BY n.id
+           // At most MAX_PATHS walks per node: stop extending once that many are kept.
+           RETURN {n: n, hp: reduce(acc = [], x IN ins | CASE WHEN size(acc) >= ${MAX_PATHS} THEN acc
+             ELSE acc + [h IN x.e.hp | {ns: h.ns + [n], rs: h.rs + [x.s]}] END)[0..${MAX_PATHS}]}
+         } AS ${level}
+       }`;
+}
+
+/**
+ * The relationships between the nodes of `ns` (each once, from its start node), without reading a hub's
+ * relationships: a node with more of them than there are nodes in `ns` is joined to each node of `ns`
+ * instead (Expand(Into), which reads the smaller side).
+ */
+function relationshipsAmong(ns: string): string {
+  return `UNWIND ${ns} AS na
+         CALL (na, ${ns}) {
+           WITH na WHERE COUNT { (na)-[:${REL_PATTERN}]->() } <= size(${ns})
+           MATCH (na)-[r:${REL_PATTERN}]->(nb) WHERE nb IN ${ns}
+           RETURN r
+           UNION ALL
+           WITH na WHERE COUNT { (na)-[:${REL_PATTERN}]->() } > size(${ns})
+           UNWIND ${ns} AS nb
+           MATCH (na)-[r:${REL_PATTERN}]->(nb)
+           RETURN r
+         }`;
+}
+
+type NeighborhoodParams = WalkCaps & {
+  id: string;
+  limit: number;
+  labels: string[] | null;
+  withClaims: boolean;
+};
+const neighborhoodByDepth = new Map<number, Statement<NeighborhoodParams>>();
+
+/** Node variable `n` is of a kind asked for ($labels, or null for all). */
+const WANTED = (n: string) => `($labels IS NULL OR any(l IN labels(${n}) WHERE l IN $labels))`;
+
+/**
+ * The centre ($id: an entity or figure) and up to $limit - 1 other nodes by distance (ties by id), within
+ * `depth` hops over GRAPH_REL_TYPES in either direction, walked with the caps above; $labels (or null)
+ * filters the others. A level is walked only while fewer than $limit wanted nodes are found (one more than
+ * kept: it tells that the limit cut some off). Edges: every relationship between returned nodes, with
+ * claims when $withClaims. `truncated`: the limit or a cap left nodes out.
  */
 export function neighborhood(depth: number): Statement<NeighborhoodParams> {
   const d = boundedInt(depth, 1, 3);
   let stmt = neighborhoodByDepth.get(d);
   if (!stmt) {
+    const levels = Array.from({ length: d }, (_, k) => {
+      const i = k + 1;
+      return `WITH center, seen, found, cut,
+            CASE WHEN size([f IN found WHERE ${WANTED('f.n')}]) < toInteger($limit) THEN frontier ELSE [] END AS frontier
+       ${capLevel('frontier', 'seen', 'level', 'levelCut')}
+       WITH center, seen + [x IN level | x.n] AS seen, level AS frontier,
+            found + [x IN level | {n: x.n, distance: ${i}}] AS found, cut OR levelCut AS cut`;
+    }).join('\n       ');
     stmt = statement<NeighborhoodParams>(
       `explore.neighborhood.depth${d}`,
       `CALL () {
@@ -175,19 +278,13 @@ export function neighborhood(depth: number): Statement<NeighborhoodParams> {
          MATCH (x:Figure {id: $id}) RETURN x AS center
        }
        WITH center WHERE ${VISIBLE_NODE('center')}
-       WITH center, COLLECT {
-         // Walk only through records and relationships the caller may see (VISIBLE_STEP): a hidden record
-         // or a relationship backed only by hidden claims does not even connect others.
-         MATCH p = ANY SHORTEST (center) ((a)-[step:${REL_PATTERN}]-(b) WHERE ${VISIBLE_STEP('step', 'b')}){1,${d}} (n)
-         WHERE n <> center AND ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels)) AND ${VISIBLE_NODE('n')}
-         WITH n, length(p) AS distance ORDER BY distance, n.id LIMIT toInteger($limit)
-         RETURN {n: n, distance: distance}
-       } AS found
-       WITH center, found[0..toInteger($limit) - 1] AS kept, size(found) >= toInteger($limit) AS truncated
+       WITH center, [center] AS seen, [{n: center, hp: []}] AS frontier, [] AS found, false AS cut
+       ${levels}
+       WITH center, cut, [f IN found WHERE ${WANTED('f.n')}] AS wanted
+       WITH center, wanted[0..toInteger($limit) - 1] AS kept, cut OR size(wanted) >= toInteger($limit) AS truncated
        WITH truncated, [center] + [f IN kept | f.n] AS ns, [0] + [f IN kept | f.distance] AS distances
        WITH truncated, ns, distances, COLLECT {
-         UNWIND ns AS na
-         MATCH (na)-[r:${REL_PATTERN}]->(nb) WHERE nb IN ns
+         ${relationshipsAmong('ns')}
          WITH r ORDER BY type(r), startNode(r).id, endNode(r).id, r.role
          WITH ${EDGE} AS edge WHERE size(edge.claimIds) > 0
          RETURN edge
@@ -200,21 +297,37 @@ export function neighborhood(depth: number): Statement<NeighborhoodParams> {
   return stmt;
 }
 
-type PathsParams = { from: string; to: string; first: number; withClaims: boolean };
+type PathsParams = WalkCaps & { from: string; to: string; first: number; withClaims: boolean };
 const pathsByLength = new Map<number, Statement<PathsParams>>();
 
-/** Most paths a paths query considers before ordering; `first` (at most this) is applied after. */
+/** Most paths a paths query returns, and most walks kept per node on each side. */
 export const MAX_PATHS = 10;
 
+/** One side of a path search: `depth` capped levels from `start`, into `all` (with hp) and `cut`. */
+function pathSide(start: string, depth: number, all: string, cut: string, keep: string): string {
+  const levels = Array.from(
+    { length: depth },
+    () => `${capLevel('frontier', 'seen', 'level', 'levelCut')}
+       WITH ${keep}, seen + [x IN level | x.n] AS seen, level AS frontier, ${all} + level AS ${all}, ${cut} OR levelCut AS ${cut}`,
+  ).join('\n       ');
+  return `WITH ${keep}, CASE WHEN ${start} IS NULL THEN [] ELSE [{n: ${start}, hp: [{ns: [${start}], rs: []}]}] END AS frontier
+       WITH ${keep}, frontier, [x IN frontier | x.n] AS seen, frontier AS ${all}, false AS ${cut}
+       ${levels}`;
+}
+
 /**
- * Up to $first shortest paths (no repeated node) of at most `maxLength` hops between $from and $to
- * (entities or figures), shortest first, then by the ids along them; with claims when $withClaims.
- * fromFound/toFound tell an unknown id from the absence of a path.
+ * Up to $first paths (no repeated node) of at most `maxLength` hops between $from and $to (entities or
+ * figures), shortest first, then by the ids along them; with claims when $withClaims. Both ends walk
+ * capped levels towards each other (ceil(maxLength / 2) from $from, the rest from $to) and the paths are
+ * joined where the walks meet: when no cap was reached (`truncated` false) the shortest path is found
+ * whenever one exists. fromFound/toFound tell an unknown id from the absence of a path.
  */
 export function paths(maxLength: number): Statement<PathsParams> {
   const m = boundedInt(maxLength, 1, 6);
   let stmt = pathsByLength.get(m);
   if (!stmt) {
+    const fromDepth = Math.ceil(m / 2);
+    const toDepth = m - fromDepth;
     stmt = statement<PathsParams>(
       `explore.paths.max${m}`,
       `OPTIONAL CALL () {
@@ -229,19 +342,27 @@ export function paths(maxLength: number): Statement<PathsParams> {
        }
        WITH CASE WHEN fromNode IS NOT NULL AND ${VISIBLE_NODE('fromNode')} THEN fromNode END AS fromNode,
             CASE WHEN toNode IS NOT NULL AND ${VISIBLE_NODE('toNode')} THEN toNode END AS toNode
-       WITH fromNode, toNode, COLLECT {
-         MATCH p = SHORTEST ${MAX_PATHS} (fromNode) ((a)-[step:${REL_PATTERN}]-(b) WHERE ${VISIBLE_STEP('step', 'b')}){0,${m}} (toNode)
-         WITH p WHERE all(i IN range(0, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-         // A hop the caller sees no claim for is not offered as evidence of a connection.
-         WITH p, [r IN relationships(p) | ${EDGE}] AS hops
-         WHERE all(h IN hops WHERE size(h.claimIds) > 0)
-         WITH p, hops ORDER BY length(p), [n IN nodes(p) | n.id] LIMIT toInteger($first)
+       ${pathSide('fromNode', fromDepth, 'fromAll', 'fromCut', 'fromNode, toNode')}
+       ${pathSide('toNode', toDepth, 'toAll', 'toCut', 'fromNode, toNode, fromAll, fromCut')}
+       WITH fromNode, toNode, fromCut OR toCut AS truncated, COLLECT {
+         // Join the walks where they meet: a node reached from both ends.
+         UNWIND [x IN fromAll | {side: 0, x: x}] + [x IN toAll | {side: 1, x: x}] AS t
+         WITH t.x.n AS meet, collect(t) AS ts
+         WITH [t IN ts WHERE t.side = 0 | t.x][0] AS fx, [t IN ts WHERE t.side = 1 | t.x][0] AS tx
+         WHERE fx IS NOT NULL AND tx IS NOT NULL
+         UNWIND fx.hp AS fh
+         UNWIND tx.hp AS th
+         WITH fh.ns + reverse(th.ns)[1..] AS ns, fh.rs + reverse(th.rs) AS rs
+         WHERE all(i IN range(0, size(ns) - 1) WHERE NOT ns[i] IN ns[i + 1..])
+         WITH DISTINCT ns, rs
+         // Every hop is backed by a claim the caller may see: each step was (VISIBLE_STEP).
+         WITH ns, rs ORDER BY size(rs), [n IN ns | n.id], [r IN rs | coalesce(r.id, type(r))] LIMIT toInteger($first)
          RETURN {
-           nodes: [n IN nodes(p) | ${nodeProjection('n')}],
-           hops: hops
+           nodes: [n IN ns | ${nodeProjection('n')}],
+           hops: [r IN rs | ${EDGE}]
          }
        } AS found
-       RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths,
+       RETURN fromNode IS NOT NULL AS fromFound, toNode IS NOT NULL AS toFound, found AS paths, truncated,
               ${EDGE_CLAIMS('reduce(acc = [], fp IN found | acc + fp.hops)')} AS claims`,
     );
     pathsByLength.set(m, stmt);

@@ -12,6 +12,15 @@ import { num, str, strs } from '../values.js';
 
 export { MAX_PATHS } from '../queries/explore.js';
 
+/**
+ * Caps of the hub-aware walks (queries/explore.ts): a neighbourhood lets one node give as many neighbours as
+ * the answer may hold and a level take four times that; a path search lets one node give 50 and a level
+ * take 250 steps on each side. The work of a request is bounded by these, not by the degree of a hub.
+ */
+export const NEIGHBORHOOD_LEVEL_FACTOR = 4;
+export const PATH_FAN_OUT = 50;
+export const PATH_LEVEL_BUDGET = 250;
+
 export type SearchKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'SOURCE' | 'EXCERPT' | 'FIGURE';
 export type GraphNodeKind = 'EVENT' | 'ACTOR' | 'PLACE' | 'FIGURE';
 
@@ -138,7 +147,7 @@ export interface Neighborhood {
   edges: EdgeRecord[];
   /** The claims behind the edges with their details (withClaims only). */
   claims: ClaimDetails[];
-  /** Whether the limit left nodes out. */
+  /** Whether the limit or a cap of the walk left nodes out. */
   truncated: boolean;
 }
 
@@ -150,6 +159,8 @@ export async function neighborhood(
   const [row] = await executor.read(q.neighborhood(n.depth), {
     id: n.id,
     limit: n.limit,
+    fanOut: n.limit,
+    levelBudget: NEIGHBORHOOD_LEVEL_FACTOR * n.limit,
     labels: n.kinds && n.kinds.map((k) => GRAPH_LABELS[k]),
     withClaims: n.withClaims,
   });
@@ -170,6 +181,8 @@ export interface Paths {
   paths: { nodes: NodeRecord[]; hops: EdgeRecord[] }[];
   /** The claims behind the hops with their details (withClaims only). */
   claims: ClaimDetails[];
+  /** Whether a cap of the walk left steps unread: a shorter path, or one at all, may have been missed. */
+  truncated: boolean;
 }
 
 /** Up to `first` shortest paths of at most maxLength hops between two entities or figures. */
@@ -182,6 +195,8 @@ export async function paths(
     to: p.to,
     first: p.first,
     withClaims: p.withClaims,
+    fanOut: PATH_FAN_OUT,
+    levelBudget: PATH_LEVEL_BUDGET,
   });
   return {
     fromFound: row?.fromFound === true,
@@ -191,5 +206,6 @@ export async function paths(
       hops: ((found.hops as unknown[] | null) ?? []).map(toEdge),
     })),
     claims: details(row?.claims),
+    truncated: row?.truncated === true,
   };
 }
