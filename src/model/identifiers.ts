@@ -8,8 +8,11 @@ import type { IdentifierScheme } from './enums.js';
  * is `Q858`). Every other scheme (ACLED, FtM and OpenSanctions ids, URLs) keeps its exact case: FtM ids
  * are case-sensitive.
  *
- * The rule is data (IDENTIFIER_RULES) so that Cypher applies the same one to keys stored before it
- * (graph/queries/import-reuse.ts CANONICAL_KEY): one rule, in one place.
+ * The rule is data (IDENTIFIER_RULES) so that Cypher can apply the same one (graph/queries/identity.ts
+ * CANONICAL_KEY): one rule, in one place. Keys are stored canonical (every writer uses identifierKey;
+ * migration 0012 rewrote those stored before the rule), and lookups by key are seeks in the full-text
+ * index entity_identifier_keys, which compares them exactly; `kg check` (identifier-key-stale) finds an
+ * entity whose keys are not those of its identifiers.
  */
 
 /** Schemes whose values compare without regard to case (their canonical form is upper case). */

@@ -1,6 +1,7 @@
 import type { Executor } from '../graph/executor.js';
 import * as store from '../graph/stores/check.js';
-import type { Page, StoredExcerpt } from '../graph/stores/check.js';
+import type { Page, StoredExcerpt, StoredIdentifiers } from '../graph/stores/check.js';
+import { identifierKey } from '../model/identifiers.js';
 import { codePoints, sha256, sliceCodePoints } from '../model/text.js';
 
 /**
@@ -23,6 +24,8 @@ export const INVARIANTS = {
     "A figure's stated words (Figure.text) occur, exactly, in an excerpt of the claim that asserts it",
   'relation-type-misfit':
     'A relationship joins the types of entity its type allows (HELD_IN: to a facility; COMMANDS: from a person) and has a position only where its type takes one; a facility kind is only on a facility',
+  'identifier-key-stale':
+    "An entity's identifier keys (what entityByIdentifier and import reuse find it by) are the canonical keys of its identifiers, no more, no fewer",
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -118,6 +121,20 @@ function excerptChecker(ex: Executor, findings: Findings) {
   };
 }
 
+/** Whether an entity's stored keys differ (as sets) from the canonical keys of its identifiers. */
+function staleKeys(e: StoredIdentifiers): boolean {
+  let identifiers: { scheme: string; value: string }[];
+  try {
+    identifiers = JSON.parse(e.identifiersJson ?? '[]') as typeof identifiers;
+  } catch {
+    return true;
+  }
+  if (!Array.isArray(identifiers)) return true;
+  const want = new Set(identifiers.map((i) => identifierKey(String(i.scheme), String(i.value))));
+  const have = new Set(e.identifierKeys);
+  return want.size !== have.size || [...want].some((k) => !have.has(k));
+}
+
 export async function checkStore(executor: Executor, opts: CheckOptions = {}): Promise<CheckReport> {
   const started = Date.now();
   const limit = opts.pageSize ?? 1000;
@@ -151,6 +168,10 @@ export async function checkStore(executor: Executor, opts: CheckOptions = {}): P
     (found) => {
       findings.add('relation-without-claim', found.withoutClaim);
       findings.add('relation-type-misfit', found.misfit);
+      findings.add(
+        'identifier-key-stale',
+        found.identified.filter(staleKeys).map((e) => e.id),
+      );
     },
     progress('relationships of entities'),
   );

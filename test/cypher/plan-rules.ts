@@ -186,7 +186,13 @@ export const ALLOWED: Readonly<Record<string, string>> = {
  * Statements whose work must not grow with the graph (issue #17), by name pattern as in ALLOWED: their
  * plans may only seek (by unique or index key, a full-text term, a relationship walk from what was sought).
  */
-export const SELECTIVE: readonly string[] = ['explore.search', 'explore.neighborhood.*', 'explore.paths.*'];
+export const SELECTIVE: readonly string[] = [
+  'explore.search',
+  'explore.neighborhood.*',
+  'explore.paths.*',
+  'identity.entityByIdentifier',
+  'importReuse.byIdentifier',
+];
 
 /** Operators that read a whole index, label, or the graph: refused in a selective statement's plan. */
 const SCANS =

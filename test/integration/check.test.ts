@@ -111,6 +111,14 @@ describe('kg check', () => {
     );
     // Entities are paged by id: the place's label set as the loader would (Entity + kind).
     await ex.write(seed('placeLabel', "MATCH (p:Place {id: 'pl-check'}) SET p:Entity"));
+    // Keys a lookup by identifier would miss: not canonical (as before migration 0012), one left out.
+    await ex.write(
+      seed(
+        'staleKeys',
+        `MATCH (d:Entity {id: 'pl-daraa'}), (r:Entity {id: 'pl-rif-dimashq'})
+         SET d.identifierKeys = ['iso3166:sy-dr'], r.identifierKeys = []`,
+      ),
+    );
 
     const report = await checkStore(ex, { pageSize: 5 });
     expect(report.clean).toBe(false);
@@ -123,6 +131,7 @@ describe('kg check', () => {
       'audit-merge-missing': ['merge-check-gone'],
       'figure-text-not-quoted': [figure!.id],
       'relation-type-misfit': ['pl-check-city', 'rel-check-misfit'],
+      'identifier-key-stale': ['pl-daraa', 'pl-rif-dimashq'],
     });
 
     // The ids listed are capped; the count is not.
@@ -135,7 +144,7 @@ describe('kg check', () => {
     expect(run.stderr).toBe('');
     for (const ids of Object.values(found(report))) for (const id of ids) expect(run.stdout).toContain(id);
     expect(run.stdout).toMatch(/^FAIL source-hash-mismatch: .*\n {5}1 record\(s\): src-check-tampered$/m);
-    expect(run.stdout).toMatch(/8 invariant\(s\) violated\.\n$/);
+    expect(run.stdout).toMatch(/9 invariant\(s\) violated\.\n$/);
 
     const json = await kg(['check', '--json'], server.uri);
     expect(json.code).toBe(1);

@@ -153,6 +153,24 @@ describe('Plan rules', () => {
     ]);
   });
 
+  it('refuses every scan of an index, a label or the graph in a selective statement, and only there', () => {
+    const tree = plan('ProduceResults', 'entity', [
+      plan('Apply', '', [
+        plan('NodeIndexScan', 'RANGE INDEX n:Entity(identifierKeys) WHERE identifierKeys IS NOT NULL'),
+        plan('NodeByLabelScan', 'm:Migration'),
+        plan('NodeUniqueIndexSeek', 'UNIQUE n:Entity(id) WHERE id = $id'),
+        plan('ProcedureCall', 'db.index.fulltext.queryNodes(...)'),
+      ]),
+      plan('AllNodesScan', 'x'),
+    ]);
+    expect(selectiveViolations('identity.entityByIdentifier', tree).map((v) => v.rule)).toEqual([
+      'Selective(NodeIndexScan)',
+      'Selective(NodeByLabelScan)',
+      'Selective(AllNodesScan)',
+    ]);
+    expect(selectiveViolations('identity.matchCandidates', tree)).toEqual([]);
+  });
+
   it('allows an exception only for the statements and the rule its pattern names', () => {
     expect(allowedBy('merge.move.ABOUT', 'Eager')).toBe('merge.move.* Eager');
     expect(allowedBy('merge.move.ABOUT', 'NodeByLabelScan(Claim)')).toBeUndefined();

@@ -71,6 +71,9 @@ export const sourceText = statement<{ id: string }>(
  * exist, be about an end, and have an earlier version. Paged by start entity.
  * Also (`misfit`) relationships whose ends' types or position the model's rules ($rules, from
  * model/graph-model.ts RELATIONS) refuse, and entities with a facility kind that are no facility.
+ * Also (`identified`) each entity's identifiers and identifier keys, for the caller to check that the keys
+ * (what lookups by identifier find, queries/identity.ts ENTITIES_BY_IDENTIFIER_KEY) are those of its
+ * identifiers.
  */
 /** A relation type's rules as a parameter (model/graph-model.ts RelationSpec). */
 export interface RelationRuleParam {
@@ -108,7 +111,9 @@ export const relationsPage = statement<
    WITH a, bad, misfit + CASE WHEN a.facilityKind IS NOT NULL AND NOT (a:Place AND a.type = 'facility')
                               THEN [a.id] ELSE [] END AS misfit
    RETURN max(a.id) AS last, count(a) AS scanned, reduce(all = [], ids IN collect(bad) | all + ids) AS withoutClaim,
-          reduce(all = [], ids IN collect(misfit) | all + ids) AS misfit`,
+          reduce(all = [], ids IN collect(misfit) | all + ids) AS misfit,
+          collect(CASE WHEN a.identifiersJson IS NOT NULL OR a.identifierKeys IS NOT NULL
+                       THEN {id: a.id, identifiersJson: a.identifiersJson, identifierKeys: a.identifierKeys} END) AS identified`,
 );
 
 /** Merge and unmerge audit records ($operations) naming a merge (merge-…) that does not exist. */

@@ -23,7 +23,8 @@ export const NAME_KEY = (x: string) => `replace(reduce(nkAcc = {out: '', prev: '
 /**
  * identifierKey (src/model/identifiers.ts) of a stored key (variable), in Cypher: keys written before the
  * rule (`iso3166:sy`) compare as the rule writes them now (`iso3166:SY`). $identifierRules.caseless lists
- * the schemes whose values are upper-cased.
+ * the schemes whose values are upper-cased. Migration 0012 made every stored key canonical, which the
+ * lookups by key (ENTITIES_BY_IDENTIFIER_KEY) rely on; matchCandidates still applies it.
  */
 export const CANONICAL_KEY = (k: string) => `CASE WHEN split(${k}, ':')[0] IN $identifierRules.caseless
     THEN split(${k}, ':')[0] + ':' + toUpper(trim(substring(${k}, size(split(${k}, ':')[0]) + 1))) ELSE ${k} END`;
@@ -112,16 +113,25 @@ export const matchCandidates = statement<{
 );
 
 /**
- * The first visible entity whose identifiers include $key (a canonical "scheme:value", see CANONICAL_KEY):
- * the one recorded first (then by id), as an identifier held twice is a duplicate of the original. The
- * range index on Entity.identifierKeys cannot answer list membership, so this scans that index (entities
- * with identifiers, values cached from the index) rather than every Entity node.
+ * The entities (as variable `n`) whose identifierKeys hold the canonical key `key` (a Cypher expression;
+ * src/model/identifiers.ts identifierKey): a term lookup in the full-text index entity_identifier_keys
+ * (keyword analyzer: each stored key one exact, case-sensitive term; migration 0012), whose work does not
+ * grow with the graph. The key is asked as a Lucene phrase (its backslashes and quotes escaped), which the
+ * keyword analyzer keeps as one term; each hit is checked to hold the key, so the index only narrows.
  */
-export const entityByIdentifier = statement<{ key: string; identifierRules: typeof IDENTIFIER_RULES }>(
+export const ENTITIES_BY_IDENTIFIER_KEY = (key: string, n: string) =>
+  `CALL db.index.fulltext.queryNodes('entity_identifier_keys',
+     '"' + replace(replace(${key}, '\\\\', '\\\\\\\\'), '"', '\\\\"') + '"') YIELD node AS ${n}
+   WHERE ${key} IN ${n}.identifierKeys`;
+
+/**
+ * The first visible entity whose identifiers include $key (a canonical "scheme:value"): the one recorded
+ * first (then by id), as an identifier held twice is a duplicate of the original. An index seek
+ * (ENTITIES_BY_IDENTIFIER_KEY); a merged entity is no Entity, its identifiers are the kept one's.
+ */
+export const entityByIdentifier = statement<{ key: string }>(
   'identity.entityByIdentifier',
-  `MATCH (n:Entity) USING INDEX n:Entity(identifierKeys)
-   WHERE n.identifierKeys IS NOT NULL AND any(k IN n.identifierKeys WHERE ${CANONICAL_KEY('k')} = $key)
-     AND ${VISIBLE('n')}
+  `${ENTITIES_BY_IDENTIFIER_KEY('$key', 'n')} AND ${VISIBLE('n')}
    RETURN n {.*, _labels: labels(n)} AS entity ORDER BY n.createdAt, n.id LIMIT 1`,
 );
 

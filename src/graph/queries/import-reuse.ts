@@ -1,7 +1,6 @@
-import type { IDENTIFIER_RULES } from '../../model/identifiers.js';
 import { statement } from '../executor.js';
 import { VISIBLE, VISIBLE_CLAIM_IDS } from './fragments.js';
-import { CANONICAL_KEY } from './identity.js';
+import { ENTITIES_BY_IDENTIFIER_KEY } from './identity.js';
 
 /**
  * What an import looks up before it is written, to reuse stored records instead of making duplicates
@@ -25,18 +24,17 @@ export const storedIds = statement<{ ids: string[] }>(
 );
 
 /**
- * Visible entities holding any of $keys (canonical "scheme:value" keys, see CANONICAL_KEY), with the keys
- * they hold and when they were recorded. One scan of the identifier index (as identity.entityByIdentifier),
- * for the whole file.
+ * Visible entities holding any of $keys (canonical "scheme:value" keys, as stored), with the keys they
+ * hold and when they were recorded: one index seek per key (ENTITIES_BY_IDENTIFIER_KEY, as
+ * identity.entityByIdentifier), for the whole file.
  */
-export const byIdentifier = statement<{ keys: string[]; identifierRules: typeof IDENTIFIER_RULES }>(
+export const byIdentifier = statement<{ keys: string[] }>(
   'importReuse.byIdentifier',
-  `MATCH (n:Entity) USING INDEX n:Entity(identifierKeys)
-   WHERE n.identifierKeys IS NOT NULL AND ${VISIBLE('n')}
-   WITH n, [k IN n.identifierKeys | ${CANONICAL_KEY('k')}] AS keys
-   WITH n, [k IN keys WHERE k IN $keys] AS hits
-   WHERE size(hits) > 0
-   RETURN n.id AS id, n.kind AS kind, n.type AS type, hits, toString(n.createdAt) AS createdAt`,
+  `UNWIND $keys AS key
+   ${ENTITIES_BY_IDENTIFIER_KEY('key', 'n')} AND ${VISIBLE('n')}
+   WITH DISTINCT n
+   RETURN n.id AS id, n.kind AS kind, n.type AS type, [k IN n.identifierKeys WHERE k IN $keys] AS hits,
+          toString(n.createdAt) AS createdAt`,
 );
 
 /**

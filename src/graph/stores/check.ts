@@ -84,18 +84,33 @@ const RELATION_RULES: q.RelationRuleParam[] = RELATION_TYPES.map((type) => {
   };
 });
 
+/** An entity's identifiers as stored: the JSON shown, and the keys lookups find. */
+export interface StoredIdentifiers {
+  id: string;
+  identifiersJson: string | null;
+  identifierKeys: string[];
+}
+
 export async function relationsPage(
   ex: Executor,
   after: string,
   limit: number,
-): Promise<Page<{ withoutClaim: string[]; misfit: string[] }>> {
+): Promise<Page<{ withoutClaim: string[]; misfit: string[]; identified: StoredIdentifiers[] }>> {
   const [row] = await ex.read(q.relationsPage, {
     after,
     limit,
     types: RELATION_TYPES,
     rules: RELATION_RULES,
   });
-  return page(row, (r) => ({ withoutClaim: strs(r.withoutClaim), misfit: strs(r.misfit) }));
+  return page(row, (r) => ({
+    withoutClaim: strs(r.withoutClaim),
+    misfit: strs(r.misfit),
+    identified: ((r.identified as Row[] | null) ?? []).map((i) => ({
+      id: String(i.id),
+      identifiersJson: str(i.identifiersJson),
+      identifierKeys: strs(i.identifierKeys),
+    })),
+  }));
 }
 
 export async function auditMergesPage(ex: Executor, after: string, limit: number): Promise<Page<string[]>> {

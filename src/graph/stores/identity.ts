@@ -90,7 +90,7 @@ function toStoredJudgement(row: Row): StoredJudgement {
 
 /** The first visible entity (recorded first) with the canonical identifier key "scheme:value", or null. */
 export async function entityByIdentifier(executor: Executor, key: string): Promise<EntityRecord | null> {
-  const [row] = await executor.read(q.entityByIdentifier, { key, identifierRules: IDENTIFIER_RULES });
+  const [row] = await executor.read(q.entityByIdentifier, { key });
   return entityOf(row?.entity);
 }
 

@@ -1,4 +1,3 @@
-import { IDENTIFIER_RULES } from '../../model/identifiers.js';
 import type { Executor, Row } from '../executor.js';
 import * as q from '../queries/import-reuse.js';
 import { str } from '../values.js';
@@ -40,7 +39,7 @@ export async function storedIds(executor: Executor, ids: string[]): Promise<Set<
 /** The visible entities holding any of the canonical identifier keys. */
 export async function identifierHolders(executor: Executor, keys: string[]): Promise<IdentifierHolder[]> {
   if (!keys.length) return [];
-  const rows = await executor.read(q.byIdentifier, { keys, identifierRules: IDENTIFIER_RULES });
+  const rows = await executor.read(q.byIdentifier, { keys });
   return rows.map((r) => ({
     id: String(r.id),
     kind: String(r.kind),
