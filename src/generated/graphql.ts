@@ -2011,7 +2011,8 @@ export type Query = {
   conflicts: ConflictConnection;
   /**
    * The entity carrying this external identifier, or null when none does (or none the caller may see).
-   * When several carry it (duplicates not merged yet), the first by id; matchCandidates finds the others.
+   * When several carry it (duplicates not merged yet), the one recorded first (then by id); matchCandidates
+   * finds the others. A merged entity's identifiers find the entity it was merged into.
    */
   entityByIdentifier?: Maybe<Entity>;
   /** Events, filtered and ordered, as a Relay connection with stable keyset cursors. */
