@@ -17,6 +17,8 @@ const ALLOWED: Record<string, string> = {
   'src/graph/queries/fragments.ts c': "a Claim by the fragment's contract",
   // The match candidates: kept only WHERE c:Entity.
   'src/graph/queries/identity.ts c': 'filtered by c:Entity',
+  // entityByIdentifier: yielded by the full-text index entity_identifier_keys, which holds Entity nodes only.
+  'src/graph/queries/identity.ts held': 'an Entity of the index entity_identifier_keys',
   // The event listings: EVENT_MATCH binds e as (e:Event) in every anchor.
   'src/graph/queries/listing.ts e': 'bound by EVENT_MATCH to an Event',
   // nodeProjection's ELSE branch: the CASE takes SOURCE_PROPERTIES for sources.

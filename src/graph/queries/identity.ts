@@ -131,8 +131,8 @@ export const ENTITIES_BY_IDENTIFIER_KEY = (key: string, n: string) =>
  */
 export const entityByIdentifier = statement<{ key: string }>(
   'identity.entityByIdentifier',
-  `${ENTITIES_BY_IDENTIFIER_KEY('$key', 'n')} AND ${VISIBLE('n')}
-   RETURN n {.*, _labels: labels(n)} AS entity ORDER BY n.createdAt, n.id LIMIT 1`,
+  `${ENTITIES_BY_IDENTIFIER_KEY('$key', 'held')} AND ${VISIBLE('held')}
+   RETURN held {.*, _labels: labels(held)} AS entity ORDER BY held.createdAt, held.id LIMIT 1`,
 );
 
 /** A same-as link (variable s, from a to b) as the API shows it; merge judgements have no id of their own. */
