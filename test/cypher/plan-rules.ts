@@ -6,6 +6,10 @@
  * - NodeByLabelScan of a large label (LARGE_LABELS): reading every event, claim or excerpt to answer.
  * - CartesianProduct: two independent reads multiplied row by row.
  * - Eager: the whole input materialised before the next step (memory grows with the rows).
+ *
+ * Selective statements (SELECTIVE, issue #17: their work must not grow with the graph) are held to more:
+ * no scan of a whole index (NodeIndexScan and its kin), of any label, of every node or relationship. ALLOWED
+ * cannot excuse these.
  */
 
 /** One operator of a plan, as the driver's result summary gives it (summary.plan). */
@@ -21,7 +25,8 @@ export interface PlanNode {
  */
 export const LARGE_LABELS: readonly string[] = ['Event', 'Claim', 'Excerpt', 'Entity'];
 
-export type Rule = 'AllNodesScan' | `NodeByLabelScan(${string})` | 'CartesianProduct' | 'Eager';
+export type Rule =
+  'AllNodesScan' | `NodeByLabelScan(${string})` | 'CartesianProduct' | 'Eager' | `Selective(${string})`;
 
 export interface Violation {
   readonly rule: Rule;
@@ -96,6 +101,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'the recorders of a whole export: every visible claim is read once per export',
   'bundleExport.relations NodeByLabelScan(Entity)':
     'a whole-bundle export reads every relationship once, from every visible entity',
+  'eventPlaces.allEvents NodeByLabelScan(Event)':
+    'once per restore: every restored event is placed (a backup leaves the derived IN_PLACE rows out)',
   'backup.unkeyedNodes AllNodesScan':
     'once per backup: every node is checked to have a key label, so that a backup never leaves a record out silently',
   'backup.anyRecord AllNodesScan':
@@ -139,6 +146,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'properties set by dynamic key (SET n[p.k]) conflict with every property read; a restore batch is at most 1,000 new nodes',
   'backup.restoreRelationships.* Eager':
     'properties set by dynamic key (SET r[p.k]) conflict with every property read; a restore batch is at most 1,000 relationships',
+  'eventPlaces.clear Eager':
+    'one batch of at most 500 ids (stores/event-places.ts): their IN_PLACE rows read, then deleted',
   'idempotency.claim Eager': 'one key: reads back the marker it set on MERGE',
   'keys.revoke Eager': 'one key: sets revokedAt after testing it',
   'import.upsertEntities Eager':
@@ -174,6 +183,34 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'names.upsertNames Eager':
     "one batch of a bundle's name records (at most 2,000 rows, stores/import.ts): ids read, then set",
 };
+
+/**
+ * Statements whose work must not grow with the graph (issue #17), by name pattern as in ALLOWED: their
+ * plans may only seek (by unique or index key, a full-text term, a relationship walk from what was sought).
+ */
+export const SELECTIVE: readonly string[] = ['listing.events.DATE_ASC*.by-place-date'];
+
+/** Operators that read a whole index, label, or the graph: refused in a selective statement's plan. */
+const SCANS =
+  /^(Partitioned)?(AllNodesScan|(Union|Intersection|Subtraction)?NodeByLabels?Scan|NodeIndex(Contains|EndsWith)?Scan|(Directed|Undirected)(RelationshipIndex(Contains|EndsWith)?Scan|RelationshipTypeScan|AllRelationshipsScan|UnionRelationshipTypesScan))$/;
+
+/** Whether a SELECTIVE (or ALLOWED) name pattern names the statement. */
+export function names(pattern: string, statement: string): boolean {
+  return matches(pattern, statement);
+}
+
+/** What a selective statement's plan must not hold (nothing when the statement is not selective). */
+export function selectiveViolations(statement: string, plan: PlanNode): Violation[] {
+  if (!SELECTIVE.some((pattern) => matches(pattern, statement))) return [];
+  const out: Violation[] = [];
+  const visit = (op: PlanNode) => {
+    const name = operatorName(op);
+    if (SCANS.test(name)) out.push({ rule: `Selective(${name})`, details: details(op) });
+    for (const child of op.children ?? []) visit(child);
+  };
+  visit(plan);
+  return out;
+}
 
 function matches(pattern: string, statement: string): boolean {
   const re = pattern

@@ -1,14 +1,24 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testConfig, testDatabase } from '../helpers/app.js';
 import { sampleParams } from '../cypher/params.js';
-import { ALLOWED, allowedBy, operators, violations, type PlanNode } from '../cypher/plan-rules.js';
+import {
+  ALLOWED,
+  allowedBy,
+  operators,
+  SELECTIVE,
+  names,
+  selectiveViolations,
+  violations,
+  type PlanNode,
+} from '../cypher/plan-rules.js';
 import { loadRegistry, type Entry } from '../cypher/registry.js';
 
 /**
  * Every statement and variant the application can run (test/cypher/registry.ts), EXPLAINed against the
  * test Neo4j with sample parameters (test/cypher/params.ts): it must compile, and its plan must not scan
  * every node, every event, claim or excerpt, multiply two reads or materialise its input (Eager), unless
- * test/cypher/plan-rules.ts allows it with a reason. EXPLAIN plans without running: nothing is read or
+ * test/cypher/plan-rules.ts allows it with a reason; a selective statement's (SELECTIVE) must not scan an
+ * index, a label or the graph at all. EXPLAIN plans without running: nothing is read or
  * written, so write statements are checked the same way.
  */
 
@@ -56,6 +66,8 @@ describe('Cypher plans', () => {
           used.set(key, (used.get(key) ?? 0) + 1);
         }
       }
+      // A selective statement's scans are refused whatever ALLOWED says.
+      for (const v of selectiveViolations(entry.name, plan)) refused.push(`${v.rule}: ${v.details}`);
       expect(refused, `${entry.name} (${entry.origin}) plans with`).toEqual([]);
     },
     PLAN_TIMEOUT_MS,
@@ -66,6 +78,8 @@ describe('Cypher plans, all together', () => {
   it('planned the whole registry and needs every allowed exception it lists', () => {
     expect(registry.entries.length).toBeGreaterThan(200);
     expect(registry.entries.filter((e) => !explained.has(e.name)).map((e) => e.name)).toEqual([]);
+    const unmatched = SELECTIVE.filter((p) => !registry.entries.some((e) => names(p, e.name)));
+    expect(unmatched, 'test/cypher/plan-rules.ts SELECTIVE patterns naming no statement').toEqual([]);
     const unused = Object.keys(ALLOWED).filter((k) => !used.has(k));
     expect(unused, 'test/cypher/plan-rules.ts ALLOWED entries no statement needs').toEqual([]);
     const exceptions = [...used.values()].reduce((a, b) => a + b, 0);
