@@ -40,19 +40,23 @@ export const clear = statement<{ ids: string[] }>(
    DELETE r`,
 );
 
+/** Event `e`'s month starts and key (`ats`, `key`), from its dates: what its rows carry besides the place. */
+const ROW_VALUES = (e: string) => `
+   WITH ${e}, ${e}.dateEarliest AS lo,
+        coalesce(${e}.endDateLatest, CASE WHEN ${e}.endDateJson IS NULL THEN ${e}.dateLatest END) AS hi
+   WITH ${e}, lo, hi, CASE WHEN lo IS NULL OR hi IS NULL THEN 0
+                        ELSE (hi.year - lo.year) * 12 + hi.month - lo.month END AS months
+   WITH ${e}, coalesce(toString(lo), '9999-12-31') AS key,
+        CASE WHEN lo IS NULL THEN []
+             WHEN hi IS NULL OR months > ${EVENT_PLACE_MONTHS} THEN ['open']
+             ELSE [i IN range(1, months) | toString(date.truncate('month', lo) + duration({months: i}))] END AS ats`;
+
 /** Writes the rows of the events $ids (cleared first: see `clear`) from their places and dates. */
 export const place = statement<{ ids: string[] }>(
   'eventPlaces.place',
   `UNWIND $ids AS id
    MATCH (e:Entity {id: id}) WHERE e:Event
-   WITH e, e.dateEarliest AS lo,
-        coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi
-   WITH e, lo, hi, CASE WHEN lo IS NULL OR hi IS NULL THEN 0
-                        ELSE (hi.year - lo.year) * 12 + hi.month - lo.month END AS months
-   WITH e, coalesce(toString(lo), '9999-12-31') AS key,
-        CASE WHEN lo IS NULL THEN []
-             WHEN hi IS NULL OR months > ${EVENT_PLACE_MONTHS} THEN ['open']
-             ELSE [i IN range(1, months) | toString(date.truncate('month', lo) + duration({months: i}))] END AS ats
+   ${ROW_VALUES('e')}
    CALL (e, key, ats) {
      MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
      WITH DISTINCT p
@@ -60,6 +64,32 @@ export const place = statement<{ ids: string[] }>(
      CREATE (e)-[:IN_PLACE {placeId: p.id, at: at, key: key}]->(p)
    }
    RETURN count(*) AS events`,
+);
+
+/**
+ * Events (a page of entities in id order, `kg check`) whose IN_PLACE rows are not those their places and
+ * dates give: a write path that forgot to refresh them.
+ */
+export const stalePage = statement<{ after: string; limit: number }>(
+  'check.eventPlaces',
+  `MATCH (n:Entity) WHERE n.id > $after
+   WITH n ORDER BY n.id LIMIT toInteger($limit)
+   WITH collect(n) AS page
+   CALL (page) {
+     UNWIND page AS e
+     WITH e WHERE e:Event
+     ${ROW_VALUES('e')}
+     WITH e, COLLECT {
+         MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
+         WITH DISTINCT p UNWIND ['start'] + ats AS at
+         RETURN p.id + '|' + p.id + '|' + at + '|' + key AS row ORDER BY row
+       } AS want, COLLECT {
+         MATCH (e)-[r:IN_PLACE]->(p)
+         RETURN p.id + '|' + r.placeId + '|' + r.at + '|' + r.key AS row ORDER BY row
+       } AS have
+     RETURN collect(CASE WHEN want <> have THEN e.id END) AS stale
+   }
+   RETURN page[size(page) - 1].id AS last, size(page) AS scanned, stale`,
 );
 
 /** Every event's id (a restored store places them all). */
