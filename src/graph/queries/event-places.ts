@@ -13,7 +13,7 @@ import { statement } from '../executor.js';
  * - at 'open': a dated event with an open end, or one crossing more than EVENT_PLACE_MONTHS month starts.
  * Derived data: rebuilt from OCCURRED_IN, PART_OF and the event's dates by the store's refreshEventPlaces on every write path
  * that changes them, left out of backups (rebuilt after a restore), built for existing stores by migration
- * 0012-event-places.
+ * 0013-event-places.
  */
 
 /** Spans crossing more month starts than this carry one 'open' row instead of one row per month. */

@@ -7,7 +7,7 @@ import type { Migration } from './types.js';
  * migration, written out: a released migration never changes).
  */
 export const migration: Migration = {
-  id: '0012-event-places',
+  id: '0013-event-places',
   description: 'Events carry their places (IN_PLACE rows) for place and date listings',
   statements: [
     'CREATE INDEX event_in_place IF NOT EXISTS FOR ()-[r:IN_PLACE]-() ON (r.placeId, r.at, r.key)',
