@@ -22,6 +22,8 @@ export const INVARIANTS = {
   'audit-merge-missing': 'Every merge record (merge-…) a merge or unmerge audit record names exists',
   'figure-text-not-quoted':
     "A figure's stated words (Figure.text) occur, exactly, in an excerpt of the claim that asserts it",
+  'event-places-stale':
+    "An event's IN_PLACE rows are those its OCCURRED_IN, PART_OF chain and dates give (the place-and-date listing reads them)",
   'relation-type-misfit':
     'A relationship joins the types of entity its type allows (HELD_IN: to a facility; COMMANDS: from a person) and has a position only where its type takes one; a facility kind is only on a facility',
   'identifier-key-stale':
@@ -184,6 +186,11 @@ export async function checkStore(executor: Executor, opts: CheckOptions = {}): P
     (after) => store.figuresPage(executor, after, limit),
     (ids) => findings.add('figure-text-not-quoted', ids),
     progress('figures'),
+  );
+  await everyPage(
+    (after) => store.eventPlacesPage(executor, after, limit),
+    (ids) => findings.add('event-places-stale', ids),
+    progress('events and their places'),
   );
   const invariants = findings.results();
   return {

@@ -152,6 +152,7 @@ export const BY_NAME: Readonly<Record<string, unknown>> = {
   sourceId: 'src-sample',
   relationTypes: ['INVOLVED_IN', 'OCCURRED_IN', 'PART_OF'],
   datedFrom: '2022-05-01',
+  keyFrom: '2022-05-01',
   namePrefix: 'dar',
   nameContains: 'amnesty',
   withinId: 'pl-sample',

@@ -101,6 +101,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'the recorders of a whole export: every visible claim is read once per export',
   'bundleExport.relations NodeByLabelScan(Entity)':
     'a whole-bundle export reads every relationship once, from every visible entity',
+  'eventPlaces.allEvents NodeByLabelScan(Event)':
+    'once per restore: every restored event is placed (a backup leaves the derived IN_PLACE rows out)',
   'backup.unkeyedNodes AllNodesScan':
     'once per backup: every node is checked to have a key label, so that a backup never leaves a record out silently',
   'backup.anyRecord AllNodesScan':
@@ -146,6 +148,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'properties set by dynamic key (SET n[p.k]) conflict with every property read; a restore batch is at most 1,000 new nodes',
   'backup.restoreRelationships.* Eager':
     'properties set by dynamic key (SET r[p.k]) conflict with every property read; a restore batch is at most 1,000 relationships',
+  'eventPlaces.clear Eager':
+    'one batch of at most 500 ids (stores/event-places.ts): their IN_PLACE rows read, then deleted',
   'idempotency.claim Eager': 'one key: reads back the marker it set on MERGE',
   'keys.revoke Eager': 'one key: sets revokedAt after testing it',
   'import.upsertEntities Eager':
@@ -192,6 +196,7 @@ export const SELECTIVE: readonly string[] = [
   'explore.paths.*',
   'identity.entityByIdentifier',
   'importReuse.byIdentifier',
+  'listing.events.DATE_ASC*.by-place-date',
 ];
 
 /** Operators that read a whole index, label, or the graph: refused in a selective statement's plan. */

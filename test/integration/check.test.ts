@@ -105,6 +105,7 @@ describe('kg check', () => {
          CREATE (:Entity:Place {id: 'pl-check-city', kind: 'Place', type: 'city', facilityKind: 'prison'})
          CREATE (:AuditRecord {id: 'audit-check-merge', operation: 'mergeEntities', affectedIds: ['ac-x', 'merge-check-gone']})
          CREATE (:AuditRecord {id: 'audit-check-other', operation: 'recordClaim', affectedIds: ['merge-not-a-merge-op']})
+         CREATE (ev)-[:IN_PLACE {placeId: 'pl-check-stale', at: 'start', key: '2022-05-01'}]->(a)
          SET f.text = 'words nobody wrote'`,
       ),
       { figureId: figure!.id as string, otherHash: '0'.repeat(64) },
@@ -130,6 +131,7 @@ describe('kg check', () => {
       'claim-edges-disagree': ['cl-check-wrong-subject'],
       'audit-merge-missing': ['merge-check-gone'],
       'figure-text-not-quoted': [figure!.id],
+      'event-places-stale': ['ev-amnesty-releases-2022'],
       'relation-type-misfit': ['pl-check-city', 'rel-check-misfit'],
       'identifier-key-stale': ['pl-daraa', 'pl-rif-dimashq'],
     });
@@ -144,7 +146,7 @@ describe('kg check', () => {
     expect(run.stderr).toBe('');
     for (const ids of Object.values(found(report))) for (const id of ids) expect(run.stdout).toContain(id);
     expect(run.stdout).toMatch(/^FAIL source-hash-mismatch: .*\n {5}1 record\(s\): src-check-tampered$/m);
-    expect(run.stdout).toMatch(/9 invariant\(s\) violated\.\n$/);
+    expect(run.stdout).toMatch(/10 invariant\(s\) violated\.\n$/);
 
     const json = await kg(['check', '--json'], server.uri);
     expect(json.code).toBe(1);

@@ -1,5 +1,6 @@
 import { statement, type Statement } from '../executor.js';
 import {
+  DERIVED_RELS,
   STORE_KEY_LABELS,
   STORE_LABEL_SETS,
   STORE_REL_TYPES,
@@ -37,7 +38,7 @@ export const backupNodes: Readonly<Record<string, Statement<BackupPageParams>>> 
        WITH n ORDER BY n.${key} LIMIT toInteger($limit)
        RETURN n.${key} AS key, labels(n) AS labels, ${TYPED('n', "k = 'text' AND n:Source")} AS props,
               COLLECT {
-                MATCH (n)-[r]->(m)
+                MATCH (n)-[r]->(m) WHERE NOT type(r) IN ['${DERIVED_RELS.join("', '")}']
                 RETURN [type(r), labels(m), ${KEY_OF('m')}, ${TYPED('r')}]
               } AS out
        ORDER BY key`,

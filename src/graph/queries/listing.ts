@@ -42,8 +42,11 @@ export type EventFilterParams = {
  */
 export type KeysetParams = { afterKey: unknown; afterId: unknown; limit: number };
 
-/** Events pages also take the date the by-date statement starts reading the event_date index at. */
-export type EventsPageParams = EventFilterParams & KeysetParams & { datedFrom: string };
+/**
+ * Events pages also take the date the by-date statement starts reading the event_date index at, and the
+ * key the by-place-date statement starts reading IN_PLACE rows at (the cursor's key when a string, else '').
+ */
+export type EventsPageParams = EventFilterParams & KeysetParams & { datedFrom: string; keyFrom: string };
 
 export type EntitiesPageParams = KeysetParams & {
   types: string[] | null;
@@ -60,8 +63,9 @@ export type SourcesPageParams = KeysetParams & {
 };
 
 /** The span of an event: from its earliest start to its latest end (open bounds are null). */
+const SPAN = `e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi`;
 const EVENT_SPAN = `
-  WITH e, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi`;
+  WITH e, ${SPAN}`;
 
 /**
  * A name or alias of entity `x` contains $nameContains, case-insensitive: the same test for events, actors
@@ -193,12 +197,57 @@ function eventsByDatePage(e: Embeds): Statement<EventsPageParams> {
   );
 }
 
+/**
+ * Events of a place (and the places within it) by earliest date, from the IN_PLACE rows
+ * (queries/event-places.ts): each candidate run is one composite index range in listing order that stops
+ * at the page, whatever the number of the place's events. The runs: events starting from the window's
+ * month (or the cursor) up to its end; undated ones (last in this order); those that began before the
+ * window's month and cross its start; those with an open end (or a very long span). EVENT_FILTER applies
+ * in full to every candidate (the visible path to the place included), so the rows change the plan, not
+ * the answer: the page is the first $limit of the union in the generic statement's order.
+ */
+function eventsByPlaceDatePage(e: Embeds): Statement<EventsPageParams> {
+  const keyset = `($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))`;
+  const run = (args: string, where: string) => `
+    CALL (${args}) {
+      MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ${where}
+      WITH e, ip.key AS rk, ${SPAN} ${EVENT_FILTER}
+      WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ${keyset}
+      WITH e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+      RETURN collect(e) AS found
+    }`;
+  return cached(
+    `listing.events.DATE_ASC${flags(e)}.by-place-date`,
+    () => `
+    ${e.total ? `CALL () { ${EVENT_MATCH.place} ${EVENT_SPAN} ${EVENT_FILTER} RETURN count(e) AS total }` : 'WITH null AS total'}
+    CALL () {
+      WITH CASE WHEN $from IS NULL THEN null ELSE substring($from, 0, 7) + '-01' END AS month,
+           CASE WHEN $to IS NULL THEN '9999-12-31' ELSE toString(date($to)) END AS upto
+      WITH month, upto, CASE WHEN month IS NULL OR $keyFrom > month THEN $keyFrom ELSE month END AS lower
+      ${run('lower, upto', `ip.at = 'start' AND ip.key >= lower AND ip.key <= upto`)}
+      WITH month, found AS starting
+      ${run('', `ip.at = 'start' AND ip.key = '9999-12-31'`)}
+      WITH month, starting + found AS starting
+      ${run('month', `ip.at = month AND ip.key >= $keyFrom`)}
+      WITH month, starting + found AS starting
+      ${run('month', `ip.at = 'open' AND ip.key >= $keyFrom AND ip.key < month`)}
+      UNWIND starting + found AS e
+      WITH DISTINCT e
+      ${EVENT_SPAN}
+      WITH e, lo, hi, coalesce(toString(lo), '9999-12-31') AS k ORDER BY k, e.id LIMIT toInteger($limit)
+      RETURN collect({key: k, lo: toString(lo), hi: toString(hi), node: e {.*, _labels: labels(e)${embeds('e', e)}}}) AS rows
+    }
+    RETURN total, rows`,
+  );
+}
+
 export function eventsPage(
   order: EventOrder,
   e: Embeds,
   anchor: EventAnchor = 'all',
 ): Statement<EventsPageParams> {
   if (order === 'DATE_ASC' && anchor === 'all') return eventsByDatePage(e);
+  if (order === 'DATE_ASC' && anchor === 'place') return eventsByPlaceDatePage(e);
   const { key, dir } = EVENT_SORT[order];
   const after = dir === 'ASC' ? '>' : '<';
   const match = EVENT_MATCH[anchor];

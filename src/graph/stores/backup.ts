@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../../errors.js';
+import { rebuildEventPlaces } from './event-places.js';
 import type { BundleRecords } from '../../model/export-records.js';
 import {
   KEY_AUDIT_OPERATIONS,
@@ -240,6 +241,8 @@ export async function restoreStore(
         onProgress?.(done, total);
       }
     }
+    // Derived rows a backup leaves out (DERIVED_RELS), rebuilt from what was restored.
+    await rebuildEventPlaces(tx);
     await verify?.(tx);
     return { nodes: dump.nodes.length, relationships: dump.relationships.length };
   });

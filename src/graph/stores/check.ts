@@ -1,6 +1,7 @@
 import { RELATIONS, RELATION_TYPES, type RelationSpec } from '../../model/graph-model.js';
 import type { Executor, Row } from '../executor.js';
 import * as q from '../queries/check.js';
+import * as eventPlaces from '../queries/event-places.js';
 import { num, str, strs } from '../values.js';
 
 /**
@@ -121,4 +122,10 @@ export async function auditMergesPage(ex: Executor, after: string, limit: number
 export async function figuresPage(ex: Executor, after: string, limit: number): Promise<Page<string[]>> {
   const [row] = await ex.read(q.figuresPage, { after, limit });
   return page(row, (r) => strs(r.textNotQuoted));
+}
+
+/** Events (a page of entities) whose IN_PLACE rows are stale. */
+export async function eventPlacesPage(ex: Executor, after: string, limit: number): Promise<Page<string[]>> {
+  const [row] = await ex.read(eventPlaces.stalePage, { after, limit });
+  return page(row, (r) => strs(r.stale));
 }

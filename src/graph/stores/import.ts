@@ -3,6 +3,7 @@ import type { Problem, RecordSet } from '../../model/rows.js';
 import type { Executor, Tx } from '../executor.js';
 import * as names from '../queries/names.js';
 import * as q from '../queries/import.js';
+import { refreshEventPlaces } from './event-places.js';
 import { claimParams, entityParams, figureParams, sourceParams } from './properties.js';
 import { appendAudit } from '../queries/audit.js';
 import { randomUUID } from 'node:crypto';
@@ -148,6 +149,11 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
       await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
   }
   await runBatched(tx, names.upsertNames, (b.names ?? []) as unknown as Record<string, unknown>[]);
+  // The place rows of the events loaded (their dates) and of the events in places newly linked.
+  await refreshEventPlaces(tx, [
+    ...b.entities.filter((e) => e.kind === 'Event').map((e) => e.id),
+    ...b.relations.filter((r) => r.type === 'OCCURRED_IN' || r.type === 'PART_OF').map((r) => r.fromId),
+  ]);
 }
 
 async function amendedClaimsOf(tx: Tx, ids: string[]): Promise<Set<string>> {

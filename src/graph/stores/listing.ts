@@ -107,6 +107,8 @@ export async function eventsPage(
     ...keyset,
     // Where the by-date statement starts reading the event_date index (a date at or before the cursor's).
     datedFrom: datedFrom(keyset.afterKey),
+    // Where the by-place-date statement starts reading IN_PLACE rows (keys are strings).
+    keyFrom: typeof keyset.afterKey === 'string' ? keyset.afterKey : '',
   });
   return {
     rows: ((row?.rows as Row[] | null) ?? []).map((r) => ({

@@ -1,6 +1,7 @@
 import type { RelationType } from '../../model/graph-model.js';
 import type { Executor, Row, Tx } from '../executor.js';
 import * as q from '../queries/merge.js';
+import { dropEventPlaces, refreshEventPlaces } from './event-places.js';
 import type {
   KeptProps,
   LinkType,
@@ -275,11 +276,14 @@ export async function retarget(
  */
 export async function finishMerge(tx: Tx, m: q.FinishMergeParams & { moved: Moved }): Promise<string[]> {
   const { moved, ...rest } = m;
+  // The duplicate leaves the entities: its place rows go; the kept entity's events are placed anew.
+  await dropEventPlaces(tx, [m.mergeId]);
   const [row] = await tx.run(q.finishMerge, {
     ...rest,
     movedJson: JSON.stringify(moved),
     historyTypes: q.HISTORY_TYPES,
   });
+  await refreshEventPlaces(tx, [m.keepId]);
   return strs(row?.leftBehind);
 }
 
@@ -347,5 +351,8 @@ export async function finishUnmerge(
   u: UndoEnds & { id: string; kept: KeptProps; by: string; note: string },
 ): Promise<StoredMerge> {
   const [row] = await tx.run(q.finishUnmerge, u);
-  return toStoredMerge(row!.merge);
+  const merge = toStoredMerge(row!.merge);
+  // Both ends have their own relationships back: their events are placed anew.
+  await refreshEventPlaces(tx, [merge.keepId, merge.mergeId]);
+  return merge;
 }

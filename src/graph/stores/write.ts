@@ -11,6 +11,7 @@ import type {
 } from '../../model/rows.js';
 import type { Tx } from '../executor.js';
 import * as q from '../queries/write.js';
+import { refreshEventPlaces } from './event-places.js';
 import { claimParams, entityParams, figureParams, sourceParams } from './properties.js';
 import { toRecord, type EntityRecord } from '../records.js';
 import { str } from '../values.js';
@@ -125,6 +126,8 @@ export async function bumpEntityVersion(tx: Tx, id: string): Promise<EntityRecor
 
 export async function setEntityFields(tx: Tx, e: EntityRow): Promise<void> {
   await tx.run(q.setEntityFields, { e: entityParams(e) });
+  // An event's dates key its place rows.
+  if (e.kind === 'Event') await refreshEventPlaces(tx, [e.id]);
 }
 
 /** Ids among these excerpts that already exist (shared by claims citing the same words). */
@@ -159,6 +162,8 @@ export async function figureClaim(
   return { kind: String(r.kind), status: String(r.status ?? 'asserted'), unit: (r.unit as string) ?? null };
 }
 
+const PLACE_RELS: ReadonlySet<string> = new Set(['OCCURRED_IN', 'PART_OF']);
+
 /** Creates or extends a relationship; returns its claim ids before (null: it is new) and after. */
 export async function mergeRelation(
   tx: Tx,
@@ -166,6 +171,8 @@ export async function mergeRelation(
 ): Promise<{ before: string[] | null; claimIds: string[] } | null> {
   const [row] = await tx.run(q.mergeRelation[r.type as RelationType], { r });
   if (!row) return null;
+  // A new OCCURRED_IN or PART_OF puts the event (or the place's events) in more places.
+  if (row.before == null && PLACE_RELS.has(r.type)) await refreshEventPlaces(tx, [r.fromId]);
   return { before: (row.before as string[] | null) ?? null, claimIds: row.claimIds as string[] };
 }
 

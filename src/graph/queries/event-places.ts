@@ -1,0 +1,96 @@
+import { statement } from '../executor.js';
+
+/**
+ * Events carry their places: `(:Event)-[:IN_PLACE {placeId, at, key}]->(:Place)` to the place each
+ * OCCURRED_IN names and every place it is PART_OF (up to six hops, as the listing's place filter walks),
+ * whatever their visibility: the rows only say where to look; listings re-check the visible path per row
+ * (EVENT_FILTER). `key` is the event's DATE_ASC listing key (its earliest date, '9999-12-31' undated), so
+ * that `placeId = $p AND at = 'start' AND key >= $k` is one composite index range in listing order
+ * (index event_in_place). Rows of one (event, place):
+ * - at 'start': every event;
+ * - at 'YYYY-MM-01': every month start the event's span crosses (earliest < month start <= latest), so the
+ *   events that began before a window's month and still run in it are one range too;
+ * - at 'open': a dated event with an open end, or one crossing more than EVENT_PLACE_MONTHS month starts.
+ * Derived data: rebuilt from OCCURRED_IN, PART_OF and the event's dates by the store's refreshEventPlaces on every write path
+ * that changes them, left out of backups (rebuilt after a restore), built for existing stores by migration
+ * 0013-event-places.
+ */
+
+/** Spans crossing more month starts than this carry one 'open' row instead of one row per month. */
+export const EVENT_PLACE_MONTHS = 120;
+
+/** The events among $ids, and those in a place among $ids or up to six PART_OF below it. */
+export const affected = statement<{ ids: string[] }>(
+  'eventPlaces.affected',
+  `UNWIND $ids AS id
+   MATCH (n:Entity {id: id})
+   CALL (n) {
+     WITH n WHERE n:Event RETURN n AS e
+     UNION
+     WITH n MATCH (n:Place)<-[:PART_OF*0..6]-(:Place)<-[:OCCURRED_IN]-(e:Event) RETURN e
+   }
+   RETURN DISTINCT e.id AS id`,
+);
+
+/** Drops the rows of these entities, both ways: of an event, or to a place (one merged away). */
+export const clear = statement<{ ids: string[] }>(
+  'eventPlaces.clear',
+  `UNWIND $ids AS id
+   MATCH (:Entity {id: id})-[r:IN_PLACE]-()
+   DELETE r`,
+);
+
+/** Event `e`'s month starts and key (`ats`, `key`), from its dates: what its rows carry besides the place. */
+const ROW_VALUES = (e: string) => `
+   WITH ${e}, ${e}.dateEarliest AS lo,
+        coalesce(${e}.endDateLatest, CASE WHEN ${e}.endDateJson IS NULL THEN ${e}.dateLatest END) AS hi
+   WITH ${e}, lo, hi, CASE WHEN lo IS NULL OR hi IS NULL THEN 0
+                        ELSE (hi.year - lo.year) * 12 + hi.month - lo.month END AS months
+   WITH ${e}, coalesce(toString(lo), '9999-12-31') AS key,
+        CASE WHEN lo IS NULL THEN []
+             WHEN hi IS NULL OR months > ${EVENT_PLACE_MONTHS} THEN ['open']
+             ELSE [i IN range(1, months) | toString(date.truncate('month', lo) + duration({months: i}))] END AS ats`;
+
+/** Writes the rows of the events $ids (cleared first: see `clear`) from their places and dates. */
+export const place = statement<{ ids: string[] }>(
+  'eventPlaces.place',
+  `UNWIND $ids AS id
+   MATCH (e:Entity {id: id}) WHERE e:Event
+   ${ROW_VALUES('e')}
+   CALL (e, key, ats) {
+     MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
+     WITH DISTINCT p
+     UNWIND ['start'] + ats AS at
+     CREATE (e)-[:IN_PLACE {placeId: p.id, at: at, key: key}]->(p)
+   }
+   RETURN count(*) AS events`,
+);
+
+/**
+ * Events (a page of entities in id order, `kg check`) whose IN_PLACE rows are not those their places and
+ * dates give: a write path that forgot to refresh them.
+ */
+export const stalePage = statement<{ after: string; limit: number }>(
+  'check.eventPlaces',
+  `MATCH (n:Entity) WHERE n.id > $after
+   WITH n ORDER BY n.id LIMIT toInteger($limit)
+   WITH collect(n) AS page
+   CALL (page) {
+     UNWIND page AS e
+     WITH e WHERE e:Event
+     ${ROW_VALUES('e')}
+     WITH e, COLLECT {
+         MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
+         WITH DISTINCT p UNWIND ['start'] + ats AS at
+         RETURN p.id + '|' + p.id + '|' + at + '|' + key AS row ORDER BY row
+       } AS want, COLLECT {
+         MATCH (e)-[r:IN_PLACE]->(p)
+         RETURN p.id + '|' + r.placeId + '|' + r.at + '|' + r.key AS row ORDER BY row
+       } AS have
+     RETURN collect(CASE WHEN want <> have THEN e.id END) AS stale
+   }
+   RETURN page[size(page) - 1].id AS last, size(page) AS scanned, stale`,
+);
+
+/** Every event's id (a restored store places them all). */
+export const allEvents = statement('eventPlaces.allEvents', 'MATCH (e:Event) RETURN e.id AS id');
