@@ -107,9 +107,9 @@ export function unionNames(
   const identifiers = parseList<Identifier>(kept.identifiersJson);
   const identifiersAdded: Identifier[] = [];
   for (const i of parseList<Identifier>(merged.identifiersJson)) {
-    const dup = [...identifiers, ...identifiersAdded].some(
-      (x) => x.scheme === i.scheme && x.value === i.value,
-    );
+    // The same identifier written another way (FtM's `sy` for ISO 3166 `SY`) is the same identifier.
+    const key = identifierKey(i.scheme, i.value);
+    const dup = [...identifiers, ...identifiersAdded].some((x) => identifierKey(x.scheme, x.value) === key);
     if (!dup) identifiersAdded.push({ scheme: i.scheme, value: i.value });
   }
   const names = [...(kept.names ?? [kept.name])];
@@ -119,10 +119,7 @@ export function unionNames(
       aliasesJson: JSON.stringify([...aliases, ...aliasesAdded]),
       names,
       identifiersJson: JSON.stringify([...identifiers, ...identifiersAdded]),
-      identifierKeys: [
-        ...(kept.identifierKeys ?? []),
-        ...identifiersAdded.map((i) => identifierKey(i.scheme, i.value)),
-      ],
+      identifierKeys: keysOf([...identifiers, ...identifiersAdded]),
       version: (kept.version ?? 0) + 1,
     },
     aliasesAdded,
@@ -473,6 +470,11 @@ export function retargetRows(moved: Moved, way: 'merge' | 'undo'): RetargetRow[]
   }));
 }
 
+/** The lookup keys of identifiers: each once, in order. */
+const keysOf = (ids: Identifier[]): string[] => [
+  ...new Set(ids.map((i) => identifierKey(i.scheme, i.value))),
+];
+
 /**
  * The kept entity's properties after undo: exactly as before the merge when nothing changed them since;
  * otherwise what they are now without what the merge added.
@@ -484,13 +486,14 @@ export function keptAfterUndo(now: KeptProps, moved: Moved): KeptProps {
   const addedId = (i: Identifier) =>
     moved.identifiersAdded.some((x) => x.scheme === i.scheme && x.value === i.value);
   const addedNames = new Set(moved.aliasesAdded.map((a) => a.value));
-  const addedKeys = new Set(moved.identifiersAdded.map((i) => identifierKey(i.scheme, i.value)));
+  const remaining = parseList<Identifier>(now.identifiersJson).filter((i) => !addedId(i));
   const keepNames = new Set(before.names ?? []);
   return {
     aliasesJson: JSON.stringify(parseList<Alias>(now.aliasesJson).filter((a) => !added(a))),
     names: (now.names ?? []).filter((n) => keepNames.has(n) || !addedNames.has(n)),
-    identifiersJson: JSON.stringify(parseList<Identifier>(now.identifiersJson).filter((i) => !addedId(i))),
-    identifierKeys: (now.identifierKeys ?? []).filter((k) => !addedKeys.has(k)),
+    identifiersJson: JSON.stringify(remaining),
+    // From the identifiers that remain: one the kept entity holds itself keeps its key.
+    identifierKeys: keysOf(remaining),
     version: (now.version ?? 0) + 1,
   };
 }

@@ -381,6 +381,24 @@ describe('undo planning', () => {
     });
   });
 
+  it('treats an identifier written another way as the same one, and an undo keeps the kept entity its key', () => {
+    const k = entity({
+      identifiersJson: JSON.stringify([{ scheme: 'iso3166', value: 'SY' }]),
+      identifierKeys: ['iso3166:SY'],
+    });
+    // FtM writes country codes in lower case.
+    const merged = entity({
+      id: DUP,
+      name: 'B',
+      identifiersJson: JSON.stringify([{ scheme: 'iso3166', value: 'sy' }]),
+    });
+    const { moved } = planMerge(k, merged, [], [], MERGE_ID);
+    expect(moved.identifiersAdded).toEqual([]);
+    expect(moved.kept.after.identifierKeys).toEqual(['iso3166:SY']);
+    const later = { ...moved.kept.after, version: 9 };
+    expect(keptAfterUndo(later, moved)).toMatchObject({ identifierKeys: ['iso3166:SY'] });
+  });
+
   it('recreates what moved, takes back the claims it added, and deletes the links it created', () => {
     const publisher = rel({ type: 'PUBLISHED_BY', out: false, otherId: 'src-1', otherLabels: ['Source'] });
     const keptRels = [memberOf(KEEP, ['cl-1']), { ...publisher, eid: 'eid-kept-publisher' }];
