@@ -2028,9 +2028,9 @@ export type Query = {
    * A capped subgraph around a record, ready for a graph view (Cytoscape-style nodes and edges). The walk
    * crosses only records the caller may see and relationships backed by at least one claim the caller may
    * see: a link asserted only by hidden claims connects nothing. It is hub-aware: a record gives at most
-   * `limit` neighbours per hop (its structural links first, then its events, places and figures, in the
-   * store's order of its links) and a hop takes at most four times `limit`; `truncated` says when this or
-   * the limit left records out.
+   * `limit` links per hop (its structural links first, then its events, places and figures, in the
+   * store's order of its links; links back to records already reached count too) and a hop takes at most
+   * four times `limit`; `truncated` says when this or the limit left records out.
    */
   neighborhood: Neighborhood;
   /** Any record by its global id: entity, claim, excerpt, source or figure. Null when it does not exist. */
@@ -2042,6 +2042,9 @@ export type Query = {
    * each other, hop by hop; a record gives at most 50 neighbours per hop (its structural links first) and a
    * hop takes at most 250 per side, so a hub is never read whole. Without a cap reached (`truncated` false)
    * the shortest paths are found whenever one exists; with it, a shorter path, or one at all, may be missed.
+   * Paths are joins of the two ends' shortest walks: a longer alternative that is not such a join is not
+   * listed, and each record keeps at most 10 walks reaching it (more parallel walks of the same length are
+   * left out without setting `truncated`).
    */
   pathSearch: PathSearch;
   /**

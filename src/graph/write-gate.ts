@@ -7,13 +7,18 @@
  */
 export class WriteGate {
   private writing = 0;
+  private heldWrites = 0;
   private closed = false;
   private readonly waiting: (() => void)[] = [];
   private drained: (() => void) | null = null;
 
   /** Runs a write, after the gate reopens if it is closed. */
   async write<T>(work: () => Promise<T>): Promise<T> {
-    while (this.closed) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.closed) {
+      this.heldWrites++;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      this.heldWrites--;
+    }
     this.writing++;
     try {
       return await work();
@@ -44,7 +49,7 @@ export class WriteGate {
 
   /** Writes held back, waiting for the gate to reopen (for tests and health). */
   get held(): number {
-    return this.waiting.length;
+    return this.heldWrites;
   }
 }
 

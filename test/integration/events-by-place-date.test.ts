@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundle } from '../../src/services/import.js';
 import * as q from '../../src/graph/queries/listing.js';
-import type { Executor } from '../../src/graph/executor.js';
+import { statement, type Executor } from '../../src/graph/executor.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
@@ -210,4 +210,70 @@ describe('events of a place in a date window', () => {
     await same('unmerged');
     expect(await ids(`pl-b${u}`)).not.toContain(`ev-day3-${u}`);
   }, 600_000);
+
+  it('a load restating place links the store holds leaves the place rows of the events below them as they were', async () => {
+    // Every ACLED file restates its admin chain: rewriting the rows of every event below a governorate on
+    // each load would make a small file cost as much as the governorate's events.
+    const rows = statement<{ prefix: string }>(
+      'test.eventPlaces.rows',
+      `MATCH (e:Event)-[r:IN_PLACE]->() WHERE e.id ENDS WITH $prefix AND NOT e.id STARTS WITH 'ev-restated'
+       RETURN elementId(r) AS id ORDER BY id`,
+    );
+    const before = (await app.db.executor.read(rows, { prefix: `-${u}` })).map((r) => r.id);
+    expect(before.length).toBeGreaterThan(20);
+    const v = uniq();
+    const doc: Record<string, unknown> = fixtureBundle(
+      v,
+      `Fixture ${v}: the towns of the governorate again.`,
+    );
+    const restate = (id: string, subject: string, type: string, object: string) => ({
+      id,
+      subject,
+      summary: `${subject} ${type} ${object}`,
+      relation: { type, object },
+      source: `src-t${v}`,
+      quotes: [`Fixture ${v}`],
+    });
+    doc.places = [
+      ...(doc.places as object[]),
+      { id: `pl-g${u}`, type: 'governorate', name: `Gov ${u}` },
+      { id: `pl-a${u}`, type: 'city', name: `Town A ${u}` },
+      { id: `pl-b${u}`, type: 'city', name: `Town B ${u}` },
+    ];
+    doc.events = [{ id: `ev-restated-${u}`, type: 'other', name: `Restated ${v}` }];
+    doc.claims = [
+      restate(`cl-ra${v}`, `pl-a${u}`, 'PART_OF', `pl-g${u}`),
+      restate(`cl-rb${v}`, `pl-b${u}`, 'PART_OF', `pl-g${u}`),
+      restate(`cl-re${v}`, `ev-restated-${u}`, 'OCCURRED_IN', `pl-a${u}`),
+    ];
+    await loadBundle(app.db.executor, writeBundle(doc));
+    expect((await app.db.executor.read(rows, { prefix: `-${u}` })).map((r) => r.id)).toEqual(before);
+    // The new event is placed, under its town and the governorate.
+    const ids = (await pages(app.db.executor, { placeId: `pl-g${u}` }, true)).flatMap((p) =>
+      p.rows.map((r) => r.id),
+    );
+    expect(ids).toContain(`ev-restated-${u}`);
+  });
+
+  it('a row written twice (two refreshes racing) takes one place on a page, never two', async () => {
+    // Every row of the governorate's events, twice more.
+    const twice = statement<{ suffix: string; placeId: string }>(
+      'test.eventPlaces.twice',
+      `MATCH (e:Event)-[r:IN_PLACE]->(p:Place {id: $placeId}) WHERE e.id ENDS WITH $suffix
+       UNWIND [1, 2] AS copy
+       CREATE (e)-[:IN_PLACE {placeId: r.placeId, at: r.at, key: r.key, _test: true}]->(p)`,
+    );
+    const undo = statement('test.eventPlaces.untwice', 'MATCH ()-[r:IN_PLACE {_test: true}]->() DELETE r');
+    await app.db.executor.write(twice, { suffix: `-${u}`, placeId: `pl-g${u}` });
+    try {
+      for (const w of [{}, { from: '2012-01-01', to: '2012-06-30' }, { from: '2011-12-31' }]) {
+        const filter = { placeId: `pl-g${u}`, ...w };
+        expect(await pages(app.db.executor, filter, true)).toEqual(
+          await pages(app.db.executor, filter, false),
+        );
+      }
+    } finally {
+      await app.db.executor.write(undo);
+    }
+  });
 });

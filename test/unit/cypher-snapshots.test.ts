@@ -200,6 +200,7 @@ it('events in a place, by date', () => {
           WITH month, upto, CASE WHEN month IS NULL OR $keyFrom > month THEN $keyFrom ELSE month END AS lower
           
         CALL (lower, upto) {
+          
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key >= lower AND ip.key <= upto
           WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
@@ -218,36 +219,13 @@ it('events in a place, by date', () => {
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
           WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH month, found AS starting
           
-        CALL () {
-          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key = '9999-12-31'
-          WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
-      WHERE coalesce(e.sensitivity, 'public') IN $visible
-        AND ($types IS NULL OR e.type IN $types)
-        AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
-        AND ($to IS NULL OR lo IS NULL OR lo <= date($to))
-        AND ($from IS NULL OR hi IS NULL OR hi >= date($from))
-        AND ($placeId IS NULL OR EXISTS {
-          MATCH inPlace = (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(:Place {id: $placeId})
-          WHERE «VISIBLE_PATH(inPlace)» })
-        AND ($actorId IS NULL OR EXISTS {
-          MATCH (ea:Actor {id: $actorId})-[r:INVOLVED_IN]->(e)
-          WHERE ($role IS NULL OR r.role = $role) AND coalesce(ea.sensitivity, 'public') IN $visible AND «VISIBLE_REL(r)» })
-        AND ($sourceId IS NULL OR EXISTS {
-          MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
-          WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
-        AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
-          RETURN collect(e) AS found
-        }
-          WITH month, starting + found AS starting
-          
         CALL (month) {
+          
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = month AND ip.key >= $keyFrom
           WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
@@ -266,12 +244,13 @@ it('events in a place, by date', () => {
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
           WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH month, starting + found AS starting
           
         CALL (month) {
+          
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'open' AND ip.key >= $keyFrom AND ip.key < month
           WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
@@ -290,7 +269,34 @@ it('events in a place, by date', () => {
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
           WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          RETURN collect(e) AS found
+        }
+          WITH starting + found AS starting
+          // Undated events come last in this order: read only when the dated runs (disjoint, each distinct)
+          // did not fill the page.
+          
+        CALL (starting) {
+          WITH starting WHERE size(starting) < toInteger($limit)
+          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key = '9999-12-31'
+          WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+      WHERE coalesce(e.sensitivity, 'public') IN $visible
+        AND ($types IS NULL OR e.type IN $types)
+        AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
+        AND ($to IS NULL OR lo IS NULL OR lo <= date($to))
+        AND ($from IS NULL OR hi IS NULL OR hi >= date($from))
+        AND ($placeId IS NULL OR EXISTS {
+          MATCH inPlace = (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(:Place {id: $placeId})
+          WHERE «VISIBLE_PATH(inPlace)» })
+        AND ($actorId IS NULL OR EXISTS {
+          MATCH (ea:Actor {id: $actorId})-[r:INVOLVED_IN]->(e)
+          WHERE ($role IS NULL OR r.role = $role) AND coalesce(ea.sensitivity, 'public') IN $visible AND «VISIBLE_REL(r)» })
+        AND ($sourceId IS NULL OR EXISTS {
+          MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
+          WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
+        AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
+          WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           UNWIND starting + found AS e

@@ -32,11 +32,20 @@ export const affected = statement<{ ids: string[] }>(
    RETURN DISTINCT e.id AS id`,
 );
 
-/** Drops the rows of these entities, both ways: of an event, or to a place (one merged away). */
+/**
+ * Drops the rows of these entities, both ways: of an event, or to a place (one merged away). Each entity
+ * is locked first (ids in order, so two refreshes cannot deadlock), so that two transactions refreshing
+ * the same event one after the other, never interleaved: the second reads the rows the first wrote, and
+ * no event is left with its rows twice.
+ */
 export const clear = statement<{ ids: string[] }>(
   'eventPlaces.clear',
   `UNWIND $ids AS id
-   MATCH (:Entity {id: id})-[r:IN_PLACE]-()
+   WITH id ORDER BY id
+   MATCH (n:Entity {id: id})
+   SET n._placing = true REMOVE n._placing
+   WITH n
+   MATCH (n)-[r:IN_PLACE]-()
    DELETE r`,
 );
 

@@ -338,6 +338,15 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
     ]),
   ) as Record<RelationType, ReturnType<typeof statement>>;
 
+/** Which of these place links (OCCURRED_IN, PART_OF rows of a load) the store holds already. */
+export const storedPlaceLinks = statement<{ rows: { id: string; fromId: string }[] }>(
+  'import.storedPlaceLinks',
+  `UNWIND $rows AS r
+   MATCH (:Entity {id: r.fromId})-[rel:OCCURRED_IN|PART_OF]->(:Entity)
+   WHERE rel.id = r.id
+   RETURN DISTINCT r.id AS id`,
+);
+
 /** Which of these claims were amended (amendClaim): a load leaves their relationships as they are. */
 export const amendedClaims = statement<{ ids: string[] }>(
   'import.amendedClaims',

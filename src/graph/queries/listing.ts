@@ -208,12 +208,13 @@ function eventsByDatePage(e: Embeds): Statement<EventsPageParams> {
  */
 function eventsByPlaceDatePage(e: Embeds): Statement<EventsPageParams> {
   const keyset = `($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))`;
-  const run = (args: string, where: string) => `
+  const run = (args: string, where: string, guard = '') => `
     CALL (${args}) {
+      ${guard}
       MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ${where}
       WITH e, ip.key AS rk, ${SPAN} ${EVENT_FILTER}
       WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ${keyset}
-      WITH e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+      WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
       RETURN collect(e) AS found
     }`;
   return cached(
@@ -226,11 +227,13 @@ function eventsByPlaceDatePage(e: Embeds): Statement<EventsPageParams> {
       WITH month, upto, CASE WHEN month IS NULL OR $keyFrom > month THEN $keyFrom ELSE month END AS lower
       ${run('lower, upto', `ip.at = 'start' AND ip.key >= lower AND ip.key <= upto`)}
       WITH month, found AS starting
-      ${run('', `ip.at = 'start' AND ip.key = '9999-12-31'`)}
-      WITH month, starting + found AS starting
       ${run('month', `ip.at = month AND ip.key >= $keyFrom`)}
       WITH month, starting + found AS starting
       ${run('month', `ip.at = 'open' AND ip.key >= $keyFrom AND ip.key < month`)}
+      WITH starting + found AS starting
+      // Undated events come last in this order: read only when the dated runs (disjoint, each distinct)
+      // did not fill the page.
+      ${run('starting', `ip.at = 'start' AND ip.key = '9999-12-31'`, 'WITH starting WHERE size(starting) < toInteger($limit)')}
       UNWIND starting + found AS e
       WITH DISTINCT e
       ${EVENT_SPAN}

@@ -140,6 +140,7 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
   await runBatched(tx, q.linkFigures, figureRows);
   // An amended claim stays on the relationship of its current role and post (amendClaim moved it there).
   const amended = await amendedClaimsOf(tx, [...new Set(b.relations.flatMap((r) => r.claimIds))]);
+  const placeLinked = await newPlaceLinks(tx, b);
   for (const type of RELATION_TYPES) {
     const rows = b.relations
       .filter((r) => r.type === type)
@@ -149,11 +150,24 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
       await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
   }
   await runBatched(tx, names.upsertNames, (b.names ?? []) as unknown as Record<string, unknown>[]);
-  // The place rows of the events loaded (their dates) and of the events in places newly linked.
+  // The place rows of the events loaded (their dates) and of the events below a place link this load
+  // created: a link the store already held (every ACLED file restates its admin chain) changes none.
   await refreshEventPlaces(tx, [
     ...b.entities.filter((e) => e.kind === 'Event').map((e) => e.id),
-    ...b.relations.filter((r) => r.type === 'OCCURRED_IN' || r.type === 'PART_OF').map((r) => r.fromId),
+    ...placeLinked,
   ]);
+}
+
+/** The starts of the load's place links (OCCURRED_IN, PART_OF) the store does not hold yet. */
+async function newPlaceLinks(tx: Tx, b: RecordSet): Promise<string[]> {
+  const rows = b.relations
+    .filter((r) => r.type === 'OCCURRED_IN' || r.type === 'PART_OF')
+    .map((r) => ({ id: r.id, fromId: r.fromId }));
+  const stored = new Set<string>();
+  for (let i = 0; i < rows.length; i += BATCH)
+    for (const r of await tx.run(q.storedPlaceLinks, { rows: rows.slice(i, i + BATCH) }))
+      stored.add(String(r.id));
+  return rows.filter((r) => !stored.has(r.id)).map((r) => r.fromId);
 }
 
 async function amendedClaimsOf(tx: Tx, ids: string[]): Promise<Set<string>> {
