@@ -5,6 +5,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256 } from '../../src/model/text.js';
 import { statement, type Executor } from '../../src/graph/executor.js';
+import { DERIVED_RELS } from '../../src/model/store.js';
 
 /** A unique suffix so each test's records are its own (tests share one database and run in parallel). */
 export function uniq(): string {
@@ -73,7 +74,8 @@ export async function presentIds(executor: Executor, ids: string[]): Promise<str
 const subgraphDigest = statement<{ ids: string[]; within: boolean }>(
   'test.subgraphDigest',
   `MATCH (n) WHERE n.id IN $ids
-   OPTIONAL MATCH (n)-[r]->(m) WHERE NOT $within OR m.id IN $ids
+   // Derived rows (an event's IN_PLACE) are not evidence: rebuilt whenever a place link above it is added.
+   OPTIONAL MATCH (n)-[r]->(m) WHERE (NOT $within OR m.id IN $ids) AND NOT type(r) IN ${JSON.stringify(DERIVED_RELS)}
    WITH n, collect({type: type(r), to: m.id, props: properties(r)}) AS rels
    RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, rels ORDER BY id`,
 );

@@ -95,10 +95,11 @@ describe('FollowTheMoney import of our own export', () => {
     // Nothing of the sample is left out but properties with nothing to keep (the text's MIME type; the
     // `recordId` our export gives a link or a claim's Documentation: the graph id of a relationship or claim,
     // which the import derives anew); COMMANDS posts, which other test files may have written, are reported
-    // as the schemata they are.
+    // as the schemata they are; a source whose text has nothing visible (the fuzz test ingests such texts),
+    // whose bodyText FtM's cleaners drop, so the export leaves it out and the import cannot keep it as a source.
     for (const s of report.skipped) {
       expect(s.what, s.reason).toMatch(
-        /^(property Article\.mimeType|property (UnknownLink|Membership|Documentation)\.recordId|schema (Position|Occupancy))$/,
+        /^(property Article\.mimeType|property (UnknownLink|Membership|Documentation)\.recordId|schema (Position|Occupancy)|Article without bodyText)$/,
       );
     }
 
