@@ -625,6 +625,14 @@ const WALKS: Walk[] = [
     cleared: 'admin',
   },
   {
+    name: 'pathSearch across a confidential claim',
+    query: (id) =>
+      `{ pathSearch(from: "${id}", to: "${ids.neighbour}") { truncated paths { nodes { id } } } }`,
+    anchor: ids.raid,
+    absent: [ids.neighbour],
+    cleared: 'admin',
+  },
+  {
     name: 'events by actor and role through a confidential INVOLVED_IN',
     query: (id) => EVENTS(`actorId: "${id}", role: implementer`),
     anchor: ids.neighbour,
@@ -691,6 +699,14 @@ const WALKS: Walk[] = [
   {
     name: 'events in a place through a confidential PART_OF',
     query: (id) => EVENTS(`placeId: "${id}"`),
+    anchor: ids.city,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'events in a place and a date window through a confidential PART_OF (IN_PLACE rows)',
+    query: (id) => EVENTS(`placeId: "${id}", from: "1990-01-01", to: "2030-12-31"`),
     anchor: ids.city,
     absent: [ids.raid],
     cleared: 'admin',
