@@ -785,13 +785,30 @@ function randomBytes(rng: Rng, n: number): Buffer {
   return b;
 }
 
+/**
+ * Percent-encodes as a raw client would: a lone surrogate (which encodeURIComponent refuses with URIError)
+ * goes out as its three WTF-8 bytes, which are not valid UTF-8: the server must cope with them too.
+ */
+export function percentEncode(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
+    } else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
 /** A query string for GET, percent-encoded, sometimes broken. */
 function getPath(rng: Rng, doc: GeneratedDocument): string {
   const params: string[] = [];
-  if (rng.chance(0.95)) params.push(`query=${encodeURIComponent(doc.query)}`);
+  if (rng.chance(0.95)) params.push(`query=${percentEncode(doc.query)}`);
   if (doc.variables && rng.chance(0.8))
-    params.push(`variables=${encodeURIComponent(JSON.stringify(doc.variables))}`);
-  if (doc.operationName) params.push(`operationName=${encodeURIComponent(doc.operationName)}`);
+    params.push(`variables=${percentEncode(JSON.stringify(doc.variables))}`);
+  if (doc.operationName) params.push(`operationName=${percentEncode(doc.operationName)}`);
   if (rng.chance(0.05)) params.push('variables=%7Bbroken');
   if (rng.chance(0.05)) params.push('query=%ZZ%');
   if (rng.chance(0.05)) params.push(`query=${encodeURIComponent('{ viewer { role } }')}`); // repeated

@@ -26,7 +26,17 @@ export async function startPrivateNeo4j(
     mkdtempSync(path.join(os.tmpdir(), `hrkg-${prefix}-${String.fromCharCode(97 + i)}-`)),
   );
   const servers = await Promise.all(
-    dirs.map((dataDir) => startEmbeddedNeo4j({ dataDir, heap: '512m', pagecache: '32m' })),
+    dirs.map((dataDir) =>
+      startEmbeddedNeo4j({
+        dataDir,
+        heap: '512m',
+        pagecache: '32m',
+        // The server's own limit follows the client's, as for the service (database.ts).
+        ...(config.NEO4J_TX_TIMEOUT_MS
+          ? { txTimeoutSeconds: Math.ceil((Number(config.NEO4J_TX_TIMEOUT_MS) * 2) / 1000) }
+          : {}),
+      }),
+    ),
   );
   const dbs: Database[] = [];
   for (const s of servers) {
