@@ -199,6 +199,16 @@ export const SELECTIVE: readonly string[] = [
   'listing.events.DATE_ASC*.by-place-date',
 ];
 
+/**
+ * Selective statements that page in an index's own order (name pattern, as in SELECTIVE): each seek of the
+ * index named must reach a Limit before any sort (Top, PartialTop, Sort), so that reading stops at the page
+ * instead of ranking every row of the range. Neo4j gives the order only when ORDER BY names every property
+ * of the composite index; a sort over the seek means that was lost.
+ */
+export const READ_IN_INDEX_ORDER: Readonly<Record<string, string>> = {
+  'listing.events.DATE_ASC*.by-place-date': 'IN_PLACE(placeId, at, key, eventId)',
+};
+
 /** Operators that read a whole index, label, or the graph: refused in a selective statement's plan. */
 const SCANS =
   /^(Partitioned)?(AllNodesScan|(Union|Intersection|Subtraction)?NodeByLabels?Scan|NodeIndex(Contains|EndsWith)?Scan|(Directed|Undirected)(RelationshipIndex(Contains|EndsWith)?Scan|RelationshipTypeScan|AllRelationshipsScan|UnionRelationshipTypesScan))$/;
@@ -212,12 +222,17 @@ export function names(pattern: string, statement: string): boolean {
 export function selectiveViolations(statement: string, plan: PlanNode): Violation[] {
   if (!SELECTIVE.some((pattern) => matches(pattern, statement))) return [];
   const out: Violation[] = [];
-  const visit = (op: PlanNode) => {
+  const ordered = Object.entries(READ_IN_INDEX_ORDER).find(([pattern]) => matches(pattern, statement))?.[1];
+  // The nearest Limit or sort above each operator, on the way down.
+  const visit = (op: PlanNode, above: string | null) => {
     const name = operatorName(op);
     if (SCANS.test(name)) out.push({ rule: `Selective(${name})`, details: details(op) });
-    for (const child of op.children ?? []) visit(child);
+    if (ordered && /IndexSeek/.test(name) && details(op).includes(ordered) && above !== 'Limit')
+      out.push({ rule: `Selective(${above ?? 'NoLimit'})`, details: details(op) });
+    const next = /^(Limit|Top|PartialTop|Sort|PartialSort)$/.test(name) ? name : above;
+    for (const child of op.children ?? []) visit(child, next);
   };
-  visit(plan);
+  visit(plan, null);
   return out;
 }
 

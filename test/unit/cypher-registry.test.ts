@@ -171,6 +171,24 @@ describe('Plan rules', () => {
     expect(selectiveViolations('identity.matchCandidates', tree)).toEqual([]);
   });
 
+  it('refuses a sort between an ordered index seek and its limit in a statement that pages in index order', () => {
+    const seek = () =>
+      plan(
+        'DirectedRelationshipIndexSeek',
+        'RANGE INDEX (e)-[ip:IN_PLACE(placeId, at, key, eventId)]->(p) WHERE placeId = $placeId',
+      );
+    const name = 'listing.events.DATE_ASC.by-place-date';
+    const limited = plan('ProduceResults', 'rows', [
+      plan('Top', 'k ASC', [plan('Limit', '$limit', [plan('OrderedDistinct', 'e', [seek()])])]),
+    ]);
+    expect(selectiveViolations(name, limited)).toEqual([]);
+    const sorted = plan('ProduceResults', 'rows', [
+      plan('Limit', '$limit', [plan('Top', 'rk ASC', [seek()])]),
+    ]);
+    expect(selectiveViolations(name, sorted).map((v) => v.rule)).toEqual(['Selective(Top)']);
+    expect(selectiveViolations('listing.events.DATE_ASC.by-place', sorted)).toEqual([]);
+  });
+
   it('allows an exception only for the statements and the rule its pattern names', () => {
     expect(allowedBy('merge.move.ABOUT', 'Eager')).toBe('merge.move.* Eager');
     expect(allowedBy('merge.move.ABOUT', 'NodeByLabelScan(Claim)')).toBeUndefined();

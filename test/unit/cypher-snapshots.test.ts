@@ -202,7 +202,8 @@ it('events in a place, by date', () => {
         CALL (lower, upto) {
           
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key >= lower AND ip.key <= upto
-          WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+            AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
+          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -218,8 +219,9 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
+          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH month, found AS starting
@@ -227,7 +229,8 @@ it('events in a place, by date', () => {
         CALL (month) {
           
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = month AND ip.key >= $keyFrom
-          WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+            AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
+          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -243,8 +246,9 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
+          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH month, starting + found AS starting
@@ -252,7 +256,8 @@ it('events in a place, by date', () => {
         CALL (month) {
           
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'open' AND ip.key >= $keyFrom AND ip.key < month
-          WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+            AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
+          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -268,8 +273,9 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
+          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH starting + found AS starting
@@ -279,7 +285,8 @@ it('events in a place, by date', () => {
         CALL (starting) {
           WITH starting WHERE size(starting) < toInteger($limit)
           MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key = '9999-12-31'
-          WITH e, ip.key AS rk, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+            AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
+          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -295,8 +302,9 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
+          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           UNWIND starting + found AS e

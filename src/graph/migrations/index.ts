@@ -11,6 +11,7 @@ import { migration as m0010 } from './0010-figure-search.js';
 import { migration as m0011 } from './0011-versions.js';
 import { migration as m0012 } from './0012-identifier-lookup.js';
 import { migration as m0013 } from './0013-event-places.js';
+import { migration as m0014 } from './0014-event-places-order.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   m0011,
   m0012,
   m0013,
+  m0014,
 ];

@@ -1,19 +1,20 @@
 import { statement } from '../executor.js';
 
 /**
- * Events carry their places: `(:Event)-[:IN_PLACE {placeId, at, key}]->(:Place)` to the place each
+ * Events carry their places: `(:Event)-[:IN_PLACE {placeId, at, key, eventId}]->(:Place)` to the place each
  * OCCURRED_IN names and every place it is PART_OF (up to six hops, as the listing's place filter walks),
  * whatever their visibility: the rows only say where to look; listings re-check the visible path per row
- * (EVENT_FILTER). `key` is the event's DATE_ASC listing key (its earliest date, '9999-12-31' undated), so
- * that `placeId = $p AND at = 'start' AND key >= $k` is one composite index range in listing order
- * (index event_in_place). Rows of one (event, place):
+ * (EVENT_FILTER). `key` is the event's DATE_ASC listing key (its earliest date, '9999-12-31' undated) and
+ * `eventId` its id, so that `placeId = $p AND at = 'start' AND key >= $k` is one composite index range in
+ * listing order, key then id (index event_in_place_order, migration 0014), read up to the page and no
+ * further. Rows of one (event, place):
  * - at 'start': every event;
  * - at 'YYYY-MM-01': every month start the event's span crosses (earliest < month start <= latest), so the
  *   events that began before a window's month and still run in it are one range too;
  * - at 'open': a dated event with an open end, or one crossing more than EVENT_PLACE_MONTHS month starts.
  * Derived data: rebuilt from OCCURRED_IN, PART_OF and the event's dates by the store's refreshEventPlaces on every write path
  * that changes them, left out of backups (rebuilt after a restore), built for existing stores by migration
- * 0013-event-places.
+ * 0013-event-places (and given their event ids by 0014).
  */
 
 /** Spans crossing more month starts than this carry one 'open' row instead of one row per month. */
@@ -70,7 +71,7 @@ export const place = statement<{ ids: string[] }>(
      MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
      WITH DISTINCT p
      UNWIND ['start'] + ats AS at
-     CREATE (e)-[:IN_PLACE {placeId: p.id, at: at, key: key}]->(p)
+     CREATE (e)-[:IN_PLACE {placeId: p.id, at: at, key: key, eventId: e.id}]->(p)
    }
    RETURN count(*) AS events`,
 );
@@ -91,10 +92,10 @@ export const stalePage = statement<{ after: string; limit: number }>(
      WITH e, COLLECT {
          MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
          WITH DISTINCT p UNWIND ['start'] + ats AS at
-         RETURN p.id + '|' + p.id + '|' + at + '|' + key AS row ORDER BY row
+         RETURN p.id + '|' + p.id + '|' + at + '|' + key + '|' + e.id AS row ORDER BY row
        } AS want, COLLECT {
          MATCH (e)-[r:IN_PLACE]->(p)
-         RETURN p.id + '|' + r.placeId + '|' + r.at + '|' + r.key AS row ORDER BY row
+         RETURN p.id + '|' + r.placeId + '|' + r.at + '|' + r.key + '|' + coalesce(r.eventId, '') AS row ORDER BY row
        } AS have
      RETURN collect(CASE WHEN want <> have THEN e.id END) AS stale
    }

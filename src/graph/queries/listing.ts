@@ -199,8 +199,8 @@ function eventsByDatePage(e: Embeds): Statement<EventsPageParams> {
 
 /**
  * Events of a place (and the places within it) by earliest date, from the IN_PLACE rows
- * (queries/event-places.ts): each candidate run is one composite index range in listing order that stops
- * at the page, whatever the number of the place's events. The runs: events starting from the window's
+ * (queries/event-places.ts): each candidate run is one composite index range read in listing order (key,
+ * then event id: the index's order) that stops at the page, whatever the number of the place's events. The runs: events starting from the window's
  * month (or the cursor) up to its end; undated ones (last in this order); those that began before the
  * window's month and cross its start; those with an open end (or a very long span). EVENT_FILTER applies
  * in full to every candidate (the visible path to the place included), so the rows change the plan, not
@@ -211,10 +211,15 @@ function eventsByPlaceDatePage(e: Embeds): Statement<EventsPageParams> {
   const run = (args: string, where: string, guard = '') => `
     CALL (${args}) {
       ${guard}
-      MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ${where}
-      WITH e, ip.key AS rk, ${SPAN} ${EVENT_FILTER}
-      WITH e, rk, coalesce(toString(lo), '9999-12-31') AS k WHERE ${keyset}
-      WITH DISTINCT e, rk ORDER BY rk, e.id LIMIT toInteger($limit)
+      MATCH (e:Event)-[ip:IN_PLACE]->(:Place) USING INDEX ip:IN_PLACE(placeId, at, key, eventId)
+      // A composite index serves only predicates on all its properties: eventId's is that it exists.
+      WHERE ip.placeId = $placeId AND ${where} AND ip.eventId IS NOT NULL
+        AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
+      WITH e, ip.placeId AS rp, ip.at AS ra, ip.key AS rk, ip.eventId AS rid, ${SPAN} ${EVENT_FILTER}
+      WITH e, rp, ra, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ${keyset}
+      // The index's own order, all four properties (the planner sees it as given only so): the rows are
+      // read in it and reading stops at the page (Limit, not Top: test/cypher/plan-rules.ts).
+      WITH DISTINCT e, rp, ra, rk, rid ORDER BY rp, ra, rk, rid LIMIT toInteger($limit)
       RETURN collect(e) AS found
     }`;
   return cached(
