@@ -70,9 +70,9 @@ export const STORE_LEFT_OUT_LABELS = Object.keys(STORE_LEFT_OUT);
 /**
  * Relationship types a backup leaves out because they are derived: a restore rebuilds them from what it
  * restored. IN_PLACE: an event's place and every place it is part of, keyed by date for the place-and-date
- * listing (graph/queries/event-places.ts).
+ * listing; WITH_ACTOR: an event's actors, keyed by date for an actor's timeline (graph/queries/event-places.ts).
  */
-export const DERIVED_RELS: readonly string[] = ['IN_PLACE'];
+export const DERIVED_RELS: readonly string[] = ['IN_PLACE', 'WITH_ACTOR'];
 
 /** Audit records a store may already hold when a backup is restored into it: its own keys' creation. */
 export const KEY_AUDIT_OPERATIONS: readonly string[] = ['createApiKey', 'revokeApiKey'];

@@ -23,7 +23,7 @@ export const INVARIANTS = {
   'figure-text-not-quoted':
     "A figure's stated words (Figure.text) occur, exactly, in an excerpt of the claim that asserts it",
   'event-places-stale':
-    "An event's IN_PLACE rows are those its OCCURRED_IN, PART_OF chain and dates give (the place-and-date listing reads them)",
+    "An event's IN_PLACE and WITH_ACTOR rows are those its OCCURRED_IN, PART_OF chain, INVOLVED_IN and dates give (the place-and-date listing and the actor's timeline read them)",
   'relation-type-misfit':
     'A relationship joins the types of entity its type allows (HELD_IN: to a facility; COMMANDS: from a person) and has a position only where its type takes one; a facility kind is only on a facility',
   'identifier-key-stale':

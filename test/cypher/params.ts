@@ -285,7 +285,7 @@ export const BY_STATEMENT: Readonly<Record<string, Readonly<Record<string, unkno
   'import.upsertClaims': { rows: [CLAIM] },
   'import.findStoredClaims': { ids: ['cl-sample'] },
   'import.amendedClaims': { ids: ['cl-sample'] },
-  'import.storedPlaceLinks': { rows: [{ id: 'rel-sample', fromId: 'ev-sample' }] },
+  'import.storedPlaceLinks': { rows: [{ id: 'rel-sample', nodeId: 'ev-sample' }] },
   'import.findSourceTextChanges': { rows: [{ id: 'src-sample', sha256: SOURCE.sha256 }] },
   'import.findClaimChanges': { rows: [{ ...CLAIM, sortedExcerptIds: ['ex-sample'] }] },
   'import.findFigureChanges': { rows: [FIGURE] },

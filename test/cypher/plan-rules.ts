@@ -197,6 +197,8 @@ export const SELECTIVE: readonly string[] = [
   'identity.entityByIdentifier',
   'importReuse.byIdentifier',
   'listing.events.DATE_ASC*.by-place-date',
+  'listing.events.DATE_ASC*.by-actor-date',
+  'listing.timeline*.by-actor-date',
 ];
 
 /**
@@ -207,6 +209,8 @@ export const SELECTIVE: readonly string[] = [
  */
 export const READ_IN_INDEX_ORDER: Readonly<Record<string, string>> = {
   'listing.events.DATE_ASC*.by-place-date': 'IN_PLACE(placeId, at, key, eventId)',
+  'listing.events.DATE_ASC*.by-actor-date': 'WITH_ACTOR(actorId, key, eventId)',
+  'listing.timeline*.by-actor-date': 'WITH_ACTOR(actorId, key, eventId)',
 };
 
 /** Operators that read a whole index, label, or the graph: refused in a selective statement's plan. */

@@ -110,6 +110,10 @@ describe('kg check', () => {
       ),
       { figureId: figure!.id as string, otherHash: '0'.repeat(64) },
     );
+    // An event that lost its actor rows: off its actors' timelines.
+    await ex.write(
+      seed('staleActorRows', "MATCH (:Event {id: 'ev-amnesty-decree-2022'})-[w:WITH_ACTOR]->() DELETE w"),
+    );
     // Entities are paged by id: the place's label set as the loader would (Entity + kind).
     await ex.write(seed('placeLabel', "MATCH (p:Place {id: 'pl-check'}) SET p:Entity"));
     // Keys a lookup by identifier would miss: not canonical (as before migration 0012), one left out.
@@ -131,7 +135,7 @@ describe('kg check', () => {
       'claim-edges-disagree': ['cl-check-wrong-subject'],
       'audit-merge-missing': ['merge-check-gone'],
       'figure-text-not-quoted': [figure!.id],
-      'event-places-stale': ['ev-amnesty-releases-2022'],
+      'event-places-stale': ['ev-amnesty-decree-2022', 'ev-amnesty-releases-2022'],
       'relation-type-misfit': ['pl-check-city', 'rel-check-misfit'],
       'identifier-key-stale': ['pl-daraa', 'pl-rif-dimashq'],
     });

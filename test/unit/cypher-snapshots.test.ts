@@ -201,9 +201,11 @@ it('events in a place, by date', () => {
           
         CALL (lower, upto) {
           
-          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key >= lower AND ip.key <= upto
+          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) USING INDEX ip:IN_PLACE(placeId, at, key, eventId)
+          // A composite index serves only predicates on all its properties: eventId's is that it exists.
+          WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key >= lower AND ip.key <= upto AND ip.eventId IS NOT NULL
             AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
-          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+          WITH e, ip.placeId AS rp, ip.at AS ra, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -219,18 +221,21 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
-          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
+          WITH e, rp, ra, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // The index's own order, all four properties (the planner sees it as given only so): the rows are
+          // read in it and reading stops at the page (Limit, not Top: test/cypher/plan-rules.ts).
+          WITH DISTINCT e, rp, ra, rk, rid ORDER BY rp, ra, rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH month, found AS starting
           
         CALL (month) {
           
-          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = month AND ip.key >= $keyFrom
+          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) USING INDEX ip:IN_PLACE(placeId, at, key, eventId)
+          // A composite index serves only predicates on all its properties: eventId's is that it exists.
+          WHERE ip.placeId = $placeId AND ip.at = month AND ip.key >= $keyFrom AND ip.eventId IS NOT NULL
             AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
-          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+          WITH e, ip.placeId AS rp, ip.at AS ra, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -246,18 +251,21 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
-          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
+          WITH e, rp, ra, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // The index's own order, all four properties (the planner sees it as given only so): the rows are
+          // read in it and reading stops at the page (Limit, not Top: test/cypher/plan-rules.ts).
+          WITH DISTINCT e, rp, ra, rk, rid ORDER BY rp, ra, rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH month, starting + found AS starting
           
         CALL (month) {
           
-          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'open' AND ip.key >= $keyFrom AND ip.key < month
+          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) USING INDEX ip:IN_PLACE(placeId, at, key, eventId)
+          // A composite index serves only predicates on all its properties: eventId's is that it exists.
+          WHERE ip.placeId = $placeId AND ip.at = 'open' AND ip.key >= $keyFrom AND ip.key < month AND ip.eventId IS NOT NULL
             AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
-          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+          WITH e, ip.placeId AS rp, ip.at AS ra, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -273,9 +281,10 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
-          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
+          WITH e, rp, ra, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // The index's own order, all four properties (the planner sees it as given only so): the rows are
+          // read in it and reading stops at the page (Limit, not Top: test/cypher/plan-rules.ts).
+          WITH DISTINCT e, rp, ra, rk, rid ORDER BY rp, ra, rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           WITH starting + found AS starting
@@ -284,9 +293,11 @@ it('events in a place, by date', () => {
           
         CALL (starting) {
           WITH starting WHERE size(starting) < toInteger($limit)
-          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key = '9999-12-31'
+          MATCH (e:Event)-[ip:IN_PLACE]->(:Place) USING INDEX ip:IN_PLACE(placeId, at, key, eventId)
+          // A composite index serves only predicates on all its properties: eventId's is that it exists.
+          WHERE ip.placeId = $placeId AND ip.at = 'start' AND ip.key = '9999-12-31' AND ip.eventId IS NOT NULL
             AND ($afterKey IS NULL OR ip.key > $afterKey OR (ip.key = $afterKey AND ip.eventId > $afterId))
-          WITH e, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
+          WITH e, ip.placeId AS rp, ip.at AS ra, ip.key AS rk, ip.eventId AS rid, e.dateEarliest AS lo, coalesce(e.endDateLatest, CASE WHEN e.endDateJson IS NULL THEN e.dateLatest END) AS hi 
       WHERE coalesce(e.sensitivity, 'public') IN $visible
         AND ($types IS NULL OR e.type IN $types)
         AND (($from IS NULL AND $to IS NULL) OR lo IS NOT NULL OR hi IS NOT NULL)
@@ -302,9 +313,10 @@ it('events in a place, by date', () => {
           MATCH (e)<-[:ABOUT]-(ec:Claim)-[:SUPPORTED_BY]->(:Excerpt)-[:IN_SOURCE]->(es:Source {id: $sourceId})
           WHERE coalesce(es.sensitivity, 'public') IN $visible AND «VISIBLE_CLAIM(ec)» })
         AND ($nameContains IS NULL OR any(n IN e.names WHERE toLower(n) CONTAINS toLower($nameContains)))
-          WITH e, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
-          // (key, event id) is the index's own order: the rows are read in it and reading stops at the page.
-          WITH DISTINCT e, rk, rid ORDER BY rk, rid LIMIT toInteger($limit)
+          WITH e, rp, ra, rk, rid, coalesce(toString(lo), '9999-12-31') AS k WHERE ($afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND e.id > $afterId))
+          // The index's own order, all four properties (the planner sees it as given only so): the rows are
+          // read in it and reading stops at the page (Limit, not Top: test/cypher/plan-rules.ts).
+          WITH DISTINCT e, rp, ra, rk, rid ORDER BY rp, ra, rk, rid LIMIT toInteger($limit)
           RETURN collect(e) AS found
         }
           UNWIND starting + found AS e

@@ -12,6 +12,7 @@ import { migration as m0011 } from './0011-versions.js';
 import { migration as m0012 } from './0012-identifier-lookup.js';
 import { migration as m0013 } from './0013-event-places.js';
 import { migration as m0014 } from './0014-event-places-order.js';
+import { migration as m0015 } from './0015-event-actors.js';
 import type { Migration } from './types.js';
 
 export type { Migration };
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   m0012,
   m0013,
   m0014,
+  m0015,
 ];

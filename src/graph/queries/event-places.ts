@@ -12,15 +12,23 @@ import { statement } from '../executor.js';
  * - at 'YYYY-MM-01': every month start the event's span crosses (earliest < month start <= latest), so the
  *   events that began before a window's month and still run in it are one range too;
  * - at 'open': a dated event with an open end, or one crossing more than EVENT_PLACE_MONTHS month starts.
- * Derived data: rebuilt from OCCURRED_IN, PART_OF and the event's dates by the store's refreshEventPlaces on every write path
- * that changes them, left out of backups (rebuilt after a restore), built for existing stores by migration
- * 0013-event-places (and given their event ids by 0014).
+ *
+ * Events carry their actors the same way: `(:Event)-[:WITH_ACTOR {actorId, key, eventId}]->(:Actor)`, one
+ * row per actor INVOLVED_IN the event (whatever the role and visibility: listings re-check them), so that
+ * an actor's timeline is one range of index event_with_actor_order (actorId, key, eventId) in listing order.
+ *
+ * Derived data: rebuilt from OCCURRED_IN, PART_OF, INVOLVED_IN and the event's dates by the store's
+ * refreshEventPlaces on every write path that changes them, left out of backups (rebuilt after a restore),
+ * built for existing stores by migrations 0013-event-places (ids by 0014) and 0015-event-actors.
  */
 
 /** Spans crossing more month starts than this carry one 'open' row instead of one row per month. */
 export const EVENT_PLACE_MONTHS = 120;
 
-/** The events among $ids, and those in a place among $ids or up to six PART_OF below it. */
+/**
+ * The events among $ids, those in a place among $ids or up to six PART_OF below it, and those an actor
+ * among $ids is involved in.
+ */
 export const affected = statement<{ ids: string[] }>(
   'eventPlaces.affected',
   `UNWIND $ids AS id
@@ -29,12 +37,14 @@ export const affected = statement<{ ids: string[] }>(
      WITH n WHERE n:Event RETURN n AS e
      UNION
      WITH n MATCH (n:Place)<-[:PART_OF*0..6]-(:Place)<-[:OCCURRED_IN]-(e:Event) RETURN e
+     UNION
+     WITH n MATCH (n:Actor)-[:INVOLVED_IN]->(e:Event) RETURN e
    }
    RETURN DISTINCT e.id AS id`,
 );
 
 /**
- * Drops the rows of these entities, both ways: of an event, or to a place (one merged away). Each entity
+ * Drops the rows of these entities, both ways: of an event, or to a place or actor (one merged away). Each entity
  * is locked first (ids in order, so two refreshes cannot deadlock), so that two transactions refreshing
  * the same event one after the other, never interleaved: the second reads the rows the first wrote, and
  * no event is left with its rows twice.
@@ -46,7 +56,7 @@ export const clear = statement<{ ids: string[] }>(
    MATCH (n:Entity {id: id})
    SET n._placing = true REMOVE n._placing
    WITH n
-   MATCH (n)-[r:IN_PLACE]-()
+   MATCH (n)-[r:IN_PLACE|WITH_ACTOR]-()
    DELETE r`,
 );
 
@@ -73,6 +83,11 @@ export const place = statement<{ ids: string[] }>(
      UNWIND ['start'] + ats AS at
      CREATE (e)-[:IN_PLACE {placeId: p.id, at: at, key: key, eventId: e.id}]->(p)
    }
+   CALL (e, key) {
+     MATCH (a:Actor)-[:INVOLVED_IN]->(e)
+     WITH DISTINCT a
+     CREATE (e)-[:WITH_ACTOR {actorId: a.id, key: key, eventId: e.id}]->(a)
+   }
    RETURN count(*) AS events`,
 );
 
@@ -93,9 +108,17 @@ export const stalePage = statement<{ after: string; limit: number }>(
          MATCH (e)-[:OCCURRED_IN]->(:Place)-[:PART_OF*0..6]->(p:Place)
          WITH DISTINCT p UNWIND ['start'] + ats AS at
          RETURN p.id + '|' + p.id + '|' + at + '|' + key + '|' + e.id AS row ORDER BY row
+       } + COLLECT {
+         MATCH (a:Actor)-[:INVOLVED_IN]->(e)
+         WITH DISTINCT a
+         RETURN 'actor|' + a.id + '|' + a.id + '|' + key + '|' + e.id AS row ORDER BY row
        } AS want, COLLECT {
          MATCH (e)-[r:IN_PLACE]->(p)
          RETURN p.id + '|' + r.placeId + '|' + r.at + '|' + r.key + '|' + coalesce(r.eventId, '') AS row ORDER BY row
+       } + COLLECT {
+         MATCH (e)-[r:WITH_ACTOR]->(a)
+         RETURN 'actor|' + a.id + '|' + coalesce(r.actorId, '') + '|' + coalesce(r.key, '') + '|' + coalesce(r.eventId, '') AS row
+         ORDER BY row
        } AS have
      RETURN collect(CASE WHEN want <> have THEN e.id END) AS stale
    }

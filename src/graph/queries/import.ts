@@ -338,12 +338,16 @@ export const upsertRelations: Readonly<Record<RelationType, ReturnType<typeof st
     ]),
   ) as Record<RelationType, ReturnType<typeof statement>>;
 
-/** Which of these place links (OCCURRED_IN, PART_OF rows of a load) the store holds already. */
-export const storedPlaceLinks = statement<{ rows: { id: string; fromId: string }[] }>(
+/**
+ * Which of these links of a load the store holds already: place links (OCCURRED_IN, PART_OF) by their
+ * start `nodeId`, involvements (INVOLVED_IN) by their event `nodeId` (each read from the end with few links).
+ */
+export const storedPlaceLinks = statement<{ rows: { id: string; nodeId: string }[] }>(
   'import.storedPlaceLinks',
   `UNWIND $rows AS r
-   MATCH (:Entity {id: r.fromId})-[rel:OCCURRED_IN|PART_OF]->(:Entity)
-   WHERE rel.id = r.id
+   MATCH (n:Entity {id: r.nodeId})
+   WHERE EXISTS { MATCH (n)-[rel:OCCURRED_IN|PART_OF]->() WHERE rel.id = r.id }
+      OR EXISTS { MATCH (n)<-[rel:INVOLVED_IN]-() WHERE rel.id = r.id }
    RETURN DISTINCT r.id AS id`,
 );
 

@@ -249,6 +249,34 @@ function eventsByPlaceDatePage(e: Embeds): Statement<EventsPageParams> {
   );
 }
 
+/**
+ * An actor's events in listing order (key, then id) from its WITH_ACTOR rows (queries/event-places.ts): one
+ * range of index event_with_actor_order from the cursor on, read in the index's order (ORDER BY all three
+ * properties: the planner sees the order as given only so) and no further than $limit events passing
+ * EVENT_FILTER, which applies in full (the visible involvement, its role, included).
+ */
+const ACTOR_ROWS = (keyFrom: string) => `
+      MATCH (e:Event)-[wa:WITH_ACTOR]->(:Actor) USING INDEX wa:WITH_ACTOR(actorId, key, eventId)
+      WHERE wa.actorId = $actorId AND wa.key >= ${keyFrom} AND wa.eventId IS NOT NULL
+      WITH e, wa.actorId AS ra, wa.key AS rk, wa.eventId AS rid, ${SPAN} ${EVENT_FILTER}`;
+
+function eventsByActorDatePage(e: Embeds): Statement<EventsPageParams> {
+  return cached(
+    `listing.events.DATE_ASC${flags(e)}.by-actor-date`,
+    () => `
+    ${e.total ? `CALL () { ${EVENT_MATCH.actor} ${EVENT_SPAN} ${EVENT_FILTER} RETURN count(e) AS total }` : 'WITH null AS total'}
+    CALL () {
+      ${ACTOR_ROWS('$keyFrom')}
+        AND ($afterKey IS NULL OR rk > $afterKey OR (rk = $afterKey AND rid > $afterId))
+      WITH DISTINCT e, ra, rk, rid ORDER BY ra, rk, rid LIMIT toInteger($limit)
+      ${EVENT_SPAN}
+      WITH e, lo, hi, coalesce(toString(lo), '9999-12-31') AS k ORDER BY k, e.id
+      RETURN collect({key: k, lo: toString(lo), hi: toString(hi), node: e {.*, _labels: labels(e)${embeds('e', e)}}}) AS rows
+    }
+    RETURN total, rows`,
+  );
+}
+
 export function eventsPage(
   order: EventOrder,
   e: Embeds,
@@ -256,6 +284,7 @@ export function eventsPage(
 ): Statement<EventsPageParams> {
   if (order === 'DATE_ASC' && anchor === 'all') return eventsByDatePage(e);
   if (order === 'DATE_ASC' && anchor === 'place') return eventsByPlaceDatePage(e);
+  if (order === 'DATE_ASC' && anchor === 'actor') return eventsByActorDatePage(e);
   const { key, dir } = EVENT_SORT[order];
   const after = dir === 'ASC' ? '>' : '<';
   const match = EVENT_MATCH[anchor];
@@ -278,6 +307,16 @@ export function timeline(
   e: Embeds,
   anchor: EventAnchor = 'all',
 ): Statement<EventFilterParams & { limit: number }> {
+  if (anchor === 'actor')
+    return cached(
+      `listing.timeline${flags(e)}.by-actor-date`,
+      () => `
+      ${ACTOR_ROWS("''")}
+      WITH DISTINCT e, ra, rk, rid ORDER BY ra, rk, rid LIMIT toInteger($limit)
+      ${EVENT_SPAN}
+      WITH e, lo, hi ORDER BY coalesce(toString(lo), '9999-12-31'), e.id
+      RETURN toString(lo) AS lo, toString(hi) AS hi, e {.*, _labels: labels(e)${embeds('e', e)}} AS node`,
+    );
   return cached(
     `listing.timeline${flags(e)}${anchor === 'all' ? '' : `.by-${anchor}`}`,
     () => `

@@ -150,24 +150,28 @@ async function writeRows(tx: Tx, b: RecordSet, kept: KeptRecords): Promise<void>
       await runBatched(tx, q.upsertRelations[type], rows as unknown as Record<string, unknown>[]);
   }
   await runBatched(tx, names.upsertNames, (b.names ?? []) as unknown as Record<string, unknown>[]);
-  // The place rows of the events loaded (their dates) and of the events below a place link this load
-  // created: a link the store already held (every ACLED file restates its admin chain) changes none.
+  // The place and actor rows of the events loaded (their dates), of the events below a place link this
+  // load created and of the events of an involvement it created: a link the store already held (every
+  // ACLED file restates its admin chain) changes none.
   await refreshEventPlaces(tx, [
     ...b.entities.filter((e) => e.kind === 'Event').map((e) => e.id),
     ...placeLinked,
   ]);
 }
 
-/** The starts of the load's place links (OCCURRED_IN, PART_OF) the store does not hold yet. */
+/**
+ * What the load's new links (OCCURRED_IN, PART_OF, INVOLVED_IN: those the store does not hold yet) change
+ * the rows of: a place link's start (an event, or a place and the events below it), an involvement's event.
+ */
 async function newPlaceLinks(tx: Tx, b: RecordSet): Promise<string[]> {
   const rows = b.relations
-    .filter((r) => r.type === 'OCCURRED_IN' || r.type === 'PART_OF')
-    .map((r) => ({ id: r.id, fromId: r.fromId }));
+    .filter((r) => r.type === 'OCCURRED_IN' || r.type === 'PART_OF' || r.type === 'INVOLVED_IN')
+    .map((r) => ({ id: r.id, nodeId: r.type === 'INVOLVED_IN' ? r.toId : r.fromId }));
   const stored = new Set<string>();
   for (let i = 0; i < rows.length; i += BATCH)
     for (const r of await tx.run(q.storedPlaceLinks, { rows: rows.slice(i, i + BATCH) }))
       stored.add(String(r.id));
-  return rows.filter((r) => !stored.has(r.id)).map((r) => r.fromId);
+  return rows.filter((r) => !stored.has(r.id)).map((r) => r.nodeId);
 }
 
 async function amendedClaimsOf(tx: Tx, ids: string[]): Promise<Set<string>> {

@@ -171,8 +171,10 @@ export async function mergeRelation(
 ): Promise<{ before: string[] | null; claimIds: string[] } | null> {
   const [row] = await tx.run(q.mergeRelation[r.type as RelationType], { r });
   if (!row) return null;
-  // A new OCCURRED_IN or PART_OF puts the event (or the place's events) in more places.
+  // A new OCCURRED_IN or PART_OF puts the event (or the place's events) in more places; a new INVOLVED_IN
+  // puts the event on the actor's timeline.
   if (row.before == null && PLACE_RELS.has(r.type)) await refreshEventPlaces(tx, [r.fromId]);
+  if (row.before == null && r.type === 'INVOLVED_IN') await refreshEventPlaces(tx, [r.toId]);
   return { before: (row.before as string[] | null) ?? null, claimIds: row.claimIds as string[] };
 }
 
