@@ -665,6 +665,24 @@ const WALKS: Walk[] = [
     like: 'missing',
   },
   {
+    name: 'events by actor by date in a window through a confidential INVOLVED_IN (WITH_ACTOR rows)',
+    query: (id) =>
+      `{ events(filter: { actorId: "${id}", from: "1990-01-01", to: "2030-12-31" }, orderBy: DATE_ASC) {
+         totalCount edges { node { id } } } }`,
+    anchor: ids.neighbour,
+    absent: [ids.raid],
+    cleared: 'admin',
+    like: 'missing',
+  },
+  {
+    name: 'timeline of a hidden actor (WITH_ACTOR rows)',
+    query: (id) => TIMELINE_OF(`actorId: "${id}"`),
+    anchor: ids.restrictedActor,
+    absent: [ids.event],
+    cleared: 'analyst',
+    like: 'missing',
+  },
+  {
     name: 'events by a hidden source',
     query: (id) => EVENTS(`sourceId: "${id}"`),
     anchor: ids.secretSource,
