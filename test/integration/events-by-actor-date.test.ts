@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Executor } from '../../src/graph/executor.js';
+import { statement, type Executor } from '../../src/graph/executor.js';
 import * as q from '../../src/graph/queries/listing.js';
 import { loadBundle } from '../../src/services/import.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -55,7 +55,7 @@ function involvedFixture(u: string): Record<string, unknown> {
     { id: `ac-unit${u}`, type: 'organization', name: `Unit ${u}` },
     { id: `ac-other${u}`, type: 'organization', name: `Other unit ${u}` },
   ];
-  doc.events = rows.map(([k, date, endDate]) => ({
+  doc.events = [...rows, ['otheronly', d('2014-01-01'), null] as const].map(([k, date, endDate]) => ({
     id: `ev-${k}-${u}`,
     type: 'other',
     name: `${k} ${u}`,
@@ -68,6 +68,11 @@ function involvedFixture(u: string): Record<string, unknown> {
       claim(`cl-i${k}${u}`, `ac-unit${u}`, { type: 'INVOLVED_IN', object: `ev-${k}-${u}`, role }, known),
     ),
     claim(`cl-o${u}`, `ac-other${u}`, { type: 'INVOLVED_IN', object: `ev-day1-${u}`, role: 'perpetrator' }),
+    claim(`cl-oo${u}`, `ac-other${u}`, {
+      type: 'INVOLVED_IN',
+      object: `ev-otheronly-${u}`,
+      role: 'perpetrator',
+    }),
   ];
   return doc;
 }
@@ -170,6 +175,28 @@ describe("an actor's events by date", () => {
     expect(all).toContain(`ev-late-${u}`);
   });
 
+  it('a row written twice, or left with an old key, takes one place on a page, in the right order', async () => {
+    const rows = statement<{ actorId: string }>(
+      'test.eventActors.twice',
+      `MATCH (e:Event)-[r:WITH_ACTOR]->(a:Actor {id: $actorId})
+       UNWIND [1, 2] AS copy
+       CREATE (e)-[:WITH_ACTOR {actorId: r.actorId, key: CASE copy WHEN 1 THEN r.key ELSE '1999-01-01' END,
+                                eventId: r.eventId, _test: true}]->(a)`,
+    );
+    const undo = statement('test.eventActors.untwice', 'MATCH ()-[r:WITH_ACTOR {_test: true}]->() DELETE r');
+    await app.db.executor.write(rows, { actorId: `ac-unit${u}` });
+    try {
+      for (const f of filters(`ac-unit${u}`)) {
+        expect(await pages(app.db.executor, f, true), JSON.stringify(f)).toEqual(
+          await pages(app.db.executor, f, false),
+        );
+        expect(await timeline(app.db.executor, f, true)).toEqual(await timeline(app.db.executor, f, false));
+      }
+    } finally {
+      await app.db.executor.write(undo);
+    }
+  });
+
   it('stays true through writes: an involvement recorded, a date amended, actors merged and unmerged', async () => {
     const admin = await keyHeaders(app.db, 'admin');
     const gql = async (doc: string, variables: Record<string, unknown>) => {
@@ -200,7 +227,7 @@ describe("an actor's events by date", () => {
         relation: { type: 'INVOLVED_IN', objectId: `ev-day2-${u}`, role: 'perpetrator' },
       },
     });
-    expect(await ids(`ac-other${u}`)).toEqual([`ev-day1-${u}`, `ev-day2-${u}`]);
+    expect(await ids(`ac-other${u}`)).toEqual([`ev-day1-${u}`, `ev-day2-${u}`, `ev-otheronly-${u}`]);
     await same('involvement recorded');
     // A date amended: the event moves on both timelines.
     await gql(
@@ -210,7 +237,7 @@ describe("an actor's events by date", () => {
         p: { date: { value: '2013-02-01', precision: 'day' } },
       },
     );
-    expect(await ids(`ac-other${u}`)).toEqual([`ev-day2-${u}`, `ev-day1-${u}`]);
+    expect(await ids(`ac-other${u}`)).toEqual([`ev-day2-${u}`, `ev-day1-${u}`, `ev-otheronly-${u}`]);
     await same('date amended');
     // The other unit merged into the unit: the unit's timeline has the other's events; undone, its own.
     const merged = await gql(
@@ -218,11 +245,42 @@ describe("an actor's events by date", () => {
       { k: `ac-unit${u}`, m: `ac-other${u}` },
     );
     await same('merged');
+    // The other's own event is now on the unit's timeline.
+    expect(await ids(`ac-unit${u}`)).toContain(`ev-otheronly-${u}`);
     await gql('mutation($id: ID!) { unmergeEntities(mergeId: $id, note: "not the same") { id } }', {
       id: (merged.mergeEntities!.merge as { id: string }).id,
     });
     await same('unmerged');
-    expect(await ids(`ac-other${u}`)).toEqual([`ev-day2-${u}`, `ev-day1-${u}`]);
+    expect(await ids(`ac-other${u}`)).toEqual([`ev-day2-${u}`, `ev-day1-${u}`, `ev-otheronly-${u}`]);
+    expect(await ids(`ac-unit${u}`)).not.toContain(`ev-otheronly-${u}`);
+    // A file restating the unit and a stored event, adding an involvement, puts it on the timeline.
+    const v = uniq();
+    const more: Record<string, unknown> = fixtureBundle(v, `Fixture ${v}: the unit was there too.`);
+    more.actors = [
+      ...(more.actors as object[]),
+      { id: `ac-unit${u}`, type: 'organization', name: `Unit ${u}` },
+    ];
+    more.events = [
+      {
+        id: `ev-otheronly-${u}`,
+        type: 'other',
+        name: `otheronly ${u}`,
+        date: { precision: 'day', value: '2014-01-01' },
+      },
+    ];
+    more.claims = [
+      {
+        id: `cl-more${v}`,
+        subject: `ac-unit${u}`,
+        summary: 'The unit took part too.',
+        relation: { type: 'INVOLVED_IN', object: `ev-otheronly-${u}`, role: 'perpetrator' },
+        source: `src-t${v}`,
+        quotes: [`Fixture ${v}`],
+      },
+    ];
+    await loadBundle(app.db.executor, writeBundle(more));
+    expect(await ids(`ac-unit${u}`)).toContain(`ev-otheronly-${u}`);
+    await same('involvement imported');
   }, 300_000);
 });
 

@@ -187,6 +187,14 @@ describe('Plan rules', () => {
     ]);
     expect(selectiveViolations(name, sorted).map((v) => v.rule)).toEqual(['Selective(Top)']);
     expect(selectiveViolations('listing.events.DATE_ASC.by-place', sorted)).toEqual([]);
+    const actorSeek = plan(
+      'DirectedRelationshipIndexSeek',
+      'RANGE INDEX (e)-[wa:WITH_ACTOR(actorId, key, eventId)]->(a) WHERE actorId = $actorId',
+    );
+    const actorSorted = plan('ProduceResults', 'node', [plan('Top', 'rk ASC', [actorSeek])]);
+    expect(selectiveViolations('listing.timeline.by-actor-date', actorSorted).map((v) => v.rule)).toEqual([
+      'Selective(Top)',
+    ]);
   });
 
   it('allows an exception only for the statements and the rule its pattern names', () => {

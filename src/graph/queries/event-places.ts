@@ -25,10 +25,7 @@ import { statement } from '../executor.js';
 /** Spans crossing more month starts than this carry one 'open' row instead of one row per month. */
 export const EVENT_PLACE_MONTHS = 120;
 
-/**
- * The events among $ids, those in a place among $ids or up to six PART_OF below it, and those an actor
- * among $ids is involved in.
- */
+/** The events among $ids, and those in a place among $ids or up to six PART_OF below it. */
 export const affected = statement<{ ids: string[] }>(
   'eventPlaces.affected',
   `UNWIND $ids AS id
@@ -37,10 +34,42 @@ export const affected = statement<{ ids: string[] }>(
      WITH n WHERE n:Event RETURN n AS e
      UNION
      WITH n MATCH (n:Place)<-[:PART_OF*0..6]-(:Place)<-[:OCCURRED_IN]-(e:Event) RETURN e
-     UNION
-     WITH n MATCH (n:Actor)-[:INVOLVED_IN]->(e:Event) RETURN e
    }
    RETURN DISTINCT e.id AS id`,
+);
+
+/** The events an actor among $ids is involved in: only their actor rows change with the actor. */
+export const actorEvents = statement<{ ids: string[] }>(
+  'eventPlaces.actorEvents',
+  `UNWIND $ids AS id
+   MATCH (:Actor {id: id})-[:INVOLVED_IN]->(e:Event)
+   RETURN DISTINCT e.id AS id`,
+);
+
+/** Drops the actor rows of these events (each locked first, ids in order: see `clear`). */
+export const clearActors = statement<{ ids: string[] }>(
+  'eventPlaces.clearActors',
+  `UNWIND $ids AS id
+   WITH id ORDER BY id
+   MATCH (e:Event {id: id})
+   SET e._placing = true REMOVE e._placing
+   WITH e
+   MATCH (e)-[r:WITH_ACTOR]->()
+   DELETE r`,
+);
+
+/** Writes the actor rows of the events $ids (cleared first). */
+export const placeActors = statement<{ ids: string[] }>(
+  'eventPlaces.placeActors',
+  `UNWIND $ids AS id
+   MATCH (e:Event {id: id})
+   WITH e, coalesce(toString(e.dateEarliest), '9999-12-31') AS key
+   CALL (e, key) {
+     MATCH (a:Actor)-[:INVOLVED_IN]->(e)
+     WITH DISTINCT a
+     CREATE (e)-[:WITH_ACTOR {actorId: a.id, key: key, eventId: e.id}]->(a)
+   }
+   RETURN count(*) AS events`,
 );
 
 /**

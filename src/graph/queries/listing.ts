@@ -253,12 +253,17 @@ function eventsByPlaceDatePage(e: Embeds): Statement<EventsPageParams> {
  * An actor's events in listing order (key, then id) from its WITH_ACTOR rows (queries/event-places.ts): one
  * range of index event_with_actor_order from the cursor on, read in the index's order (ORDER BY all three
  * properties: the planner sees the order as given only so) and no further than $limit events passing
- * EVENT_FILTER, which applies in full (the visible involvement, its role, included).
+ * EVENT_FILTER, which applies in full (the visible involvement, its role, included). A `from`/`to` window
+ * or a role is applied to the rows as read: a window that holds fewer than $limit of the actor's events
+ * reads the actor's rows from the cursor on (as the generic statement reads all of them).
  */
 const ACTOR_ROWS = (keyFrom: string) => `
       MATCH (e:Event)-[wa:WITH_ACTOR]->(:Actor) USING INDEX wa:WITH_ACTOR(actorId, key, eventId)
       WHERE wa.actorId = $actorId AND wa.key >= ${keyFrom} AND wa.eventId IS NOT NULL
-      WITH e, wa.actorId AS ra, wa.key AS rk, wa.eventId AS rid, ${SPAN} ${EVENT_FILTER}`;
+      WITH e, wa.actorId AS ra, wa.key AS rk, wa.eventId AS rid, ${SPAN} ${EVENT_FILTER}
+        // A row counts only with the event's own key and id: a stale row (a date changed while this reads)
+        // neither places the event out of order nor shows it twice.
+        AND rk = coalesce(toString(lo), '9999-12-31') AND rid = e.id`;
 
 function eventsByActorDatePage(e: Embeds): Statement<EventsPageParams> {
   return cached(

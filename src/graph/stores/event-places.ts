@@ -1,9 +1,9 @@
-import type { Tx } from '../executor.js';
+import type { Statement, Tx } from '../executor.js';
 import * as q from '../queries/event-places.js';
 
 const BATCH = 500;
 
-async function batched(tx: Tx, stmt: typeof q.clear, ids: string[]): Promise<void> {
+async function batched(tx: Tx, stmt: Statement<{ ids: string[] }>, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += BATCH) await tx.run(stmt, { ids: ids.slice(i, i + BATCH) });
 }
 
@@ -14,16 +14,25 @@ async function placeEvents(tx: Tx, events: string[]): Promise<void> {
 }
 
 /**
- * Brings the IN_PLACE rows (queries/event-places.ts) of the events among `ids`, and of every event in a
- * place among `ids` or below it, up to date. Every write that adds, moves or removes OCCURRED_IN or
- * PART_OF, or sets an event's dates, calls it in its transaction with the ids it touched.
+ * Brings the IN_PLACE and WITH_ACTOR rows (queries/event-places.ts) of the events among `ids`, and of every
+ * event in a place among `ids` or below it, up to date; and the WITH_ACTOR rows alone of the events of an
+ * actor among `ids` (an actor merged or unmerged: its events' places did not change). Every write that
+ * adds, moves or removes OCCURRED_IN, PART_OF or INVOLVED_IN, or sets an event's dates, calls it in its
+ * transaction with the ids it touched.
  */
 export async function refreshEventPlaces(tx: Tx, ids: Iterable<string>): Promise<void> {
   const list = [...new Set(ids)];
   const events = new Set<string>();
-  for (let i = 0; i < list.length; i += BATCH)
-    for (const r of await tx.run(q.affected, { ids: list.slice(i, i + BATCH) })) events.add(String(r.id));
+  const ofActors = new Set<string>();
+  for (let i = 0; i < list.length; i += BATCH) {
+    const slice = list.slice(i, i + BATCH);
+    for (const r of await tx.run(q.affected, { ids: slice })) events.add(String(r.id));
+    for (const r of await tx.run(q.actorEvents, { ids: slice })) ofActors.add(String(r.id));
+  }
   await placeEvents(tx, [...events]);
+  const actorsOnly = [...ofActors].filter((id) => !events.has(id));
+  await batched(tx, q.clearActors, actorsOnly);
+  await batched(tx, q.placeActors, actorsOnly);
 }
 
 /** Drops the rows of entities merged away (of the event, or to the place). */
