@@ -150,6 +150,8 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'properties set by dynamic key (SET r[p.k]) conflict with every property read; a restore batch is at most 1,000 relationships',
   'eventPlaces.clear Eager':
     'one batch of at most 500 ids (stores/event-places.ts): their IN_PLACE rows read, then deleted',
+  'eventPlaces.clearActors Eager':
+    'one batch of at most 500 ids (stores/event-places.ts): their WITH_ACTOR rows read, then deleted',
   'idempotency.claim Eager': 'one key: reads back the marker it set on MERGE',
   'keys.revoke Eager': 'one key: sets revokedAt after testing it',
   'import.upsertEntities Eager':

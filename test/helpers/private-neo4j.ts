@@ -29,7 +29,8 @@ export async function startPrivateNeo4j(
     dirs.map((dataDir) =>
       startEmbeddedNeo4j({
         dataDir,
-        heap: '512m',
+        // NEO4J_HEAP sizes a server for a whole-file import (a quarter of the heap per transaction).
+        heap: config.NEO4J_HEAP ?? '512m',
         pagecache: '32m',
         // The server's own limit follows the client's, as for the service (database.ts).
         ...(config.NEO4J_TX_TIMEOUT_MS

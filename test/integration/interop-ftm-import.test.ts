@@ -67,7 +67,8 @@ describe('FollowTheMoney import of our own export', () => {
 
   beforeAll(async () => {
     shared = testDatabase();
-    const started = await startPrivateNeo4j('ftm-in', 1, { NEO4J_TX_TIMEOUT_MS: '180000' });
+    // The whole shared store's export in one import transaction: it grows with every file that ran before.
+    const started = await startPrivateNeo4j('ftm-in', 1, { NEO4J_TX_TIMEOUT_MS: '180000', NEO4J_HEAP: '2g' });
     close = started.close;
     empty = started.dbs[0]!;
   });
