@@ -5,6 +5,7 @@ import { loadBundle } from '../../src/services/import.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
+import { profiled } from '../helpers/profile.js';
 
 /**
  * An actor's events by date (listing.events.DATE_ASC*.by-actor-date and listing.timeline*.by-actor-date,
@@ -316,21 +317,12 @@ describe("the work for the first events of an actor's timeline", () => {
 
   /** Total dbHits of the timeline's first 5, as PROFILE reports them, with its ids. */
   async function firstFive(): Promise<{ dbHits: number; ids: string[] }> {
-    const session = app.db.driver.session({ database: app.config.neo4j.database });
-    try {
-      const result = await session.run(
-        `PROFILE ${q.timeline({ relations: false, claims: false, total: false }, 'actor').cypher}`,
-        { ...NO_FILTER, actorId: `ac-busy${u}`, limit: 5, visible: ['public'] },
-      );
-      const sum = (p: { dbHits: number; children: unknown[] }): number =>
-        p.dbHits + p.children.reduce<number>((a, c) => a + sum(c as typeof p), 0);
-      return {
-        dbHits: sum(result.summary.profile as unknown as { dbHits: number; children: unknown[] }),
-        ids: result.records.map((r) => (r.get('node') as { id: string }).id),
-      };
-    } finally {
-      await session.close();
-    }
+    const { dbHits, records } = await profiled(
+      app,
+      q.timeline({ relations: false, claims: false, total: false }, 'actor').cypher,
+      { ...NO_FILTER, actorId: `ac-busy${u}`, limit: 5, visible: ['public'] },
+    );
+    return { dbHits, ids: records.map((r) => (r.get('node') as { id: string }).id) };
   }
 
   it('reads the first events from the index in order, not every event of the actor', async () => {

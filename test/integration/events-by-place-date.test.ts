@@ -5,6 +5,7 @@ import { statement, type Executor } from '../../src/graph/executor.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { fixtureBundle, uniq, writeBundle } from '../helpers/bundles.js';
 import { keyHeaders } from '../helpers/keys.js';
+import { profiled } from '../helpers/profile.js';
 
 /**
  * Events of a place in a date window, by date (listing.events.DATE_ASC*.by-place-date, from the IN_PLACE
@@ -320,34 +321,25 @@ describe('the work for a page of events of a place in a date window', () => {
 
   /** Total dbHits of the first page (5) of the governorate's June 2015, as PROFILE reports them. */
   async function firstPageWork(): Promise<{ dbHits: number; ids: string[] }> {
-    const session = app.db.driver.session({ database: app.config.neo4j.database });
-    try {
-      const result = await session.run(
-        `PROFILE ${q.eventsPage(order, { relations: false, claims: false, total: false }, 'place').cypher}`,
-        {
-          ...{
-            types: null,
-            from: '2015-06-01',
-            to: '2015-06-30',
-            placeId: `pl-cg${u}`,
-            actorId: null,
-            role: null,
-          },
-          ...{ sourceId: null, nameContains: null, relationTypes: q.RELATION_TYPE_LIST },
-          ...{ afterKey: null, afterId: null, limit: 5, datedFrom: '-999999999-01-01', keyFrom: '' },
-          visible: ['public'],
+    const { dbHits, records } = await profiled(
+      app,
+      q.eventsPage(order, { relations: false, claims: false, total: false }, 'place').cypher,
+      {
+        ...{
+          types: null,
+          from: '2015-06-01',
+          to: '2015-06-30',
+          placeId: `pl-cg${u}`,
+          actorId: null,
+          role: null,
         },
-      );
-      const sum = (p: { dbHits: number; children: unknown[] }): number =>
-        p.dbHits + p.children.reduce<number>((a, c) => a + sum(c as typeof p), 0);
-      const rows = result.records[0]!.get('rows') as { node: { id: string } }[];
-      return {
-        dbHits: sum(result.summary.profile as unknown as { dbHits: number; children: unknown[] }),
-        ids: rows.map((r) => r.node.id),
-      };
-    } finally {
-      await session.close();
-    }
+        ...{ sourceId: null, nameContains: null, relationTypes: q.RELATION_TYPE_LIST },
+        ...{ afterKey: null, afterId: null, limit: 5, datedFrom: '-999999999-01-01', keyFrom: '' },
+        visible: ['public'],
+      },
+    );
+    const rows = records[0]!.get('rows') as { node: { id: string } }[];
+    return { dbHits, ids: rows.map((r) => r.node.id) };
   }
 
   it('reads the page from the index in order, not every event of the window', async () => {
